@@ -1,0 +1,74 @@
+import type { Kysely } from 'kysely';
+import type { Database } from '../db/schema';
+import { canonicalJson, deriveId, sha256 } from '../util/canonical-json';
+
+export const GENESIS_HASH = '0'.repeat(64);
+
+export interface AuditRecord {
+  userId: string | null;
+  action: string;
+  entity: string;
+  entityId: string | null;
+  before?: unknown;
+  after?: unknown;
+}
+
+type Row = Database['audit_log'];
+
+/** What each entry's hash covers: everything but the hash itself, chained to the previous hash. */
+function entryHash(r: Omit<Row, 'hash'>): string {
+  return sha256(
+    canonicalJson([r.seq, r.id, r.at, r.user_id, r.action, r.entity, r.entity_id, r.before_json, r.after_json, r.prev_hash]),
+  );
+}
+
+/**
+ * Appends one entry to the hash chain. Must run inside the command's transaction (one writer), so
+ * the previous row read here is still the last when this one is written.
+ */
+export async function appendAudit(db: Kysely<Database>, rec: AuditRecord, at: string, idSeed: string): Promise<void> {
+  const last = await db.selectFrom('audit_log').select(['seq', 'hash']).orderBy('seq', 'desc').limit(1).executeTakeFirst();
+  const seq = (last?.seq ?? 0) + 1;
+  const row: Omit<Row, 'hash'> = {
+    seq,
+    id: deriveId(idSeed, `audit/${seq}`),
+    at,
+    user_id: rec.userId,
+    action: rec.action,
+    entity: rec.entity,
+    entity_id: rec.entityId,
+    before_json: rec.before === undefined ? null : canonicalJson(rec.before),
+    after_json: rec.after === undefined ? null : canonicalJson(rec.after),
+    prev_hash: last?.hash ?? GENESIS_HASH,
+  };
+  await db.insertInto('audit_log').values({ ...row, hash: entryHash(row) }).execute();
+}
+
+export interface ChainCheck {
+  ok: boolean;
+  entries: number;
+  brokenAt: number | null;
+  reason: string | null;
+}
+
+/** Walks the chain; any edited, removed or inserted row breaks it at that row. */
+export async function verifyAuditChain(db: Kysely<Database>): Promise<ChainCheck> {
+  let prev = GENESIS_HASH;
+  let expectedSeq = 1;
+  let n = 0;
+  const pageSize = 5000;
+  for (;;) {
+    const rows = await db.selectFrom('audit_log').selectAll().where('seq', '>=', expectedSeq).orderBy('seq').limit(pageSize).execute();
+    for (const r of rows) {
+      if (r.seq !== expectedSeq) return { ok: false, entries: n, brokenAt: expectedSeq, reason: `entry ${expectedSeq} is missing` };
+      if (r.prev_hash !== prev) return { ok: false, entries: n, brokenAt: r.seq, reason: `entry ${r.seq} does not follow entry ${r.seq - 1}` };
+      const { hash, ...rest } = r;
+      if (entryHash(rest) !== hash) return { ok: false, entries: n, brokenAt: r.seq, reason: `entry ${r.seq} was altered` };
+      prev = hash;
+      expectedSeq++;
+      n++;
+    }
+    if (rows.length < pageSize) break;
+  }
+  return { ok: true, entries: n, brokenAt: null, reason: null };
+}

@@ -1,0 +1,103 @@
+import { z } from 'zod';
+import { usersContract } from '../../shared/contract/auth';
+import type { UserDTO } from '../../shared/contract/dto';
+import { fail } from '../../shared/result';
+import { ADMINS } from '../../shared/roles';
+import { defineCommand, defineQuery } from '../commands/types';
+import type { Database } from '../db/schema';
+import { hashPassword } from './passwords';
+import { newId } from '../../shared/ids';
+
+export function toUserDTO(u: Database['users']): UserDTO {
+  return {
+    id: u.id,
+    username: u.username,
+    displayName: u.display_name,
+    role: u.role,
+    active: u.active === 1,
+    lockedUntil: u.locked_until,
+    createdAt: u.created_at,
+  };
+}
+
+/** What the audit log keeps of a user: never the password hash. */
+const auditView = (u: Database['users']) => ({ username: u.username, displayName: u.display_name, role: u.role, active: u.active === 1 });
+
+export const listUsers = defineQuery({
+  name: 'users.list',
+  roles: ADMINS,
+  input: usersContract['users.list'].input,
+  run: async ({ db }) => (await db.selectFrom('users').selectAll().orderBy('username').execute()).map(toUserDTO),
+});
+
+const createInput = usersContract['users.create'].input.extend({ userId: z.string().uuid().optional() });
+
+export const createUser = defineCommand({
+  name: 'users.create',
+  version: 1,
+  roles: ADMINS,
+  input: createInput,
+  synced: true,
+  prepare: (i) => (i.userId ? {} : { userId: newId() }),
+  run: async (ctx, i) => {
+    const exists = await ctx.db.selectFrom('users').select('id').where('username', '=', i.username.toLowerCase()).executeTakeFirst();
+    if (exists) fail('CONFLICT', `The user name "${i.username}" is taken.`, { field: 'username' });
+    const row: Database['users'] = {
+      id: i.userId!,
+      username: i.username.toLowerCase(),
+      display_name: i.displayName,
+      role: i.role,
+      password_hash: await hashPassword(i.password),
+      active: 1,
+      failed_attempts: 0,
+      locked_until: null,
+      created_at: ctx.now,
+      updated_at: ctx.now,
+    };
+    await ctx.db.insertInto('users').values(row).execute();
+    await ctx.audit({ action: 'create', entity: 'user', entityId: row.id, after: auditView(row) });
+    ctx.changed('users');
+    return toUserDTO(row);
+  },
+});
+
+export const updateUser = defineCommand({
+  name: 'users.update',
+  version: 1,
+  roles: ADMINS,
+  input: usersContract['users.update'].input,
+  synced: true,
+  run: async (ctx, i) => {
+    const before = await ctx.db.selectFrom('users').selectAll().where('id', '=', i.userId).executeTakeFirst();
+    if (!before) fail('NOT_FOUND', 'That user does not exist.', { field: 'userId' });
+    if (i.userId === ctx.actor.userId && (i.active === false || (i.role && i.role !== 'admin'))) {
+      fail('CONFLICT', 'You cannot deactivate yourself or remove your own Admin role.', { field: i.active === false ? 'active' : 'role' });
+    }
+    const patch: Partial<Database['users']> = { updated_at: ctx.now };
+    if (i.displayName !== undefined) patch.display_name = i.displayName;
+    if (i.role !== undefined) patch.role = i.role;
+    if (i.active !== undefined) patch.active = i.active ? 1 : 0;
+    if (i.active === true) Object.assign(patch, { failed_attempts: 0, locked_until: null });
+    await ctx.db.updateTable('users').set(patch).where('id', '=', i.userId).execute();
+    const after = { ...before, ...patch } as Database['users'];
+    await ctx.audit({ action: 'update', entity: 'user', entityId: i.userId, before: auditView(before), after: auditView(after) });
+    ctx.changed('users');
+    return toUserDTO(after);
+  },
+});
+
+export const resetPassword = defineCommand({
+  name: 'users.resetPassword',
+  version: 1,
+  roles: ADMINS,
+  input: usersContract['users.resetPassword'].input,
+  synced: true,
+  run: async (ctx, i) => {
+    const before = await ctx.db.selectFrom('users').selectAll().where('id', '=', i.userId).executeTakeFirst();
+    if (!before) fail('NOT_FOUND', 'That user does not exist.', { field: 'userId' });
+    const patch = { password_hash: await hashPassword(i.password), failed_attempts: 0, locked_until: null, updated_at: ctx.now };
+    await ctx.db.updateTable('users').set(patch).where('id', '=', i.userId).execute();
+    await ctx.audit({ action: 'reset-password', entity: 'user', entityId: i.userId });
+    return toUserDTO({ ...before, ...patch });
+  },
+});

@@ -1,0 +1,169 @@
+import type { Kysely } from 'kysely';
+import { newId } from '../../shared/ids';
+import { AppFailure, err, ok, type Result } from '../../shared/result';
+import { appendAudit } from '../audit/audit-log';
+import type { Database, Dialect } from '../db/schema';
+import { canonicalJson, deriveId, sha256 } from '../util/canonical-json';
+import type { Actor, Clock, CommandCtx, CommandDef, QueryDef } from './types';
+import { zodToAppError } from './zod-error';
+
+export interface ExecuteOptions {
+  /** The command's id; a repeat with the same id and arguments returns the stored result. */
+  commandId?: string;
+  /** Set by the server when re-running a pushed command: do not write a local sync outbox row. */
+  fromSync?: boolean;
+}
+
+export interface ExecutorConfig {
+  db: Kysely<Database>;
+  dialect: Dialect;
+  clock: Clock;
+  /** The desktop queues synced commands for the server; the server itself does not. */
+  writeOutbox: boolean;
+  commands: ReadonlyArray<CommandDef>;
+  queries: ReadonlyArray<QueryDef>;
+  onChanged?: (entities: string[]) => void;
+}
+
+/**
+ * Runs commands one at a time (one writer), each in one transaction holding its effect, its audit
+ * entries, its command-log row and its outbox row, so nothing is half-written and nothing entered
+ * offline is lost.
+ */
+export class Executor {
+  private readonly commands = new Map<string, CommandDef>();
+  private readonly queries = new Map<string, QueryDef>();
+  private tail: Promise<unknown> = Promise.resolve();
+
+  constructor(private readonly cfg: ExecutorConfig) {
+    for (const c of cfg.commands) this.commands.set(c.name, c);
+    for (const q of cfg.queries) this.queries.set(q.name, q);
+  }
+
+  hasCommand = (name: string): boolean => this.commands.has(name);
+  hasQuery = (name: string): boolean => this.queries.has(name);
+  command = (name: string): CommandDef | undefined => this.commands.get(name);
+
+  async execute<O = unknown>(actor: Actor | null, name: string, rawInput: unknown, opts: ExecuteOptions = {}): Promise<Result<O>> {
+    const def = this.commands.get(name);
+    if (!def) return err('VALIDATION', `Unknown command: ${name}.`);
+    if (!actor) return err('UNAUTHENTICATED', 'Sign in first.');
+    if (!def.roles.includes(actor.role)) {
+      await this.serial(() => this.auditDenied(actor, name));
+      return err('FORBIDDEN', `Your role may not do this (${name}).`, { command: name, role: actor.role });
+    }
+    const parsed = def.input.safeParse(rawInput);
+    if (!parsed.success) return { ok: false, error: zodToAppError(parsed.error) };
+    const ids = def.prepare ? def.prepare(parsed.data) : {};
+    const fullInput = Object.keys(ids).length > 0 ? { ...(rawInput as object), ...ids } : rawInput;
+    const input = Object.keys(ids).length > 0 ? def.input.parse(fullInput) : parsed.data;
+    const commandId = opts.commandId ?? newId();
+    return this.serial(() => this.runInTransaction(def, actor, input, fullInput, commandId, opts)) as Promise<Result<O>>;
+  }
+
+  async query<O = unknown>(actor: Actor | null, name: string, rawInput: unknown): Promise<Result<O>> {
+    const def = this.queries.get(name);
+    if (!def) return err('VALIDATION', `Unknown query: ${name}.`);
+    if (!actor) return err('UNAUTHENTICATED', 'Sign in first.');
+    if (!def.roles.includes(actor.role)) {
+      await this.serial(() => this.auditDenied(actor, name));
+      return err('FORBIDDEN', `Your role may not do this (${name}).`, { query: name, role: actor.role });
+    }
+    const parsed = def.input.safeParse(rawInput);
+    if (!parsed.success) return { ok: false, error: zodToAppError(parsed.error) };
+    try {
+      return ok((await def.run({ db: this.cfg.db, dialect: this.cfg.dialect, actor, clock: this.cfg.clock }, parsed.data)) as O);
+    } catch (e) {
+      return toResult(e);
+    }
+  }
+
+  /** Runs `fn` after every earlier command has finished: the single-writer queue. */
+  serial<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.tail.then(fn, fn);
+    this.tail = run.catch(() => undefined);
+    return run;
+  }
+
+  private async runInTransaction(
+    def: CommandDef,
+    actor: Actor,
+    input: unknown,
+    rawInput: unknown,
+    commandId: string,
+    opts: ExecuteOptions,
+  ): Promise<Result<unknown>> {
+    const inputHash = sha256(canonicalJson({ name: def.name, version: def.version, input: rawInput }));
+    const changed = new Set<string>();
+    try {
+      const value = await this.cfg.db.transaction().execute(async (trx) => {
+        const seen = await trx.selectFrom('command_log').selectAll().where('id', '=', commandId).executeTakeFirst();
+        if (seen) {
+          if (seen.input_hash !== inputHash) {
+            throw new AppFailure('CONFLICT', 'This command id was already used with different arguments.', { commandId });
+          }
+          return { replay: true as const, value: JSON.parse(seen.result_json) as unknown };
+        }
+        const now = this.cfg.clock.now().toISOString();
+        let auditN = 0;
+        const ctx: CommandCtx = {
+          db: trx,
+          dialect: this.cfg.dialect,
+          actor,
+          now,
+          today: this.cfg.clock.today(),
+          commandId,
+          id: (label) => deriveId(commandId, label),
+          audit: (rec) => appendAudit(trx, { ...rec, userId: actor.userId }, now, `${commandId}/${auditN++}`),
+          changed: (...e) => e.forEach((x) => changed.add(x)),
+        };
+        const result = await def.run(ctx, input);
+        await trx
+          .insertInto('command_log')
+          .values({
+            id: commandId,
+            name: def.name,
+            version: def.version,
+            input_hash: inputHash,
+            result_json: JSON.stringify(result ?? null),
+            actor_id: actor.userId,
+            created_at: now,
+          })
+          .execute();
+        if (def.synced && this.cfg.writeOutbox && !opts.fromSync) {
+          await trx
+            .insertInto('sync_outbox')
+            .values({
+              command_id: commandId,
+              name: def.name,
+              version: def.version,
+              input_json: canonicalJson(rawInput),
+              actor_id: actor.userId,
+              subject_id: def.subject?.(input) ?? null,
+              created_at: now,
+              state: 'pending',
+            } as never)
+            .execute();
+        }
+        return { replay: false as const, value: result };
+      });
+      if (!value.replay && changed.size > 0) this.cfg.onChanged?.([...changed]);
+      return ok(value.value);
+    } catch (e) {
+      return toResult(e);
+    }
+  }
+
+  private async auditDenied(actor: Actor, name: string): Promise<void> {
+    const now = this.cfg.clock.now().toISOString();
+    await this.cfg.db.transaction().execute((trx) =>
+      appendAudit(trx, { userId: actor.userId, action: 'denied', entity: 'command', entityId: name, after: { role: actor.role } }, now, newId()),
+    );
+  }
+}
+
+export function toResult(e: unknown): { ok: false; error: import('../../shared/result').AppError } {
+  if (e instanceof AppFailure) return { ok: false, error: e.toError() };
+  console.error('[ledgerdesk] internal error', e);
+  return err('INTERNAL', 'Something went wrong; nothing was saved. The error has been logged.');
+}

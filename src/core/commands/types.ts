@@ -1,0 +1,69 @@
+import type { Kysely } from 'kysely';
+import type { z } from 'zod';
+import type { Role } from '../../shared/roles';
+import type { AuditRecord } from '../audit/audit-log';
+import type { Database, Dialect } from '../db/schema';
+
+/** Who runs a command. Core decides every role question from this, never from the UI. */
+export interface Actor {
+  userId: string;
+  role: Role;
+}
+
+/** Injected time, so tests and the server control it; the server never uses a client's clock. */
+export interface Clock {
+  now(): Date;
+  /** The office's business date (local calendar day). */
+  today(): string;
+}
+
+export interface CommandCtx {
+  /** The open transaction: every read and write of the command goes through it. */
+  db: Kysely<Database>;
+  dialect: Dialect;
+  actor: Actor;
+  /** ISO instant of this run (the executing side's clock). */
+  now: string;
+  today: string;
+  commandId: string;
+  /** A stable id for a row this command creates, derived from the command id and a label. */
+  id(label: string): string;
+  audit(rec: Omit<AuditRecord, 'userId'>): Promise<void>;
+  /** Names of entities changed, announced to open screens after commit. */
+  changed(...entities: string[]): void;
+}
+
+export interface CommandDef<S extends z.ZodType = z.ZodType, O = unknown> {
+  /** Versioned name, as pushed to the server: `${name}@${version}`. */
+  name: string;
+  version: number;
+  roles: readonly Role[];
+  input: S;
+  /** True when the central server must re-run it (every change to the shared ledger). */
+  synced: boolean;
+  /**
+   * Ids the command will create, added to the raw input before it runs and before it is stored in
+   * the outbox, so the server's re-run creates the same rows. Keys must be optional in the schema.
+   */
+  prepare?: (input: z.output<S>) => Record<string, unknown>;
+  /** The id of the record the command is about, kept with its outbox row. */
+  subject?: (input: z.output<S>) => string | undefined;
+  run(ctx: CommandCtx, input: z.output<S>): Promise<O>;
+}
+
+export interface QueryCtx {
+  db: Kysely<Database>;
+  dialect: Dialect;
+  actor: Actor;
+  clock: Clock;
+}
+
+export interface QueryDef<S extends z.ZodType = z.ZodType, O = unknown> {
+  name: string;
+  roles: readonly Role[];
+  input: S;
+  run(ctx: QueryCtx, input: z.output<S>): Promise<O>;
+}
+
+export const defineCommand = <S extends z.ZodType, O>(def: CommandDef<S, O>): CommandDef<S, O> => def;
+export const defineQuery = <S extends z.ZodType, O>(def: QueryDef<S, O>): QueryDef<S, O> => def;

@@ -1,0 +1,11 @@
+import * as m0001 from './0001_foundation';
+import type { LedgerMigration } from './types';
+
+/**
+ * Every migration, in order, statically imported (no folder reads once bundled). Append new ones
+ * with the next number; never edit or reorder one that has shipped. The migrator checks that the
+ * applied list is a prefix of this one.
+ */
+export const migrations: ReadonlyArray<readonly [name: string, migration: LedgerMigration]> = [
+  ['0001_foundation', m0001],
+];

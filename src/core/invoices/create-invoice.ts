@@ -1,0 +1,89 @@
+import type { InvoiceDTO } from '../../shared/contract/dto';
+import { invoicesContract } from '../../shared/contract/payers';
+import { newId } from '../../shared/ids';
+import { fail } from '../../shared/result';
+import { ADMINS } from '../../shared/roles';
+import { defineCommand, type CommandCtx } from '../commands/types';
+import { assertPeriodOpen, getActiveAccount, postEntry } from '../ledger/journal';
+
+export interface NewInvoice {
+  invoiceId: string;
+  accountId: string;
+  invoiceNumber: string;
+  invoiceDate: string;
+  dueDate: string;
+  lines: { category: string; description: string; amountCents: number }[];
+}
+
+/** Inserts an invoice with its charge lines and one journal entry per line (shared with bill imports). */
+export async function insertInvoice(ctx: CommandCtx, inv: NewInvoice): Promise<InvoiceDTO> {
+  const acct = await getActiveAccount(ctx, inv.accountId);
+  await assertPeriodOpen(ctx, inv.invoiceDate, 'invoiceDate');
+  const clash = await ctx.db
+    .selectFrom('invoices')
+    .select('id')
+    .where('account_id', '=', acct.id)
+    .where('invoice_number', '=', inv.invoiceNumber)
+    .where('status', '=', 'open')
+    .executeTakeFirst();
+  if (clash) fail('CONFLICT', `Invoice ${inv.invoiceNumber} already exists on this account.`, { field: 'invoiceNumber' });
+  await ctx.db
+    .insertInto('invoices')
+    .values({
+      id: inv.invoiceId,
+      account_id: acct.id,
+      invoice_number: inv.invoiceNumber,
+      invoice_date: inv.invoiceDate,
+      due_date: inv.dueDate,
+      status: 'open',
+      superseded_by: null,
+      created_at: ctx.now,
+    })
+    .execute();
+  const lines: InvoiceDTO['lines'] = [];
+  for (const [n, l] of inv.lines.entries()) {
+    const lineId = ctx.id(`invoice/${inv.invoiceId}/line/${n + 1}`);
+    await ctx.db
+      .insertInto('charge_lines')
+      .values({
+        id: lineId,
+        invoice_id: inv.invoiceId,
+        account_id: acct.id,
+        line_no: n + 1,
+        category: l.category,
+        description: l.description,
+        amount_cents: l.amountCents,
+        open_cents: l.amountCents,
+        due_date: inv.dueDate,
+        created_at: ctx.now,
+      })
+      .execute();
+    await postEntry(ctx, {
+      accountId: acct.id,
+      entryDate: inv.invoiceDate,
+      kind: 'charge',
+      amountCents: l.amountCents,
+      sourceType: 'charge_line',
+      sourceId: lineId,
+      description: `Invoice ${inv.invoiceNumber}: ${l.description || l.category}`,
+      label: `charge/${lineId}`,
+    });
+    lines.push({ id: lineId, lineNo: n + 1, category: l.category, description: l.description, amountCents: l.amountCents, openCents: l.amountCents, dueDate: inv.dueDate });
+  }
+  const total = lines.reduce((s, l) => s + l.amountCents, 0);
+  await ctx.audit({ action: 'create', entity: 'invoice', entityId: inv.invoiceId, after: { ...inv, total } });
+  ctx.changed('invoices', 'accounts');
+  return { id: inv.invoiceId, invoiceNumber: inv.invoiceNumber, invoiceDate: inv.invoiceDate, dueDate: inv.dueDate, status: 'open', totalCents: total, openCents: total, lines };
+}
+
+export const createInvoice = defineCommand({
+  name: 'invoices.create',
+  version: 1,
+  roles: ADMINS,
+  input: invoicesContract['invoices.create'].input,
+  synced: true,
+  prepare: (i) => (i.invoiceId ? {} : { invoiceId: newId() }),
+  subject: (i) => i.invoiceId,
+  run: (ctx, i) =>
+    insertInvoice(ctx, { ...i, invoiceId: i.invoiceId!, lines: i.lines.map((l) => ({ category: l.category, description: l.description, amountCents: l.amount })) }),
+});

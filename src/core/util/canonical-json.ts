@@ -1,0 +1,30 @@
+import { createHash } from 'node:crypto';
+
+/** JSON with object keys sorted, so equal values always hash equally. */
+export function canonicalJson(value: unknown): string {
+  return JSON.stringify(sortKeys(value));
+}
+
+function sortKeys(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(sortKeys);
+  if (v && typeof v === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const k of Object.keys(v as object).sort()) {
+      const val = (v as Record<string, unknown>)[k];
+      if (val !== undefined) out[k] = sortKeys(val);
+    }
+    return out;
+  }
+  return v;
+}
+
+export const sha256 = (s: string | Uint8Array): string => createHash('sha256').update(s).digest('hex');
+
+/**
+ * A stable UUID-shaped id derived from a parent id and a label, so a command re-run on the server
+ * creates rows with the very ids the desktop created (applications, journal entries).
+ */
+export function deriveId(parentId: string, label: string): string {
+  const h = sha256(`${parentId}/${label}`);
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-8${h.slice(13, 16)}-a${h.slice(17, 20)}-${h.slice(20, 32)}`;
+}

@@ -1,0 +1,22 @@
+import { z } from 'zod';
+import { channel } from './define';
+import type { AuditEntryDTO, SettingsDTO } from './dto';
+import { trimmed } from './fields';
+
+export const adminContract = {
+  'settings.get': channel<SettingsDTO>()(z.object({}).strict()),
+  'settings.update': channel<SettingsDTO>()(
+    z
+      .object({
+        idleMinutes: z.number().int().min(1, 'At least 1 minute.').max(480, 'At most 480 minutes.').optional(),
+        strictClose: z.boolean().optional(),
+        officeName: trimmed(120, 'Office name').optional(),
+        officeContact: trimmed(300, 'Office contact').optional(),
+      })
+      .strict(),
+  ),
+  'audit.list': channel<AuditEntryDTO[]>()(
+    z.object({ entity: z.string().max(60).optional(), entityId: z.string().max(80).optional(), limit: z.number().int().min(1).max(1000).optional() }).strict(),
+  ),
+  'audit.verify': channel<{ ok: boolean; entries: number; brokenAt: number | null; reason: string | null }>()(z.object({}).strict()),
+} as const;

@@ -1,0 +1,146 @@
+import type { Role } from '../roles';
+
+/** Shapes returned to the UI. Money in integer cents, dates as ISO strings. */
+
+export interface UserDTO {
+  id: string;
+  username: string;
+  displayName: string;
+  role: Role;
+  active: boolean;
+  lockedUntil: string | null;
+  createdAt: string;
+}
+
+export interface SessionDTO {
+  user: UserDTO;
+  idleMinutes: number;
+}
+
+export interface AuthStatusDTO {
+  needsSetup: boolean;
+  session: SessionDTO | null;
+}
+
+export interface DivisionDTO {
+  id: string;
+  name: string;
+}
+
+export type AccountStatus = 'active' | 'inactive';
+
+export interface AccountSummaryDTO {
+  id: string;
+  accountNumber: string;
+  name: string;
+  divisionId: string;
+  divisionName: string;
+  email: string | null;
+  portalUserId: string | null;
+  status: AccountStatus;
+  balanceCents: number;
+}
+
+export type PaymentMethod = 'cash' | 'check' | 'card' | 'ach';
+export type PaymentStatus = 'scheduled' | 'pending' | 'deposited' | 'cancelled' | 'voided';
+
+export interface PaymentSummaryDTO {
+  id: string;
+  reference: string;
+  paymentDate: string;
+  accountId: string;
+  accountNumber: string;
+  accountName: string;
+  amountCents: number;
+  method: PaymentMethod;
+  status: PaymentStatus;
+  kind: string;
+  depositId: string | null;
+  /** True until the central server has accepted the command that made it. */
+  unsynced: boolean;
+}
+
+export interface ChargeLineDTO {
+  id: string;
+  lineNo: number;
+  category: string;
+  description: string;
+  amountCents: number;
+  openCents: number;
+  dueDate: string;
+}
+
+export interface InvoiceDTO {
+  id: string;
+  invoiceNumber: string;
+  invoiceDate: string;
+  dueDate: string;
+  status: string;
+  totalCents: number;
+  openCents: number;
+  lines: ChargeLineDTO[];
+}
+
+export interface ActivityDTO {
+  id: string;
+  entryDate: string;
+  kind: string;
+  description: string;
+  amountCents: number;
+  runningBalanceCents: number;
+  createdAt: string;
+}
+
+export interface AccountDetailDTO {
+  account: AccountSummaryDTO;
+  invoices: InvoiceDTO[];
+  payments: PaymentSummaryDTO[];
+  activity: ActivityDTO[];
+}
+
+export interface ApplicationDTO {
+  id: string;
+  chargeLineId: string;
+  invoiceNumber: string;
+  description: string;
+  amountCents: number;
+  createdAt: string;
+}
+
+export interface PaymentDetailDTO extends PaymentSummaryDTO {
+  checkNumber: string | null;
+  receiptEmail: string | null;
+  memo: string | null;
+  divisionName: string;
+  createdAt: string;
+  createdBy: string;
+  appliedCents: number;
+  unappliedCents: number;
+  applications: ApplicationDTO[];
+  accountBalanceCents: number;
+}
+
+export interface SearchResultDTO {
+  accounts: AccountSummaryDTO[];
+  payments: PaymentSummaryDTO[];
+  /** Accounts matching in total (the list is capped). */
+  accountsTotal: number;
+}
+
+export interface AuditEntryDTO {
+  seq: number;
+  at: string;
+  userName: string | null;
+  action: string;
+  entity: string;
+  entityId: string | null;
+  before: unknown;
+  after: unknown;
+}
+
+export interface SettingsDTO {
+  idleMinutes: number;
+  strictClose: boolean;
+  officeName: string;
+  officeContact: string;
+}

@@ -1,0 +1,42 @@
+import type { z } from 'zod';
+import type { Result } from '../result';
+import { adminContract } from './admin';
+import { authContract, usersContract } from './auth';
+import type { ChannelSpec } from './define';
+import { accountsContract, invoicesContract, payersContract } from './payers';
+import { paymentsContract } from './payments';
+
+/**
+ * The one contract between the renderer and main (Electron IPC or the browser host's WebSocket).
+ * Each workflow keeps its channels in its own file; add the file's object here.
+ */
+export const contract = {
+  ...authContract,
+  ...usersContract,
+  ...payersContract,
+  ...accountsContract,
+  ...invoicesContract,
+  ...paymentsContract,
+  ...adminContract,
+} as const;
+
+export type Contract = typeof contract;
+export type Channel = keyof Contract;
+export const channels = Object.keys(contract) as Channel[];
+
+export type InputOf<K extends Channel> = z.input<Contract[K]['input']>;
+export type ParsedInputOf<K extends Channel> = z.output<Contract[K]['input']>;
+export type OutputOf<K extends Channel> = Contract[K] extends ChannelSpec<z.ZodType, infer O> ? O : never;
+
+/** What the renderer calls: one function per channel, failures as values. */
+export type Api = { [K in Channel]: (input: InputOf<K>) => Promise<Result<OutputOf<K>>> };
+
+/** Push events from main to the renderer. */
+export interface EventMap {
+  'session.ended': { reason: 'signed-out' | 'idle' | 'deactivated' };
+  'sync.status': { online: boolean; syncing: boolean; pending: number; needsAttention: number; lastSyncedAt: string | null };
+  'ledger.changed': { entities: string[] };
+}
+export type EventName = keyof EventMap;
+
+export * from './dto';
