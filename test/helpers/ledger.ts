@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'vitest';
 import type { Actor, Clock } from '../../src/core/commands/types';
-import { openDesktopCore, type LedgerCore } from '../../src/core/ledger-core';
+import { openDesktopCore } from '../../src/core/ledger-core';
 import { setupFirstAdmin } from '../../src/core/auth/sign-in';
 import type { Result } from '../../src/shared/result';
 
@@ -19,7 +19,7 @@ export function manualClock(start = '2026-03-15T15:00:00Z'): Clock & { set(iso: 
 }
 
 export interface TestLedger {
-  core: LedgerCore;
+  core: Awaited<ReturnType<typeof openDesktopCore>>;
   dir: string;
   clock: ReturnType<typeof manualClock>;
   admin: Actor;

@@ -66,6 +66,9 @@ export async function loadPaymentDetail(db: Kysely<Database>, paymentId: string)
     ])
     .where('applications.payment_id', '=', paymentId)
     .orderBy('applications.created_at')
+    .orderBy('charge_lines.due_date')
+    .orderBy('invoices.invoice_number')
+    .orderBy('charge_lines.line_no')
     .orderBy('applications.id')
     .execute();
   const applied = apps.reduce((s, a) => s + Number(a.amount_cents), 0);
