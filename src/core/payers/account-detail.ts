@@ -54,7 +54,8 @@ export async function loadAccountDetail(db: Kysely<Database>, accountId: string)
         invoiceNumber: inv.invoice_number,
         invoiceDate: inv.invoice_date,
         dueDate: inv.due_date,
-        status: inv.status,
+        // 'paid' is derived for display: an open invoice with nothing left to pay.
+        status: inv.status === 'open' && ls.length > 0 && ls.every((l) => l.openCents === 0) ? 'paid' : inv.status,
         totalCents: ls.reduce((s, l) => s + l.amountCents, 0),
         openCents: ls.reduce((s, l) => s + l.openCents, 0),
         lines: ls,

@@ -129,6 +129,7 @@ export async function searchPayers(
   if (accountIds.length > 0 && payments.size < limit) {
     const rows = await paymentSummarySelect(db)
       .where('payments.account_id', 'in', accountIds)
+      .orderBy('payments.payment_date', 'desc')
       .orderBy('payments.created_at', 'desc')
       .limit(limit)
       .execute();

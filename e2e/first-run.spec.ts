@@ -1,0 +1,48 @@
+import { axeViolations, expect, shot, test } from './support/host';
+
+test.use({ seed: 'empty' });
+
+test('first run asks for the first administrator, then signs in and out', async ({ page, host }) => {
+  await page.goto(host.url);
+  await expect(page.getByRole('heading', { name: 'Set up Ledgerdesk' })).toBeVisible();
+  expect(page.url()).not.toContain('token='); // the token leaves the address bar at once
+  await shot(page, 'setup');
+
+  // Bad input first: short password, mismatched confirmation.
+  await page.getByLabel('Your name').fill('Olivia Owner');
+  await page.getByLabel('User name').fill('olivia');
+  await page.getByLabel(/^Password/).fill('short');
+  await page.getByLabel('Confirm password').fill('different');
+  await page.getByRole('button', { name: 'Create administrator' }).click();
+  await expect(page.getByText('Passwords have at least 10 characters.')).toBeVisible();
+  await expect(page.getByText('The passwords do not match.')).toBeVisible();
+  await shot(page, 'setup-errors');
+
+  await page.getByLabel(/^Password/).fill('a-long-enough-password');
+  await page.getByLabel('Confirm password').fill('a-long-enough-password');
+  await page.getByRole('button', { name: 'Create administrator' }).click();
+  await expect(page.getByTestId('user-menu')).toContainText('Olivia Owner');
+  await expect(page.getByRole('button', { name: 'Users' })).toBeVisible();
+  expect(await axeViolations(page)).toEqual([]);
+  await shot(page, 'signed-in-empty');
+
+  await page.getByTestId('user-menu').click();
+  await page.getByRole('menuitem', { name: 'Sign out' }).click();
+  await expect(page.getByRole('heading', { name: 'Sign in' })).toBeVisible();
+
+  // A wrong password is refused with a message that does not say which part was wrong.
+  await page.getByLabel('User name').fill('olivia');
+  await page.getByLabel('Password').fill('wrong-password');
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page.getByRole('alert')).toContainText('The user name or password is incorrect.');
+  expect(await axeViolations(page)).toEqual([]);
+  await shot(page, 'signin-refused');
+
+  await page.getByLabel('Password').fill('a-long-enough-password');
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page.getByTestId('user-menu')).toContainText('Olivia Owner');
+
+  // A reload keeps nothing secret in the page: the session lives in main and the reload signs in again.
+  await page.reload();
+  await expect(page.getByRole('heading', { name: 'Sign in' })).toBeVisible();
+});

@@ -1,0 +1,30 @@
+/**
+ * Ledgerdesk's command line, for administrators and automation:
+ *   npm run cli -- demo-data [--db PATH] [--accounts 5000] [--months 12] [--seed 42] [--admin USER --password PW]
+ * Other workflows add their subcommands to `commands` below.
+ */
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { defaultDataDir, ledgerPath } from '../paths';
+import { demoDataCommand } from './demo-data';
+
+export type CliCommand = (argv: string[], defaults: { db: string }) => Promise<number>;
+
+const commands: Record<string, CliCommand> = {
+  'demo-data': demoDataCommand,
+};
+
+const [name, ...rest] = process.argv.slice(2);
+const cmd = name ? commands[name] : undefined;
+if (!cmd) {
+  console.error(`usage: npm run cli -- <${Object.keys(commands).join('|')}> [options]`);
+  process.exit(2);
+}
+try {
+  const { values } = parseArgs({ args: rest, options: { db: { type: 'string' } }, strict: false });
+  const db = resolve(typeof values.db === 'string' ? values.db : ledgerPath(defaultDataDir()));
+  process.exitCode = await cmd(rest, { db });
+} catch (e) {
+  console.error(e instanceof Error ? e.message : e);
+  process.exitCode = 2;
+}

@@ -1,0 +1,143 @@
+import { channels, contract, type Channel, type EventMap, type EventName } from '../../shared/contract';
+import type { SessionDTO } from '../../shared/contract/dto';
+import { newId } from '../../shared/ids';
+import { AppFailure, err, ok, type Result } from '../../shared/result';
+import { zodToAppError } from '../../core/commands/zod-error';
+import { toResult } from '../../core/commands/executor';
+import type { LedgerCore } from '../../core/ledger-core';
+import { needsSetup, recordSessionEnd, setupFirstAdmin, signIn } from '../../core/auth/sign-in';
+import { toUserDTO } from '../../core/auth/users';
+import { readSettings } from '../../core/settings/settings';
+import { actorOf, type Session } from './session';
+
+/** A channel served by main itself rather than by a core command/query (sessions, sync, files). */
+export type MainHandler = (session: Session, input: unknown) => Promise<Result<unknown>>;
+
+const channelSet = new Set<string>(channels);
+const PUBLIC_CHANNELS = new Set<string>(['auth.status', 'auth.setupFirstAdmin', 'auth.signIn']);
+
+/**
+ * The one router both bindings (Electron IPC and the browser host) call. It owns sessions, idle
+ * sign-out and argument parsing; every rule about money and roles is in core.
+ */
+export class Router {
+  private readonly sessions = new Map<string, Session>();
+  private readonly handlers = new Map<string, MainHandler>();
+
+  constructor(readonly core: LedgerCore) {
+    this.handlers.set('auth.status', (s) => this.status(s));
+    this.handlers.set('auth.setupFirstAdmin', (s, i) => this.setup(s, i));
+    this.handlers.set('auth.signIn', (s, i) => this.signIn(s, i));
+    this.handlers.set('auth.signOut', (s) => this.signOut(s, 'signout'));
+    this.handlers.set('auth.touch', async () => ok(null));
+  }
+
+  /** Main-side features (sync, files) add their channels here; the channel must be in the contract. */
+  register(channel: Channel, handler: MainHandler): void {
+    this.handlers.set(channel, handler);
+  }
+
+  openSession(emit: Session['emit']): Session {
+    const s: Session = { id: newId(), user: null, lastActivity: Date.now(), emit };
+    this.sessions.set(s.id, s);
+    return s;
+  }
+
+  closeSession(s: Session): void {
+    this.sessions.delete(s.id);
+  }
+
+  broadcast<E extends EventName>(event: E, payload: EventMap[E]): void {
+    for (const s of this.sessions.values()) if (s.user) s.emit(event, payload);
+  }
+
+  async invoke(session: Session, channel: string, input: unknown): Promise<Result<unknown>> {
+    try {
+      if (!channelSet.has(channel)) return err('VALIDATION', `Unknown channel: ${String(channel).slice(0, 80)}.`);
+      if (!PUBLIC_CHANNELS.has(channel)) {
+        const live = await this.checkSession(session);
+        if (!live.ok) return live;
+      }
+      const handler = this.handlers.get(channel);
+      if (handler) {
+        const parsed = contract[channel as Channel].input.safeParse(input ?? {});
+        if (!parsed.success) return { ok: false, error: zodToAppError(parsed.error) };
+        return await handler(session, parsed.data);
+      }
+      const actor = actorOf(session);
+      const ex = this.core.executor;
+      if (ex.hasCommand(channel)) return await ex.execute(actor, channel, input);
+      if (ex.hasQuery(channel)) return await ex.query(actor, channel, input);
+      return err('INTERNAL', `No handler for ${channel}.`);
+    } catch (e) {
+      return toResult(e);
+    }
+  }
+
+  /** Signed in, not idle past the limit, and still an active user. */
+  private async checkSession(s: Session): Promise<Result<null>> {
+    if (!s.user) return err('UNAUTHENTICATED', 'Sign in first.');
+    const settings = await readSettings(this.core.db);
+    const now = Date.now();
+    if (now - s.lastActivity > settings.idleMinutes * 60_000) {
+      await this.endSession(s, 'idle-timeout');
+      return err('SESSION_EXPIRED', `You were signed out after ${settings.idleMinutes} minutes without activity.`);
+    }
+    const u = await this.core.db.selectFrom('users').select(['active', 'role']).where('id', '=', s.user.id).executeTakeFirst();
+    if (!u || !u.active) {
+      await this.endSession(s, 'signout');
+      return err('UNAUTHENTICATED', 'This user has been deactivated.');
+    }
+    if (u.role !== s.user.role) s.user = { ...s.user, role: u.role };
+    s.lastActivity = now;
+    return ok(null);
+  }
+
+  private async endSession(s: Session, reason: 'signout' | 'idle-timeout'): Promise<void> {
+    if (!s.user) return;
+    const userId = s.user.id;
+    s.user = null;
+    await recordSessionEnd(this.core.db, this.core.clock, userId, reason);
+    s.emit('session.ended', { reason: reason === 'idle-timeout' ? 'idle' : 'signed-out' });
+  }
+
+  private async sessionDTO(s: Session): Promise<SessionDTO> {
+    const settings = await readSettings(this.core.db);
+    return { user: s.user!, idleMinutes: settings.idleMinutes };
+  }
+
+  private async status(s: Session): Promise<Result<unknown>> {
+    const setup = await needsSetup(this.core.db);
+    if (s.user) {
+      const live = await this.checkSession(s);
+      if (!live.ok) return ok({ needsSetup: setup, session: null });
+    }
+    return ok({ needsSetup: setup, session: s.user ? await this.sessionDTO(s) : null });
+  }
+
+  private async setup(s: Session, i: unknown): Promise<Result<unknown>> {
+    const input = i as { username: string; displayName: string; password: string };
+    const user = await this.core.executor.serial(() => setupFirstAdmin(this.core.db, this.core.clock, input));
+    s.user = toUserDTO(user);
+    s.lastActivity = Date.now();
+    return ok(await this.sessionDTO(s));
+  }
+
+  private async signIn(s: Session, i: unknown): Promise<Result<unknown>> {
+    const { username, password } = i as { username: string; password: string };
+    try {
+      const user = await this.core.executor.serial(() => signIn(this.core.db, this.core.clock, username, password));
+      s.user = toUserDTO(user);
+      s.lastActivity = Date.now();
+      return ok(await this.sessionDTO(s));
+    } catch (e) {
+      if (e instanceof AppFailure) return { ok: false, error: e.toError() };
+      throw e;
+    }
+  }
+
+  private async signOut(s: Session, reason: 'signout'): Promise<Result<unknown>> {
+    await this.endSession(s, reason);
+    return ok(null);
+  }
+}

@@ -1,0 +1,109 @@
+import { AppShell, Badge, Box, Button, Group, Menu, NavLink, ScrollArea, Select, Stack, Text, UnstyledButton } from '@mantine/core';
+import { useHotkeys } from '@mantine/hooks';
+import { Fragment, useEffect, useState } from 'react';
+import { RoleLabels } from '../../shared/roles';
+import { useQuery } from '../api/hooks';
+import { useDivision } from '../stores/division';
+import { useNav } from '../stores/navigation';
+import { useSession } from '../stores/session';
+import { FindPayer } from './FindPayer';
+import { headerSlots } from './header-slots';
+import { pages } from './pages';
+
+const SECTIONS = ['Front desk', 'Billing', 'Administration'] as const;
+
+export function Shell() {
+  const { session, signOut } = useSession();
+  const role = session!.user.role;
+  const { route, go } = useNav();
+  const [finding, setFinding] = useState(false);
+  const divisions = useQuery('divisions.list', {}, { refreshOn: ['divisions'] });
+  const { divisionId, setDivision } = useDivision();
+  // Works from inside text fields too: the clerk is usually typing somewhere when a payer calls.
+  useHotkeys([['mod+K', () => setFinding(true)]], []);
+
+  // A remembered division that no longer exists falls back to "All divisions".
+  useEffect(() => {
+    if (divisionId && divisions.data && !divisions.data.some((d) => d.id === divisionId)) setDivision(null);
+  }, [divisionId, divisions.data, setDivision]);
+
+  const page = pages[route.page] ?? pages['payer-support']!;
+  const allowed = page.roles.includes(role);
+  const Page = page.component;
+  const navItems = Object.entries(pages)
+    .filter(([, p]) => p.nav && p.roles.includes(role))
+    .sort((a, b) => a[1].nav!.order - b[1].nav!.order);
+
+  return (
+    <AppShell header={{ height: 56 }} navbar={{ width: 220, breakpoint: 0 }} padding="lg">
+      <AppShell.Header>
+        <Group h="100%" px="md" justify="space-between" wrap="nowrap">
+          <Group gap="lg" wrap="nowrap">
+            <Text fw={800} c="blue.8" size="lg">
+              Ledgerdesk
+            </Text>
+            <Select
+              aria-label="Division"
+              size="xs"
+              w={200}
+              data={[{ value: '', label: 'All divisions' }, ...(divisions.data ?? []).map((d) => ({ value: d.id, label: d.name }))]}
+              value={divisionId ?? ''}
+              onChange={(v) => setDivision(v ? v : null)}
+              allowDeselect={false}
+              data-testid="division-select"
+            />
+            <Button variant="default" size="xs" onClick={() => setFinding(true)} aria-keyshortcuts="Control+K Meta+K">
+              Find payer… <Badge ml={6} size="xs" variant="outline" color="dark">Ctrl+K</Badge>
+            </Button>
+          </Group>
+          <Group gap="md" wrap="nowrap">
+            {headerSlots.map((Slot, i) => (
+              <Slot key={i} />
+            ))}
+            <Menu position="bottom-end" withinPortal>
+              <Menu.Target>
+                <UnstyledButton data-testid="user-menu" title="User menu">
+                  <Stack gap={0} align="flex-end">
+                    <Text size="sm" fw={600}>
+                      {session!.user.displayName}
+                    </Text>
+                    <Text size="xs" c="dimmed">
+                      {RoleLabels[role]}
+                    </Text>
+                  </Stack>
+                </UnstyledButton>
+              </Menu.Target>
+              <Menu.Dropdown>
+                <Menu.Item onClick={() => void signOut()}>Sign out</Menu.Item>
+              </Menu.Dropdown>
+            </Menu>
+          </Group>
+        </Group>
+      </AppShell.Header>
+      <AppShell.Navbar p="xs" aria-label="Main navigation">
+        <ScrollArea>
+          {SECTIONS.map((section) => {
+            const items = navItems.filter(([, p]) => p.nav!.section === section);
+            if (items.length === 0) return null;
+            return (
+              <Fragment key={section}>
+                <Text size="xs" fw={700} c="dimmed" tt="uppercase" px="sm" mt="md" mb={4}>
+                  {section}
+                </Text>
+                {items.map(([key, p]) => (
+                  <NavLink key={key} label={p.nav!.label} active={route.page === key} onClick={() => go(key)} component="button" />
+                ))}
+              </Fragment>
+            );
+          })}
+        </ScrollArea>
+      </AppShell.Navbar>
+      <AppShell.Main bg="gray.0">
+        <Box maw={1280} mx="auto">
+          {allowed ? <Page key={JSON.stringify(route)} params={route.params ?? {}} /> : <Text>This page is not available to your role.</Text>}
+        </Box>
+      </AppShell.Main>
+      <FindPayer opened={finding} onClose={() => setFinding(false)} />
+    </AppShell>
+  );
+}

@@ -1,0 +1,23 @@
+import { Badge } from '@mantine/core';
+
+const COLORS: Record<string, string> = {
+  pending: 'yellow',
+  scheduled: 'grape',
+  deposited: 'green',
+  cancelled: 'gray',
+  voided: 'red',
+  open: 'blue',
+  paid: 'green',
+  closed: 'gray',
+  active: 'green',
+  inactive: 'gray',
+  superseded: 'gray',
+};
+
+export function StatusBadge({ status }: { status: string }) {
+  return (
+    <Badge color={COLORS[status] ?? 'blue'} variant="light" radius="sm">
+      {status.charAt(0).toUpperCase() + status.slice(1)}
+    </Badge>
+  );
+}

@@ -1,0 +1,182 @@
+import { Anchor, Button, Card, Group, SimpleGrid, Stack, Table, Tabs, Text } from '@mantine/core';
+import type { InvoiceDTO } from '../../../shared/contract/dto';
+import { formatDate, formatDateTime } from '../../../shared/dates';
+import type { PageProps } from '../../app/pages';
+import { useQuery } from '../../api/hooks';
+import { DataTable } from '../../components/DataTable';
+import { ErrorAlert } from '../../components/ErrorAlert';
+import { Money } from '../../components/Money';
+import { PageHeader } from '../../components/PageHeader';
+import { StatusBadge } from '../../components/StatusBadge';
+import { useNav } from '../../stores/navigation';
+import { accountActions, accountSections } from './account-slots';
+import { METHOD_LABELS } from './labels';
+
+function InvoiceCard({ inv }: { inv: InvoiceDTO }) {
+  return (
+    <Card withBorder padding="sm" data-testid={`invoice-${inv.invoiceNumber}`}>
+      <Group justify="space-between" mb={4}>
+        <Text fw={600}>
+          Invoice {inv.invoiceNumber} <StatusBadge status={inv.status} />
+        </Text>
+        <Text size="sm" c="dimmed">
+          Dated {formatDate(inv.invoiceDate)} · due {formatDate(inv.dueDate)}
+        </Text>
+      </Group>
+      <Table verticalSpacing={4} fz="sm" aria-label={`Charge lines of invoice ${inv.invoiceNumber}`}>
+        <Table.Thead>
+          <Table.Tr>
+            <Table.Th>Category</Table.Th>
+            <Table.Th>Description</Table.Th>
+            <Table.Th ta="right">Amount</Table.Th>
+            <Table.Th ta="right">Open</Table.Th>
+          </Table.Tr>
+        </Table.Thead>
+        <Table.Tbody>
+          {inv.lines.map((l) => (
+            <Table.Tr key={l.id}>
+              <Table.Td>{l.category}</Table.Td>
+              <Table.Td>{l.description}</Table.Td>
+              <Table.Td ta="right">
+                <Money cents={l.amountCents} />
+              </Table.Td>
+              <Table.Td ta="right">
+                <Money cents={l.openCents} fw={l.openCents > 0 ? 600 : undefined} />
+              </Table.Td>
+            </Table.Tr>
+          ))}
+        </Table.Tbody>
+        <Table.Tfoot>
+          <Table.Tr>
+            <Table.Th colSpan={2}>Total</Table.Th>
+            <Table.Th ta="right">
+              <Money cents={inv.totalCents} />
+            </Table.Th>
+            <Table.Th ta="right">
+              <Money cents={inv.openCents} />
+            </Table.Th>
+          </Table.Tr>
+        </Table.Tfoot>
+      </Table>
+    </Card>
+  );
+}
+
+export function AccountPage({ params }: PageProps) {
+  const go = useNav((s) => s.go);
+  const back = useNav((s) => s.back);
+  const res = useQuery('payers.get', { accountId: params.accountId ?? '' }, { refreshOn: ['payments', 'accounts', 'invoices', 'credits'] });
+  if (res.error) return <ErrorAlert error={res.error} title="Account not available" />;
+  if (!res.data) return <Text c="dimmed">Loading…</Text>;
+  const { account, invoices, payments, activity } = res.data;
+  const openTotal = invoices.reduce((s, i) => s + (i.status === 'open' ? i.openCents : 0), 0);
+  return (
+    <Stack>
+      <PageHeader
+        title={`${account.accountNumber} · ${account.name}`}
+        subtitle={
+          <>
+            {account.divisionName} · {account.email ?? 'no email'} {account.portalUserId ? `· user ID ${account.portalUserId}` : ''} · <StatusBadge status={account.status} />
+          </>
+        }
+        actions={
+          <>
+            <Button variant="default" onClick={back}>
+              Back
+            </Button>
+            {accountActions.map((A, i) => (
+              <A key={i} detail={res.data!} />
+            ))}
+            <Button onClick={() => go('make-payment', { accountId: account.id })} disabled={account.status !== 'active'}>
+              Make Payment
+            </Button>
+          </>
+        }
+      />
+      <SimpleGrid cols={3}>
+        <Card withBorder>
+          <Text size="sm" c="dimmed">
+            Current balance
+          </Text>
+          <Money cents={account.balanceCents} size="xl" fw={700} colorCredit data-testid="account-balance" />
+          {account.balanceCents < 0 && (
+            <Text size="xs" c="teal.8">
+              Credit on the account
+            </Text>
+          )}
+        </Card>
+        <Card withBorder>
+          <Text size="sm" c="dimmed">
+            Open charges
+          </Text>
+          <Money cents={openTotal} size="xl" fw={700} />
+        </Card>
+        <Card withBorder>
+          <Text size="sm" c="dimmed">
+            Payments
+          </Text>
+          <Text size="xl" fw={700}>
+            {payments.length}
+          </Text>
+        </Card>
+      </SimpleGrid>
+      <Tabs defaultValue="invoices" keepMounted={false}>
+        <Tabs.List>
+          <Tabs.Tab value="invoices">Invoices ({invoices.length})</Tabs.Tab>
+          <Tabs.Tab value="payments">Payments ({payments.length})</Tabs.Tab>
+          <Tabs.Tab value="activity">Activity history</Tabs.Tab>
+          {accountSections.map((s) => (
+            <Tabs.Tab key={s.key} value={s.key}>
+              {s.label}
+            </Tabs.Tab>
+          ))}
+        </Tabs.List>
+        <Tabs.Panel value="invoices" pt="md">
+          <Stack gap="sm">
+            {invoices.length === 0 && <Text c="dimmed">No invoices.</Text>}
+            {invoices.map((inv) => (
+              <InvoiceCard key={inv.id} inv={inv} />
+            ))}
+          </Stack>
+        </Tabs.Panel>
+        <Tabs.Panel value="payments" pt="md">
+          <DataTable
+            label="Payments"
+            rows={payments}
+            rowKey={(p) => p.id}
+            onRowOpen={(p) => go('payment', { paymentId: p.id })}
+            columns={[
+              { key: 'ref', header: 'Reference', cell: (p) => <Anchor component="button" ff="monospace" onClick={() => go('payment', { paymentId: p.id })}>{p.reference}</Anchor> },
+              { key: 'date', header: 'Date', cell: (p) => formatDate(p.paymentDate), sortValue: (p) => p.paymentDate },
+              { key: 'amount', header: 'Amount', cell: (p) => <Money cents={p.amountCents} />, align: 'right', sortValue: (p) => p.amountCents },
+              { key: 'method', header: 'Method', cell: (p) => METHOD_LABELS[p.method] },
+              { key: 'kind', header: 'Kind', cell: (p) => p.kind },
+              { key: 'status', header: 'Status', cell: (p) => <StatusBadge status={p.status} /> },
+            ]}
+            empty={<Text c="dimmed">No payments.</Text>}
+          />
+        </Tabs.Panel>
+        <Tabs.Panel value="activity" pt="md">
+          <DataTable
+            label="Activity history"
+            rows={activity}
+            rowKey={(a) => a.id}
+            columns={[
+              { key: 'date', header: 'Date', cell: (a) => formatDate(a.entryDate), sortValue: (a) => a.entryDate },
+              { key: 'desc', header: 'Description', cell: (a) => a.description },
+              { key: 'amount', header: 'Amount', cell: (a) => <Money cents={a.amountCents} />, align: 'right' },
+              { key: 'balance', header: 'Balance', cell: (a) => <Money cents={a.runningBalanceCents} />, align: 'right' },
+              { key: 'at', header: 'Recorded', cell: (a) => <Text size="xs" c="dimmed">{formatDateTime(a.createdAt)}</Text> },
+            ]}
+            empty={<Text c="dimmed">No activity yet.</Text>}
+          />
+        </Tabs.Panel>
+        {accountSections.map((s) => (
+          <Tabs.Panel key={s.key} value={s.key} pt="md">
+            <s.component detail={res.data!} />
+          </Tabs.Panel>
+        ))}
+      </Tabs>
+    </Stack>
+  );
+}
