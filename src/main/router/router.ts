@@ -32,13 +32,18 @@ export class Router {
     this.handlers.set('auth.touch', async () => ok(null));
   }
 
+  /** Idle time follows the core's clock, so tests can move it. */
+  private now(): number {
+    return this.core.clock.now().getTime();
+  }
+
   /** Main-side features (sync, files) add their channels here; the channel must be in the contract. */
   register(channel: Channel, handler: MainHandler): void {
     this.handlers.set(channel, handler);
   }
 
   openSession(emit: Session['emit']): Session {
-    const s: Session = { id: newId(), user: null, lastActivity: Date.now(), emit };
+    const s: Session = { id: newId(), user: null, lastActivity: this.now(), emit };
     this.sessions.set(s.id, s);
     return s;
   }
@@ -78,7 +83,7 @@ export class Router {
   private async checkSession(s: Session): Promise<Result<null>> {
     if (!s.user) return err('UNAUTHENTICATED', 'Sign in first.');
     const settings = await readSettings(this.core.db);
-    const now = Date.now();
+    const now = this.now();
     if (now - s.lastActivity > settings.idleMinutes * 60_000) {
       await this.endSession(s, 'idle-timeout');
       return err('SESSION_EXPIRED', `You were signed out after ${settings.idleMinutes} minutes without activity.`);
@@ -119,7 +124,7 @@ export class Router {
     const input = i as { username: string; displayName: string; password: string };
     const user = await this.core.executor.serial(() => setupFirstAdmin(this.core.db, this.core.clock, input));
     s.user = toUserDTO(user);
-    s.lastActivity = Date.now();
+    s.lastActivity = this.now();
     return ok(await this.sessionDTO(s));
   }
 
@@ -128,7 +133,7 @@ export class Router {
     try {
       const user = await this.core.executor.serial(() => signIn(this.core.db, this.core.clock, username, password));
       s.user = toUserDTO(user);
-      s.lastActivity = Date.now();
+      s.lastActivity = this.now();
       return ok(await this.sessionDTO(s));
     } catch (e) {
       if (e instanceof AppFailure) return { ok: false, error: e.toError() };

@@ -1,0 +1,77 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import { makeLedger, type TestLedger } from '../../../test/helpers/ledger';
+import { Router } from '../router/router';
+import { startBrowserHost, type BrowserHost } from './host';
+
+let t: TestLedger;
+let host: BrowserHost;
+
+beforeAll(async () => {
+  t = await makeLedger();
+  const staticDir = join(t.dir, 'static');
+  mkdirSync(staticDir);
+  writeFileSync(join(staticDir, 'index.html'), '<!doctype html><title>x</title>');
+  writeFileSync(join(t.dir, 'secret.txt'), 'do not serve');
+  host = await startBrowserHost(new Router(t.core), { staticDir });
+});
+afterAll(async () => {
+  await host.close();
+  await t.cleanup();
+});
+
+function connect(token: string, origin: string): Promise<WebSocket> {
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(`ws://127.0.0.1:${host.port}/rpc?token=${token}`, { origin });
+    ws.once('open', () => resolve(ws));
+    ws.once('unexpected-response', (_req, res) => reject(new Error(`HTTP ${res.statusCode}`)));
+    ws.once('error', reject);
+  });
+}
+
+function rpc(ws: WebSocket, channel: string, input: unknown): Promise<any> {
+  return new Promise((resolve) => {
+    const id = Math.floor(Math.random() * 1e9);
+    const onMsg = (data: WebSocket.RawData) => {
+      const msg = JSON.parse(String(data));
+      if (msg.id === id) {
+        ws.off('message', onMsg);
+        resolve(msg.result);
+      }
+    };
+    ws.on('message', onMsg);
+    ws.send(JSON.stringify({ id, channel, input }));
+  });
+}
+
+describe('browser host', () => {
+  const origin = () => `http://127.0.0.1:${host.port}`;
+
+  it('listens on 127.0.0.1 and serves the UI with a strict CSP', async () => {
+    expect(host.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/#token=[0-9a-f]{48}$/);
+    const res = await fetch(`http://127.0.0.1:${host.port}/`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-security-policy')).toContain("default-src 'self'");
+    expect((await fetch(`http://127.0.0.1:${host.port}/..%2Fsecret.txt`)).status).toBe(404);
+  });
+
+  it('refuses a WebSocket without the token, with a wrong token, or from another origin', async () => {
+    await expect(connect('', origin())).rejects.toThrow('HTTP 403');
+    await expect(connect('0'.repeat(48), origin())).rejects.toThrow('HTTP 403');
+    await expect(connect(host.token, 'http://evil.example')).rejects.toThrow('HTTP 403');
+  });
+
+  it('answers contract calls with Results, and malformed messages with a precise error', async () => {
+    const ws = await connect(host.token, origin());
+    expect(await rpc(ws, 'auth.signIn', { username: 'admin', password: 'correct horse battery' })).toMatchObject({ ok: true });
+    expect(await rpc(ws, 'divisions.list', {})).toMatchObject({ ok: true, value: [{ name: 'North Clinic' }] });
+    const reply = await new Promise<any>((resolve) => {
+      ws.once('message', (d) => resolve(JSON.parse(String(d))));
+      ws.send('not json');
+    });
+    expect(reply).toEqual({ id: null, result: { ok: false, error: { code: 'VALIDATION', message: 'Malformed request.' } } });
+    ws.close();
+  });
+});
