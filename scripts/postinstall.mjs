@@ -1,7 +1,7 @@
 // Rebuild native modules (better-sqlite3) against Electron's ABI only on a developer's machine
 // that actually has the Electron binary. CI and build machines without Electron keep the Node
 // build that the tests and the browser host use.
-import { existsSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
 import { execSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 
@@ -20,5 +20,12 @@ try {
 if (!electronPath || !existsSync(electronPath)) {
   console.log('[postinstall] Electron binary not present; keeping the Node build of native modules');
   process.exit(0);
+}
+// Keep the Node build for tests, the CLI and the browser host (src/core/db/open-sqlite.ts loads it
+// from .native/ when not running inside Electron), then rebuild node_modules' copy for Electron.
+const nodeBuild = 'node_modules/better-sqlite3/build/Release/better_sqlite3.node';
+if (existsSync(nodeBuild)) {
+  mkdirSync('.native/node', { recursive: true });
+  copyFileSync(nodeBuild, '.native/node/better_sqlite3.node');
 }
 execSync('npx electron-builder install-app-deps', { stdio: 'inherit' });
