@@ -55,6 +55,14 @@ test('a CSR finds a payer, takes a payment and sees it Pending', async ({ page, 
   const reference = (await page.getByTestId('payment-reference').innerText()).trim();
   expect(reference).toMatch(/^PMT-[0-9A-Z]{5}-[0-9A-Z]{5}$/);
   await shot(page, 'thanks');
+  // The printed receipt: only the receipt shows in print media.
+  await page.emulateMedia({ media: 'print' });
+  await expect(page.getByTestId('receipt')).toBeVisible();
+  await expect(page.getByTestId('receipt')).toContainText(reference);
+  await expect(page.getByTestId('receipt')).toContainText('$125.50');
+  await shot(page, 'receipt-print');
+  await page.emulateMedia({ media: 'screen' });
+  await expect(page.getByTestId('receipt')).toBeHidden();
   await page.getByRole('button', { name: 'Done' }).click();
 
   // Back on Payer Support, the payment is in Payments Found as Pending.

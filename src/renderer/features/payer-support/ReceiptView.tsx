@@ -9,7 +9,7 @@ import { METHOD_LABELS } from './labels';
 export function ReceiptView({ payment: p }: { payment: PaymentDetailDTO }) {
   const settings = useQuery('settings.get', {});
   return (
-    <Box className="print-area" display="none" data-testid="receipt" style={{ display: 'none' }} id="receipt-print">
+    <Box className="print-area" data-testid="receipt">
       <Stack gap={4} p="md" maw={420}>
         <Text fw={800}>{settings.data?.officeName ?? 'Ledgerdesk'}</Text>
         {settings.data?.officeContact && <Text size="sm">{settings.data.officeContact}</Text>}
@@ -40,8 +40,5 @@ function Line({ k, v }: { k: string; v: string }) {
 }
 
 export function printReceipt() {
-  const el = document.getElementById('receipt-print');
-  if (el) el.style.display = 'block';
   window.print();
-  if (el) el.style.display = 'none';
 }
