@@ -1,6 +1,8 @@
 import { listAudit, verifyAudit } from './audit/audit-queries';
 import { createUser, listUsers, resetPassword, updateUser } from './auth/users';
 import type { CommandDef, QueryDef } from './commands/types';
+import { applyImportRows } from './imports/apply-rows';
+import { getUpload, listUploads } from './imports/uploads';
 import { createInvoice } from './invoices/create-invoice';
 import { getAccountDetail } from './payers/account-detail';
 import { createAccount, setAccountStatus } from './payers/accounts';
@@ -24,6 +26,7 @@ export const allCommands: CommandDef[] = [
   createInvoice,
   recordPayment,
   updateSettings,
+  applyImportRows,
 ] as CommandDef[];
 
 export const allQueries: QueryDef[] = [
@@ -36,4 +39,6 @@ export const allQueries: QueryDef[] = [
   getSettings,
   listAudit,
   verifyAudit,
+  listUploads,
+  getUpload,
 ] as QueryDef[];

@@ -1,3 +1,5 @@
+import type { ImportTables } from './schema-imports';
+
 
 /**
  * The ledger's tables, as Kysely sees them. Money columns are integer cents (SQLite INTEGER,
@@ -210,6 +212,7 @@ export interface FoundationTables {
  * The whole ledger: the foundation's tables plus each workflow's own (declared in its
  * schema-<workflow>.ts beside this file). Add one `&` line per workflow.
  */
-export type Database = FoundationTables;
+export type Database = FoundationTables &
+  ImportTables;
 
 export type Dialect = 'sqlite' | 'postgres';

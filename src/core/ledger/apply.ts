@@ -38,7 +38,7 @@ export async function applyToLine(ctx: CommandCtx, paymentId: string, chargeLine
  * order, so the result is the same wherever the command runs). Returns what was applied; the rest
  * stays on the account as a credit.
  */
-export async function applyOldestDueFirst(ctx: CommandCtx, paymentId: string, accountId: string, amountCents: number): Promise<Applied[]> {
+export async function applyOldestDueFirst(ctx: CommandCtx, paymentId: string, accountId: string, amountCents: number, labelPrefix = paymentId): Promise<Applied[]> {
   let left = amountCents;
   const applied: Applied[] = [];
   if (left <= 0) return applied;
@@ -57,7 +57,7 @@ export async function applyOldestDueFirst(ctx: CommandCtx, paymentId: string, ac
   for (const l of lines) {
     if (left === 0) break;
     const amt = Math.min(left, l.open_cents);
-    await applyToLine(ctx, paymentId, l.id, amt, `${paymentId}/${applied.length}`);
+    await applyToLine(ctx, paymentId, l.id, amt, `${labelPrefix}/${applied.length}`);
     applied.push({ chargeLineId: l.id, amountCents: amt });
     left -= amt;
   }

@@ -4,6 +4,7 @@ import { adminContract } from './admin';
 import { authContract, usersContract } from './auth';
 import type { ChannelSpec } from './define';
 import { accountsContract, invoicesContract, payersContract } from './payers';
+import { importsContract } from './imports';
 import { paymentsContract } from './payments';
 
 /**
@@ -18,6 +19,7 @@ export const contract = {
   ...invoicesContract,
   ...paymentsContract,
   ...adminContract,
+  ...importsContract,
 } as const;
 
 export type Contract = typeof contract;
@@ -36,6 +38,7 @@ export interface EventMap {
   'session.ended': { reason: 'signed-out' | 'idle' | 'deactivated' };
   'sync.status': { online: boolean; syncing: boolean; pending: number; needsAttention: number; lastSyncedAt: string | null };
   'ledger.changed': { entities: string[] };
+  'import.progress': { previewId: string; rows: number; phase: 'reading' | 'checking' };
 }
 export type EventName = keyof EventMap;
 

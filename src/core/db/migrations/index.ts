@@ -1,4 +1,5 @@
 import * as m0001 from './0001_foundation';
+import * as m0002 from './0002_imports';
 import type { LedgerMigration } from './types';
 
 /**
@@ -8,4 +9,5 @@ import type { LedgerMigration } from './types';
  */
 export const migrations: ReadonlyArray<readonly [name: string, migration: LedgerMigration]> = [
   ['0001_foundation', m0001],
+  ['0002_imports', m0002],
 ];

@@ -1,0 +1,47 @@
+/** Tables of File Transfers (migration 0002). */
+
+export interface StoredFilesTable {
+  sha256: string;
+  size_bytes: number;
+  file_name: string;
+  stored_at: string;
+}
+
+export interface UploadsTable {
+  id: string;
+  sha256: string;
+  file_name: string;
+  kind: 'balance' | 'bill';
+  division_id: string | null;
+  uploaded_by: string;
+  uploaded_at: string;
+  rows_read: number;
+  accounts_updated: number;
+  accounts_created: number;
+  invoices_created: number;
+  invoices_replaced: number;
+  warnings: number;
+  errors: number;
+  /** The whole result the upload page shows: issues with row/column/reason, and every change. */
+  result_json: string;
+}
+
+/** The file's balance becomes the account's balance through one of these: history is kept. */
+export interface BalanceAdjustmentsTable {
+  id: string;
+  account_id: string;
+  upload_id: string | null;
+  amount_cents: number;
+  old_balance_cents: number;
+  new_balance_cents: number;
+  reason: string;
+  adjustment_date: string;
+  created_by: string;
+  created_at: string;
+}
+
+export interface ImportTables {
+  stored_files: StoredFilesTable;
+  uploads: UploadsTable;
+  balance_adjustments: BalanceAdjustmentsTable;
+}

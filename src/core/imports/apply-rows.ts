@@ -1,0 +1,151 @@
+import { sql } from 'kysely';
+import type { UploadResultDTO } from '../../shared/contract/imports';
+import { newId } from '../../shared/ids';
+import { ADMINS } from '../../shared/roles';
+import { appendAuditBatch, type AuditRecord } from '../audit/audit-log';
+import { defineCommand, type CommandCtx } from '../commands/types';
+import type { Database } from '../db/schema';
+import { insertInvoice } from '../invoices/create-invoice';
+import { supersedeInvoice } from '../invoices/supersede';
+import { applyOldestDueFirst } from '../ledger/apply';
+import { assertPeriodOpen } from '../ledger/journal';
+import { applyRowsInput, type ApplyRowsInput, type BalanceRowInput, type BillRowInput } from './command-input';
+import { planBalanceImport, planBillImport, type ImportPlan } from './plan';
+import { loadUpload } from './uploads';
+
+const CHUNK = 400;
+
+/**
+ * Applies a parsed file in ONE transaction: every valid row, with rows in error skipped and listed.
+ * The same file (same SHA-256, kind and division) applied again changes nothing and answers with
+ * the earlier upload's result.
+ */
+export const applyImportRows = defineCommand({
+  name: 'imports.applyRows',
+  version: 1,
+  roles: ADMINS,
+  input: applyRowsInput,
+  synced: true,
+  prepare: (i) => (i.uploadId ? {} : { uploadId: newId() }),
+  subject: (i) => i.uploadId,
+  run: async (ctx, i): Promise<UploadResultDTO> => {
+    const earlier = await findEarlierUpload(ctx, i);
+    if (earlier) return { ...(await loadUpload(ctx.db, earlier)), duplicateOf: earlier };
+    await assertPeriodOpen(ctx, ctx.today, 'date');
+    const plan = i.kind === 'balance' ? await planBalanceImport(ctx.db, i.rows as BalanceRowInput[], i.divisionId) : await planBillImport(ctx.db, i.rows as BillRowInput[], i.divisionId);
+    // The upload row first: the adjustments name it.
+    const placeholder: Database['uploads'] = {
+      id: i.uploadId!, sha256: i.sha256, file_name: i.fileName, kind: i.kind, division_id: i.divisionId, uploaded_by: ctx.actor.userId, uploaded_at: ctx.now,
+      rows_read: i.rowsRead, accounts_updated: 0, accounts_created: 0, invoices_created: 0, invoices_replaced: 0, warnings: 0, errors: 0, result_json: '{}',
+    };
+    await ctx.db.insertInto('uploads').values(placeholder).execute();
+    const audit: AuditRecord[] = [];
+    const accountIds = await createAccounts(ctx, plan, audit);
+    const counts = i.kind === 'balance' ? await applyBalances(ctx, i.uploadId!, plan, accountIds, audit) : await applyBills(ctx, plan, accountIds);
+    const issues = [...i.parseIssues, ...plan.issues].sort((a, b) => a.row - b.row);
+    const summary = {
+      rowsRead: i.rowsRead,
+      accountsUpdated: counts.updated,
+      accountsCreated: plan.accountsToCreate.length,
+      accountsUnchanged: plan.changes.filter((c) => c.action === 'unchanged' || c.action === 'invoice-unchanged').length,
+      invoicesCreated: counts.invoicesCreated,
+      invoicesReplaced: counts.invoicesReplaced,
+      warnings: issues.filter((x) => x.severity === 'warning').length,
+      errors: issues.filter((x) => x.severity === 'error').length,
+      notInFile: plan.notInFile,
+    };
+    const row: Database['uploads'] = {
+      ...placeholder,
+      accounts_updated: summary.accountsUpdated,
+      accounts_created: summary.accountsCreated,
+      invoices_created: summary.invoicesCreated,
+      invoices_replaced: summary.invoicesReplaced,
+      warnings: summary.warnings,
+      errors: summary.errors,
+      result_json: JSON.stringify({ changes: plan.changes, issues, notes: [...i.notes, ...plan.notes], notInFile: plan.notInFile, accountsUnchanged: summary.accountsUnchanged, format: i.format }),
+    };
+    await ctx.db.updateTable('uploads').set(row).where('id', '=', row.id).execute();
+    audit.push({ userId: ctx.actor.userId, action: 'upload', entity: 'upload', entityId: row.id, after: { fileName: i.fileName, sha256: i.sha256, kind: i.kind, divisionId: i.divisionId, ...summary } });
+    await appendAuditBatch(ctx.db, audit, ctx.now, `${ctx.commandId}/import-audit`);
+    ctx.changed('accounts', 'invoices', 'uploads', 'payments');
+    return { ...(await loadUpload(ctx.db, row.id)), duplicateOf: null };
+  },
+});
+
+async function findEarlierUpload(ctx: CommandCtx, i: ApplyRowsInput): Promise<string | null> {
+  let q = ctx.db.selectFrom('uploads').select('id').where('sha256', '=', i.sha256).where('kind', '=', i.kind);
+  q = i.divisionId ? q.where('division_id', '=', i.divisionId) : q.where('division_id', 'is', null);
+  return (await q.orderBy('uploaded_at').limit(1).executeTakeFirst())?.id ?? null;
+}
+
+async function createAccounts(ctx: CommandCtx, plan: ImportPlan, audit: AuditRecord[]): Promise<Map<string, string>> {
+  const ids = new Map<string, string>();
+  const rows: Database['accounts'][] = plan.accountsToCreate.map((a) => {
+    const id = ctx.id(`account/${a.divisionId}/${a.accountNumber}`);
+    ids.set(a.key, id);
+    return {
+      id,
+      division_id: a.divisionId,
+      account_number: a.accountNumber,
+      name: a.name,
+      email: a.email,
+      portal_user_id: a.portalUserId ? a.portalUserId.toLowerCase() : null,
+      status: 'active',
+      balance_cents: 0,
+      created_at: ctx.now,
+      updated_at: ctx.now,
+    };
+  });
+  for (let k = 0; k < rows.length; k += CHUNK) await ctx.db.insertInto('accounts').values(rows.slice(k, k + CHUNK)).execute();
+  for (const r of rows) audit.push({ userId: ctx.actor.userId, action: 'create', entity: 'account', entityId: r.id, after: r });
+  return ids;
+}
+
+/** Each account's new balance arrives as one adjustment of the difference, in bulk statements. */
+async function applyBalances(ctx: CommandCtx, uploadId: string, plan: ImportPlan, created: Map<string, string>, audit: AuditRecord[]) {
+  const moves = [
+    ...plan.accountsToCreate.filter((a) => a.balanceCents !== 0).map((a) => ({ accountId: created.get(a.key)!, oldCents: 0, newCents: a.balanceCents, details: {} })),
+    ...plan.balanceUpdates,
+  ];
+  const adjustments: Database['balance_adjustments'][] = [];
+  const entries: Database['account_entries'][] = [];
+  for (const m of moves) {
+    if (Object.keys(m.details).length > 0) {
+      await ctx.db.updateTable('accounts').set({ ...m.details, updated_at: ctx.now }).where('id', '=', m.accountId).execute();
+      audit.push({ userId: ctx.actor.userId, action: 'update', entity: 'account', entityId: m.accountId, after: m.details });
+    }
+    const delta = m.newCents - m.oldCents;
+    if (delta === 0) continue;
+    const adjId = ctx.id(`adjustment/${m.accountId}`);
+    adjustments.push({ id: adjId, account_id: m.accountId, upload_id: uploadId, amount_cents: delta, old_balance_cents: m.oldCents, new_balance_cents: m.newCents, reason: 'Universal balance file', adjustment_date: ctx.today, created_by: ctx.actor.userId, created_at: ctx.now });
+    entries.push({ id: ctx.id(`entry/adjustment/${m.accountId}`), account_id: m.accountId, entry_date: ctx.today, kind: 'adjustment', amount_cents: delta, source_type: 'balance_adjustment', source_id: adjId, description: `Balance set to ${(m.newCents / 100).toFixed(2)} by file upload`, created_at: ctx.now });
+    audit.push({ userId: ctx.actor.userId, action: 'adjust-balance', entity: 'account', entityId: m.accountId, before: { balanceCents: m.oldCents }, after: { balanceCents: m.newCents, adjustmentId: adjId } });
+  }
+  for (let k = 0; k < adjustments.length; k += CHUNK) {
+    await ctx.db.insertInto('balance_adjustments').values(adjustments.slice(k, k + CHUNK)).execute();
+    await ctx.db.insertInto('account_entries').values(entries.slice(k, k + CHUNK)).execute();
+    const slice = adjustments.slice(k, k + CHUNK);
+    // One UPDATE per chunk: balance_cents moves by each account's adjustment.
+    const cases = sql.join(slice.map((a) => sql`WHEN ${a.account_id} THEN ${a.amount_cents}`), sql` `);
+    await sql`UPDATE accounts SET balance_cents = balance_cents + (CASE id ${cases} ELSE 0 END), updated_at = ${ctx.now} WHERE id IN (${sql.join(slice.map((a) => a.account_id))})`.execute(ctx.db);
+  }
+  return { updated: plan.balanceUpdates.length, invoicesCreated: 0, invoicesReplaced: 0 };
+}
+
+async function applyBills(ctx: CommandCtx, plan: ImportPlan, created: Map<string, string>) {
+  let invoicesCreated = 0;
+  let invoicesReplaced = 0;
+  const touched = new Set<string>();
+  for (const inv of plan.invoices) {
+    const accountId = inv.accountId ?? created.get(inv.accountKey)!;
+    const invoiceId = ctx.id(`invoice/${accountId}/${inv.invoiceNumber}`);
+    const freed = inv.replacesInvoiceId ? await supersedeInvoice(ctx, inv.replacesInvoiceId, invoiceId) : [];
+    await insertInvoice(ctx, { invoiceId, accountId, invoiceNumber: inv.invoiceNumber, invoiceDate: inv.invoiceDate, dueDate: inv.dueDate, lines: inv.lines });
+    // What the earlier version had been paid goes to the open charges again, oldest due first.
+    for (const f of freed) await applyOldestDueFirst(ctx, f.paymentId, accountId, f.amountCents, `reapply/${invoiceId}/${f.paymentId}`);
+    if (inv.replacesInvoiceId) invoicesReplaced++;
+    else invoicesCreated++;
+    if (inv.accountId) touched.add(inv.accountId);
+  }
+  return { updated: touched.size, invoicesCreated, invoicesReplaced };
+}

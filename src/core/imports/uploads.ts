@@ -1,0 +1,69 @@
+import type { Kysely } from 'kysely';
+import type { UploadResultDTO, UploadSummaryDTO } from '../../shared/contract/imports';
+import { importsContract } from '../../shared/contract/imports';
+import { fail } from '../../shared/result';
+import { ADMINS } from '../../shared/roles';
+import { defineQuery } from '../commands/types';
+import type { Database } from '../db/schema';
+
+function summarySelect(db: Kysely<Database>) {
+  return db
+    .selectFrom('uploads')
+    .leftJoin('divisions', 'divisions.id', 'uploads.division_id')
+    .leftJoin('users', 'users.id', 'uploads.uploaded_by')
+    .selectAll('uploads')
+    .select(['divisions.name as division_name', 'users.display_name as uploaded_by_name']);
+}
+type Row = Awaited<ReturnType<ReturnType<typeof summarySelect>['execute']>>[number];
+
+function toSummary(r: Row): UploadSummaryDTO {
+  const extra = JSON.parse(r.result_json) as { notInFile?: number; accountsUnchanged?: number };
+  return {
+    id: r.id,
+    fileName: r.file_name,
+    kind: r.kind,
+    sha256: r.sha256,
+    divisionName: r.division_name,
+    uploadedBy: r.uploaded_by_name ?? r.uploaded_by,
+    uploadedAt: r.uploaded_at,
+    rowsRead: r.rows_read,
+    accountsUpdated: r.accounts_updated,
+    accountsCreated: r.accounts_created,
+    accountsUnchanged: extra.accountsUnchanged ?? 0,
+    invoicesCreated: r.invoices_created,
+    invoicesReplaced: r.invoices_replaced,
+    warnings: r.warnings,
+    errors: r.errors,
+    notInFile: extra.notInFile ?? 0,
+  };
+}
+
+export async function loadUpload(db: Kysely<Database>, uploadId: string): Promise<UploadResultDTO> {
+  const r = await summarySelect(db).where('uploads.id', '=', uploadId).executeTakeFirst();
+  if (!r) fail('NOT_FOUND', 'That upload does not exist.', { field: 'uploadId' });
+  const detail = JSON.parse(r.result_json) as Pick<UploadResultDTO, 'changes' | 'issues' | 'notes'>;
+  return { ...toSummary(r), changes: detail.changes, issues: detail.issues, notes: detail.notes, duplicateOf: null };
+}
+
+/** The earlier upload of the same file into the same division, if any ("already uploaded on … by …"). */
+export async function findUploadBySha(db: Kysely<Database>, sha256: string, kind: string, divisionId: string | null) {
+  let q = summarySelect(db).where('uploads.sha256', '=', sha256).where('uploads.kind', '=', kind as 'balance');
+  q = divisionId ? q.where('uploads.division_id', '=', divisionId) : q.where('uploads.division_id', 'is', null);
+  const r = await q.orderBy('uploads.uploaded_at').limit(1).executeTakeFirst();
+  return r ? { uploadId: r.id, at: r.uploaded_at, by: r.uploaded_by_name ?? r.uploaded_by } : null;
+}
+
+export const listUploads = defineQuery({
+  name: 'imports.list',
+  roles: ADMINS,
+  input: importsContract['imports.list'].input,
+  run: async ({ db }, i) => (await summarySelect(db).orderBy('uploads.uploaded_at', 'desc').limit(i.limit ?? 100).execute()).map(toSummary),
+});
+
+export const getUpload = defineQuery({
+  name: 'imports.get',
+  roles: ADMINS,
+  input: importsContract['imports.get'].input,
+  run: ({ db }, i) => loadUpload(db, i.uploadId),
+});
+

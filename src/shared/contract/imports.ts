@@ -1,0 +1,97 @@
+import { z } from 'zod';
+import { channel } from './define';
+import { id } from './fields';
+
+export const ImportKinds = ['balance', 'bill'] as const;
+export type ImportKind = (typeof ImportKinds)[number];
+
+export interface ImportIssueDTO {
+  row: number;
+  column?: string;
+  severity: 'error' | 'warning';
+  message: string;
+}
+
+export interface ImportChangeDTO {
+  row: number;
+  accountNumber: string;
+  name: string;
+  division: string;
+  action: 'update' | 'create' | 'unchanged' | 'invoice-new' | 'invoice-replace' | 'invoice-unchanged';
+  oldCents: number;
+  newCents: number;
+  invoiceNumber?: string;
+}
+
+export interface ImportSummaryDTO {
+  rowsRead: number;
+  accountsUpdated: number;
+  accountsCreated: number;
+  accountsUnchanged: number;
+  invoicesCreated: number;
+  invoicesReplaced: number;
+  warnings: number;
+  errors: number;
+  notInFile: number;
+}
+
+export interface ImportPreviewDTO extends ImportSummaryDTO {
+  previewId: string;
+  sha256: string;
+  fileName: string;
+  kind: ImportKind;
+  format: string;
+  divisionId: string | null;
+  changes: ImportChangeDTO[];
+  issues: ImportIssueDTO[];
+  notes: string[];
+  alreadyUploaded: { uploadId: string; at: string; by: string } | null;
+}
+
+export interface UploadSummaryDTO extends ImportSummaryDTO {
+  id: string;
+  fileName: string;
+  kind: ImportKind;
+  sha256: string;
+  divisionName: string | null;
+  uploadedBy: string;
+  uploadedAt: string;
+}
+
+export interface UploadResultDTO extends UploadSummaryDTO {
+  changes: ImportChangeDTO[];
+  issues: ImportIssueDTO[];
+  notes: string[];
+  /** Set when this was the same file uploaded again: nothing was changed. */
+  duplicateOf: string | null;
+}
+
+export interface FileDownloadDTO {
+  fileName: string;
+  mime: string;
+  contentBase64: string;
+}
+
+/** 50 MB of file is about 67 MB of base64. */
+const MAX_BASE64 = 70 * 1024 * 1024;
+
+export const importsContract = {
+  /** Reads and checks a file and shows what it would change; writes nothing to the ledger. */
+  'imports.preview': channel<ImportPreviewDTO>()(
+    z
+      .object({
+        previewId: id,
+        fileName: z.string().trim().min(1, 'The file has no name.').max(255, 'The file name is too long.'),
+        kind: z.enum(ImportKinds, { message: 'Choose the kind of file: balance or bill.' }),
+        divisionId: id.nullable(),
+        contentBase64: z.string().max(MAX_BASE64, 'The file is larger than 50 MB.'),
+      })
+      .strict(),
+  ),
+  'imports.cancel': channel<null>()(z.object({ previewId: id }).strict()),
+  'imports.apply': channel<UploadResultDTO>()(z.object({ previewId: id }).strict()),
+  'imports.list': channel<UploadSummaryDTO[]>()(z.object({ limit: z.number().int().min(1).max(500).optional() }).strict()),
+  'imports.get': channel<UploadResultDTO>()(z.object({ uploadId: id }).strict()),
+  'imports.export': channel<FileDownloadDTO>()(z.object({ uploadId: id, format: z.enum(['csv', 'xlsx']) }).strict()),
+  'imports.template': channel<FileDownloadDTO>()(z.object({ kind: z.enum(ImportKinds), format: z.enum(['csv', 'xlsx']) }).strict()),
+} as const;
