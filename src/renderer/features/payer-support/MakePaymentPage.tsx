@@ -170,7 +170,7 @@ export function MakePaymentPage({ params }: PageProps) {
               </Text>
             </Text>
             <Text c="dimmed" size="sm">
-              {formatMoney(done.amountCents)} · {METHOD_LABELS[done.method]} · {done.receiptEmail ? `receipt emailed to ${done.receiptEmail}` : 'no email receipt'}
+              {formatMoney(done.amountCents)} · {METHOD_LABELS[done.method]} · {done.receiptEmail ? `an email receipt will be sent to ${done.receiptEmail}` : 'no email receipt'}
             </Text>
             <Group>
               <Button variant="default" onClick={printReceipt}>
