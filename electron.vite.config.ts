@@ -9,7 +9,8 @@ export default defineConfig({
       externalizeDeps: true,
       outDir: 'out/main',
       rollupOptions: {
-        input: { index: resolve(__dirname, 'src/main/electron/main.ts') },
+        // The file parser runs in a worker thread: its entry is bundled as its own file.
+        input: { index: resolve(__dirname, 'src/main/electron/main.ts'), 'parse-worker': resolve(__dirname, 'src/core/imports/parse/worker.ts') },
         output: { format: 'cjs', entryFileNames: '[name].cjs' },
       },
     },

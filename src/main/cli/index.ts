@@ -1,5 +1,6 @@
 /**
  * Ledgerdesk's command line, for administrators and automation:
+ *   npm run cli -- import FILE --kind balance|bill --division NAME [--dry-run] [--json] [--db PATH]
  *   npm run cli -- demo-data [--db PATH] [--accounts 5000] [--months 12] [--seed 42] [--admin USER --password PW]
  * Other workflows add their subcommands to `commands` below.
  */
@@ -7,11 +8,13 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { defaultDataDir, ledgerPath } from '../paths';
 import { demoDataCommand } from './demo-data';
+import { importCommand } from './import';
 
 export type CliCommand = (argv: string[], defaults: { db: string }) => Promise<number>;
 
 const commands: Record<string, CliCommand> = {
   'demo-data': demoDataCommand,
+  import: importCommand,
 };
 
 const [name, ...rest] = process.argv.slice(2);

@@ -6,6 +6,7 @@ import { app, BrowserWindow, ipcMain, Menu, screen, shell, type WebContents, typ
 import { join } from 'node:path';
 import { channels } from '../../shared/contract';
 import { err } from '../../shared/result';
+import { setParseWorkerEntry } from '../../core/imports/parse';
 import { startAppServices, type AppServices } from '../app-services';
 import type { Session } from '../router/session';
 import { buildMenu } from './menu';
@@ -83,7 +84,9 @@ app.on('web-contents-created', (_e, contents) => {
 });
 
 app.whenReady().then(async () => {
-  services = await startAppServices(app.getPath('userData'));
+  // The bundled file-parser worker sits beside this file (electron.vite.config.ts builds it).
+  setParseWorkerEntry(join(__dirname, 'parse-worker.cjs'));
+  services = await startAppServices(app.getPath('userData'), { resourcesDir: app.isPackaged ? process.resourcesPath : join(app.getAppPath(), 'resources') });
   for (const channel of channels) {
     ipcMain.handle(channel, (event, input: unknown) => {
       const session = sessions.get(event.sender.id);

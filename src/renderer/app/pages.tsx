@@ -3,6 +3,8 @@ import type { Role } from '../../shared/roles';
 import { AuditPage } from '../features/admin/AuditPage';
 import { SettingsPage } from '../features/admin/SettingsPage';
 import { UsersPage } from '../features/admin/UsersPage';
+import { FileTransfersPage } from '../features/file-transfers/FileTransfersPage';
+import { UploadResultPage } from '../features/file-transfers/UploadResultPage';
 import { AccountPage } from '../features/payer-support/AccountPage';
 import { MakePaymentPage } from '../features/payer-support/MakePaymentPage';
 import { PayerSupportPage } from '../features/payer-support/PayerSupportPage';
@@ -31,6 +33,8 @@ export const pages: Record<string, PageDef> = {
   account: { component: AccountPage, roles: ALL },
   'make-payment': { component: MakePaymentPage, roles: ALL },
   payment: { component: PaymentDetailPage, roles: ALL },
+  'file-transfers': { component: FileTransfersPage, roles: ADM, nav: { label: 'File Transfers', section: 'Administration', order: 5 } },
+  upload: { component: UploadResultPage, roles: ADM },
   users: { component: UsersPage, roles: ADM, nav: { label: 'Users', section: 'Administration', order: 10 } },
   settings: { component: SettingsPage, roles: ADM, nav: { label: 'Settings', section: 'Administration', order: 90 } },
   audit: { component: AuditPage, roles: SUP, nav: { label: 'Audit Log', section: 'Administration', order: 80 } },

@@ -1,0 +1,122 @@
+/**
+ * Cell -> value conversions for the import columns. Each returns a value or a message that names
+ * what was found, so a person can find the cell.
+ */
+import * as XLSX from 'xlsx';
+import { parseMoney } from '../../../shared/money';
+import { FormattedNumber, type Cell } from './cells';
+
+export type Converted<T> = { ok: true; value: T } | { ok: false; message: string };
+
+/** Quoted, shortened cell text for messages. */
+export function shown(c: Cell): string {
+  const s = c instanceof FormattedNumber ? String(c.value) : String(c ?? '');
+  return `"${s.length > 60 ? `${s.slice(0, 57)}...` : s}"`;
+}
+
+/**
+ * Text of a cell, trimmed. Whole numbers keep a digits-only custom format ("000123"), since account
+ * and invoice numbers typed into Excel are often numbers formatted with leading zeros.
+ */
+export function cellText(c: Cell): string {
+  if (c === null || c === undefined) return '';
+  if (typeof c === 'string') return c.trim();
+  if (typeof c === 'number') return numberText(c);
+  if (typeof c === 'boolean') return c ? 'TRUE' : 'FALSE';
+  if (Number.isInteger(c.value)) {
+    try {
+      const f = XLSX.SSF.format(c.format, c.value);
+      if (/^\d+$/.test(f)) return f;
+    } catch {
+      // An unreadable format: fall back to the plain number.
+    }
+  }
+  return numberText(c.value);
+}
+
+function numberText(n: number): string {
+  // Avoid "1e+21"-style text for large whole numbers typed as account numbers.
+  return Number.isInteger(n) && Math.abs(n) < 1e21 ? n.toFixed(0) : String(n);
+}
+
+export function cellMoney(c: Cell): Converted<number> {
+  const input = c instanceof FormattedNumber ? c.value : typeof c === 'number' ? c : cellText(c);
+  const m = parseMoney(input);
+  if (m.ok) return { ok: true, value: m.cents };
+  switch (m.reason) {
+    case 'too_many_decimals':
+      return { ok: false, message: `${shown(c)} has more than two decimal places.` };
+    case 'too_large':
+      return { ok: false, message: `${shown(c)} is more than $1,000,000,000.00.` };
+    default:
+      return { ok: false, message: `${shown(c)} is not an amount of money (for example 1234.56).` };
+  }
+}
+
+const DAY_MS = 86_400_000;
+/** Day 0 of Excel's 1900 system is 1899-12-31, but it counts a 29 Feb 1900 that never was. */
+const EPOCH_1900 = Date.UTC(1899, 11, 30);
+const EPOCH_1904 = Date.UTC(1904, 0, 1);
+
+/** Spreadsheet serial day number -> 'YYYY-MM-DD' (time of day dropped); null if out of range. */
+export function serialToIso(serial: number, date1904: boolean): string | null {
+  if (!Number.isFinite(serial)) return null;
+  const day = Math.floor(serial);
+  if (date1904) {
+    if (day < 0 || day > 2_957_003) return null;
+    return isoFromUtc(EPOCH_1904 + day * DAY_MS);
+  }
+  if (day < 1 || day > 2_958_465 || day === 60) return null;
+  return isoFromUtc(EPOCH_1900 + (day < 60 ? day + 1 : day) * DAY_MS);
+}
+
+function isoFromUtc(ms: number): string {
+  return new Date(ms).toISOString().slice(0, 10);
+}
+
+function isoFrom(y: number, m: number, d: number): string | null {
+  if (y < 1900 || y > 9999 || m < 1 || m > 12 || d < 1) return null;
+  const leap = (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
+  const days = m === 2 ? (leap ? 29 : 28) : m === 4 || m === 6 || m === 9 || m === 11 ? 30 : 31;
+  if (d > days) return null;
+  return `${y}-${m < 10 ? '0' : ''}${m}-${d < 10 ? '0' : ''}${d}`;
+}
+
+const TIME = String.raw`(?:[T ]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:\s*[AaPp][Mm])?Z?)?`;
+const ISO = new RegExp(String.raw`^(\d{4})[-/](\d{1,2})[-/](\d{1,2})${TIME}$`);
+const US = new RegExp(String.raw`^(\d{1,2})/(\d{1,2})/(\d{4}|\d{2})${TIME}$`);
+
+/**
+ * Accepts 2026-03-01, 3/1/2026, 03/01/26 (years 00-29 are 20xx, 30-99 19xx, as Excel reads them)
+ * and spreadsheet serial numbers, including a 5-digit serial written as text by some exports.
+ */
+export function cellDate(c: Cell, date1904: boolean): Converted<string> {
+  const serial = c instanceof FormattedNumber ? c.value : typeof c === 'number' ? c : null;
+  if (serial !== null) {
+    const iso = serialToIso(serial, date1904);
+    return iso ? { ok: true, value: iso } : { ok: false, message: `${shown(c)} is not a date.` };
+  }
+  const s = cellText(c);
+  let m = ISO.exec(s);
+  let parts: [number, number, number] | null = null;
+  if (m) parts = [Number(m[1]), Number(m[2]), Number(m[3])];
+  else if ((m = US.exec(s))) {
+    let y = Number(m[3]);
+    if (m[3]!.length === 2) y += y < 30 ? 2000 : 1900;
+    parts = [y, Number(m[1]), Number(m[2])];
+  } else if (/^\d{5}$/.test(s)) {
+    const iso = serialToIso(Number(s), date1904);
+    if (iso) return { ok: true, value: iso };
+  }
+  if (!parts) return { ok: false, message: `${shown(c)} is not a date; use YYYY-MM-DD or M/D/YYYY.` };
+  const iso = isoFrom(...parts);
+  return iso ? { ok: true, value: iso } : { ok: false, message: `${shown(c)} is not a real calendar date.` };
+}
+
+const EMAIL = /^[^\s@<>()[\]\\,;:"]+@[^\s@<>()[\]\\,;:"]+\.[^\s@<>()[\]\\,;:".]{2,}$/;
+
+export function cellEmail(c: Cell): Converted<string> {
+  const s = cellText(c);
+  if (s.length <= 254 && EMAIL.test(s) && !s.includes('..')) return { ok: true, value: s };
+  return { ok: false, message: `${shown(c)} is not a valid email address.` };
+}

@@ -1,0 +1,17 @@
+/** Messages between parseImportFileIsolated and worker.ts. */
+import type { ImportKind, ParseLimits, ParseOutcome } from './types';
+
+export interface ParseJob {
+  bytes: Uint8Array;
+  fileName: string;
+  kind: ImportKind;
+  limits: ParseLimits;
+}
+
+export type WorkerMessage = { type: 'progress'; rows: number } | { type: 'result'; outcome: ParseOutcome };
+
+export interface WorkerInput {
+  job: ParseJob;
+  /** Set when started through worker-bootstrap.mjs: the .ts entry to load once tsx is registered. */
+  tsEntry?: string;
+}

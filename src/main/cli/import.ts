@@ -1,0 +1,110 @@
+import { readFileSync, statSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { newId } from '../../shared/ids';
+import { formatMoney } from '../../shared/money';
+import type { ImportPreviewDTO, UploadResultDTO } from '../../shared/contract/imports';
+import { openDesktopCore } from '../../core/ledger-core';
+import { ImportService } from '../imports/import-service';
+import type { CliCommand } from './index';
+
+const USAGE = 'usage: npm run cli -- import FILE --kind balance|bill --division NAME [--db PATH] [--user ADMIN] [--dry-run] [--json]';
+
+/**
+ * The nightly-upload command: the same preview and result the File Transfers page shows.
+ * Exit status: 0 applied (with --dry-run: could be applied), 1 the file was refused, 2 usage errors.
+ */
+export const importCommand: CliCommand = async (argv, defaults) => {
+  let values: Record<string, string | boolean | undefined>;
+  let positionals: string[];
+  try {
+    ({ values, positionals } = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        db: { type: 'string' },
+        kind: { type: 'string' },
+        division: { type: 'string' },
+        user: { type: 'string' },
+        'dry-run': { type: 'boolean', default: false },
+        json: { type: 'boolean', default: false },
+      },
+    }));
+  } catch (e) {
+    console.error(`${(e as Error).message}\n${USAGE}`);
+    return 2;
+  }
+  const file = positionals[0];
+  const kind = values.kind;
+  if (!file || (kind !== 'balance' && kind !== 'bill')) {
+    console.error(USAGE);
+    return 2;
+  }
+  try {
+    if (!statSync(file).isFile()) throw new Error();
+  } catch {
+    console.error(`No such file: ${file}`);
+    return 2;
+  }
+  const dbPath = (values.db as string | undefined) ?? defaults.db;
+  const core = await openDesktopCore(dbPath);
+  try {
+    let divisionId: string | null = null;
+    if (values.division) {
+      const d = await core.db.selectFrom('divisions').select(['id']).where('name', '=', String(values.division)).executeTakeFirst();
+      if (!d) {
+        const names = (await core.db.selectFrom('divisions').select('name').orderBy('name').execute()).map((x) => x.name);
+        console.error(`Unknown division "${values.division}". Divisions: ${names.join(', ') || '(none)'}`);
+        return 2;
+      }
+      divisionId = d.id;
+    }
+    let q = core.db.selectFrom('users').select(['id', 'role', 'username']).where('active', '=', 1).where('role', '=', 'admin');
+    if (values.user) q = q.where('username', '=', String(values.user).toLowerCase());
+    const admin = await q.orderBy('created_at').limit(1).executeTakeFirst();
+    if (!admin) {
+      console.error(values.user ? `No active administrator named "${values.user}".` : 'This ledger has no active administrator.');
+      return 2;
+    }
+    const actor = { userId: admin.id, role: admin.role };
+    const service = new ImportService(core, { dataDir: join(dbPath, '..'), templatesDir: join(process.cwd(), 'resources', 'templates') });
+    const previewId = newId();
+    const preview = await service.preview(actor, { previewId, fileName: basename(file), kind, divisionId, bytes: readFileSync(file) });
+    if (!preview.ok) {
+      if (values.json) console.log(JSON.stringify({ ok: false, error: preview.error }));
+      else console.error(`Refused: ${preview.error.message}`);
+      return 1;
+    }
+    if (values['dry-run']) {
+      service.cancel(actor, previewId);
+      print(preview.value, !!values.json, true);
+      return 0;
+    }
+    const applied = await service.apply(actor, previewId);
+    if (!applied.ok) {
+      if (values.json) console.log(JSON.stringify({ ok: false, error: applied.error }));
+      else console.error(`Refused: ${applied.error.message}`);
+      return 1;
+    }
+    print(applied.value, !!values.json, false);
+    return 0;
+  } finally {
+    await core.close();
+  }
+};
+
+function print(r: ImportPreviewDTO | UploadResultDTO, json: boolean, dryRun: boolean) {
+  if (json) {
+    console.log(JSON.stringify({ ok: true, dryRun, ...r }));
+    return;
+  }
+  const dup = 'duplicateOf' in r && r.duplicateOf ? ` (already uploaded: nothing changed; upload ${r.duplicateOf})` : '';
+  console.log(`${dryRun ? 'Dry run (nothing written)' : 'Applied'}: ${r.fileName}${dup}`);
+  console.log(`  rows read ${r.rowsRead}, accounts updated ${r.accountsUpdated}, created ${r.accountsCreated}, unchanged ${r.accountsUnchanged}, not in file ${r.notInFile}`);
+  if (r.invoicesCreated || r.invoicesReplaced) console.log(`  invoices new ${r.invoicesCreated}, replaced ${r.invoicesReplaced}`);
+  console.log(`  warnings ${r.warnings}, errors ${r.errors}`);
+  for (const x of r.issues.slice(0, 50)) console.log(`  ${x.severity.toUpperCase()} row ${x.row || '-'}${x.column ? ` [${x.column}]` : ''}: ${x.message}`);
+  if (r.issues.length > 50) console.log(`  … and ${r.issues.length - 50} more`);
+  const changed = r.changes.filter((c) => c.action === 'update' || c.action === 'create').slice(0, 20);
+  for (const c of changed) console.log(`  ${c.action} ${c.accountNumber} ${c.name}: ${formatMoney(c.oldCents)} -> ${formatMoney(c.newCents)}`);
+}

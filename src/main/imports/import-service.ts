@@ -1,0 +1,155 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import * as XLSX from 'xlsx';
+import type { FileDownloadDTO, ImportKind, ImportPreviewDTO, UploadResultDTO } from '../../shared/contract/imports';
+import { err, ok, type Result } from '../../shared/result';
+import { ADMINS } from '../../shared/roles';
+import { toResult } from '../../core/commands/executor';
+import { requireRole } from '../../core/commands/require-role';
+import type { Actor } from '../../core/commands/types';
+import type { LedgerCore } from '../../core/ledger-core';
+import type { ApplyRowsInput, BalanceRowInput, BillRowInput } from '../../core/imports/command-input';
+import { planBalanceImport, planBillImport } from '../../core/imports/plan';
+import { findUploadBySha, loadUpload } from '../../core/imports/uploads';
+import { DEFAULT_LIMITS, parseImportFileIsolated, type ParseLimits } from '../../core/imports/parse';
+import { escapeCsvCell } from '../../core/imports/parse/csv-escape';
+import { FileStore } from './file-store';
+
+interface PendingPreview {
+  userId: string;
+  controller: AbortController;
+  ready?: Omit<ApplyRowsInput, 'uploadId'>;
+}
+
+export interface ImportServiceOptions {
+  dataDir: string;
+  templatesDir: string;
+  limits?: Partial<ParseLimits>;
+}
+
+/**
+ * File Transfers in main: keeps the file by its hash, parses it in a worker thread (limits, progress,
+ * cancel), works out the preview with core's planner, and applies it through the core command.
+ * The same steps serve the page and the command-line import.
+ */
+export class ImportService {
+  private readonly previews = new Map<string, PendingPreview>();
+  readonly files: FileStore;
+
+  constructor(
+    private readonly core: LedgerCore,
+    private readonly opts: ImportServiceOptions,
+  ) {
+    this.files = new FileStore(join(opts.dataDir, 'files'));
+  }
+
+  async preview(
+    actor: Actor | null,
+    i: { previewId: string; fileName: string; kind: ImportKind; divisionId: string | null; bytes: Uint8Array },
+    onProgress?: (rows: number) => void,
+  ): Promise<Result<ImportPreviewDTO>> {
+    try {
+      const who = await requireRole(this.core.db, this.core.clock, actor, ADMINS, 'imports.preview');
+      if (i.divisionId) {
+        const d = await this.core.db.selectFrom('divisions').select('id').where('id', '=', i.divisionId).executeTakeFirst();
+        if (!d) return err('NOT_FOUND', 'That division does not exist.', { field: 'divisionId' });
+      }
+      const limits = { ...DEFAULT_LIMITS, ...this.opts.limits };
+      if (i.bytes.length > limits.maxFileBytes) {
+        return err('LIMIT', `The file is ${(i.bytes.length / 1e6).toFixed(1)} MB; files up to ${(limits.maxFileBytes / 1e6).toFixed(0)} MB can be uploaded.`, { field: 'file' });
+      }
+      const controller = new AbortController();
+      this.previews.set(i.previewId, { userId: who.userId, controller });
+      const sha256 = this.files.put(i.bytes);
+      const parsed = await parseImportFileIsolated(i.bytes, i.fileName, i.kind, { limits, onProgress, signal: controller.signal });
+      if (controller.signal.aborted) return err('CONFLICT', 'The upload was cancelled.');
+      if (!parsed.ok) {
+        this.previews.delete(i.previewId);
+        return err(parsed.code, parsed.message, { field: 'file' });
+      }
+      const rows = parsed.rows as unknown as BalanceRowInput[] | BillRowInput[];
+      const plan = parsed.kind === 'balance' ? await planBalanceImport(this.core.db, rows as BalanceRowInput[], i.divisionId) : await planBillImport(this.core.db, rows as BillRowInput[], i.divisionId);
+      const parseIssues = parsed.issues.map((x) => ({ row: x.row, severity: x.severity, message: x.message, ...(x.column ? { column: x.column } : {}) }));
+      const issues = [...parseIssues, ...plan.issues].sort((a, b) => a.row - b.row);
+      const pending = this.previews.get(i.previewId)!;
+      pending.ready = { sha256, fileName: i.fileName, kind: i.kind, divisionId: i.divisionId, format: parsed.format, rowsRead: parsed.rowsRead, rows, parseIssues, notes: parsed.notes };
+      const creates = plan.accountsToCreate.length;
+      return ok({
+        previewId: i.previewId,
+        sha256,
+        fileName: i.fileName,
+        kind: i.kind,
+        format: parsed.format,
+        divisionId: i.divisionId,
+        rowsRead: parsed.rowsRead,
+        accountsUpdated: plan.balanceUpdates.length + (i.kind === 'bill' ? new Set(plan.invoices.filter((x) => x.accountId).map((x) => x.accountId)).size : 0),
+        accountsCreated: creates,
+        accountsUnchanged: plan.changes.filter((c) => c.action === 'unchanged' || c.action === 'invoice-unchanged').length,
+        invoicesCreated: plan.invoices.filter((x) => !x.replacesInvoiceId).length,
+        invoicesReplaced: plan.invoices.filter((x) => x.replacesInvoiceId).length,
+        warnings: issues.filter((x) => x.severity === 'warning').length,
+        errors: issues.filter((x) => x.severity === 'error').length,
+        notInFile: plan.notInFile,
+        changes: plan.changes,
+        issues,
+        notes: [...parsed.notes, ...plan.notes],
+        alreadyUploaded: await findUploadBySha(this.core.db, sha256, i.kind, i.divisionId),
+      });
+    } catch (e) {
+      this.previews.delete(i.previewId);
+      return toResult(e);
+    }
+  }
+
+  cancel(actor: Actor | null, previewId: string): Result<null> {
+    const p = this.previews.get(previewId);
+    if (p && actor && p.userId === actor.userId) {
+      p.controller.abort();
+      this.previews.delete(previewId);
+    }
+    return ok(null);
+  }
+
+  /** Applies a preview the same user made. The command re-plans inside its transaction. */
+  async apply(actor: Actor | null, previewId: string): Promise<Result<UploadResultDTO>> {
+    const p = this.previews.get(previewId);
+    if (!p?.ready || !actor || p.userId !== actor.userId) return err('NOT_FOUND', 'That preview is no longer available; upload the file again.', { field: 'previewId' });
+    this.previews.delete(previewId);
+    return this.core.executor.execute<UploadResultDTO>(actor, 'imports.applyRows', p.ready);
+  }
+
+  async export(uploadId: string, format: 'csv' | 'xlsx'): Promise<Result<FileDownloadDTO>> {
+    try {
+      const u = await loadUpload(this.core.db, uploadId);
+      const head = ['Section', 'Row', 'Account Number', 'Name', 'Division', 'Invoice Number', 'Change', 'Old Balance', 'New Balance', 'Column', 'Severity', 'Reason'];
+      const money = (c: number) => (c / 100).toFixed(2);
+      const rows: (string | number)[][] = [
+        ...u.changes.map((c) => ['Change', c.row, c.accountNumber, c.name, c.division, c.invoiceNumber ?? '', c.action, money(c.oldCents), money(c.newCents), '', '', '']),
+        ...u.issues.map((x) => ['Issue', x.row, '', '', '', '', '', '', '', x.column ?? '', x.severity, x.message]),
+      ];
+      const base = u.fileName.replace(/\.[^.]+$/, '');
+      if (format === 'csv') {
+        const text = [head, ...rows].map((r) => r.map((v) => escapeCsvCell(String(v))).join(',')).join('\r\n');
+        return ok({ fileName: `${base}-result.csv`, mime: 'text/csv', contentBase64: Buffer.from('\ufeff' + text, 'utf8').toString('base64') });
+      }
+      // Cells are written as text (type 's'), never formulas, so nothing from a file can execute.
+      const ws = XLSX.utils.aoa_to_sheet([head, ...rows.map((r) => r.map((v) => (typeof v === 'number' ? v : String(v))))]);
+      const wb = XLSX.utils.book_new();
+      XLSX.utils.book_append_sheet(wb, ws, 'Upload result');
+      const buf = XLSX.write(wb, { type: 'buffer', bookType: 'xlsx' }) as Buffer;
+      return ok({ fileName: `${base}-result.xlsx`, mime: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', contentBase64: buf.toString('base64') });
+    } catch (e) {
+      return toResult(e);
+    }
+  }
+
+  template(kind: ImportKind, format: 'csv' | 'xlsx'): Result<FileDownloadDTO> {
+    const csv = readFileSync(join(this.opts.templatesDir, `${kind}-template.csv`), 'utf8');
+    if (format === 'csv') return ok({ fileName: `${kind}-template.csv`, mime: 'text/csv', contentBase64: Buffer.from(csv, 'utf8').toString('base64') });
+    const aoa = csv.trim().split(/\r?\n/).map((l) => l.split(','));
+    const wb = XLSX.utils.book_new();
+    XLSX.utils.book_append_sheet(wb, XLSX.utils.aoa_to_sheet(aoa), kind === 'balance' ? 'Balances' : 'Bills');
+    const buf = XLSX.write(wb, { type: 'buffer', bookType: 'xlsx' }) as Buffer;
+    return ok({ fileName: `${kind}-template.xlsx`, mime: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', contentBase64: buf.toString('base64') });
+  }
+}
