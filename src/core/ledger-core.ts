@@ -23,7 +23,13 @@ export interface CoreOptions {
   onChanged?: (entities: string[]) => void;
 }
 
-export function createCore(db: Kysely<Database>, dialect: Dialect, opts: CoreOptions = {}, close = async () => db.destroy()): LedgerCore {
+export function createCore(
+  db: Kysely<Database>,
+  dialect: Dialect,
+  opts: CoreOptions = {},
+  close = async () => db.destroy(),
+  rawSqlite?: import('better-sqlite3').Database,
+): LedgerCore {
   const clock = opts.clock ?? systemClock;
   const executor = new Executor({
     db,
@@ -31,6 +37,7 @@ export function createCore(db: Kysely<Database>, dialect: Dialect, opts: CoreOpt
     clock,
     writeOutbox: opts.writeOutbox ?? true,
     commands: allCommands,
+    rawSqlite,
     queries: allQueries,
     onChanged: opts.onChanged,
   });
@@ -40,5 +47,5 @@ export function createCore(db: Kysely<Database>, dialect: Dialect, opts: CoreOpt
 /** The desktop's ledger: one SQLite file, migrated, with the core on top. */
 export async function openDesktopCore(path: string, opts: CoreOptions = {}): Promise<LedgerCore & { ledger: OpenedLedger }> {
   const ledger = await openSqliteLedger(path);
-  return { ...createCore(ledger.db, 'sqlite', opts, ledger.close), ledger };
+  return { ...createCore(ledger.db, 'sqlite', opts, ledger.close, ledger.raw), ledger };
 }

@@ -1,10 +1,11 @@
+import type BetterSqlite3 from 'better-sqlite3';
 import type { Kysely } from 'kysely';
 import { newId } from '../../shared/ids';
 import { AppFailure, err, ok, type Result } from '../../shared/result';
 import { appendAudit } from '../audit/audit-log';
 import type { Database, Dialect } from '../db/schema';
 import { canonicalJson, deriveId, sha256 } from '../util/canonical-json';
-import type { Actor, Clock, CommandCtx, CommandDef, QueryDef } from './types';
+import { insertMany, type Actor, type Clock, type CommandCtx, type CommandDef, type QueryDef } from './types';
 import { zodToAppError } from './zod-error';
 
 export interface ExecuteOptions {
@@ -21,6 +22,8 @@ export interface ExecutorConfig {
   /** The desktop queues synced commands for the server; the server itself does not. */
   writeOutbox: boolean;
   commands: ReadonlyArray<CommandDef>;
+  /** The SQLite connection under `db`, for bulk inserts (absent on PostgreSQL). */
+  rawSqlite?: BetterSqlite3.Database;
   queries: ReadonlyArray<QueryDef>;
   onChanged?: (entities: string[]) => void;
 }
@@ -55,8 +58,9 @@ export class Executor {
     const parsed = def.input.safeParse(rawInput);
     if (!parsed.success) return { ok: false, error: zodToAppError(parsed.error) };
     const ids = def.prepare ? def.prepare(parsed.data) : {};
+    // Prepared ids are plain generated strings: merged into both forms, no second parse needed.
     const fullInput = Object.keys(ids).length > 0 ? { ...(rawInput as object), ...ids } : rawInput;
-    const input = Object.keys(ids).length > 0 ? def.input.parse(fullInput) : parsed.data;
+    const input = Object.keys(ids).length > 0 ? { ...(parsed.data as object), ...ids } : parsed.data;
     const commandId = opts.commandId ?? newId();
     return this.serial(() => this.runInTransaction(def, actor, input, fullInput, commandId, opts)) as Promise<Result<O>>;
   }
@@ -116,6 +120,7 @@ export class Executor {
           id: (label) => deriveId(commandId, label),
           audit: (rec) => appendAudit(trx, { ...rec, userId: actor.userId }, now, `${commandId}/${auditN++}`),
           changed: (...e) => e.forEach((x) => changed.add(x)),
+          bulkInsert: (table, rows) => this.bulkInsert(trx, table, rows),
         };
         const result = await def.run(ctx, input);
         await trx
@@ -152,6 +157,26 @@ export class Executor {
     } catch (e) {
       return toResult(e);
     }
+  }
+
+  private readonly insertStatements = new Map<string, BetterSqlite3.Statement>();
+
+  private async bulkInsert(trx: Kysely<Database>, table: string, rows: object[]): Promise<void> {
+    if (rows.length === 0) return;
+    const raw = this.cfg.rawSqlite;
+    if (raw) {
+      // Same connection, inside the transaction Kysely opened on it.
+      const cols = Object.keys(rows[0]!);
+      const key = `${table}(${cols.join(',')})`;
+      let st = this.insertStatements.get(key);
+      if (!st) {
+        st = raw.prepare(`INSERT INTO ${table} (${cols.join(', ')}) VALUES (${cols.map(() => '?').join(', ')})`);
+        this.insertStatements.set(key, st);
+      }
+      for (const r of rows) st.run(...cols.map((c) => (r as Record<string, unknown>)[c] ?? null));
+      return;
+    }
+    await insertMany({ db: trx }, table as keyof Database & string, rows as never);
   }
 
   private async auditDenied(actor: Actor, name: string): Promise<void> {

@@ -34,6 +34,9 @@ export async function openSqliteLedger(path: string, opts: { readonly?: boolean 
   raw.pragma('synchronous = FULL');
   raw.pragma('foreign_keys = ON');
   raw.pragma('busy_timeout = 5000');
+  // 64 MB of page cache: large imports touch several indexes per row and otherwise spill to disk.
+  raw.pragma('cache_size = -65536');
+  raw.pragma('temp_store = MEMORY');
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: raw }) });
   if (!opts.readonly) {
     await migrate(db, 'sqlite', async () => {

@@ -2,8 +2,8 @@ import { sql } from 'kysely';
 import type { UploadResultDTO } from '../../shared/contract/imports';
 import { newId } from '../../shared/ids';
 import { ADMINS } from '../../shared/roles';
-import { appendAuditBatch, type AuditRecord } from '../audit/audit-log';
-import { defineCommand, type CommandCtx } from '../commands/types';
+
+import { defineCommand, insertMany, type CommandCtx } from '../commands/types';
 import type { Database } from '../db/schema';
 import { insertInvoice } from '../invoices/create-invoice';
 import { supersedeInvoice } from '../invoices/supersede';
@@ -13,7 +13,6 @@ import { applyRowsInput, type ApplyRowsInput, type BalanceRowInput, type BillRow
 import { planBalanceImport, planBillImport, type ImportPlan } from './plan';
 import { loadUpload } from './uploads';
 
-const CHUNK = 400;
 
 /**
  * Applies a parsed file in ONE transaction: every valid row, with rows in error skipped and listed.
@@ -39,9 +38,8 @@ export const applyImportRows = defineCommand({
       rows_read: i.rowsRead, accounts_updated: 0, accounts_created: 0, invoices_created: 0, invoices_replaced: 0, warnings: 0, errors: 0, result_json: '{}',
     };
     await ctx.db.insertInto('uploads').values(placeholder).execute();
-    const audit: AuditRecord[] = [];
-    const accountIds = await createAccounts(ctx, plan, audit);
-    const counts = i.kind === 'balance' ? await applyBalances(ctx, i.uploadId!, plan, accountIds, audit) : await applyBills(ctx, plan, accountIds);
+    const accountIds = await createAccounts(ctx, plan);
+    const counts = i.kind === 'balance' ? await applyBalances(ctx, i.uploadId!, plan, accountIds) : await applyBills(ctx, plan, accountIds);
     const issues = [...i.parseIssues, ...plan.issues].sort((a, b) => a.row - b.row);
     const summary = {
       rowsRead: i.rowsRead,
@@ -65,8 +63,21 @@ export const applyImportRows = defineCommand({
       result_json: JSON.stringify({ changes: plan.changes, issues, notes: [...i.notes, ...plan.notes], notInFile: plan.notInFile, accountsUnchanged: summary.accountsUnchanged, format: i.format }),
     };
     await ctx.db.updateTable('uploads').set(row).where('id', '=', row.id).execute();
-    audit.push({ userId: ctx.actor.userId, action: 'upload', entity: 'upload', entityId: row.id, after: { fileName: i.fileName, sha256: i.sha256, kind: i.kind, divisionId: i.divisionId, ...summary } });
-    await appendAuditBatch(ctx.db, audit, ctx.now, `${ctx.commandId}/import-audit`);
+    // One audit entry holds the whole upload: every account created or changed, before and after.
+    await ctx.audit({
+      action: 'upload',
+      entity: 'upload',
+      entityId: row.id,
+      after: {
+        fileName: i.fileName,
+        sha256: i.sha256,
+        kind: i.kind,
+        divisionId: i.divisionId,
+        ...summary,
+        created: plan.accountsToCreate.map((a) => ({ id: accountIds.get(a.key), accountNumber: a.accountNumber, name: a.name, balanceCents: a.balanceCents })),
+        changed: plan.balanceUpdates.map((u) => ({ id: u.accountId, before: u.oldCents, after: u.newCents, details: u.details })),
+      },
+    });
     ctx.changed('accounts', 'invoices', 'uploads', 'payments');
     return { ...(await loadUpload(ctx.db, row.id)), duplicateOf: null };
   },
@@ -78,7 +89,7 @@ async function findEarlierUpload(ctx: CommandCtx, i: ApplyRowsInput): Promise<st
   return (await q.orderBy('uploaded_at').limit(1).executeTakeFirst())?.id ?? null;
 }
 
-async function createAccounts(ctx: CommandCtx, plan: ImportPlan, audit: AuditRecord[]): Promise<Map<string, string>> {
+async function createAccounts(ctx: CommandCtx, plan: ImportPlan): Promise<Map<string, string>> {
   const ids = new Map<string, string>();
   const rows: Database['accounts'][] = plan.accountsToCreate.map((a) => {
     const id = ctx.id(`account/${a.divisionId}/${a.accountNumber}`);
@@ -96,13 +107,12 @@ async function createAccounts(ctx: CommandCtx, plan: ImportPlan, audit: AuditRec
       updated_at: ctx.now,
     };
   });
-  for (let k = 0; k < rows.length; k += CHUNK) await ctx.db.insertInto('accounts').values(rows.slice(k, k + CHUNK)).execute();
-  for (const r of rows) audit.push({ userId: ctx.actor.userId, action: 'create', entity: 'account', entityId: r.id, after: r });
+  await insertMany(ctx, 'accounts', rows);
   return ids;
 }
 
 /** Each account's new balance arrives as one adjustment of the difference, in bulk statements. */
-async function applyBalances(ctx: CommandCtx, uploadId: string, plan: ImportPlan, created: Map<string, string>, audit: AuditRecord[]) {
+async function applyBalances(ctx: CommandCtx, uploadId: string, plan: ImportPlan, created: Map<string, string>) {
   const moves = [
     ...plan.accountsToCreate.filter((a) => a.balanceCents !== 0).map((a) => ({ accountId: created.get(a.key)!, oldCents: 0, newCents: a.balanceCents, details: {} })),
     ...plan.balanceUpdates,
@@ -112,23 +122,18 @@ async function applyBalances(ctx: CommandCtx, uploadId: string, plan: ImportPlan
   for (const m of moves) {
     if (Object.keys(m.details).length > 0) {
       await ctx.db.updateTable('accounts').set({ ...m.details, updated_at: ctx.now }).where('id', '=', m.accountId).execute();
-      audit.push({ userId: ctx.actor.userId, action: 'update', entity: 'account', entityId: m.accountId, after: m.details });
     }
     const delta = m.newCents - m.oldCents;
     if (delta === 0) continue;
     const adjId = ctx.id(`adjustment/${m.accountId}`);
     adjustments.push({ id: adjId, account_id: m.accountId, upload_id: uploadId, amount_cents: delta, old_balance_cents: m.oldCents, new_balance_cents: m.newCents, reason: 'Universal balance file', adjustment_date: ctx.today, created_by: ctx.actor.userId, created_at: ctx.now });
     entries.push({ id: ctx.id(`entry/adjustment/${m.accountId}`), account_id: m.accountId, entry_date: ctx.today, kind: 'adjustment', amount_cents: delta, source_type: 'balance_adjustment', source_id: adjId, description: `Balance set to ${(m.newCents / 100).toFixed(2)} by file upload`, created_at: ctx.now });
-    audit.push({ userId: ctx.actor.userId, action: 'adjust-balance', entity: 'account', entityId: m.accountId, before: { balanceCents: m.oldCents }, after: { balanceCents: m.newCents, adjustmentId: adjId } });
   }
-  for (let k = 0; k < adjustments.length; k += CHUNK) {
-    await ctx.db.insertInto('balance_adjustments').values(adjustments.slice(k, k + CHUNK)).execute();
-    await ctx.db.insertInto('account_entries').values(entries.slice(k, k + CHUNK)).execute();
-    const slice = adjustments.slice(k, k + CHUNK);
-    // One UPDATE per chunk: balance_cents moves by each account's adjustment.
-    const cases = sql.join(slice.map((a) => sql`WHEN ${a.account_id} THEN ${a.amount_cents}`), sql` `);
-    await sql`UPDATE accounts SET balance_cents = balance_cents + (CASE id ${cases} ELSE 0 END), updated_at = ${ctx.now} WHERE id IN (${sql.join(slice.map((a) => a.account_id))})`.execute(ctx.db);
-  }
+  await insertMany(ctx, 'balance_adjustments', adjustments);
+  await insertMany(ctx, 'account_entries', entries);
+  // One statement moves every cached balance by its account's adjustment from this upload.
+  await sql`UPDATE accounts SET balance_cents = balance_cents + (SELECT ba.amount_cents FROM balance_adjustments ba WHERE ba.upload_id = ${uploadId} AND ba.account_id = accounts.id), updated_at = ${ctx.now}
+            WHERE id IN (SELECT account_id FROM balance_adjustments WHERE upload_id = ${uploadId})`.execute(ctx.db);
   return { updated: plan.balanceUpdates.length, invoicesCreated: 0, invoicesReplaced: 0 };
 }
 

@@ -49,4 +49,5 @@ export async function up(db: Kysely<unknown>, { dialect }: MigrationContext): Pr
     .addColumn('created_at', 'text', (c) => c.notNull())
     .execute();
   await db.schema.createIndex('balance_adjustments_account').on('balance_adjustments').column('account_id').execute();
+  await db.schema.createIndex('balance_adjustments_upload').on('balance_adjustments').columns(['upload_id', 'account_id']).execute();
 }
