@@ -11,6 +11,13 @@ import { searchPayersQuery } from './payers/search';
 import { getPayment, getPaymentByReference } from './payments/payment-queries';
 import { recordPayment } from './payments/record-payment';
 import { getSettings, updateSettings } from './settings/settings';
+import { creditCommands, creditQueries } from './credits';
+import { notificationCommands, notificationQueries } from './notifications';
+import { paymentCorrections, deletePayment, reapplyPayment, returnPayment, transferCredit, unapplyPayment } from './deposits/corrections';
+import { addPaymentsToDeposit, completeDeposit, createDeposit, enterDepositPayment, getDeposit, listDepositsQuery, listUndepositedQuery, removePaymentFromDeposit, reopenDeposit, updateDeposit } from './deposits/deposits';
+import { closePeriod, closePreviewQuery, listPeriodsQuery, reopenPeriod } from './periods/periods';
+import { afterCloseReport } from './reports/after-close';
+import { agingAccountsQuery, agingReportQuery } from './reports/aging';
 
 /**
  * Every command and query of the ledger. Each workflow exports its definitions from its own
@@ -27,6 +34,10 @@ export const allCommands: CommandDef[] = [
   recordPayment,
   updateSettings,
   applyImportRows,
+  createDeposit, updateDeposit, addPaymentsToDeposit, removePaymentFromDeposit, enterDepositPayment, completeDeposit, reopenDeposit,
+  unapplyPayment, reapplyPayment, deletePayment, returnPayment, transferCredit, closePeriod, reopenPeriod,
+  ...notificationCommands,
+  ...creditCommands,
 ] as CommandDef[];
 
 export const allQueries: QueryDef[] = [
@@ -41,4 +52,7 @@ export const allQueries: QueryDef[] = [
   verifyAudit,
   listUploads,
   getUpload,
+  listDepositsQuery, getDeposit, listUndepositedQuery, paymentCorrections, listPeriodsQuery, closePreviewQuery, agingReportQuery, agingAccountsQuery, afterCloseReport,
+  ...notificationQueries,
+  ...creditQueries,
 ] as QueryDef[];

@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { openDesktopCore, type CoreOptions } from '../core/ledger-core';
+import { startRecurringScheduler } from '../core/recurring/run';
 import { registerImportChannels } from './imports/channels';
 import { ImportService } from './imports/import-service';
 import { ledgerPath } from './paths';
@@ -24,12 +25,15 @@ export async function startAppServices(dataDir: string, opts: AppServicesOptions
   const router = (ref.router = new Router(core));
   const imports = new ImportService(core, { dataDir, templatesDir: join(opts.resourcesDir ?? join(process.cwd(), 'resources'), 'templates') });
   registerImportChannels(router, imports);
+  // Recurring payments fall due wherever the ledger runs: now, then hourly (idempotent).
+  const stopRecurring = startRecurringScheduler(core);
   return {
     core,
     router,
     imports,
     dataDir,
     close: async () => {
+      stopRecurring();
       await core.close();
     },
   };

@@ -1,4 +1,8 @@
 import type { ImportTables } from './schema-imports';
+import type { SyncTables } from './schema-sync';
+import type { DepositTables } from './schema-deposits';
+import type { NotificationTables } from './schema-notifications';
+import type { CreditTables } from './schema-credits';
 
 
 /**
@@ -213,6 +217,10 @@ export interface FoundationTables {
  * schema-<workflow>.ts beside this file). Add one `&` line per workflow.
  */
 export type Database = FoundationTables &
-  ImportTables;
+  SyncTables &
+  ImportTables &
+  DepositTables &
+  CreditTables &
+  NotificationTables;
 
 export type Dialect = 'sqlite' | 'postgres';

@@ -5,6 +5,7 @@ import { fail } from '../../shared/result';
 import { ADMINS } from '../../shared/roles';
 import { defineCommand, type CommandCtx } from '../commands/types';
 import { assertPeriodOpen, getActiveAccount, postEntry } from '../ledger/journal';
+import { applyCreditsToNewInvoice } from '../credits/apply-credits';
 
 export interface NewInvoice {
   invoiceId: string;
@@ -70,10 +71,13 @@ export async function insertInvoice(ctx: CommandCtx, inv: NewInvoice): Promise<I
     });
     lines.push({ id: lineId, lineNo: n + 1, category: l.category, description: l.description, amountCents: l.amountCents, openCents: l.amountCents, dueDate: inv.dueDate });
   }
+  // Credits waiting on the account are paid on the invoice as it comes due (credits/apply-credits.ts).
+  const byCredits = await applyCreditsToNewInvoice(ctx, acct.id, inv.invoiceId);
+  for (const l of lines) l.openCents -= byCredits.get(l.id) ?? 0;
   const total = lines.reduce((s, l) => s + l.amountCents, 0);
   await ctx.audit({ action: 'create', entity: 'invoice', entityId: inv.invoiceId, after: { ...inv, total } });
   ctx.changed('invoices', 'accounts');
-  return { id: inv.invoiceId, invoiceNumber: inv.invoiceNumber, invoiceDate: inv.invoiceDate, dueDate: inv.dueDate, status: 'open', totalCents: total, openCents: total, lines };
+  return { id: inv.invoiceId, invoiceNumber: inv.invoiceNumber, invoiceDate: inv.invoiceDate, dueDate: inv.dueDate, status: 'open', totalCents: total, openCents: lines.reduce((s, l) => s + l.openCents, 0), lines };
 }
 
 export const createInvoice = defineCommand({

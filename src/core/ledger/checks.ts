@@ -1,8 +1,11 @@
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '../db/schema';
+import { verifyDeposits } from '../deposits/checks';
+import { verifyCredits } from '../credits/checks';
 
 export interface LedgerProblem {
-  kind: 'balance' | 'open_amount' | 'over_applied' | 'over_applied_line';
+  kind: 'balance' | 'open_amount' | 'over_applied' | 'over_applied_line' | 'deposit' | 'credit';
+  rule?: string;
   id: string;
   expected: number;
   actual: number;
@@ -10,8 +13,8 @@ export interface LedgerProblem {
 
 /**
  * Proves the cached figures equal what the records say: every account's balance is the sum of its
- * journal entries, every charge line's open amount is its amount less its applications, and no
- * payment is applied beyond its amount.
+ * journal entries, every charge line's open amount is its amount less its applications (payments'
+ * and credits'), and no payment is applied beyond its amount.
  */
 export async function verifyLedger(db: Kysely<Database>): Promise<LedgerProblem[]> {
   const problems: LedgerProblem[] = [];
@@ -24,7 +27,7 @@ export async function verifyLedger(db: Kysely<Database>): Promise<LedgerProblem[
 
   const lines = await sql<{ id: string; cached: number; derived: number }>`
     SELECT c.id, c.open_cents AS cached, c.amount_cents - COALESCE(SUM(ap.amount_cents), 0) AS derived
-    FROM charge_lines c LEFT JOIN applications ap ON ap.charge_line_id = c.id
+    FROM charge_lines c LEFT JOIN (SELECT charge_line_id, amount_cents FROM applications UNION ALL SELECT charge_line_id, amount_cents FROM credit_applications) ap ON ap.charge_line_id = c.id
     GROUP BY c.id, c.open_cents, c.amount_cents
     HAVING c.open_cents <> c.amount_cents - COALESCE(SUM(ap.amount_cents), 0)`.execute(db);
   for (const r of lines.rows) problems.push({ kind: 'open_amount', id: r.id, expected: Number(r.derived), actual: Number(r.cached) });
@@ -41,5 +44,7 @@ export async function verifyLedger(db: Kysely<Database>): Promise<LedgerProblem[
     eb.or([eb.and([eb('amount_cents', '>=', 0), eb.or([eb('open_cents', '<', 0), eb('open_cents', '>', eb.ref('amount_cents'))])])]),
   ).execute();
   for (const r of negLines) problems.push({ kind: 'over_applied_line', id: r.id, expected: Number(r.amount_cents), actual: Number(r.open_cents) });
+  problems.push(...(await verifyDeposits(db)));
+  problems.push(...(await verifyCredits(db)));
   return problems;
 }

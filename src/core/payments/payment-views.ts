@@ -72,6 +72,12 @@ export async function loadPaymentDetail(db: Kysely<Database>, paymentId: string)
     .orderBy('applications.id')
     .execute();
   const applied = apps.reduce((s, a) => s + Number(a.amount_cents), 0);
+  const refunds = await db
+    .selectFrom('refunds')
+    .select((eb) => eb.fn.coalesce(eb.fn.sum<number>('amount_cents'), eb.lit(0)).as('total'))
+    .where('payment_id', '=', paymentId)
+    .executeTakeFirst();
+  const refunded = Number(refunds?.total ?? 0);
   const pending = await db
     .selectFrom('sync_outbox')
     .select('seq')
@@ -99,7 +105,8 @@ export async function loadPaymentDetail(db: Kysely<Database>, paymentId: string)
     createdAt: p.created_at,
     createdBy: p.created_by_name ?? p.created_by,
     appliedCents: applied,
-    unappliedCents: Number(p.amount_cents) - applied,
+    refundedCents: refunded,
+    unappliedCents: Number(p.amount_cents) - applied - refunded,
     applications: apps.map((a) => ({
       id: a.id,
       chargeLineId: a.charge_line_id,

@@ -6,6 +6,7 @@ import { ANY_ROLE } from '../../shared/roles';
 import { defineCommand, type CommandCtx } from '../commands/types';
 import { applyOldestDueFirst } from '../ledger/apply';
 import { assertPeriodOpen, getActiveAccount, postEntry } from '../ledger/journal';
+import { cancelPendingNotificationsIfPaid } from '../notifications/queue';
 import { loadPaymentDetail } from './payment-views';
 
 const METHOD_LABEL = { cash: 'Cash', check: 'Check', card: 'Card', ach: 'ACH' } as const;
@@ -92,6 +93,7 @@ export async function insertPayment(ctx: CommandCtx, p: NewPayment): Promise<voi
       })
       .execute();
   }
+  await cancelPendingNotificationsIfPaid(ctx, acct.id, `payment ${row.reference}`);
   await ctx.audit({ action: 'create', entity: 'payment', entityId: row.id, after: row });
   ctx.changed('payments', 'accounts');
 }

@@ -9,6 +9,22 @@ import { AccountPage } from '../features/payer-support/AccountPage';
 import { MakePaymentPage } from '../features/payer-support/MakePaymentPage';
 import { PayerSupportPage } from '../features/payer-support/PayerSupportPage';
 import { PaymentDetailPage } from '../features/payer-support/PaymentDetailPage';
+import { PostCreditPage } from '../features/credits/PostCreditPage';
+import { CreditItemsPage } from '../features/credits/CreditItemsPage';
+import { CategoriesPage } from '../features/categories/CategoriesPage';
+import '../features/credits/register';
+import { DepositPage } from '../features/deposits/DepositPage';
+import { DepositsPage } from '../features/deposits/DepositsPage';
+import '../features/deposits/register';
+import { PeriodsPage } from '../features/periods/PeriodsPage';
+import { AgingPage } from '../features/reports/AgingPage';
+import { NotificationQueuePage } from '../features/notifications/NotificationQueuePage';
+import { StatementBatchPage } from '../features/notifications/StatementBatchPage';
+import { StatementProfilesPage } from '../features/notifications/StatementProfilesPage';
+import { StatementsPage } from '../features/notifications/StatementsPage';
+import '../features/notifications/register';
+import { NeedsAttentionPage } from '../features/sync/NeedsAttentionPage';
+import '../features/sync/register';
 
 export type PageProps = { params: Record<string, string> };
 
@@ -33,9 +49,21 @@ export const pages: Record<string, PageDef> = {
   account: { component: AccountPage, roles: ALL },
   'make-payment': { component: MakePaymentPage, roles: ALL },
   payment: { component: PaymentDetailPage, roles: ALL },
+  'post-credit': { component: PostCreditPage, roles: ALL, nav: { label: 'Post Credit', section: 'Front desk', order: 20 } },
+  'credit-items': { component: CreditItemsPage, roles: ADM, nav: { label: 'Credit Items', section: 'Administration', order: 30 } },
+  'payment-categories': { component: CategoriesPage, roles: ADM, nav: { label: 'Payment Categories', section: 'Administration', order: 35 } },
+  deposits: { component: DepositsPage, roles: SUP, nav: { label: 'Accounts Receivable', section: 'Billing', order: 20 } },
+  deposit: { component: DepositPage, roles: SUP },
+  periods: { component: PeriodsPage, roles: SUP, nav: { label: 'Periods', section: 'Billing', order: 40 } },
+  aging: { component: AgingPage, roles: SUP, nav: { label: 'A/R Aging', section: 'Billing', order: 30 } },
   'file-transfers': { component: FileTransfersPage, roles: ADM, nav: { label: 'File Transfers', section: 'Administration', order: 5 } },
   upload: { component: UploadResultPage, roles: ADM },
   users: { component: UsersPage, roles: ADM, nav: { label: 'Users', section: 'Administration', order: 10 } },
   settings: { component: SettingsPage, roles: ADM, nav: { label: 'Settings', section: 'Administration', order: 90 } },
   audit: { component: AuditPage, roles: SUP, nav: { label: 'Audit Log', section: 'Administration', order: 80 } },
+  statements: { component: StatementsPage, roles: SUP, nav: { label: 'Statements', section: 'Billing', order: 50 } },
+  'statement-batch': { component: StatementBatchPage, roles: SUP },
+  'notification-queue': { component: NotificationQueuePage, roles: SUP, nav: { label: 'Notification Queue', section: 'Billing', order: 55 } },
+  'statement-profiles': { component: StatementProfilesPage, roles: ADM, nav: { label: 'Statement Profiles', section: 'Administration', order: 30 } },
+  'needs-attention': { component: NeedsAttentionPage, roles: ALL, nav: { label: 'Needs Attention', section: 'Front desk', order: 90 } },
 };

@@ -16,7 +16,8 @@ const COLORS: Record<string, string> = {
 
 export function StatusBadge({ status }: { status: string }) {
   return (
-    <Badge color={COLORS[status] ?? 'blue'} variant="light" radius="sm">
+    // Never truncated to "SE…" in a narrow table column: a status must be readable.
+    <Badge color={COLORS[status] ?? 'blue'} variant="light" radius="sm" style={{ minWidth: 'fit-content', flexShrink: 0 }} styles={{ label: { overflow: 'visible' } }}>
       {status.charAt(0).toUpperCase() + status.slice(1)}
     </Badge>
   );

@@ -115,6 +115,9 @@ export interface PaymentDetailDTO extends PaymentSummaryDTO {
   createdAt: string;
   createdBy: string;
   appliedCents: number;
+  /** Returned to the payer by refunds of this payment. */
+  refundedCents: number;
+  /** Neither applied nor refunded: a credit on the account. */
   unappliedCents: number;
   applications: ApplicationDTO[];
   accountBalanceCents: number;

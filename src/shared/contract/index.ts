@@ -6,6 +6,14 @@ import type { ChannelSpec } from './define';
 import { accountsContract, invoicesContract, payersContract } from './payers';
 import { importsContract } from './imports';
 import { paymentsContract } from './payments';
+import { syncContract } from './sync';
+import { creditsContract } from './credits';
+import { refundsContract } from './refunds';
+import { recurringContract } from './recurring';
+import { categoriesContract } from './categories';
+import { depositsContract } from './deposits';
+import { periodsContract } from './periods';
+import { notificationsContract } from './notifications';
 
 /**
  * The one contract between the renderer and main (Electron IPC or the browser host's WebSocket).
@@ -18,8 +26,16 @@ export const contract = {
   ...accountsContract,
   ...invoicesContract,
   ...paymentsContract,
+  ...creditsContract,
+  ...refundsContract,
+  ...recurringContract,
+  ...categoriesContract,
   ...adminContract,
   ...importsContract,
+  ...depositsContract,
+  ...periodsContract,
+  ...notificationsContract,
+  ...syncContract,
 } as const;
 
 export type Contract = typeof contract;

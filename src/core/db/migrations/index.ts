@@ -1,5 +1,9 @@
 import * as m0001 from './0001_foundation';
 import * as m0002 from './0002_imports';
+import * as m0003 from './0003_deposits';
+import * as m0004 from './0004_credits';
+import * as m0005 from './0005_sync';
+import * as m0006 from './0006_notifications';
 import type { LedgerMigration } from './types';
 
 /**
@@ -10,4 +14,8 @@ import type { LedgerMigration } from './types';
 export const migrations: ReadonlyArray<readonly [name: string, migration: LedgerMigration]> = [
   ['0001_foundation', m0001],
   ['0002_imports', m0002],
+  ['0003_deposits', m0003],
+  ['0004_credits', m0004],
+  ['0005_sync', m0005],
+  ['0006_notifications', m0006],
 ];

@@ -100,7 +100,7 @@ export function AccountPage({ params }: PageProps) {
           </Text>
           <Money cents={account.balanceCents} size="xl" fw={700} colorCredit data-testid="account-balance" />
           {account.balanceCents < 0 && (
-            <Text size="xs" c="teal.8">
+            <Text size="xs" c="teal.7">
               Credit on the account
             </Text>
           )}

@@ -65,6 +65,12 @@ export function PaymentDetailPage({ params }: PageProps) {
             <Text c="dimmed" size="sm">Applied</Text>
             <Money cents={p.appliedCents} />
           </Group>
+          {p.refundedCents > 0 && (
+            <Group justify="space-between">
+              <Text c="dimmed" size="sm">Refunded</Text>
+              <Money cents={p.refundedCents} />
+            </Group>
+          )}
           <Group justify="space-between">
             <Text c="dimmed" size="sm">Unapplied (credit on the account)</Text>
             <Money cents={p.unappliedCents} />

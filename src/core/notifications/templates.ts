@@ -1,0 +1,23 @@
+import { MERGE_FIELDS, type MergeField } from '../../shared/contract/notifications';
+
+/** `{{ name }}` placeholders; anything between double braces is a merge field reference. */
+const FIELD = /\{\{\s*([^{}]*?)\s*\}\}/g;
+
+export function isMergeField(name: string): name is MergeField {
+  return Object.prototype.hasOwnProperty.call(MERGE_FIELDS, name);
+}
+
+/** The merge fields a template names that are not on the whitelist, in order of appearance. */
+export function unknownMergeFields(template: string): string[] {
+  const out: string[] = [];
+  for (const m of template.matchAll(FIELD)) {
+    const name = m[1]!;
+    if (!isMergeField(name) && !out.includes(name)) out.push(name);
+  }
+  return out;
+}
+
+/** Fills the merge fields. Unknown ones cannot occur in a saved template; they are left as written. */
+export function renderTemplate(template: string, values: Record<MergeField, string>): string {
+  return template.replace(FIELD, (whole, name: string) => (isMergeField(name) ? values[name] : whole));
+}

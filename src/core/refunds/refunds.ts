@@ -1,0 +1,260 @@
+import { sql } from 'kysely';
+import { refundsContract } from '../../shared/contract/refunds';
+import { periodOf } from '../../shared/dates';
+import { newId, referenceFromId } from '../../shared/ids';
+import { formatMoney } from '../../shared/money';
+import { fail } from '../../shared/result';
+import { ANY_ROLE } from '../../shared/roles';
+import { defineCommand, defineQuery, type CommandCtx } from '../commands/types';
+import type { Database } from '../db/schema';
+import { applyAccountCredits } from '../credits/apply-credits';
+import { paymentLockedReason } from '../deposits/rules';
+import { assertPeriodOpen, getActiveAccount, postEntry } from '../ledger/journal';
+import { readSettings } from '../settings/settings';
+import { blockedReason, loadPaymentRefunds, loadRefund, REFUNDABLE_KINDS, refundedTotal, returnedTotal } from './refund-views';
+
+const METHOD_LABEL = { cash: 'Cash', check: 'Check', card: 'Card', ach: 'ACH' } as const;
+
+async function loadPaymentRow(ctx: Pick<CommandCtx, 'db'>, paymentId: string): Promise<Database['payments']> {
+  const p = await ctx.db.selectFrom('payments').selectAll().where('id', '=', paymentId).executeTakeFirst();
+  if (!p) fail('NOT_FOUND', 'That payment does not exist.', { field: 'paymentId' });
+  return p;
+}
+
+/**
+ * Un-applies up to `amountCents` of a payment's applications, newest first (latest applied, then
+ * latest due), as new negative application rows naming the row they reverse. Returns the total.
+ */
+export async function unapplyNewestFirst(ctx: CommandCtx, paymentId: string, amountCents: number, labelPrefix: string): Promise<number> {
+  if (amountCents <= 0) return 0;
+  const rows = await ctx.db
+    .selectFrom('applications')
+    .innerJoin('charge_lines', 'charge_lines.id', 'applications.charge_line_id')
+    .innerJoin('invoices', 'invoices.id', 'charge_lines.invoice_id')
+    .select(['applications.id', 'applications.charge_line_id', 'applications.amount_cents', 'applications.created_at'])
+    .where('applications.payment_id', '=', paymentId)
+    .orderBy('applications.created_at', 'desc')
+    .orderBy('charge_lines.due_date', 'desc')
+    .orderBy('invoices.invoice_number', 'desc')
+    .orderBy('charge_lines.line_no', 'desc')
+    .orderBy('applications.id', 'desc')
+    .execute();
+  const net = new Map<string, number>();
+  for (const r of rows) net.set(r.charge_line_id, (net.get(r.charge_line_id) ?? 0) + Number(r.amount_cents));
+  let left = amountCents;
+  let done = 0;
+  const seen = new Set<string>();
+  for (const r of rows) {
+    if (left === 0) break;
+    if (Number(r.amount_cents) <= 0 || seen.has(r.charge_line_id)) continue;
+    seen.add(r.charge_line_id);
+    const amt = Math.min(left, net.get(r.charge_line_id) ?? 0);
+    if (amt <= 0) continue;
+    await ctx.db
+      .insertInto('applications')
+      .values({
+        id: ctx.id(`application/${labelPrefix}/${r.charge_line_id}`),
+        payment_id: paymentId,
+        charge_line_id: r.charge_line_id,
+        amount_cents: -amt,
+        reverses_id: r.id,
+        created_by: ctx.actor.userId,
+        created_at: ctx.now,
+      })
+      .execute();
+    await ctx.db.updateTable('charge_lines').set({ open_cents: sql<number>`open_cents + ${amt}` }).where('id', '=', r.charge_line_id).execute();
+    left -= amt;
+    done += amt;
+  }
+  return done;
+}
+
+async function netApplied(ctx: CommandCtx, paymentId: string): Promise<number> {
+  const r = await ctx.db
+    .selectFrom('applications')
+    .select((eb) => eb.fn.coalesce(eb.fn.sum<number>('amount_cents'), sql<number>`0`).as('t'))
+    .where('payment_id', '=', paymentId)
+    .executeTakeFirst();
+  return Number(r?.t ?? 0);
+}
+
+/** Net journal effect of the payment's own entries (−amount normally; 0 for a category outside the balance). */
+async function paymentJournalNet(ctx: CommandCtx, paymentId: string): Promise<number> {
+  const r = await ctx.db
+    .selectFrom('account_entries')
+    .select((eb) => eb.fn.coalesce(eb.fn.sum<number>('amount_cents'), sql<number>`0`).as('t'))
+    .where('source_type', '=', 'payment')
+    .where('source_id', '=', paymentId)
+    .executeTakeFirst();
+  return Number(r?.t ?? 0);
+}
+
+/**
+ * Refunds part or all of a deposited payment. Each refund is its own record linked to the payment;
+ * the payer's balance goes back up by the refund (one journal entry); the payment's applications
+ * are undone, newest first, only as far as the payment's unapplied money does not already cover
+ * the refund; a refund receipt is queued when an email is given.
+ */
+export const createRefund = defineCommand({
+  name: 'refunds.create',
+  version: 1,
+  roles: ANY_ROLE,
+  input: refundsContract['refunds.create'].input,
+  synced: true,
+  prepare: (i) => (i.refundId ? {} : { refundId: newId() }),
+  subject: (i) => i.refundId,
+  run: async (ctx, i) => {
+    const refundId = i.refundId!;
+    const p = await loadPaymentRow(ctx, i.paymentId);
+    if (p.status === 'pending' || p.status === 'scheduled') {
+      fail('CONFLICT', `Payment ${p.reference} is ${p.status}: it has not been deposited, so cancel it instead of refunding it.`, { field: 'paymentId' });
+    }
+    const already = await refundedTotal(ctx.db, p.id);
+    const returned = await returnedTotal(ctx.db, p.id);
+    const left = Math.max(0, Number(p.amount_cents) - already - returned);
+    const why = blockedReason(p, left);
+    if (why) fail('CONFLICT', why, { field: 'paymentId' });
+    if (i.amount > left) {
+      fail(
+        'CONFLICT',
+        `Only ${formatMoney(left)} of payment ${p.reference} can still be refunded (${formatMoney(Number(p.amount_cents))} paid, ${formatMoney(already)} refunded already${returned ? `, ${formatMoney(returned)} returned` : ''}).`,
+        { field: 'amount', refundableCents: left },
+      );
+    }
+    const acct = await getActiveAccount(ctx, p.account_id);
+    const refundDate = i.refundDate ?? ctx.today;
+    await assertPeriodOpen(ctx, refundDate, 'refundDate');
+    if (await ctx.db.selectFrom('refunds').select('id').where('id', '=', refundId).executeTakeFirst()) fail('CONFLICT', 'This refund was already recorded.', { field: 'refundId' });
+
+    // Money of the payment that is neither applied nor refunded covers the refund first.
+    const free = Number(p.amount_cents) - (await netApplied(ctx, p.id)) - already;
+    const unapplied = await unapplyNewestFirst(ctx, p.id, Math.max(0, i.amount - Math.max(0, free)), `refund/${refundId}`);
+    const row: Database['refunds'] = {
+      id: refundId,
+      payment_id: p.id,
+      account_id: p.account_id,
+      reference: referenceFromId(refundId, 'RFD'),
+      amount_cents: i.amount,
+      refund_date: refundDate,
+      method: p.method,
+      reason: i.reason,
+      unapplied_cents: unapplied,
+      receipt_email: i.receiptEmail || null,
+      created_by: ctx.actor.userId,
+      created_at: ctx.now,
+    };
+    await ctx.db.insertInto('refunds').values(row).execute();
+    // A category payment outside the balance never lowered it, so its refund does not raise it.
+    if ((await paymentJournalNet(ctx, p.id)) !== 0) {
+      await postEntry(ctx, {
+        accountId: p.account_id,
+        entryDate: refundDate,
+        kind: 'refund',
+        amountCents: i.amount,
+        sourceType: 'refund',
+        sourceId: refundId,
+        description: `Refund ${row.reference} of payment ${p.reference} (${METHOD_LABEL[p.method]})`,
+        label: `refund/${refundId}`,
+      });
+    }
+    if (row.receipt_email) {
+      const total = already + i.amount;
+      await ctx.db
+        .insertInto('email_outbox')
+        .values({
+          id: ctx.id(`refund-receipt/${refundId}`),
+          kind: 'refund-receipt',
+          to_address: row.receipt_email,
+          subject: `Refund receipt ${row.reference}`,
+          body_text: [
+            `A refund has been issued.`,
+            ``,
+            `Refund: ${row.reference}`,
+            `Of payment: ${p.reference} dated ${p.payment_date} (${formatMoney(Number(p.amount_cents))})`,
+            `Account: ${acct.account_number} (${acct.name})`,
+            `Date: ${row.refund_date}`,
+            `Amount refunded: ${formatMoney(row.amount_cents)} by ${METHOD_LABEL[p.method]}`,
+            `Refunded of this payment so far: ${formatMoney(total)}`,
+          ].join('\n'),
+          related_id: refundId,
+          created_at: ctx.now,
+          sent_at: null,
+        })
+        .execute();
+    }
+    await ctx.audit({ action: 'create', entity: 'refund', entityId: refundId, after: { ...row, refundedBeforeCents: already } });
+    // Lines opened again are paid first by credits waiting on the account.
+    await applyAccountCredits(ctx, p.account_id, `refund/${refundId}/credits`);
+    ctx.changed('payments', 'accounts', 'invoices', 'refunds');
+    return loadRefund(ctx.db, refundId);
+  },
+});
+
+/**
+ * Cancels a payment that has not been deposited: Pending ones have their applications undone and
+ * their journal entries reversed; Scheduled ones (from a recurring payment) never touched the
+ * balance. The record stays, marked cancelled with who, when and why.
+ */
+export async function cancelPaymentRecord(ctx: CommandCtx, p: Database['payments'], reason: string): Promise<void> {
+  if (p.status === 'pending') {
+    await assertPeriodOpen(ctx, ctx.today, 'paymentId');
+    const applied = await netApplied(ctx, p.id);
+    await unapplyNewestFirst(ctx, p.id, applied, `cancel/${p.id}`);
+    const net = await paymentJournalNet(ctx, p.id);
+    if (net !== 0) {
+      await postEntry(ctx, {
+        accountId: p.account_id,
+        entryDate: ctx.today,
+        kind: 'payment_cancelled',
+        amountCents: -net,
+        sourceType: 'payment',
+        sourceId: p.id,
+        description: `Payment ${p.reference} cancelled: ${reason}`,
+        label: `cancel/${p.id}`,
+      });
+    }
+  }
+  const after = { status: 'cancelled' as const, void_reason: reason, voided_by: ctx.actor.userId, voided_at: ctx.now };
+  await ctx.db.updateTable('payments').set(after).where('id', '=', p.id).execute();
+  await ctx.audit({ action: 'cancel', entity: 'payment', entityId: p.id, before: { status: p.status }, after });
+  if (p.status === 'pending') await applyAccountCredits(ctx, p.account_id, `cancel/${p.id}/credits`);
+  ctx.changed('payments', 'accounts', 'invoices');
+}
+
+export const cancelPayment = defineCommand({
+  name: 'payments.cancel',
+  version: 1,
+  roles: ANY_ROLE,
+  input: refundsContract['payments.cancel'].input,
+  synced: true,
+  subject: (i) => i.paymentId,
+  run: async (ctx, i) => {
+    const p = await loadPaymentRow(ctx, i.paymentId);
+    if (p.status === 'deposited') fail('CONFLICT', `Payment ${p.reference} was deposited: refund it instead of cancelling it.`, { field: 'paymentId' });
+    const why = blockedReason(p, 1);
+    if (why) fail('CONFLICT', why, { field: 'paymentId' });
+    if (!REFUNDABLE_KINDS.has(p.kind)) fail('CONFLICT', `Payment ${p.reference} cannot be cancelled here.`, { field: 'paymentId' });
+    const locked = await paymentLockedReason(ctx.db, p);
+    if (locked) fail(locked.code, locked.message, { field: 'paymentId' });
+    const settings = await readSettings(ctx.db);
+    if (settings.strictClose && p.status === 'pending' && periodOf(p.payment_date) !== periodOf(ctx.today)) {
+      fail('CONFLICT', `Strict Close is on: payment ${p.reference} is from ${periodOf(p.payment_date)} and only payments of the current month can be cancelled.`, { field: 'paymentId' });
+    }
+    await cancelPaymentRecord(ctx, p, i.reason);
+    return loadPaymentRefunds(ctx.db, p.id);
+  },
+});
+
+export const getRefund = defineQuery({
+  name: 'refunds.get',
+  roles: ANY_ROLE,
+  input: refundsContract['refunds.get'].input,
+  run: ({ db }, i) => loadRefund(db, i.refundId),
+});
+
+export const refundsForPayment = defineQuery({
+  name: 'refunds.forPayment',
+  roles: ANY_ROLE,
+  input: refundsContract['refunds.forPayment'].input,
+  run: ({ db }, i) => loadPaymentRefunds(db, i.paymentId),
+});

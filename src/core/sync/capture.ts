@@ -1,0 +1,118 @@
+import { sql, type Kysely } from 'kysely';
+import type { Database, Dialect } from '../db/schema';
+import { discoverSyncTables, ident, type SyncTable } from './tables';
+
+/**
+ * Triggers generated from the live table list (src/core/sync/tables.ts) each time the desktop's
+ * sync client or the server starts, so tables and columns added by later migrations are covered
+ * without anyone editing sync.
+ */
+
+const lit = (s: string) => `'${s.replace(/'/g, "''")}'`;
+const jsonArray = (ref: 'NEW' | 'OLD', cols: string[]) => `json_array(${cols.map((c) => `${ref}.${ident(c)}`).join(', ')})`;
+const jsonObject = (ref: 'NEW' | 'OLD', cols: string[]) => `json_object(${cols.map((c) => `${lit(c)}, ${ref}.${ident(c)}`).join(', ')})`;
+
+async function dropTriggers(db: Kysely<Database>, prefix: string): Promise<void> {
+  const rows = (await sql<{ name: string }>`SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE ${prefix + '%'}`.execute(db)).rows;
+  for (const r of rows) await sql.raw(`DROP TRIGGER IF EXISTS ${ident(r.name)}`).execute(db);
+}
+
+/**
+ * Desktop: every change a local command makes to a synced table is written to sync_undo (the old
+ * row, or null for an insert) while sync_ctl.capture = 1, so it can be taken back if the server
+ * says no. The client turns capture off while it applies the server's rows.
+ */
+export async function installUndoCapture(db: Kysely<Database>): Promise<SyncTable[]> {
+  const tables = await discoverSyncTables(db, 'sqlite');
+  await db.transaction().execute(async (trx) => {
+    await dropTriggers(trx, 'sync_u_');
+    for (const t of tables) {
+      const when = `WHEN (SELECT capture FROM sync_ctl WHERE id = 1) = 1`;
+      const name = (op: string) => ident(`sync_u_${t.name}_${op}`);
+      const tbl = ident(t.name);
+      await sql.raw(`CREATE TRIGGER ${name('i')} AFTER INSERT ON ${tbl} ${when} BEGIN
+        INSERT INTO sync_undo (tbl, pk_json, old_json) VALUES (${lit(t.name)}, ${jsonArray('NEW', t.pk)}, NULL); END`).execute(trx);
+      await sql.raw(`CREATE TRIGGER ${name('u')} AFTER UPDATE OF ${t.synced.map(ident).join(', ')} ON ${tbl} ${when} BEGIN
+        INSERT INTO sync_undo (tbl, pk_json, old_json) VALUES (${lit(t.name)}, ${jsonArray('OLD', t.pk)}, ${jsonObject('OLD', t.synced)}); END`).execute(trx);
+      await sql.raw(`CREATE TRIGGER ${name('d')} AFTER DELETE ON ${tbl} ${when} BEGIN
+        INSERT INTO sync_undo (tbl, pk_json, old_json) VALUES (${lit(t.name)}, ${jsonArray('OLD', t.pk)}, ${jsonObject('OLD', t.synced)}); END`).execute(trx);
+    }
+  });
+  return tables;
+}
+
+/** Removes the desktop's undo capture (no server configured: nothing to take back). */
+export async function removeUndoCapture(db: Kysely<Database>): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    await dropTriggers(trx, 'sync_u_');
+    await trx.deleteFrom('sync_undo').execute();
+  });
+}
+
+/** The advisory lock key every writing transaction on a PostgreSQL server takes (see docs/sync.md). */
+export const PG_COMMIT_LOCK = 74_280_001;
+
+/**
+ * Server: every committed change to a synced table is appended to srv_changes (seq, table, primary
+ * key, row JSON or null for a deletion): the stream clients pull. On SQLite one process writes, so
+ * the autoincrement seq is commit order. On PostgreSQL a statement trigger first takes one
+ * transaction-scoped advisory lock, so writers commit one at a time and seq order is commit order
+ * across every server process: a reader never misses a change committed later with a smaller seq.
+ */
+export async function installChangeCapture(db: Kysely<Database>, dialect: Dialect): Promise<SyncTable[]> {
+  const tables = await discoverSyncTables(db, dialect);
+  if (dialect === 'sqlite') {
+    await db.transaction().execute(async (trx) => {
+      await dropTriggers(trx, 'srv_c_');
+      for (const t of tables) {
+        const name = (op: string) => ident(`srv_c_${t.name}_${op}`);
+        const tbl = ident(t.name);
+        await sql.raw(`CREATE TRIGGER ${name('i')} AFTER INSERT ON ${tbl} BEGIN
+          INSERT INTO srv_changes (tbl, pk_json, row_json, tx) VALUES (${lit(t.name)}, ${jsonArray('NEW', t.pk)}, ${jsonObject('NEW', t.synced)}, (SELECT n FROM srv_txn WHERE id = 1)); END`).execute(trx);
+        await sql.raw(`CREATE TRIGGER ${name('u')} AFTER UPDATE OF ${t.synced.map(ident).join(', ')} ON ${tbl} BEGIN
+          INSERT INTO srv_changes (tbl, pk_json, row_json, tx) VALUES (${lit(t.name)}, ${jsonArray('NEW', t.pk)}, ${jsonObject('NEW', t.synced)}, (SELECT n FROM srv_txn WHERE id = 1)); END`).execute(trx);
+        await sql.raw(`CREATE TRIGGER ${name('d')} AFTER DELETE ON ${tbl} BEGIN
+          INSERT INTO srv_changes (tbl, pk_json, row_json, tx) VALUES (${lit(t.name)}, ${jsonArray('OLD', t.pk)}, NULL, (SELECT n FROM srv_txn WHERE id = 1)); END`).execute(trx);
+      }
+    });
+    return tables;
+  }
+  await db.transaction().execute(async (trx) => {
+    await sql`SELECT pg_advisory_xact_lock(${PG_COMMIT_LOCK})`.execute(trx);
+    await sql.raw(`CREATE OR REPLACE FUNCTION srv_lock() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN PERFORM pg_advisory_xact_lock(${PG_COMMIT_LOCK}); RETURN NULL; END $$`).execute(trx);
+    // Arguments: the number of primary-key columns, the key columns, then the local columns to drop.
+    await sql.raw(`CREATE OR REPLACE FUNCTION srv_capture() RETURNS trigger LANGUAGE plpgsql AS $$
+      DECLARE r jsonb; o jsonb; k jsonb := '[]'::jsonb; n int := TG_ARGV[0]::int; i int;
+      BEGIN
+        IF TG_OP = 'DELETE' THEN o := to_jsonb(OLD); r := NULL; ELSE r := to_jsonb(NEW); END IF;
+        FOR i IN (n + 1)..(TG_NARGS - 1) LOOP
+          r := r - TG_ARGV[i];
+        END LOOP;
+        IF TG_OP = 'UPDATE' THEN
+          o := to_jsonb(OLD);
+          FOR i IN (n + 1)..(TG_NARGS - 1) LOOP o := o - TG_ARGV[i]; END LOOP;
+          IF o = r THEN RETURN NULL; END IF;
+        END IF;
+        FOR i IN 1..n LOOP
+          k := k || jsonb_build_array(COALESCE(r, o) -> TG_ARGV[i]);
+        END LOOP;
+        INSERT INTO srv_changes (tbl, pk_json, row_json) VALUES (TG_TABLE_NAME, k::text, r::text);
+        RETURN NULL;
+      END $$`).execute(trx);
+    const existing = (
+      await sql<{ tgname: string; relname: string }>`SELECT t.tgname, c.relname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid
+        WHERE NOT t.tgisinternal AND (t.tgname LIKE 'srv_c_%' OR t.tgname LIKE 'srv_l_%')`.execute(trx)
+    ).rows;
+    for (const e of existing) await sql.raw(`DROP TRIGGER IF EXISTS ${ident(e.tgname)} ON ${ident(e.relname)}`).execute(trx);
+    for (const t of tables) {
+      const local = t.columns.filter((c) => !t.synced.includes(c));
+      const args = [String(t.pk.length), ...t.pk, ...local].map(lit).join(', ');
+      await sql.raw(`CREATE TRIGGER ${ident(`srv_l_${t.name}`)} BEFORE INSERT OR UPDATE OR DELETE ON ${ident(t.name)} FOR EACH STATEMENT EXECUTE FUNCTION srv_lock()`).execute(trx);
+      await sql.raw(`CREATE TRIGGER ${ident(`srv_c_${t.name}`)} AFTER INSERT OR UPDATE OR DELETE ON ${ident(t.name)} FOR EACH ROW EXECUTE FUNCTION srv_capture(${args})`).execute(trx);
+    }
+    // The audit chain reads its last entry then appends: serialised with every other writer.
+    await sql.raw(`CREATE TRIGGER srv_l_audit_log BEFORE INSERT ON audit_log FOR EACH STATEMENT EXECUTE FUNCTION srv_lock()`).execute(trx);
+  });
+  return tables;
+}

@@ -1,0 +1,659 @@
+import { EventEmitter } from 'node:events';
+import { sql } from 'kysely';
+import { appendAudit } from '../../core/audit/audit-log';
+import type { Actor } from '../../core/commands/types';
+import type { LedgerCore } from '../../core/ledger-core';
+import { installUndoCapture, removeUndoCapture } from '../../core/sync/capture';
+import { getState, rebaseOnto, setCapture, setState, type RawSqlite } from '../../core/sync/client-apply';
+import {
+  CHUNK_BYTES,
+  fileRefs,
+  type PullResponse,
+  type PushResponse,
+  type SignInResponse,
+  type SnapshotResponse,
+} from '../../core/sync/protocol';
+import type { SyncTable } from '../../core/sync/tables';
+import { sha256 } from '../../core/util/canonical-json';
+import { newId } from '../../shared/ids';
+import { AppFailure } from '../../shared/result';
+import { ServerApi, ServerError, TransportError, type FetchLike } from './server-api';
+import type { TokenStore } from './token-store';
+
+export interface SyncStatus {
+  configured: boolean;
+  serverUrl: string | null;
+  online: boolean;
+  syncing: boolean;
+  /** Commands entered here and not yet answered by the server. */
+  pending: number;
+  /** Commands the server refused: the Needs Attention list. */
+  needsAttention: number;
+  lastSyncedAt: string | null;
+  lastError: string | null;
+  /** Users whose commands wait because this desktop holds no valid server sign-in for them. */
+  waitingForSignIn: string[];
+}
+
+export interface NeedsAttentionItem {
+  commandId: string;
+  command: string;
+  /** What was attempted, in a clerk's words. */
+  what: string;
+  /** Why the server refused it. */
+  why: string;
+  code: string;
+  details: Record<string, unknown> | null;
+  /** Who entered it on this desk, and when. */
+  who: string;
+  enteredAt: string;
+  answeredAt: string | null;
+  subjectId: string | null;
+  input: unknown;
+  /** The ways to resolve it. 'retry' runs it again as a new command; 'dismiss' leaves it undone. */
+  resolutions: { action: 'retry' | 'dismiss'; label: string }[];
+  /** Advice for the person resolving it. */
+  advice: string[];
+}
+
+/** Files kept by SHA-256 on this desktop (src/main/imports/file-store.ts fits). */
+export interface LocalFiles {
+  has(sha256: string): boolean;
+  get(sha256: string): Buffer;
+  put(bytes: Uint8Array): string;
+}
+
+export interface SyncClientOptions {
+  core: LedgerCore;
+  tokens: TokenStore;
+  files?: LocalFiles;
+  fetch?: FetchLike;
+  /** Fallback polling when the push notice is not connected (ms). */
+  pollMs?: number;
+  /** How often the local outbox is looked at to push new work (ms). */
+  localCheckMs?: number;
+  pushBatch?: number;
+  pullLimit?: number;
+  backoff?: { baseMs: number; maxMs: number };
+  requestTimeoutMs?: number;
+  /** Listen to the server's push notice (server-sent events). */
+  live?: boolean;
+}
+
+/**
+ * The desktop's sync client (docs/sync.md). API for the router:
+ *   start() / stop()          begin/end background sync (push notice + polling + backoff)
+ *   configure(url | null)     set or clear the server address (kept in the ledger)
+ *   signIn(username, pw)      sign in against the server (token kept in the TokenStore, the user's
+ *                             verifier stored locally); answers { online: false } when unreachable
+ *   syncNow()                 one full cycle now: files, push, pull, audit
+ *   status() / on('status')   the header's sync status
+ *   needsAttention() / resolve(commandId, action, actor)
+ *   notifyLocalChange()       call after a local command, to push at once
+ *   fetchFile(sha256)         lazy, verified download of a file into the local store
+ *   on('changed', tables[])   after a pull changed the ledger (screens refresh)
+ */
+export class SyncClient extends EventEmitter {
+  private readonly core: LedgerCore;
+  private tables = new Map<string, SyncTable>();
+  private st: SyncStatus = {
+    configured: false,
+    serverUrl: null,
+    online: false,
+    syncing: false,
+    pending: 0,
+    needsAttention: 0,
+    lastSyncedAt: null,
+    lastError: null,
+    waitingForSignIn: [],
+  };
+  private clientId = '';
+  private api: ServerApi | null = null;
+  private running: Promise<void> | null = null;
+  private again = false;
+  private failures = 0;
+  private retryTimer: NodeJS.Timeout | null = null;
+  private pollTimer: NodeJS.Timeout | null = null;
+  private localTimer: NodeJS.Timeout | null = null;
+  private live: AbortController | null = null;
+  private stopped = true;
+
+  constructor(private readonly opts: SyncClientOptions) {
+    super();
+    this.core = opts.core;
+  }
+
+  /** Installs the undo capture (from the live table list), loads state and starts background sync. */
+  async start(): Promise<void> {
+    await this.init();
+    this.stopped = false;
+    this.pollTimer = setInterval(() => void this.syncNow().catch(() => undefined), this.opts.pollMs ?? 30_000);
+    this.localTimer = setInterval(() => void this.localCheck(), this.opts.localCheckMs ?? 2_000);
+    if (this.opts.live !== false) void this.listen();
+    void this.syncNow().catch(() => undefined);
+  }
+
+  /** Prepares without background work (tests and tools drive syncNow themselves). */
+  async init(): Promise<void> {
+    await this.core.executor.serial(async () => {
+      // Undo rows no command claimed come from work outside commands (first-run setup): not ours to take back.
+      await this.core.db.deleteFrom('sync_undo').where('command_id', 'is', null).execute();
+      this.clientId = (await getState(this.core.db, 'clientId')) ?? '';
+      if (!this.clientId) {
+        this.clientId = newId();
+        await setState(this.core.db, 'clientId', this.clientId);
+      }
+    });
+    const url = await getState(this.core.db, 'serverUrl');
+    this.setUrl(url);
+    if (url) await this.capture(true);
+    this.st.lastSyncedAt = await getState(this.core.db, 'lastSyncedAt');
+    await this.refreshCounts();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    for (const t of [this.retryTimer, this.pollTimer, this.localTimer]) if (t) clearTimeout(t);
+    this.retryTimer = this.pollTimer = this.localTimer = null;
+    this.live?.abort();
+    this.live = null;
+    await this.running?.catch(() => undefined);
+  }
+
+  get id(): string {
+    return this.clientId;
+  }
+
+  status(): SyncStatus {
+    return { ...this.st, waitingForSignIn: [...this.st.waitingForSignIn] };
+  }
+
+  async configure(serverUrl: string | null): Promise<SyncStatus> {
+    if (serverUrl !== null) {
+      const u = new URL(serverUrl);
+      if (u.protocol !== 'https:' && u.protocol !== 'http:') throw new AppFailure('VALIDATION', 'The server address must start with https://', { field: 'serverUrl' });
+    }
+    await this.core.executor.serial(async () => {
+      if (serverUrl) await setState(this.core.db, 'serverUrl', serverUrl);
+      else await this.core.db.deleteFrom('sync_state').where('key', '=', 'serverUrl').execute();
+    });
+    const was = this.st.configured;
+    this.setUrl(serverUrl);
+    if (!!serverUrl !== was || (serverUrl && this.tables.size === 0)) await this.capture(!!serverUrl);
+    this.live?.abort();
+    if (!this.stopped && this.opts.live !== false) void this.listen();
+    this.emitStatus();
+    return this.status();
+  }
+
+  /**
+   * The undo capture runs only while a server is configured (a desk on its own has nothing to take
+   * back). It is regenerated from the live table list at every start, so later tables are covered.
+   */
+  private async capture(on: boolean): Promise<void> {
+    if (on) {
+      const tables = await this.core.executor.serial(() => installUndoCapture(this.core.db));
+      this.tables = new Map(tables.map((t) => [t.name, t]));
+    } else {
+      await this.core.executor.serial(() => removeUndoCapture(this.core.db));
+    }
+  }
+
+  /** The desktop core's better-sqlite3 connection, when opened by openDesktopCore (fast page application). */
+  private raw(): RawSqlite | undefined {
+    return (this.core as { ledger?: { raw?: RawSqlite } }).ledger?.raw;
+  }
+
+  private setUrl(url: string | null) {
+    this.st.serverUrl = url;
+    this.st.configured = !!url;
+    this.api = url ? new ServerApi(url, this.opts.fetch ?? fetch, this.opts.requestTimeoutMs ?? 30_000) : null;
+  }
+
+  /**
+   * Signs in against the server: the token is kept in the TokenStore and the user's record (with
+   * the password verifier) stored here, so the same user can sign in offline later. A wrong
+   * password is an answer (AppFailure); an unreachable server answers { online: false } and the
+   * caller signs in locally against the stored verifier.
+   */
+  async signIn(username: string, password: string): Promise<{ online: true; userId: string; role: string } | { online: false; reason: string }> {
+    if (!this.api) return { online: false, reason: 'No server is configured.' };
+    let r: SignInResponse;
+    try {
+      r = await this.api.request<SignInResponse>('POST', '/v1/auth/sign-in', { json: { username, password, clientId: this.clientId || undefined } });
+    } catch (e) {
+      if (e instanceof TransportError) {
+        this.setOnline(false, e.message);
+        return { online: false, reason: e.message };
+      }
+      if (e instanceof ServerError) throw new AppFailure(e.code as never, e.message, e.details);
+      throw e;
+    }
+    await this.opts.tokens.set(r.user.id, { token: r.token, expiresAt: r.expiresAt, username: r.user.username });
+    const now = this.core.clock.now().toISOString();
+    await this.core.executor.serial(() =>
+      this.core.db.transaction().execute(async (trx) => {
+        await setCapture(trx, false);
+        await trx
+          .insertInto('users')
+          .values({
+            id: r.user.id,
+            username: r.user.username,
+            display_name: r.user.displayName,
+            role: r.user.role,
+            password_hash: r.user.passwordHash,
+            active: r.user.active ? 1 : 0,
+            failed_attempts: 0,
+            locked_until: null,
+            created_at: now,
+            updated_at: now,
+          })
+          .onConflict((oc) =>
+            oc.column('id').doUpdateSet({ username: r.user.username, display_name: r.user.displayName, role: r.user.role, password_hash: r.user.passwordHash, active: r.user.active ? 1 : 0 }),
+          )
+          .execute();
+        await setCapture(trx, true);
+      }),
+    );
+    this.st.waitingForSignIn = this.st.waitingForSignIn.filter((u) => u !== r.user.username);
+    this.setOnline(true, null);
+    void this.syncNow().catch(() => undefined);
+    return { online: true, userId: r.user.id, role: r.user.role };
+  }
+
+  /** Signs a user out of the server (revokes the token) and forgets it here. */
+  async signOut(userId: string): Promise<void> {
+    const t = await this.opts.tokens.get(userId);
+    if (t && this.api) await this.api.request('POST', '/v1/auth/sign-out', { token: t.token, json: {} }).catch(() => undefined);
+    await this.opts.tokens.delete(userId);
+  }
+
+  notifyLocalChange(): void {
+    void this.refreshCounts().then(() => {
+      if (this.st.online) void this.syncNow().catch(() => undefined);
+    });
+  }
+
+  /** Runs one sync cycle; a call during a cycle makes it run once more afterwards. Transport failures are retried with backoff. */
+  syncNow(): Promise<void> {
+    if (this.running) {
+      this.again = true;
+      return this.running;
+    }
+    this.running = (async () => {
+      try {
+        do {
+          this.again = false;
+          await this.cycle();
+        } while (this.again && !this.stopped);
+      } finally {
+        this.running = null;
+      }
+    })();
+    return this.running;
+  }
+
+  private async cycle(): Promise<void> {
+    if (!this.api) return;
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+    this.retryTimer = null;
+    this.st.syncing = true;
+    this.emitStatus();
+    try {
+      const token = await this.anyToken();
+      if (!token) {
+        this.st.lastError = 'Sign in to the server to sync.';
+        return;
+      }
+      if ((await getState(this.core.db, 'cursor')) === null) await this.snapshot(token);
+      await this.pushAll();
+      await this.pullAll();
+      await this.pushAudit();
+      const now = this.core.clock.now().toISOString();
+      await this.core.executor.serial(() => setState(this.core.db, 'lastSyncedAt', now));
+      this.st.lastSyncedAt = now;
+      this.failures = 0;
+      this.setOnline(true, null);
+    } catch (e) {
+      if (e instanceof TransportError) {
+        this.setOnline(false, e.message);
+        this.scheduleRetry();
+      } else {
+        this.st.lastError = (e as Error).message;
+        if (!(e instanceof ServerError)) console.error('[ledgerdesk-sync]', e);
+        this.scheduleRetry();
+      }
+    } finally {
+      this.st.syncing = false;
+      await this.refreshCounts();
+    }
+  }
+
+  private scheduleRetry() {
+    if (this.stopped) return;
+    this.failures++;
+    const { baseMs, maxMs } = this.opts.backoff ?? { baseMs: 1000, maxMs: 60_000 };
+    const delay = Math.min(maxMs, baseMs * 2 ** Math.min(this.failures - 1, 16)) * (0.5 + Math.random() / 2);
+    this.retryTimer = setTimeout(() => void this.syncNow().catch(() => undefined), delay);
+  }
+
+  private setOnline(online: boolean, error: string | null) {
+    this.st.online = online;
+    this.st.lastError = error;
+    this.emitStatus();
+  }
+
+  private emitStatus() {
+    this.emit('status', this.status());
+  }
+
+  private async refreshCounts(): Promise<void> {
+    const rows = await this.core.db
+      .selectFrom('sync_outbox')
+      .select(['state', (eb) => eb.fn.countAll<number>().as('n')])
+      .groupBy('state')
+      .execute();
+    const n = (s: string) => Number(rows.find((r) => r.state === s)?.n ?? 0);
+    const changed = this.st.pending !== n('pending') || this.st.needsAttention !== n('rejected');
+    this.st.pending = n('pending');
+    this.st.needsAttention = n('rejected');
+    if (changed || !this.st.syncing) this.emitStatus();
+  }
+
+  private async localCheck() {
+    if (this.stopped || this.running) return;
+    await this.refreshCounts().catch(() => undefined);
+    if (this.st.pending > 0 && this.st.online && !this.retryTimer) void this.syncNow().catch(() => undefined);
+  }
+
+  /** Any unexpired token (pull, audit, notices are not per user). */
+  private async anyToken(): Promise<string | null> {
+    const now = this.core.clock.now().getTime();
+    const all = Object.values(await this.opts.tokens.all()).filter((t) => Date.parse(t.expiresAt) > now);
+    all.sort((a, b) => b.expiresAt.localeCompare(a.expiresAt));
+    return all[0]?.token ?? null;
+  }
+
+  private async call<T>(token: string, method: string, path: string, opts: { json?: unknown; body?: Uint8Array; headers?: Record<string, string>; raw?: boolean } = {}): Promise<T> {
+    try {
+      return await this.api!.request<T>(method, path, { ...opts, token });
+    } catch (e) {
+      // An expired or revoked token is forgotten, so the next cycle uses another or asks for a sign-in.
+      if (e instanceof ServerError && e.status === 401) {
+        for (const [userId, t] of Object.entries(await this.opts.tokens.all())) if (t.token === token) await this.opts.tokens.delete(userId);
+      }
+      throw e;
+    }
+  }
+
+  /** A new install starts from the server's snapshot, then pulls after its cursor. */
+  private async snapshot(token: string): Promise<void> {
+    const snap = await this.call<SnapshotResponse>(token, 'GET', '/v1/sync/snapshot');
+    const r = await rebaseOnto(this.core, this.tables, { snapshot: snap.tables, cursor: snap.cursor }, this.raw());
+    this.emit('changed', [...r.tables, 'sync']);
+  }
+
+  private async pushAll(): Promise<void> {
+    const batch = this.opts.pushBatch ?? 200;
+    const waiting = new Set<string>();
+    for (;;) {
+      const rows = (await this.core.db
+        .selectFrom('sync_outbox')
+        .selectAll()
+        .where('state', '=', 'pending')
+        .orderBy('client_seq' as never)
+        .limit(batch)
+        .execute()) as unknown as { command_id: string; client_seq: number; name: string; version: number; input_json: string; actor_id: string | null }[];
+      if (rows.length === 0) break;
+      const actorId = rows[0]!.actor_id ?? '';
+      const group = rows.slice(0, rows.findIndex((r) => r.actor_id !== actorId) === -1 ? rows.length : rows.findIndex((r) => r.actor_id !== actorId));
+      const tok = await this.opts.tokens.get(actorId);
+      if (!tok || Date.parse(tok.expiresAt) <= this.core.clock.now().getTime()) {
+        const u = await this.core.db.selectFrom('users').select('username').where('id', '=', actorId).executeTakeFirst();
+        waiting.add(u?.username ?? actorId);
+        break;
+      }
+      const commands = group.map((r) => ({ id: r.command_id, clientSeq: Number(r.client_seq), name: r.name, version: r.version, input: JSON.parse(r.input_json) as unknown }));
+      const missingHere = new Set<string>();
+      for (const c of commands) for (const sha of fileRefs(c.input)) if (!(await this.ensureFile(tok.token, sha))) missingHere.add(sha);
+      let res: PushResponse;
+      try {
+        res = await this.call<PushResponse>(tok.token, 'POST', '/v1/sync/push', { json: { clientId: this.clientId, commands } });
+      } catch (e) {
+        if (e instanceof ServerError && (e.status === 401 || e.code === 'SESSION_EXPIRED')) {
+          await this.opts.tokens.delete(actorId);
+          waiting.add(tok.username);
+          break;
+        }
+        throw e;
+      }
+      const answeredAt = this.core.clock.now().toISOString();
+      let progressed = false;
+      await this.core.executor.serial(() =>
+        this.core.db.transaction().execute(async (trx) => {
+          for (const o of res.outcomes) {
+            if (o.status === 'retry') {
+              const missing = (o.error?.details?.missing as string[] | undefined) ?? [];
+              if (missing.some((m) => missingHere.has(m))) {
+                await trx
+                  .updateTable('sync_outbox')
+                  .set({ state: 'rejected', error_json: JSON.stringify({ code: 'NOT_FOUND', message: 'The file this command needs is no longer on this computer, so it could not be sent.', details: { missing } }), answered_at: answeredAt } as never)
+                  .where('command_id', '=', o.id)
+                  .execute();
+                progressed = true;
+              }
+              continue;
+            }
+            progressed = true;
+            await trx
+              .updateTable('sync_outbox')
+              .set(
+                o.status === 'accepted'
+                  ? ({ state: 'accepted', server_seq: o.serverSeq ?? 0, answered_at: answeredAt } as never)
+                  : ({ state: 'rejected', server_seq: o.serverSeq ?? null, error_json: JSON.stringify(o.error ?? null), answered_at: answeredAt } as never),
+              )
+              .where('command_id', '=', o.id)
+              .execute();
+          }
+        }),
+      );
+      if (!progressed) break;
+    }
+    this.st.waitingForSignIn = [...waiting];
+  }
+
+  private async pullAll(): Promise<void> {
+    const limit = this.opts.pullLimit ?? 5000;
+    for (;;) {
+      const token = await this.anyToken();
+      if (!token) return;
+      const cursor = Number((await getState(this.core.db, 'cursor')) ?? 0);
+      const page = await this.call<PullResponse>(token, 'GET', `/v1/sync/pull?after=${cursor}&limit=${limit}`);
+      if (page.changes.length > 0 || (await this.needsRebase(cursor))) {
+        const r = await rebaseOnto(this.core, this.tables, { changes: page.changes, cursor: page.cursor }, this.raw());
+        this.emit('changed', [...r.tables, 'sync']);
+      }
+      if (!page.more) break;
+    }
+  }
+
+  /** Work a rebase would do with no new changes: undo a rejected command, drop confirmed ones. */
+  private async needsRebase(cursor: number): Promise<boolean> {
+    const r = await sql<{ n: number }>`SELECT
+      (SELECT COUNT(*) FROM sync_outbox WHERE state = 'accepted' AND server_seq <= ${cursor}) +
+      (SELECT COUNT(*) FROM sync_undo u JOIN sync_outbox o ON o.command_id = u.command_id WHERE o.state = 'rejected') AS n`.execute(this.core.db);
+    return Number(r.rows[0]?.n ?? 0) > 0;
+  }
+
+  /** The desk's audit chain goes to the server, which verifies every link on arrival. */
+  private async pushAudit(): Promise<void> {
+    for (;;) {
+      const token = await this.anyToken();
+      if (!token) return;
+      const head = Number((await getState(this.core.db, 'auditPushedSeq')) ?? 0);
+      const entries = await this.core.db.selectFrom('audit_log').selectAll().where('seq', '>', head).orderBy('seq').limit(2000).execute();
+      if (entries.length === 0) return;
+      const r = await this.call<{ acceptedThrough: number }>(token, 'POST', '/v1/audit/push', { json: { clientId: this.clientId, entries } });
+      await this.core.executor.serial(() => setState(this.core.db, 'auditPushedSeq', String(r.acceptedThrough)));
+      if (entries.length < 2000) return;
+    }
+  }
+
+  /** Uploads a file the server lacks, in resumable checksummed chunks. False when this desk does not have it. */
+  private async ensureFile(token: string, sha: string): Promise<boolean> {
+    const st = await this.call<{ complete: boolean; exists: boolean; received: number[] }>(token, 'GET', `/v1/files/${sha}/status`);
+    if (st.complete) return true;
+    const files = this.opts.files;
+    if (!files || !files.has(sha)) return false;
+    const bytes = files.get(sha);
+    const meta = await this.core.db.selectFrom('stored_files').select('file_name').where('sha256', '=', sha).executeTakeFirst();
+    const up = await this.call<{ received: number[] }>(token, 'POST', `/v1/files/${sha}`, { json: { sizeBytes: bytes.length, fileName: meta?.file_name ?? `${sha}.bin` } });
+    const have = new Set(up.received);
+    const count = Math.max(1, Math.ceil(bytes.length / CHUNK_BYTES));
+    for (let i = 0; i < count; i++) {
+      if (have.has(i)) continue;
+      const chunk = bytes.subarray(i * CHUNK_BYTES, Math.min(bytes.length, (i + 1) * CHUNK_BYTES));
+      await this.call(token, 'PUT', `/v1/files/${sha}/chunks/${i}`, { body: chunk, headers: { 'x-chunk-sha256': sha256(chunk) } });
+    }
+    await this.call(token, 'POST', `/v1/files/${sha}/complete`, { json: {} });
+    return true;
+  }
+
+  /** A file named by a synced record, downloaded on first use and verified against its SHA-256. */
+  async fetchFile(sha: string): Promise<Buffer> {
+    const files = this.opts.files;
+    if (!files) throw new AppFailure('UNAVAILABLE', 'This desktop has no file store.');
+    if (files.has(sha)) return files.get(sha);
+    const token = await this.anyToken();
+    if (!this.api || !token) throw new AppFailure('UNAVAILABLE', 'Sign in to the server to download this file.');
+    const bytes = await this.call<Buffer>(token, 'GET', `/v1/files/${sha}`, { raw: true });
+    if (sha256(bytes) !== sha) throw new AppFailure('CONFLICT', 'The downloaded file does not match its SHA-256; it was not kept.');
+    files.put(bytes);
+    return bytes;
+  }
+
+  async needsAttention(): Promise<NeedsAttentionItem[]> {
+    const rows = (await this.core.db
+      .selectFrom('sync_outbox')
+      .leftJoin('users', 'users.id', 'sync_outbox.actor_id')
+      .selectAll('sync_outbox')
+      .select(['users.display_name', 'users.username'])
+      .where('sync_outbox.state', '=', 'rejected')
+      .orderBy('sync_outbox.seq')
+      .execute()) as unknown as {
+      command_id: string;
+      name: string;
+      input_json: string;
+      created_at: string;
+      answered_at: string | null;
+      error_json: string | null;
+      subject_id: string | null;
+      display_name: string | null;
+      username: string | null;
+      actor_id: string | null;
+    }[];
+    return rows.map((r) => {
+      const error = (r.error_json ? JSON.parse(r.error_json) : { code: 'INTERNAL', message: 'Refused by the server.' }) as { code: string; message: string; details?: Record<string, unknown> };
+      const input = JSON.parse(r.input_json) as Record<string, unknown>;
+      return {
+        commandId: r.command_id,
+        command: r.name,
+        what: describeCommand(r.name, input),
+        why: error.message,
+        code: error.code,
+        details: error.details ?? null,
+        who: r.display_name ?? r.username ?? r.actor_id ?? 'unknown',
+        enteredAt: r.created_at,
+        answeredAt: r.answered_at,
+        subjectId: r.subject_id,
+        input,
+        resolutions: [
+          { action: 'retry', label: 'Try again (after the cause is fixed)' },
+          { action: 'dismiss', label: error.code === 'CONFLICT' && r.name.startsWith('deposits.') ? 'Leave it as it is (e.g. undeposited)' : 'Dismiss: leave it undone' },
+        ],
+        advice: adviceFor(r.name, error.code),
+      };
+    });
+  }
+
+  /**
+   * Resolves a Needs Attention item: 'dismiss' drops it (audited); 'retry' runs the same input again
+   * as a new command by `actor` (its outcome is decided by the server again).
+   */
+  async resolve(commandId: string, action: 'retry' | 'dismiss', actor: Actor): Promise<{ ok: true; newCommandId?: string }> {
+    const row = await this.core.db.selectFrom('sync_outbox').selectAll().where('command_id', '=', commandId).where('state', '=', 'rejected').executeTakeFirst();
+    if (!row) throw new AppFailure('NOT_FOUND', 'That item is no longer in Needs Attention.', { field: 'commandId' });
+    let newCommandId: string | undefined;
+    if (action === 'retry') {
+      newCommandId = newId();
+      const r = await this.core.executor.execute(actor, row.name, JSON.parse(row.input_json), { commandId: newCommandId });
+      if (!r.ok) throw new AppFailure(r.error.code, r.error.message, r.error.details);
+    }
+    await this.core.executor.serial(() =>
+      this.core.db.transaction().execute(async (trx) => {
+        await trx.deleteFrom('sync_outbox').where('command_id', '=', commandId).execute();
+        await appendAudit(trx, { userId: actor.userId, action: action === 'retry' ? 'sync-retried' : 'sync-dismissed', entity: 'command', entityId: commandId, after: { command: row.name, newCommandId } }, this.core.clock.now().toISOString(), newId());
+      }),
+    );
+    await this.refreshCounts();
+    this.notifyLocalChange();
+    return { ok: true, newCommandId };
+  }
+
+  /** The server's push notice (server-sent events): pull at once when another office changes something. */
+  private async listen(): Promise<void> {
+    const ctl = new AbortController();
+    this.live = ctl;
+    let delay = 1000;
+    while (!this.stopped && !ctl.signal.aborted) {
+      try {
+        const token = await this.anyToken();
+        if (token && this.api) {
+          const res = await (this.opts.fetch ?? fetch)(new URL('/v1/sync/events', this.api.baseUrl), { headers: { authorization: `Bearer ${token}` }, signal: ctl.signal });
+          if (res.ok && res.body) {
+            delay = 1000;
+            const reader = res.body.getReader();
+            let buf = '';
+            for (;;) {
+              const { value, done } = await reader.read();
+              if (done) break;
+              buf += Buffer.from(value).toString('utf8');
+              let i: number;
+              while ((i = buf.indexOf('\n\n')) >= 0) {
+                const ev = buf.slice(0, i);
+                buf = buf.slice(i + 2);
+                if (/^event: (changes|hello)/m.test(ev)) void this.syncNow().catch(() => undefined);
+              }
+            }
+          }
+        }
+      } catch {
+        // reconnect below
+      }
+      if (this.stopped || ctl.signal.aborted) break;
+      await new Promise((r) => setTimeout(r, delay));
+      delay = Math.min(delay * 2, 30_000);
+    }
+  }
+}
+
+function describeCommand(name: string, input: Record<string, unknown>): string {
+  const amount = typeof input.amount === 'string' || typeof input.amount === 'number' ? ` of ${String(input.amount)}` : '';
+  const labels: Record<string, string> = {
+    'payments.record': `Payment${amount}`,
+    'deposits.addPayments': 'Adding payments to a deposit',
+    'deposits.enterPayment': `Payment${amount} entered into a deposit`,
+    'deposits.complete': 'Completing a deposit',
+    'users.create': `New user ${String(input.username ?? '')}`.trim(),
+  };
+  return labels[name] ?? name;
+}
+
+function adviceFor(name: string, code: string): string[] {
+  if (code === 'PERIOD_CLOSED') return ['The month is closed on the server. Ask a supervisor to reopen it, or record the item again with a date in an open month.'];
+  if (code === 'FORBIDDEN') return ['Your role may not do this. Ask a supervisor to do it.'];
+  if (name.startsWith('deposits.') && code === 'CONFLICT')
+    return ['The deposit was completed in another office. Add the payment to another open deposit, ask a supervisor to reopen this one and try again, or leave the payment undeposited.'];
+  if (code === 'CONFLICT') return ['Someone changed the same record in another office. Look at it again and redo the change if it is still needed.'];
+  return ['Look at the reason, correct what it names, and try again, or dismiss it.'];
+}

@@ -1,0 +1,488 @@
+import { Alert, Button, Card, Checkbox, Group, NativeSelect, Popover, Stack, Stepper, Table, Text, TextInput, Textarea, ThemeIcon, Title, VisuallyHidden } from '@mantine/core';
+import { useDebouncedValue } from '@mantine/hooks';
+import { IconCheck, IconPlus, IconX } from '@tabler/icons-react';
+import { useEffect, useMemo, useRef, useState } from 'react';
+import type { CreditDTO } from '../../../shared/contract/credits';
+import type { AccountSummaryDTO } from '../../../shared/contract/dto';
+import { newId } from '../../../shared/ids';
+import { formatMoney, parseMoney } from '../../../shared/money';
+import type { AppError } from '../../../shared/result';
+import type { PageProps } from '../../app/pages';
+import { call } from '../../api/client';
+import { useQuery } from '../../api/hooks';
+import { ErrorAlert } from '../../components/ErrorAlert';
+import { Money } from '../../components/Money';
+import { PageHeader } from '../../components/PageHeader';
+import { useDivision } from '../../stores/division';
+import { useNav } from '../../stores/navigation';
+
+interface Result {
+  account: AccountSummaryDTO;
+  amount: string;
+  credit: CreditDTO | null;
+  error: AppError | null;
+}
+
+const centsOf = (text: string): number => {
+  const r = parseMoney(text);
+  return r.ok ? r.cents : 0;
+};
+
+/** A positive amount typed by a person, or the reason it is not one. */
+function amountProblem(text: string): string | null {
+  const r = parseMoney(text);
+  if (!r.ok) return r.message;
+  if (r.cents <= 0) return 'The amount must be more than $0.00.';
+  return null;
+}
+
+/**
+ * Post Credit (seed 002): accounts → amounts → transaction → results. Each account's credit is its
+ * own command (its own transaction, synced on its own): an account that is refused (inactive,
+ * closed month) shows why, and the others keep their credit. Ids are made once per wizard, so
+ * "Retry failed" never posts an account twice.
+ */
+export function PostCreditPage({ params }: PageProps) {
+  const { go, back } = useNav();
+  const [step, setStep] = useState(0);
+  const [accounts, setAccounts] = useState<AccountSummaryDTO[]>([]);
+  const [amounts, setAmounts] = useState<Record<string, string>>({});
+  const [amountErrors, setAmountErrors] = useState<Record<string, string>>({});
+  const [classification, setClassification] = useState('');
+  const [publicComment, setPublicComment] = useState('');
+  const [privateComment, setPrivateComment] = useState('');
+  const [creditItemId, setCreditItemId] = useState('');
+  const [againstInvoice, setAgainstInvoice] = useState(false);
+  const [invoiceId, setInvoiceId] = useState('');
+  const [stepError, setStepError] = useState<string | null>(null);
+  const [results, setResults] = useState<Result[]>([]);
+  const [busy, setBusy] = useState(false);
+  const ids = useRef<{ batchId: string; credits: Record<string, string> }>({ batchId: newId(), credits: {} });
+  const settings = useQuery('settings.get', {});
+  const items = useQuery('creditItems.list', {}, { refreshOn: ['creditItems'] });
+
+  // Opened from an account's page: that account is already filled in.
+  useEffect(() => {
+    if (!params.accountId) return;
+    void call('payers.get', { accountId: params.accountId }).then((r) => {
+      if (r.ok) setAccounts((a) => (a.some((x) => x.id === r.value.account.id) ? a : [r.value.account, ...a]));
+    });
+  }, [params.accountId]);
+  useEffect(() => {
+    if (settings.data && !classification) setClassification(settings.data.officeName);
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [settings.data]);
+
+  const single = accounts.length === 1 ? accounts[0]! : null;
+  const invoices = useQuery('payers.get', single && againstInvoice ? { accountId: single.id } : null);
+  const openInvoices = (invoices.data?.invoices ?? []).filter((i) => i.status === 'open' || i.status === 'paid');
+
+  const nextFromAccounts = () => {
+    if (accounts.length === 0) return setStepError('Add at least one account.');
+    setStepError(null);
+    setStep(1);
+  };
+  const nextFromAmounts = () => {
+    const errs: Record<string, string> = {};
+    for (const a of accounts) {
+      const p = amountProblem(amounts[a.id] ?? '');
+      if (p) errs[a.id] = p;
+    }
+    setAmountErrors(errs);
+    if (Object.keys(errs).length === 0) setStep(2);
+  };
+
+  const post = async (which: AccountSummaryDTO[]) => {
+    if (!creditItemId) return setStepError('Choose a credit item (or create one).');
+    if (againstInvoice && !invoiceId) return setStepError('Choose the invoice to post the credit against.');
+    setStepError(null);
+    setBusy(true);
+    const out = new Map(results.map((r) => [r.account.id, r]));
+    for (const a of which) {
+      const creditId = (ids.current.credits[a.id] ??= newId());
+      const r = await call('credits.post', {
+        creditId,
+        batchId: ids.current.batchId,
+        accountId: a.id,
+        amount: amounts[a.id] ?? '',
+        creditItemId,
+        ...(classification.trim() ? { classification: classification.trim() } : {}),
+        ...(publicComment.trim() ? { publicComment: publicComment.trim() } : {}),
+        ...(privateComment.trim() ? { privateComment: privateComment.trim() } : {}),
+        ...(single && againstInvoice && invoiceId ? { invoiceId } : {}),
+      });
+      // A retry of an account that did post (the answer was lost) is "already posted": show it posted.
+      if (!r.ok && r.error.code === 'CONFLICT' && r.error.details?.field === 'creditId') {
+        const again = await call('credits.get', { creditId });
+        if (again.ok) {
+          out.set(a.id, { account: a, amount: amounts[a.id] ?? '', credit: again.value, error: null });
+          continue;
+        }
+      }
+      out.set(a.id, { account: a, amount: amounts[a.id] ?? '', credit: r.ok ? r.value : null, error: r.ok ? null : r.error });
+    }
+    setResults(accounts.map((a) => out.get(a.id)).filter((x): x is Result => !!x));
+    setBusy(false);
+    setStep(3);
+  };
+
+  const failed = results.filter((r) => r.error);
+  return (
+    <Stack maw={960}>
+      <PageHeader title="Post Credit" subtitle="A credit (discount item) for one or more accounts. Gift cards and prepayments are added in the account's Gift Cards & Prepayments section." />
+      <Card withBorder>
+        <Stepper active={step} allowNextStepsSelect={false} size="sm" mb="lg">
+          <Stepper.Step label="Accounts" description="Who gets the credit" />
+          <Stepper.Step label="Amounts" description="How much each" />
+          <Stepper.Step label="Transaction" description="Item and comments" />
+          <Stepper.Step label="Results" description="What was posted" />
+        </Stepper>
+
+        {step === 0 && (
+          <Stack>
+            <AccountsStep accounts={accounts} onChange={setAccounts} />
+            {stepError && (
+              <Alert color="red" variant="light" role="alert">
+                {stepError}
+              </Alert>
+            )}
+            <Group justify="flex-end">
+              <Button variant="default" onClick={back}>
+                Cancel
+              </Button>
+              <Button onClick={nextFromAccounts}>Next</Button>
+            </Group>
+          </Stack>
+        )}
+
+        {step === 1 && (
+          <Stack>
+            <Group justify="space-between">
+              <Title order={3} size="h4">
+                Credit amounts
+              </Title>
+              <SetAll
+                onApply={(v) => {
+                  setAmounts(Object.fromEntries(accounts.map((a) => [a.id, v])));
+                  setAmountErrors({});
+                }}
+              />
+            </Group>
+            <Table aria-label="Credit amounts" verticalSpacing={6}>
+              <Table.Thead>
+                <Table.Tr>
+                  <Table.Th>Account</Table.Th>
+                  <Table.Th ta="right">Balance</Table.Th>
+                  <Table.Th w={220}>Credit amount</Table.Th>
+                </Table.Tr>
+              </Table.Thead>
+              <Table.Tbody>
+                {accounts.map((a, i) => (
+                  <Table.Tr key={a.id}>
+                    <Table.Td>
+                      <Text size="sm">
+                        <b>{a.accountNumber}</b> · {a.name}
+                      </Text>
+                    </Table.Td>
+                    <Table.Td ta="right">
+                      <Money cents={a.balanceCents} colorCredit />
+                    </Table.Td>
+                    <Table.Td>
+                      <TextInput
+                        aria-label={`Credit amount for ${a.accountNumber}`}
+                        leftSection="$"
+                        inputMode="decimal"
+                        autoFocus={i === 0}
+                        value={amounts[a.id] ?? ''}
+                        error={amountErrors[a.id]}
+                        onChange={(e) => {
+                          const v = e.currentTarget.value;
+                          setAmounts((m) => ({ ...m, [a.id]: v }));
+                        }}
+                        onKeyDown={(e) => e.key === 'Enter' && nextFromAmounts()}
+                      />
+                    </Table.Td>
+                  </Table.Tr>
+                ))}
+              </Table.Tbody>
+            </Table>
+            <Group justify="flex-end">
+              <Button variant="default" onClick={() => setStep(0)}>
+                Back
+              </Button>
+              <Button onClick={nextFromAmounts}>Next</Button>
+            </Group>
+          </Stack>
+        )}
+
+        {step === 2 && (
+          <Stack>
+            <Title order={3} size="h4">
+              Set up the transaction
+            </Title>
+            {single && (
+              <Checkbox label={`Post the credit against an invoice of ${single.accountNumber}`} checked={againstInvoice} onChange={(e) => setAgainstInvoice(e.currentTarget.checked)} />
+            )}
+            {single && againstInvoice && (
+              <NativeSelect
+                label="Invoice"
+                value={invoiceId}
+                onChange={(e) => setInvoiceId(e.currentTarget.value)}
+                data={[{ value: '', label: 'Choose an invoice…' }, ...openInvoices.map((i) => ({ value: i.id, label: `${i.invoiceNumber} · due ${i.dueDate} · open ${formatMoney(i.openCents)}` }))]}
+              />
+            )}
+            <TextInput label="Classification" description="Your company name" value={classification} onChange={(e) => setClassification(e.currentTarget.value)} />
+            <Textarea label="Public comment" description="The payer sees it on statements and receipts." autosize minRows={1} value={publicComment} onChange={(e) => setPublicComment(e.currentTarget.value)} />
+            <Textarea label="Private comment" description="Office only: never shown to the payer." autosize minRows={1} value={privateComment} onChange={(e) => setPrivateComment(e.currentTarget.value)} />
+            <CreditItemPicker items={items.data ?? []} value={creditItemId} onChange={(v) => (setCreditItemId(v), setStepError(null))} onCreated={() => items.reload()} />
+            <Alert color="blue" variant="light">
+              Credits added to an account or to current or paid invoices are paid on invoices as they come due, oldest due first; what is left stays on the account for the next invoice.
+            </Alert>
+            <Table aria-label="Credits to post" verticalSpacing={4}>
+              <Table.Tbody>
+                {accounts.map((a) => (
+                  <Table.Tr key={a.id}>
+                    <Table.Td>
+                      {a.accountNumber} · {a.name}
+                    </Table.Td>
+                    <Table.Td ta="right">{formatMoney(centsOf(amounts[a.id] ?? ''))}</Table.Td>
+                  </Table.Tr>
+                ))}
+              </Table.Tbody>
+            </Table>
+            {stepError && (
+              <Alert color="red" variant="light" role="alert">
+                {stepError}
+              </Alert>
+            )}
+            <Group justify="flex-end">
+              <Button variant="default" onClick={() => setStep(1)} disabled={busy}>
+                Back
+              </Button>
+              <Button onClick={() => void post(accounts)} loading={busy}>
+                Post credit{accounts.length > 1 ? ` to ${accounts.length} accounts` : ''}
+              </Button>
+            </Group>
+          </Stack>
+        )}
+
+        {step === 3 && (
+          <Stack>
+            <Title order={3} size="h4">
+              Results
+            </Title>
+            <Table aria-label="Post Credit results" verticalSpacing={6} data-testid="post-credit-results">
+              <Table.Thead>
+                <Table.Tr>
+                  <Table.Th w={48}>
+                    <VisuallyHidden>Result</VisuallyHidden>
+                  </Table.Th>
+                  <Table.Th>Account</Table.Th>
+                  <Table.Th ta="right">Credit</Table.Th>
+                  <Table.Th>Outcome</Table.Th>
+                  <Table.Th ta="right">Balance now</Table.Th>
+                </Table.Tr>
+              </Table.Thead>
+              <Table.Tbody>
+                {results.map((r) => (
+                  <Table.Tr key={r.account.id} data-testid={`result-${r.account.accountNumber}`}>
+                    <Table.Td>
+                      {r.credit ? (
+                        <ThemeIcon color="green" radius="xl" size="md" aria-label="Posted" role="img">
+                          <IconCheck size={16} />
+                        </ThemeIcon>
+                      ) : (
+                        <ThemeIcon color="red" radius="xl" size="md" aria-label="Not posted" role="img">
+                          <IconX size={16} />
+                        </ThemeIcon>
+                      )}
+                    </Table.Td>
+                    <Table.Td>
+                      {r.account.accountNumber} · {r.account.name}
+                    </Table.Td>
+                    <Table.Td ta="right">{r.credit ? <Money cents={r.credit.amountCents} /> : <Money cents={centsOf(r.amount)} c="dimmed" />}</Table.Td>
+                    <Table.Td>
+                      {r.credit ? (
+                        <Text size="sm">
+                          Posted{r.credit.appliedCents > 0 ? `; ${formatMoney(r.credit.appliedCents)} paid on invoices` : ''}
+                          {r.credit.unappliedCents > 0 ? `; ${formatMoney(r.credit.unappliedCents)} waits for the next invoice` : ''}
+                        </Text>
+                      ) : (
+                        <Text size="sm" c="red.7">
+                          {r.error?.message}
+                        </Text>
+                      )}
+                    </Table.Td>
+                    <Table.Td ta="right">{r.credit ? <Money cents={r.credit.accountBalanceCents} colorCredit data-testid={`balance-${r.account.accountNumber}`} /> : '—'}</Table.Td>
+                  </Table.Tr>
+                ))}
+              </Table.Tbody>
+            </Table>
+            {failed.length > 0 && (
+              <Alert color="yellow" variant="light">
+                {failed.length} of {results.length} account{results.length === 1 ? '' : 's'} could not be credited. The others keep their credit.
+              </Alert>
+            )}
+            <Group justify="flex-end">
+              {failed.length > 0 && (
+                <Button variant="default" onClick={() => void post(failed.map((f) => f.account))} loading={busy}>
+                  Retry failed
+                </Button>
+              )}
+              {single && (
+                <Button variant="default" onClick={() => go('account', { accountId: single.id })}>
+                  Open account
+                </Button>
+              )}
+              <Button onClick={back} autoFocus>
+                Done
+              </Button>
+            </Group>
+          </Stack>
+        )}
+      </Card>
+    </Stack>
+  );
+}
+
+/** Step 1: search and add accounts; "Add another account" brings the search back. */
+function AccountsStep({ accounts, onChange }: { accounts: AccountSummaryDTO[]; onChange(a: AccountSummaryDTO[]): void }) {
+  const [searching, setSearching] = useState(accounts.length === 0);
+  const [q, setQ] = useState('');
+  const [debounced] = useDebouncedValue(q, 100);
+  const divisionId = useDivision((s) => s.divisionId);
+  const res = useQuery('payers.search', searching && debounced.trim() ? { query: debounced, divisionId, limit: 8 } : null);
+  const found = (res.data?.accounts ?? []).filter((a) => !accounts.some((x) => x.id === a.id));
+  // Opened from an account's page, that account arrives after the first render: show it, not the search.
+  useEffect(() => setSearching(accounts.length === 0), [accounts.length]);
+  const add = (a: AccountSummaryDTO) => {
+    onChange([...accounts, a]);
+    setQ('');
+    setSearching(false);
+  };
+  return (
+    <Stack>
+      <Title order={3} size="h4">
+        Accounts
+      </Title>
+      {accounts.length > 0 && (
+        <Table aria-label="Accounts to credit" verticalSpacing={4}>
+          <Table.Tbody>
+            {accounts.map((a) => (
+              <Table.Tr key={a.id}>
+                <Table.Td>
+                  <Text size="sm">
+                    <b>{a.accountNumber}</b> · {a.name} <Text span size="xs" c="dimmed">{a.divisionName}{a.status !== 'active' ? ' · inactive' : ''}</Text>
+                  </Text>
+                </Table.Td>
+                <Table.Td ta="right">
+                  <Money cents={a.balanceCents} colorCredit size="sm" />
+                </Table.Td>
+                <Table.Td w={90} ta="right">
+                  <Button size="xs" variant="subtle" color="red" onClick={() => onChange(accounts.filter((x) => x.id !== a.id))} aria-label={`Remove ${a.accountNumber}`}>
+                    Remove
+                  </Button>
+                </Table.Td>
+              </Table.Tr>
+            ))}
+          </Table.Tbody>
+        </Table>
+      )}
+      {searching ? (
+        <Stack gap={4}>
+          <TextInput label="Search for an account" placeholder="Account number, name or user ID" value={q} onChange={(e) => setQ(e.currentTarget.value)} autoFocus data-testid="credit-account-search" />
+          <Stack gap={2} role="list" aria-label="Accounts found">
+            {found.map((a) => (
+              <Group key={a.id} role="listitem" justify="space-between" p={6} style={{ borderRadius: 6, border: '1px solid var(--mantine-color-gray-3)' }}>
+                <Text size="sm">
+                  <b>{a.accountNumber}</b> · {a.name} <Text span size="xs" c="dimmed">{a.divisionName}</Text>
+                </Text>
+                <Group gap={6}>
+                  <Money cents={a.balanceCents} size="sm" />
+                  <Button size="xs" variant="light" leftSection={<IconPlus size={12} />} onClick={() => add(a)} aria-label={`Add ${a.accountNumber} ${a.name}`}>
+                    Add
+                  </Button>
+                </Group>
+              </Group>
+            ))}
+            {debounced.trim() && !res.loading && found.length === 0 && (
+              <Text size="sm" c="dimmed">
+                No other account matches “{debounced}”.
+              </Text>
+            )}
+          </Stack>
+        </Stack>
+      ) : (
+        <Group>
+          <Button variant="light" leftSection={<IconPlus size={14} />} onClick={() => setSearching(true)}>
+            Add another account
+          </Button>
+        </Group>
+      )}
+    </Stack>
+  );
+}
+
+/** "$ Set all to…": one amount for every account listed. */
+function SetAll({ onApply }: { onApply(v: string): void }) {
+  const [opened, setOpened] = useState(false);
+  const [v, setV] = useState('');
+  const [err, setErr] = useState<string | null>(null);
+  const apply = () => {
+    const p = amountProblem(v);
+    if (p) return setErr(p);
+    onApply(v);
+    setOpened(false);
+  };
+  return (
+    <Popover opened={opened} onChange={setOpened} position="bottom-end" trapFocus withArrow>
+      <Popover.Target>
+        <Button variant="light" onClick={() => setOpened((o) => !o)}>
+          $ Set all to…
+        </Button>
+      </Popover.Target>
+      <Popover.Dropdown>
+        <Stack gap="xs">
+          <TextInput label="Amount for every account" leftSection="$" inputMode="decimal" value={v} error={err} onChange={(e) => setV(e.currentTarget.value)} onKeyDown={(e) => e.key === 'Enter' && apply()} data-autofocus />
+          <Button size="xs" onClick={apply}>
+            Set all
+          </Button>
+        </Stack>
+      </Popover.Dropdown>
+    </Popover>
+  );
+}
+
+/** The credit (discount) item, chosen from the list or created on the spot. */
+export function CreditItemPicker({ items, value, onChange, onCreated }: { items: { id: string; name: string }[]; value: string; onChange(id: string): void; onCreated(): void }) {
+  const [creating, setCreating] = useState(false);
+  const [name, setName] = useState('');
+  const [error, setError] = useState<AppError | null>(null);
+  const data = useMemo(() => [{ value: '', label: 'Choose a credit item…' }, ...items.map((i) => ({ value: i.id, label: i.name }))], [items]);
+  const create = async () => {
+    const r = await call('creditItems.create', { name });
+    if (!r.ok) return setError(r.error);
+    setError(null);
+    setCreating(false);
+    setName('');
+    onCreated();
+    onChange(r.value.id);
+  };
+  return (
+    <Stack gap={4}>
+      <Group align="flex-end" gap="xs">
+        <NativeSelect label="Credit item" style={{ flex: 1 }} value={value} onChange={(e) => onChange(e.currentTarget.value)} data={data} data-testid="credit-item" />
+        <Button variant="default" onClick={() => setCreating((c) => !c)}>
+          New credit item
+        </Button>
+      </Group>
+      {creating && (
+        <Group align="flex-end" gap="xs">
+          <TextInput label="New credit item name" style={{ flex: 1 }} value={name} onChange={(e) => setName(e.currentTarget.value)} onKeyDown={(e) => e.key === 'Enter' && void create()} autoFocus />
+          <Button onClick={() => void create()}>Add item</Button>
+        </Group>
+      )}
+      <ErrorAlert error={error} />
+    </Stack>
+  );
+}

@@ -1,0 +1,333 @@
+import { EventEmitter } from 'node:events';
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import pg from 'pg';
+import type { Logger } from 'pino';
+import { z } from 'zod';
+import { zodToAppError } from '../core/commands/zod-error';
+import { verifyChainSegment } from '../core/sync/audit-chain';
+import {
+  auditPushRequest,
+  CHUNK_BYTES,
+  MAX_PULL_LIMIT,
+  pushRequest,
+  sha256Hex,
+  signInRequest,
+  type SnapshotResponse,
+} from '../core/sync/protocol';
+import { AppFailure, type ErrorCode } from '../shared/result';
+import { ServerAuth, type AuthedUser } from './auth';
+import type { ServerStore } from './db/open';
+import { ServerFiles } from './files';
+import { runPush } from './push';
+
+export interface ServerOptions {
+  logLevel?: string;
+  https?: { key: Buffer; cert: Buffer };
+  tokenTtlMinutes?: number;
+  signInPerMinute?: number;
+  pushBodyLimit?: number;
+  trustProxy?: boolean;
+}
+
+const STATUS: Record<ErrorCode, number> = {
+  VALIDATION: 400,
+  UNAUTHENTICATED: 401,
+  SESSION_EXPIRED: 401,
+  FORBIDDEN: 403,
+  NOT_FOUND: 404,
+  CONFLICT: 409,
+  LOCKED_OUT: 423,
+  PERIOD_CLOSED: 409,
+  LIMIT: 429,
+  UNAVAILABLE: 503,
+  INTERNAL: 500,
+};
+
+function send(reply: FastifyReply, e: unknown, log: Logger) {
+  if (e instanceof AppFailure) return reply.code(STATUS[e.code] ?? 400).send({ ok: false, error: e.toError() });
+  log.error({ err: e }, 'internal error');
+  return reply.code(500).send({ ok: false, error: { code: 'INTERNAL', message: 'Something went wrong on the server; nothing was saved.' } });
+}
+
+function parse<S extends z.ZodType>(schema: S, v: unknown): z.output<S> {
+  const r = schema.safeParse(v);
+  if (!r.success) {
+    const e = zodToAppError(r.error);
+    throw new AppFailure('VALIDATION', e.message, e.details);
+  }
+  return r.data;
+}
+
+const shaParam = z.object({ sha: sha256Hex }).strict();
+
+/** The central server's HTTP API (see docs/sync.md for the protocol). */
+export async function buildServer(store: ServerStore, opts: ServerOptions = {}): Promise<{ app: FastifyInstance; changes: EventEmitter; stop(): Promise<void> }> {
+  const app = Fastify({
+    logger: { level: opts.logLevel ?? 'info', redact: ['req.headers.authorization'] },
+    bodyLimit: 1024 * 1024,
+    trustProxy: opts.trustProxy ?? false,
+    ...(opts.https ? { https: opts.https } : {}),
+  } as never) as unknown as FastifyInstance;
+  const log = app.log as unknown as Logger;
+  const auth = new ServerAuth(store, { tokenTtlMinutes: opts.tokenTtlMinutes ?? 12 * 60, signInPerMinute: opts.signInPerMinute ?? 10 });
+  const files = new ServerFiles(store);
+  const changes = new EventEmitter();
+  changes.setMaxListeners(0);
+  let lastSeq = 0;
+  const announce = (seq: number) => {
+    if (seq > lastSeq) lastSeq = seq;
+    changes.emit('changes', seq);
+  };
+
+  // PostgreSQL: every server process hears every other's commits (NOTIFY is sent at commit).
+  let listener: pg.Client | null = null;
+  if (store.dialect === 'postgres' && store.pool) {
+    listener = new pg.Client({ connectionString: (store.pool as unknown as { options: { connectionString: string } }).options.connectionString });
+    await listener.connect();
+    listener.on('notification', (n) => announce(Number(n.payload ?? 0)));
+    listener.on('error', (e) => log.warn({ err: e }, 'change listener lost'));
+    await listener.query('LISTEN ledgerdesk_changes');
+  }
+
+  app.addContentTypeParser('application/octet-stream', { parseAs: 'buffer', bodyLimit: CHUNK_BYTES + 1024 }, (_req, body, done) => done(null, body));
+
+  app.setErrorHandler((error: { statusCode?: number; code?: string; message: string }, _req, reply) => {
+    if (error.statusCode === 413) return reply.code(413).send({ ok: false, error: { code: 'LIMIT', message: 'The request is too large.' } });
+    if (error.statusCode === 415) return reply.code(415).send({ ok: false, error: { code: 'VALIDATION', message: 'Unsupported content type: send application/json.' } });
+    if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) {
+      return reply.code(400).send({ ok: false, error: { code: 'VALIDATION', message: `Malformed request: ${error.message}` } });
+    }
+    return send(reply, error, log);
+  });
+  app.setNotFoundHandler((req, reply) => reply.code(404).send({ ok: false, error: { code: 'NOT_FOUND', message: `No such endpoint: ${req.method} ${req.url.split('?')[0]}` } }));
+
+  const authed = async (req: FastifyRequest): Promise<AuthedUser> => auth.authenticate(req.headers.authorization);
+  const handle =
+    <T>(fn: (req: FastifyRequest, reply: FastifyReply) => Promise<T>) =>
+    async (req: FastifyRequest, reply: FastifyReply) => {
+      try {
+        const v = await fn(req, reply);
+        if (reply.sent) return reply;
+        return reply.send(v);
+      } catch (e) {
+        return send(reply, e, req.log as unknown as Logger);
+      }
+    };
+
+  app.get('/health', async () => ({ ok: true }));
+  app.get('/ready', async (_req, reply) => {
+    try {
+      await store.db.selectFrom('server_migrations').select('name').limit(1).execute();
+      return { ok: true, database: store.dialect };
+    } catch {
+      return reply.code(503).send({ ok: false, error: { code: 'UNAVAILABLE', message: 'The database is not reachable.' } });
+    }
+  });
+
+  app.post(
+    '/v1/auth/sign-in',
+    handle(async (req) => {
+      const body = parse(signInRequest, req.body);
+      auth.rateLimit(`ip:${req.ip}`);
+      auth.rateLimit(`user:${body.username.trim().toLowerCase()}`);
+      const r = await auth.signIn(body.username, body.password, body.clientId);
+      req.log.info({ userId: r.user.id, clientId: body.clientId }, 'signed in');
+      return r;
+    }),
+  );
+  app.post(
+    '/v1/auth/sign-out',
+    handle(async (req) => {
+      const u = await authed(req);
+      await auth.revokeToken(u.tokenHash);
+      return { ok: true };
+    }),
+  );
+  app.post(
+    '/v1/auth/revoke',
+    handle(async (req) => {
+      const u = await authed(req);
+      if (u.role !== 'admin') throw new AppFailure('FORBIDDEN', 'Only an administrator may revoke sign-ins.');
+      const { userId } = parse(z.object({ userId: z.string().min(1).max(100) }).strict(), req.body);
+      return { revoked: await auth.revokeUser(userId) };
+    }),
+  );
+  app.get(
+    '/v1/auth/me',
+    handle(async (req) => {
+      const u = await authed(req);
+      return { userId: u.userId, username: u.username, role: u.role };
+    }),
+  );
+
+  app.post(
+    '/v1/sync/push',
+    { bodyLimit: opts.pushBodyLimit ?? 32 * 1024 * 1024 },
+    handle(async (req) => {
+      const u = await authed(req);
+      const body = parse(pushRequest, req.body);
+      return runPush(store, u, body.clientId, body.commands, req.log as unknown as Logger, announce);
+    }),
+  );
+
+  app.get(
+    '/v1/sync/pull',
+    handle(async (req, reply) => {
+      await authed(req);
+      const q = parse(z.object({ after: z.coerce.number().int().min(0), limit: z.coerce.number().int().min(1).max(MAX_PULL_LIMIT).optional() }).strict(), req.query);
+      const limit = q.limit ?? 2000;
+      const rows = await store.db.selectFrom('srv_changes').selectAll().where('seq', '>', q.after).orderBy('seq').limit(limit + 1).execute();
+      let page = rows.length > limit ? rows.slice(0, limit) : rows;
+      // Never end a page inside a transaction: take the rest of the last row's transaction.
+      if (rows.length > limit) {
+        const tail = page[page.length - 1]!;
+        const rest = await store.db.selectFrom('srv_changes').selectAll().where('seq', '>', tail.seq).where('tx', '=', tail.tx).orderBy('seq').execute();
+        page = page.concat(rest);
+      }
+      const more = rows.length > limit && (await store.db.selectFrom('srv_changes').select('seq').where('seq', '>', page[page.length - 1]!.seq).limit(1).executeTakeFirst()) !== undefined;
+      const cursor = page.length > 0 ? Number(page[page.length - 1]!.seq) : q.after;
+      // Rows are stored as JSON text: stitched in without parsing them again.
+      const body = `{"cursor":${cursor},"more":${more},"changes":[${page
+        .map((r) => `{"seq":${Number(r.seq)},"t":${JSON.stringify(r.tbl)},"k":${r.pk_json},"r":${r.row_json ?? 'null'}}`)
+        .join(',')}]}`;
+      return reply.type('application/json').send(body);
+    }),
+  );
+
+  app.get(
+    '/v1/sync/snapshot',
+    handle(async (req, reply) => {
+      await authed(req);
+      const snap = await store.db
+        .transaction()
+        .setIsolationLevel(store.dialect === 'postgres' ? 'repeatable read' : 'serializable')
+        .execute(async (trx) => {
+          const cursor = Number((await trx.selectFrom('srv_changes').select((eb) => eb.fn.max('seq').as('m')).executeTakeFirst())?.m ?? 0);
+          const tables: SnapshotResponse['tables'] = {};
+          for (const t of store.tables) {
+            tables[t.name] = (await trx
+              .selectFrom(t.name as 'payments')
+              .select(t.synced as never[])
+              .execute()) as Record<string, unknown>[];
+          }
+          return { cursor, tables };
+        });
+      return reply.type('application/json').send(JSON.stringify(snap));
+    }),
+  );
+
+  app.get('/v1/sync/events', async (req, reply) => {
+    try {
+      await authed(req);
+    } catch (e) {
+      return send(reply, e, log);
+    }
+    reply.hijack();
+    reply.raw.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-store', connection: 'keep-alive' });
+    reply.raw.write(`event: hello\ndata: ${JSON.stringify({ seq: lastSeq })}\n\n`);
+    const on = (seq: number) => reply.raw.write(`event: changes\ndata: ${JSON.stringify({ seq })}\n\n`);
+    changes.on('changes', on);
+    const beat = setInterval(() => reply.raw.write(': keep-alive\n\n'), 20_000);
+    req.raw.on('close', () => {
+      clearInterval(beat);
+      changes.off('changes', on);
+    });
+  });
+
+  app.post(
+    '/v1/audit/push',
+    { bodyLimit: 16 * 1024 * 1024 },
+    handle(async (req) => {
+      await authed(req);
+      const body = parse(auditPushRequest, req.body);
+      return store.core.executor.serial(() =>
+        store.db.transaction().execute(async (trx) => {
+          const now = new Date().toISOString();
+          let client = await trx.selectFrom('srv_clients').selectAll().where('client_id', '=', body.clientId).executeTakeFirst();
+          if (!client) {
+            client = { client_id: body.clientId, last_seq: 0, audit_seq: 0, audit_hash: '0'.repeat(64), updated_at: now };
+            await trx.insertInto('srv_clients').values(client).execute();
+          }
+          const fresh = body.entries.filter((e) => e.seq > Number(client.audit_seq));
+          const check = verifyChainSegment(Number(client.audit_seq), client.audit_hash, fresh);
+          if (!check.ok) {
+            req.log.warn({ clientId: body.clientId, seq: check.seq, reason: check.reason }, 'audit chain refused');
+            throw new AppFailure('CONFLICT', `The audit log does not verify: ${check.reason}.`, { seq: check.seq });
+          }
+          if (fresh.length > 0) {
+            for (let i = 0; i < fresh.length; i += 200) {
+              await trx
+                .insertInto('srv_client_audit')
+                .values(fresh.slice(i, i + 200).map((e) => ({ ...e, client_id: body.clientId, received_at: now })))
+                .execute();
+            }
+            const last = fresh[fresh.length - 1]!;
+            await trx.updateTable('srv_clients').set({ audit_seq: last.seq, audit_hash: last.hash, updated_at: now }).where('client_id', '=', body.clientId).execute();
+          }
+          const head = fresh.length > 0 ? fresh[fresh.length - 1]!.seq : Number(client.audit_seq);
+          return { acceptedThrough: head };
+        }),
+      );
+    }),
+  );
+
+  app.get(
+    '/v1/files/:sha/status',
+    handle(async (req) => {
+      await authed(req);
+      const { sha } = parse(shaParam, req.params);
+      return files.status(sha);
+    }),
+  );
+  app.post(
+    '/v1/files/:sha',
+    handle(async (req) => {
+      await authed(req);
+      const { sha } = parse(shaParam, req.params);
+      const b = parse(z.object({ sizeBytes: z.number().int().min(0).max(2 ** 40), fileName: z.string().min(1).max(300) }).strict(), req.body);
+      await files.begin(sha, b.sizeBytes, b.fileName);
+      return files.status(sha);
+    }),
+  );
+  app.put(
+    '/v1/files/:sha/chunks/:idx',
+    handle(async (req) => {
+      await authed(req);
+      const p = parse(z.object({ sha: sha256Hex, idx: z.coerce.number().int().min(0) }).strict(), req.params);
+      const chunkSha = parse(sha256Hex, req.headers['x-chunk-sha256']);
+      if (!Buffer.isBuffer(req.body)) throw new AppFailure('VALIDATION', 'Send the chunk as application/octet-stream.');
+      await files.putChunk(p.sha, p.idx, req.body, chunkSha);
+      return { ok: true };
+    }),
+  );
+  app.post(
+    '/v1/files/:sha/complete',
+    handle(async (req) => {
+      await authed(req);
+      const { sha } = parse(shaParam, req.params);
+      await files.complete(sha);
+      announce(lastSeq + 1);
+      return files.status(sha);
+    }),
+  );
+  app.get(
+    '/v1/files/:sha',
+    handle(async (req, reply) => {
+      await authed(req);
+      const { sha } = parse(shaParam, req.params);
+      const size = await files.size(sha);
+      if (size === null) throw new AppFailure('NOT_FOUND', 'The server does not have this file.', { sha256: sha });
+      const { Readable } = await import('node:stream');
+      return reply.type('application/octet-stream').header('content-length', size).header('x-sha256', sha).send(Readable.from(files.read(sha)));
+    }),
+  );
+
+  return {
+    app,
+    changes,
+    stop: async () => {
+      await app.close();
+      if (listener) await listener.end().catch(() => undefined);
+    },
+  };
+}

@@ -1,0 +1,46 @@
+import type { Database } from '../../core/db/schema';
+
+/** The server's own tables (src/server/db/server-migrations.ts), beside the ledger's. */
+export interface ServerTables {
+  /** The change stream clients pull: one row per committed row change, in commit order. */
+  srv_changes: { seq: number; tbl: string; pk_json: string; row_json: string | null; tx: number };
+  srv_txn: { id: number; n: number };
+  /** Every pushed command's answer, by id: a repeat gets the same answer and is not run again. */
+  srv_commands: {
+    command_id: string;
+    client_id: string;
+    client_seq: number;
+    user_id: string;
+    name: string;
+    version: number;
+    input_hash: string;
+    status: 'accepted' | 'rejected';
+    error_json: string | null;
+    server_seq: number;
+    received_at: string;
+  };
+  /** Per desktop install: the last client sequence processed, and the head of its audit chain. */
+  srv_clients: { client_id: string; last_seq: number; audit_seq: number; audit_hash: string; updated_at: string };
+  srv_tokens: { token_hash: string; user_id: string; client_id: string | null; created_at: string; expires_at: string; revoked_at: string | null };
+  srv_files: { sha256: string; size_bytes: number; chunk_count: number; complete: number; file_name: string; created_at: string; completed_at: string | null };
+  srv_file_chunks: { sha256: string; idx: number; chunk_sha256: string; bytes: Buffer };
+  /** Each desktop's audit chain as it arrived (verified link by link). */
+  srv_client_audit: {
+    client_id: string;
+    seq: number;
+    id: string;
+    at: string;
+    user_id: string | null;
+    action: string;
+    entity: string;
+    entity_id: string | null;
+    before_json: string | null;
+    after_json: string | null;
+    prev_hash: string;
+    hash: string;
+    received_at: string;
+  };
+  server_migrations: { name: string; applied_at: string };
+}
+
+export type ServerDatabase = Database & ServerTables;

@@ -1,0 +1,121 @@
+import { sql, type Kysely } from 'kysely';
+import type { Dialect } from '../../core/db/schema';
+import type { ServerDatabase } from './schema';
+
+type Up = (db: Kysely<any>, dialect: Dialect) => Promise<void>;
+
+/**
+ * The server-only migration set, applied after the ledger's own (src/core/db/migrations) on the
+ * server's database only, tracked in `server_migrations`. Same rules: numbered, append-only.
+ */
+export const serverMigrations: ReadonlyArray<readonly [string, Up]> = [
+  [
+    's001_sync',
+    async (db, dialect) => {
+      const big = dialect === 'postgres' ? 'bigint' : 'integer';
+      await db.schema
+        .createTable('srv_changes')
+        .addColumn('seq', dialect === 'postgres' ? 'bigserial' : 'integer', (c) => (dialect === 'postgres' ? c.primaryKey() : c.primaryKey().autoIncrement()))
+        .addColumn('tbl', 'text', (c) => c.notNull())
+        .addColumn('pk_json', 'text', (c) => c.notNull())
+        .addColumn('row_json', 'text')
+        // The writing transaction (PostgreSQL: txid_current(); SQLite: srv_txn.n, bumped at each BEGIN),
+        // so a pull page always ends on a whole transaction.
+        .addColumn('tx', big, (c) => (dialect === 'postgres' ? c.notNull().defaultTo(sql`txid_current()`) : c.notNull().defaultTo(0)))
+        .execute();
+      await db.schema.createIndex('srv_changes_tx').on('srv_changes').columns(['tx', 'seq']).execute();
+      await db.schema.createTable('srv_txn').addColumn('id', 'integer', (c) => c.primaryKey()).addColumn('n', big, (c) => c.notNull()).execute();
+      await sql`INSERT INTO srv_txn (id, n) VALUES (1, 0)`.execute(db);
+      await db.schema
+        .createTable('srv_commands')
+        .addColumn('command_id', 'text', (c) => c.primaryKey())
+        .addColumn('client_id', 'text', (c) => c.notNull())
+        .addColumn('client_seq', big, (c) => c.notNull())
+        .addColumn('user_id', 'text', (c) => c.notNull())
+        .addColumn('name', 'text', (c) => c.notNull())
+        .addColumn('version', 'integer', (c) => c.notNull())
+        .addColumn('input_hash', 'text', (c) => c.notNull())
+        .addColumn('status', 'text', (c) => c.notNull())
+        .addColumn('error_json', 'text')
+        .addColumn('server_seq', big, (c) => c.notNull())
+        .addColumn('received_at', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('srv_commands_client').on('srv_commands').columns(['client_id', 'client_seq']).execute();
+      await db.schema
+        .createTable('srv_clients')
+        .addColumn('client_id', 'text', (c) => c.primaryKey())
+        .addColumn('last_seq', big, (c) => c.notNull())
+        .addColumn('audit_seq', big, (c) => c.notNull())
+        .addColumn('audit_hash', 'text', (c) => c.notNull())
+        .addColumn('updated_at', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createTable('srv_tokens')
+        .addColumn('token_hash', 'text', (c) => c.primaryKey())
+        .addColumn('user_id', 'text', (c) => c.notNull())
+        .addColumn('client_id', 'text')
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addColumn('expires_at', 'text', (c) => c.notNull())
+        .addColumn('revoked_at', 'text')
+        .execute();
+      await db.schema.createIndex('srv_tokens_user').on('srv_tokens').column('user_id').execute();
+      await db.schema
+        .createTable('srv_files')
+        .addColumn('sha256', 'text', (c) => c.primaryKey())
+        .addColumn('size_bytes', big, (c) => c.notNull())
+        .addColumn('chunk_count', 'integer', (c) => c.notNull())
+        .addColumn('complete', 'integer', (c) => c.notNull())
+        .addColumn('file_name', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addColumn('completed_at', 'text')
+        .execute();
+      await db.schema
+        .createTable('srv_file_chunks')
+        .addColumn('sha256', 'text', (c) => c.notNull())
+        .addColumn('idx', 'integer', (c) => c.notNull())
+        .addColumn('chunk_sha256', 'text', (c) => c.notNull())
+        .addColumn('bytes', dialect === 'postgres' ? 'bytea' : 'blob', (c) => c.notNull())
+        .addPrimaryKeyConstraint('srv_file_chunks_pk', ['sha256', 'idx'])
+        .execute();
+      await db.schema
+        .createTable('srv_client_audit')
+        .addColumn('client_id', 'text', (c) => c.notNull())
+        .addColumn('seq', big, (c) => c.notNull())
+        .addColumn('id', 'text', (c) => c.notNull())
+        .addColumn('at', 'text', (c) => c.notNull())
+        .addColumn('user_id', 'text')
+        .addColumn('action', 'text', (c) => c.notNull())
+        .addColumn('entity', 'text', (c) => c.notNull())
+        .addColumn('entity_id', 'text')
+        .addColumn('before_json', 'text')
+        .addColumn('after_json', 'text')
+        .addColumn('prev_hash', 'text', (c) => c.notNull())
+        .addColumn('hash', 'text', (c) => c.notNull())
+        .addColumn('received_at', 'text', (c) => c.notNull())
+        .addPrimaryKeyConstraint('srv_client_audit_pk', ['client_id', 'seq'])
+        .execute();
+    },
+  ],
+];
+
+export async function migrateServer(db: Kysely<ServerDatabase>, dialect: Dialect): Promise<string[]> {
+  await db.schema
+    .createTable('server_migrations')
+    .ifNotExists()
+    .addColumn('name', 'text', (c) => c.primaryKey())
+    .addColumn('applied_at', 'text', (c) => c.notNull())
+    .execute();
+  const done = (await db.selectFrom('server_migrations').select('name').orderBy('name').execute()).map((r) => r.name);
+  done.forEach((n, i) => {
+    if (serverMigrations[i]?.[0] !== n) throw new Error(`This server database was written by a newer server (migration ${n} is unknown here).`);
+  });
+  const applied: string[] = [];
+  for (const [name, up] of serverMigrations.slice(done.length)) {
+    await db.transaction().execute(async (trx) => {
+      await up(trx, dialect);
+      await trx.insertInto('server_migrations').values({ name, applied_at: new Date().toISOString() }).execute();
+    });
+    applied.push(name);
+  }
+  return applied;
+}
