@@ -19,11 +19,13 @@ import { parseMoney } from '../src/shared/money';
 import { ImportService } from '../src/main/imports/import-service';
 import { mb, round, timeOnce } from './stats';
 
-function makeRows(n: number): string[][] {
+/** `shift` changes every balance: the nightly file of an office whose payers all moved. */
+function makeRows(n: number, shift = 0): string[][] {
   const rows: string[][] = [['Account Number', 'Name', 'Email', 'Balance']];
-  for (let i = 0; i < n; i++) rows.push([String(500000 + i), `Payer ${i}`, `p${i}@example.com`, ((i * 37) % 100000 / 100).toFixed(2)]);
+  for (let i = 0; i < n; i++) rows.push([String(500000 + i), `Payer ${i}`, `p${i}@example.com`, (((i * 37) % 100000) / 100 + shift).toFixed(2)]);
   return rows;
 }
+const toCsv = (rows: string[][]) => Buffer.from(rows.map((r) => r.join(',')).join('\r\n'));
 
 async function baseline(csv: string): Promise<number> {
   const dir = mkdtempSync(join(tmpdir(), 'ld-bench-base-'));
@@ -47,7 +49,16 @@ async function baseline(csv: string): Promise<number> {
   return t.ms;
 }
 
-async function endToEnd(bytes: Uint8Array, fileName: string): Promise<{ ms: number; previewMs: number; applyMs: number; created: number }> {
+interface Run {
+  ms: number;
+  previewMs: number;
+  applyMs: number;
+  created: number;
+  updated: number;
+}
+
+/** Imports `first` into a fresh ledger (every payer new), then `nightly` (every balance changed). */
+async function endToEnd(first: Uint8Array, nightly: Uint8Array, fileName: string): Promise<{ firstLoad: Run; nightlyUpdate: Run }> {
   const dir = mkdtempSync(join(tmpdir(), 'ld-bench-imp-'));
   const core = await openDesktopCore(join(dir, 'ledger.sqlite'));
   const admin = await setupFirstAdmin(core.db, systemClock, { username: 'admin', displayName: 'Admin', password: 'bench-password-1' });
@@ -55,19 +66,30 @@ async function endToEnd(bytes: Uint8Array, fileName: string): Promise<{ ms: numb
   const div = await core.executor.execute<{ id: string }>(actor, 'divisions.create', { name: 'Bench' });
   if (!div.ok) throw new Error(div.error.message);
   const service = new ImportService(core, { dataDir: dir, templatesDir: join(process.cwd(), 'resources', 'templates') });
-  const previewId = newId();
-  const t0 = performance.now();
-  const preview = await service.preview(actor, { previewId, fileName, kind: 'balance', divisionId: div.value.id, bytes });
-  const t1 = performance.now();
-  if (!preview.ok) throw new Error(preview.error.message);
-  const applied = await service.apply(actor, previewId);
-  const t2 = performance.now();
-  if (!applied.ok) throw new Error(applied.error.message);
+  const once = async (bytes: Uint8Array): Promise<Run> => {
+    const previewId = newId();
+    const t0 = performance.now();
+    const preview = await service.preview(actor, { previewId, fileName, kind: 'balance', divisionId: div.value.id, bytes });
+    const t1 = performance.now();
+    if (!preview.ok) throw new Error(preview.error.message);
+    const applied = await service.apply(actor, previewId);
+    const t2 = performance.now();
+    if (!applied.ok) throw new Error(applied.error.message);
+    return { ms: round(t2 - t0), previewMs: round(t1 - t0), applyMs: round(t2 - t1), created: applied.value.accountsCreated, updated: applied.value.accountsUpdated };
+  };
+  const firstLoad = await once(first);
+  const nightlyUpdate = await once(nightly);
   const problems = await verifyLedger(core.db);
   if (problems.length) throw new Error('ledger check failed after import');
   await core.close();
   rmSync(dir, { recursive: true, force: true });
-  return { ms: round(t2 - t0), previewMs: round(t1 - t0), applyMs: round(t2 - t1), created: applied.value.accountsCreated };
+  return { firstLoad, nightlyUpdate };
+}
+
+function xlsxOf(rows: string[][]): Buffer {
+  const wb = XLSX.utils.book_new();
+  XLSX.utils.book_append_sheet(wb, XLSX.utils.aoa_to_sheet(rows), 'Balances');
+  return XLSX.write(wb, { type: 'buffer', bookType: 'xlsx' }) as Buffer;
 }
 
 export async function main(args: string[]) {
@@ -78,19 +100,22 @@ export async function main(args: string[]) {
   const sample = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 20);
   for (const n of sizes) {
     const rows = makeRows(n);
-    const csv = rows.map((r) => r.join(',')).join('\r\n');
-    const wb = XLSX.utils.book_new();
-    XLSX.utils.book_append_sheet(wb, XLSX.utils.aoa_to_sheet(rows), 'Balances');
-    const xlsx = XLSX.write(wb, { type: 'buffer', bookType: 'xlsx' }) as Buffer;
-    const base = await baseline(csv);
-    const c = await endToEnd(Buffer.from(csv), `b${n}.csv`);
-    const x = await endToEnd(xlsx, `b${n}.xlsx`);
+    const nightly = makeRows(n, 1.25);
+    const csv = toCsv(rows);
+    const base = await baseline(csv.toString('utf8'));
+    const c = await endToEnd(csv, toCsv(nightly), `b${n}.csv`);
+    const x = await endToEnd(xlsxOf(rows), xlsxOf(nightly), `b${n}.xlsx`);
+    const fig = (r: Run) => ({ ...r, rowsPerSec: Math.round(n / (r.ms / 1000)), ratioVsBaseline: round(r.ms / base, 2) });
     out[`rows${n}`] = {
       baselineMs: base,
-      csv: { ...c, rowsPerSec: Math.round(n / (c.ms / 1000)), ratioVsBaseline: round(c.ms / base, 2) },
-      xlsx: { ...x, rowsPerSec: Math.round(n / (x.ms / 1000)), ratioVsBaseline: round(x.ms / base, 2) },
+      csvFirstLoad: fig(c.firstLoad),
+      csvNightlyUpdate: fig(c.nightlyUpdate),
+      xlsxFirstLoad: fig(x.firstLoad),
+      xlsxNightlyUpdate: fig(x.nightlyUpdate),
     };
-    console.log(`${n.toLocaleString()} rows: baseline ${base} ms · CSV ${c.ms} ms (${round(c.ms / base, 2)}×) · XLSX ${x.ms} ms (${round(x.ms / base, 2)}×)`);
+    console.log(
+      `${n.toLocaleString()} rows: baseline ${base} ms · CSV first load ${c.firstLoad.ms} ms (${round(c.firstLoad.ms / base, 2)}×), nightly update ${c.nightlyUpdate.ms} ms (${round(c.nightlyUpdate.ms / base, 2)}×) · XLSX first ${x.firstLoad.ms} ms, nightly ${x.nightlyUpdate.ms} ms`,
+    );
   }
   clearInterval(sample);
   out.peakRssMb = mb(peak);

@@ -281,12 +281,13 @@ describe('deposits and period close under random command sequences', () => {
       fc.asyncProperty(fc.array(cmd, { minLength: 40, maxLength: 90 }), async (cmds) => {
         await runSequence(cmds);
       }),
-      { numRuns: Number(process.env.PROPERTY_RUNS ?? 30), seed: process.env.PROPERTY_SEED ? Number(process.env.PROPERTY_SEED) : undefined, endOnFailure: process.env.PROPERTY_SHRINK !== "1" },
+      { numRuns: Number(process.env.PROPERTY_RUNS ?? 30), // A fixed seed keeps CI deterministic; PROPERTY_SEED=random (or a number) explores further.
+        seed: process.env.PROPERTY_SEED === 'random' ? undefined : Number(process.env.PROPERTY_SEED ?? 20260315), endOnFailure: process.env.PROPERTY_SHRINK !== "1" },
     );
     console.log(`${commandsRun} commands:`, Object.fromEntries([...stats].sort()));
     // The sequences must really exercise the rules, not only be refused.
     for (const name of ['payments.record', 'deposits.create', 'deposits.enterPayment', 'deposits.addPayments', 'deposits.removePayment', 'deposits.complete', 'deposits.reopen', 'payments.unapply', 'payments.reapply', 'payments.delete', 'payments.return', 'payments.transferCredit', 'periods.close', 'periods.reopen']) {
       expect(stats.get(name)?.ok ?? 0, `${name} never succeeded`).toBeGreaterThan(0);
     }
-  }, 180_000);
+  }, Number(process.env.PROPERTY_TIMEOUT ?? 180_000));
 });

@@ -22,6 +22,11 @@ const balanceFile = (rows: any[], sha = SHA(1), extra: Record<string, unknown> =
   notes: [],
   ...extra,
 });
+/** Applies and returns the full upload result, as the File Transfers page shows it. */
+const applyFile = async (input: unknown) => {
+  const r = await t.run(t.admin, 'imports.applyRows', input);
+  return { ...(await t.run(t.admin, 'imports.get', { uploadId: r.uploadId })), duplicateOf: r.duplicateOf, uploadId: r.uploadId };
+};
 const balance = async (accountId: string) => (await t.run(t.csr, 'payers.get', { accountId })).account.balanceCents;
 
 describe('universal balance file', () => {
@@ -29,7 +34,7 @@ describe('universal balance file', () => {
     const a = await seedAccount(t, 'A1', [{ number: 'I1', due: '2026-01-01', lines: ['100.00'] }]);
     const b = await seedAccount(t, 'B2', [{ number: 'I2', due: '2026-01-01', lines: ['50.00'] }]);
     const c = await seedAccount(t, 'C3', [{ number: 'I3', due: '2026-01-01', lines: ['20.00'] }]);
-    const r = await t.run(t.admin, 'imports.applyRows', balanceFile([
+    const r = await applyFile(balanceFile([
       { row: 2, accountNumber: 'A1', balanceCents: 12_345, name: 'Payer A1' },
       { row: 3, accountNumber: 'B2', balanceCents: 5_000 },
       { row: 4, accountNumber: 'NEW9', balanceCents: -2_500, name: 'New Payer', email: 'new@example.com' },
@@ -53,9 +58,9 @@ describe('universal balance file', () => {
 
   it('the same file again changes nothing and names the earlier upload', async () => {
     const a = await seedAccount(t, 'A1');
-    const first = await t.run(t.admin, 'imports.applyRows', balanceFile([{ row: 2, accountNumber: 'A1', balanceCents: 700 }]));
-    const again = await t.run(t.admin, 'imports.applyRows', balanceFile([{ row: 2, accountNumber: 'A1', balanceCents: 700 }]));
-    expect(again.duplicateOf).toBe(first.id);
+    const first = await applyFile(balanceFile([{ row: 2, accountNumber: 'A1', balanceCents: 700 }]));
+    const again = await applyFile(balanceFile([{ row: 2, accountNumber: 'A1', balanceCents: 700 }]));
+    expect(again.duplicateOf).toBe(first.uploadId);
     expect(await balance(a.id)).toBe(700);
     expect(await t.core.db.selectFrom('uploads').selectAll().execute()).toHaveLength(1);
     expect(await t.core.db.selectFrom('balance_adjustments').selectAll().execute()).toHaveLength(1);
@@ -64,7 +69,7 @@ describe('universal balance file', () => {
   it('a file with one payer updates only that payer; duplicates and unknown divisions are row errors', async () => {
     const a = await seedAccount(t, 'A1');
     const b = await seedAccount(t, 'B2', [{ number: 'X', due: '2026-01-01', lines: ['9.00'] }]);
-    const r = await t.run(t.admin, 'imports.applyRows', balanceFile([
+    const r = await applyFile(balanceFile([
       { row: 5, accountNumber: 'A1', balanceCents: 100 },
       { row: 6, accountNumber: 'A1', balanceCents: 200 },
       { row: 7, accountNumber: 'Q', balanceCents: 1, division: 'Atlantis' },
@@ -87,7 +92,7 @@ describe('bill file', () => {
   const billFile = (rows: any[], sha: string) => ({ ...balanceFile(rows, sha), kind: 'bill', fileName: 'bills.csv' });
   it('creates invoices; a re-sent invoice number supersedes the earlier version and re-applies its payments', async () => {
     const a = await seedAccount(t, 'A1');
-    const r1 = await t.run(t.admin, 'imports.applyRows', billFile([
+    const r1 = await applyFile(billFile([
       { row: 2, accountNumber: 'A1', invoiceNumber: 'B-1', invoiceDate: '2026-03-01', dueDate: '2026-03-10', category: 'Tuition', description: 'March', amountCents: 30_000 },
       { row: 3, accountNumber: 'A1', invoiceNumber: 'B-1', invoiceDate: '2026-03-01', dueDate: '2026-03-10', category: 'Meals', description: 'March meals', amountCents: 5_000 },
       { row: 4, accountNumber: 'N2', invoiceNumber: 'B-2', invoiceDate: '2026-03-01', dueDate: '2026-03-10', category: 'Tuition', description: 'March', amountCents: 10_000, name: 'Nina New' },
@@ -96,7 +101,7 @@ describe('bill file', () => {
     await t.run(t.csr, 'payments.record', { accountId: a.id, amount: '100.00', method: 'cash' });
     expect(await balance(a.id)).toBe(25_000);
 
-    const r2 = await t.run(t.admin, 'imports.applyRows', billFile([
+    const r2 = await applyFile(billFile([
       { row: 2, accountNumber: 'A1', invoiceNumber: 'B-1', invoiceDate: '2026-03-01', dueDate: '2026-03-10', category: 'Tuition', description: 'March (corrected)', amountCents: 28_000 },
       { row: 3, accountNumber: 'N2', invoiceNumber: 'B-2', invoiceDate: '2026-03-01', dueDate: '2026-03-10', category: 'Tuition', description: 'March', amountCents: 10_000 },
     ], SHA(3)));

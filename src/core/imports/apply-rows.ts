@@ -1,9 +1,10 @@
 import { sql } from 'kysely';
-import type { UploadResultDTO } from '../../shared/contract/imports';
+import type { ImportSummaryDTO } from '../../shared/contract/imports';
 import { newId } from '../../shared/ids';
 import { ADMINS } from '../../shared/roles';
 
 import { defineCommand, insertMany, type CommandCtx } from '../commands/types';
+import { sha256, sequentialId } from '../util/canonical-json';
 import type { Database } from '../db/schema';
 import { insertInvoice } from '../invoices/create-invoice';
 import { supersedeInvoice } from '../invoices/supersede';
@@ -12,6 +13,17 @@ import { assertPeriodOpen } from '../ledger/journal';
 import { applyRowsInput, type ApplyRowsInput, type BalanceRowInput, type BillRowInput } from './command-input';
 import { planBalanceImport, planBillImport, type ImportPlan } from './plan';
 import { loadUpload } from './uploads';
+
+export interface ApplyRowsResult extends ImportSummaryDTO {
+  uploadId: string;
+  /** Set when the same file had been applied before: nothing changed this time. */
+  duplicateOf: string | null;
+}
+
+async function loadUploadSummary(ctx: CommandCtx, uploadId: string): Promise<ImportSummaryDTO> {
+  const { rowsRead, accountsUpdated, accountsCreated, accountsUnchanged, invoicesCreated, invoicesReplaced, warnings, errors, notInFile } = await loadUpload(ctx.db, uploadId);
+  return { rowsRead, accountsUpdated, accountsCreated, accountsUnchanged, invoicesCreated, invoicesReplaced, warnings, errors, notInFile };
+}
 
 
 /**
@@ -27,9 +39,9 @@ export const applyImportRows = defineCommand({
   synced: true,
   prepare: (i) => (i.uploadId ? {} : { uploadId: newId() }),
   subject: (i) => i.uploadId,
-  run: async (ctx, i): Promise<UploadResultDTO> => {
+  run: async (ctx, i): Promise<ApplyRowsResult> => {
     const earlier = await findEarlierUpload(ctx, i);
-    if (earlier) return { ...(await loadUpload(ctx.db, earlier)), duplicateOf: earlier };
+    if (earlier) return { uploadId: earlier, duplicateOf: earlier, ...(await loadUploadSummary(ctx, earlier)) };
     await assertPeriodOpen(ctx, ctx.today, 'date');
     const plan = i.kind === 'balance' ? await planBalanceImport(ctx.db, i.rows as BalanceRowInput[], i.divisionId) : await planBillImport(ctx.db, i.rows as BillRowInput[], i.divisionId);
     // The upload row first: the adjustments name it.
@@ -63,23 +75,17 @@ export const applyImportRows = defineCommand({
       result_json: JSON.stringify({ changes: plan.changes, issues, notes: [...i.notes, ...plan.notes], notInFile: plan.notInFile, accountsUnchanged: summary.accountsUnchanged, format: i.format }),
     };
     await ctx.db.updateTable('uploads').set(row).where('id', '=', row.id).execute();
-    // One audit entry holds the whole upload: every account created or changed, before and after.
+    // One audit entry per upload. Every account's before and after is in the upload's result,
+    // whose hash the entry carries, so the chain covers each change without 100k entries.
     await ctx.audit({
       action: 'upload',
       entity: 'upload',
       entityId: row.id,
-      after: {
-        fileName: i.fileName,
-        sha256: i.sha256,
-        kind: i.kind,
-        divisionId: i.divisionId,
-        ...summary,
-        created: plan.accountsToCreate.map((a) => ({ id: accountIds.get(a.key), accountNumber: a.accountNumber, name: a.name, balanceCents: a.balanceCents })),
-        changed: plan.balanceUpdates.map((u) => ({ id: u.accountId, before: u.oldCents, after: u.newCents, details: u.details })),
-      },
+      after: { fileName: i.fileName, sha256: i.sha256, kind: i.kind, divisionId: i.divisionId, ...summary, resultSha256: sha256(row.result_json) },
     });
     ctx.changed('accounts', 'invoices', 'uploads', 'payments');
-    return { ...(await loadUpload(ctx.db, row.id)), duplicateOf: null };
+    // A slim answer (kept in the command log for replays); callers load the full result by id.
+    return { uploadId: row.id, duplicateOf: null, ...summary };
   },
 });
 
@@ -91,8 +97,9 @@ async function findEarlierUpload(ctx: CommandCtx, i: ApplyRowsInput): Promise<st
 
 async function createAccounts(ctx: CommandCtx, plan: ImportPlan): Promise<Map<string, string>> {
   const ids = new Map<string, string>();
-  const rows: Database['accounts'][] = plan.accountsToCreate.map((a) => {
-    const id = ctx.id(`account/${a.divisionId}/${a.accountNumber}`);
+  const base = ctx.id('accounts');
+  const rows: Database['accounts'][] = plan.accountsToCreate.map((a, n) => {
+    const id = sequentialId(base, n);
     ids.set(a.key, id);
     return {
       id,
@@ -117,6 +124,8 @@ async function applyBalances(ctx: CommandCtx, uploadId: string, plan: ImportPlan
     ...plan.accountsToCreate.filter((a) => a.balanceCents !== 0).map((a) => ({ accountId: created.get(a.key)!, oldCents: 0, newCents: a.balanceCents, details: {} })),
     ...plan.balanceUpdates,
   ];
+  const adjBase = ctx.id('adjustments');
+  const entryBase = ctx.id('adjustment-entries');
   const adjustments: Database['balance_adjustments'][] = [];
   const entries: Database['account_entries'][] = [];
   for (const m of moves) {
@@ -125,9 +134,9 @@ async function applyBalances(ctx: CommandCtx, uploadId: string, plan: ImportPlan
     }
     const delta = m.newCents - m.oldCents;
     if (delta === 0) continue;
-    const adjId = ctx.id(`adjustment/${m.accountId}`);
+    const adjId = sequentialId(adjBase, adjustments.length);
     adjustments.push({ id: adjId, account_id: m.accountId, upload_id: uploadId, amount_cents: delta, old_balance_cents: m.oldCents, new_balance_cents: m.newCents, reason: 'Universal balance file', adjustment_date: ctx.today, created_by: ctx.actor.userId, created_at: ctx.now });
-    entries.push({ id: ctx.id(`entry/adjustment/${m.accountId}`), account_id: m.accountId, entry_date: ctx.today, kind: 'adjustment', amount_cents: delta, source_type: 'balance_adjustment', source_id: adjId, description: `Balance set to ${(m.newCents / 100).toFixed(2)} by file upload`, created_at: ctx.now });
+    entries.push({ id: sequentialId(entryBase, entries.length), account_id: m.accountId, entry_date: ctx.today, kind: 'adjustment', amount_cents: delta, source_type: 'balance_adjustment', source_id: adjId, description: `Balance set to ${(m.newCents / 100).toFixed(2)} by file upload`, created_at: ctx.now });
   }
   await insertMany(ctx, 'balance_adjustments', adjustments);
   await insertMany(ctx, 'account_entries', entries);

@@ -28,3 +28,11 @@ export function deriveId(parentId: string, label: string): string {
   const h = sha256(`${parentId}/${label}`);
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-8${h.slice(13, 16)}-a${h.slice(17, 20)}-${h.slice(20, 32)}`;
 }
+
+/**
+ * The n-th id of a bulk insert: the base id's first 24 characters and n in hex. Deterministic like
+ * deriveId, but ascending, so 100k new rows go into the primary-key index in order.
+ */
+export function sequentialId(baseId: string, n: number): string {
+  return baseId.slice(0, 24) + n.toString(16).padStart(12, '0');
+}

@@ -8,6 +8,7 @@ import { toResult } from '../../core/commands/executor';
 import { requireRole } from '../../core/commands/require-role';
 import type { Actor } from '../../core/commands/types';
 import type { LedgerCore } from '../../core/ledger-core';
+import type { ApplyRowsResult } from '../../core/imports/apply-rows';
 import type { ApplyRowsInput, BalanceRowInput, BillRowInput } from '../../core/imports/command-input';
 import { planBalanceImport, planBillImport } from '../../core/imports/plan';
 import { findUploadBySha, loadUpload } from '../../core/imports/uploads';
@@ -115,7 +116,9 @@ export class ImportService {
     const p = this.previews.get(previewId);
     if (!p?.ready || !actor || p.userId !== actor.userId) return err('NOT_FOUND', 'That preview is no longer available; upload the file again.', { field: 'previewId' });
     this.previews.delete(previewId);
-    return this.core.executor.execute<UploadResultDTO>(actor, 'imports.applyRows', p.ready);
+    const r = await this.core.executor.execute<ApplyRowsResult>(actor, 'imports.applyRows', p.ready);
+    if (!r.ok) return r;
+    return ok({ ...(await loadUpload(this.core.db, r.value.uploadId)), duplicateOf: r.value.duplicateOf });
   }
 
   async export(uploadId: string, format: 'csv' | 'xlsx'): Promise<Result<FileDownloadDTO>> {
