@@ -14,6 +14,7 @@ import { insertPayment } from '../payments/record-payment';
 import { readSettings } from '../settings/settings';
 import { assertCanEnterInto } from './deposits';
 import { assertPaymentEditable, autoAllocation, loadPayment, netByLine, paymentLockedReason, setAllocation, targetFromLines, type PaymentRow } from './rules';
+import { refundedTotal } from '../refunds/refund-views';
 
 /**
  * Corrections supervisors make to payments: un-apply and re-apply, delete (void), returned
@@ -211,7 +212,9 @@ export const returnPayment = defineCommand({
       .where('kind', '=', 'return')
       .where('status', '!=', 'voided')
       .execute();
-    const returnable = Number(orig.amount_cents) + returnedRows.reduce((s, r) => s + Number(r.amount_cents), 0);
+    // What was already returned or refunded to the payer cannot bounce again.
+    const refunded = await refundedTotal(ctx.db, orig.id);
+    const returnable = Number(orig.amount_cents) + returnedRows.reduce((s, r) => s + Number(r.amount_cents), 0) - refunded;
     const amount = i.amount ?? returnable;
     if (returnable <= 0) fail('CONFLICT', `Payment ${orig.reference} has already been returned in full.`, { field: 'paymentId' });
     if (amount > returnable) fail('CONFLICT', `Only ${formatMoney(returnable)} of payment ${orig.reference} can still be returned.`, { field: 'amount' });
