@@ -97,7 +97,10 @@ export class Executor {
     commandId: string,
     opts: ExecuteOptions,
   ): Promise<Result<unknown>> {
-    const inputHash = sha256(canonicalJson({ name: def.name, version: def.version, input: rawInput }));
+    // The input's canonical JSON is built once (a file import's is megabytes): the hash covers
+    // exactly canonicalJson({ input, name, version }), whose keys sort in that order.
+    const inputJson = canonicalJson(rawInput);
+    const inputHash = sha256(`{"input":${inputJson},"name":${JSON.stringify(def.name)},"version":${def.version}}`);
     const changed = new Set<string>();
     try {
       const value = await this.cfg.db.transaction().execute(async (trx) => {
@@ -142,7 +145,7 @@ export class Executor {
               command_id: commandId,
               name: def.name,
               version: def.version,
-              input_json: canonicalJson(rawInput),
+              input_json: inputJson,
               actor_id: actor.userId,
               subject_id: def.subject?.(input) ?? null,
               created_at: now,
