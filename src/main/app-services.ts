@@ -5,10 +5,15 @@ import { registerImportChannels } from './imports/channels';
 import { ImportService } from './imports/import-service';
 import { ledgerPath } from './paths';
 import { Router } from './router/router';
+import { registerSyncChannels } from './sync/channels';
+import { SyncClient } from './sync/sync-client';
+import { FileTokenStore, type TokenStore } from './sync/token-store';
 
 export interface AppServicesOptions extends CoreOptions {
   /** Where resources/ lives: the repository in development, process.resourcesPath when packaged. */
   resourcesDir?: string;
+  /** Where server tokens are kept: the OS key store in Electron; a user-only file otherwise. */
+  tokenStore?: TokenStore;
 }
 
 /**
@@ -17,23 +22,36 @@ export interface AppServicesOptions extends CoreOptions {
  */
 export async function startAppServices(dataDir: string, opts: AppServicesOptions = {}) {
   // The router exists only after the core; changes announced before that have no listener anyway.
-  const ref: { router?: Router } = {};
+  const ref: { router?: Router; sync?: SyncClient } = {};
   const core = await openDesktopCore(ledgerPath(dataDir), {
     ...opts,
-    onChanged: (entities) => ref.router?.broadcast('ledger.changed', { entities }),
+    onChanged: (entities) => {
+      ref.router?.broadcast('ledger.changed', { entities });
+      ref.sync?.notifyLocalChange(); // push at once when online
+    },
   });
   const router = (ref.router = new Router(core));
   const imports = new ImportService(core, { dataDir, templatesDir: join(opts.resourcesDir ?? join(process.cwd(), 'resources'), 'templates') });
   registerImportChannels(router, imports);
   // Recurring payments fall due wherever the ledger runs: now, then hourly (idempotent).
   const stopRecurring = startRecurringScheduler(core);
+  // Sync with the central server, once an administrator has set its address (Needs Attention, header).
+  const sync = (ref.sync = new SyncClient({ core, tokens: opts.tokenStore ?? new FileTokenStore(join(dataDir, 'server-tokens.json')), files: imports.files }));
+  registerSyncChannels(router, sync);
+  // Signing in locally also signs in to the server (best effort: offline sign-in still works).
+  router.onSignedIn = async (username, password) => {
+    if (sync.status().serverUrl) await sync.signIn(username, password).catch(() => undefined);
+  };
+  await sync.start();
   return {
     core,
     router,
     imports,
+    sync,
     dataDir,
     close: async () => {
       stopRecurring();
+      await sync.stop();
       await core.close();
     },
   };

@@ -68,7 +68,16 @@ export async function upsertRows(trx: Trx, t: SyncTable, rows: Record<string, un
 
 const toSqlite = (v: unknown) => (typeof v === 'boolean' ? (v ? 1 : 0) : v && typeof v === 'object' ? JSON.stringify(v) : (v ?? null));
 
-async function deleteRow(trx: Trx, t: SyncTable, key: unknown[]): Promise<void> {
+async function deleteRow(trx: Trx, t: SyncTable, key: unknown[], raw?: RawSqlite): Promise<void> {
+  if (raw) {
+    let cache = statements.get(raw);
+    if (!cache) statements.set(raw, (cache = new Map()));
+    const text = `DELETE FROM ${ident(t.name)} WHERE ${t.pk.map((c) => `${ident(c)} = ?`).join(' AND ')}`;
+    let st = cache.get(text);
+    if (!st) cache.set(text, (st = raw.prepare(text)));
+    st.run(...key.map(toSqlite));
+    return;
+  }
   const where = sql.join(
     t.pk.map((c, i) => sql`${sql.raw(ident(c))} = ${toSqlite(key[i])}`),
     sql` AND `,
@@ -82,7 +91,7 @@ export async function undoLocalEffects(trx: Trx, tables: Map<string, SyncTable>,
   for (const u of rows) {
     const t = tables.get(u.tbl);
     if (!t) continue;
-    if (u.old_json === null) await deleteRow(trx, t, JSON.parse(u.pk_json) as unknown[]);
+    if (u.old_json === null) await deleteRow(trx, t, JSON.parse(u.pk_json) as unknown[], raw);
     else await upsertRows(trx, t, [JSON.parse(u.old_json) as Record<string, unknown>], raw);
   }
   await trx.deleteFrom('sync_undo').execute();
@@ -107,7 +116,7 @@ export async function applyServerChanges(trx: Trx, tables: Map<string, SyncTable
     if (!t) continue; // a table this desktop does not have yet (older app): skipped
     if (c.r === null) {
       await flush();
-      await deleteRow(trx, t, c.k);
+      await deleteRow(trx, t, c.k, raw);
       continue;
     }
     if (!run || run.t !== t) {

@@ -2,13 +2,14 @@
  * The Electron binding: lifecycle, the window, security, and IPC bound to the shared router.
  * It holds no logic of its own; the browser host binds the same router (src/main/browser-host).
  */
-import { app, BrowserWindow, ipcMain, Menu, screen, shell, type WebContents, type WebFrameMain } from 'electron';
+import { app, BrowserWindow, ipcMain, Menu, safeStorage, screen, shell, type WebContents, type WebFrameMain } from 'electron';
 import { join } from 'node:path';
 import { channels } from '../../shared/contract';
 import { err } from '../../shared/result';
 import { setParseWorkerEntry } from '../../core/imports/parse';
 import { startAppServices, type AppServices } from '../app-services';
 import type { Session } from '../router/session';
+import { SafeStorageTokenStore } from '../sync/token-store';
 import { buildMenu } from './menu';
 import { loadWindowState, saveWindowState } from './window-state';
 
@@ -86,7 +87,12 @@ app.on('web-contents-created', (_e, contents) => {
 app.whenReady().then(async () => {
   // The bundled file-parser worker sits beside this file (electron.vite.config.ts builds it).
   setParseWorkerEntry(join(__dirname, 'parse-worker.cjs'));
-  services = await startAppServices(app.getPath('userData'), { resourcesDir: app.isPackaged ? process.resourcesPath : join(app.getAppPath(), 'resources') });
+  // Server tokens go to the OS key store (Keychain, DPAPI, libsecret); without one, a user-only file.
+  const tokenStore = safeStorage.isEncryptionAvailable() ? new SafeStorageTokenStore(join(app.getPath('userData'), 'server-tokens.bin'), safeStorage) : undefined;
+  services = await startAppServices(app.getPath('userData'), {
+    resourcesDir: app.isPackaged ? process.resourcesPath : join(app.getAppPath(), 'resources'),
+    tokenStore,
+  });
   for (const channel of channels) {
     ipcMain.handle(channel, (event, input: unknown) => {
       const session = sessions.get(event.sender.id);

@@ -23,6 +23,8 @@ const PUBLIC_CHANNELS = new Set<string>(['auth.status', 'auth.setupFirstAdmin', 
 export class Router {
   private readonly sessions = new Map<string, Session>();
   private readonly handlers = new Map<string, MainHandler>();
+  /** Called after a successful local sign-in (the sync client signs in to the server too). */
+  onSignedIn?: (username: string, password: string) => Promise<void>;
 
   constructor(readonly core: LedgerCore) {
     this.handlers.set('auth.status', (s) => this.status(s));
@@ -134,6 +136,7 @@ export class Router {
       const user = await this.core.executor.serial(() => signIn(this.core.db, this.core.clock, username, password));
       s.user = toUserDTO(user);
       s.lastActivity = this.now();
+      await this.onSignedIn?.(user.username, password);
       return ok(await this.sessionDTO(s));
     } catch (e) {
       if (e instanceof AppFailure) return { ok: false, error: e.toError() };
