@@ -19,42 +19,11 @@ import { newId } from '../../shared/ids';
 import { AppFailure } from '../../shared/result';
 import { ServerApi, ServerError, TransportError, type FetchLike } from './server-api';
 import type { TokenStore } from './token-store';
+import type { NeedsAttentionDTO, SyncStatusDTO } from '../../shared/contract/sync';
 
-export interface SyncStatus {
-  configured: boolean;
-  serverUrl: string | null;
-  online: boolean;
-  syncing: boolean;
-  /** Commands entered here and not yet answered by the server. */
-  pending: number;
-  /** Commands the server refused: the Needs Attention list. */
-  needsAttention: number;
-  lastSyncedAt: string | null;
-  lastError: string | null;
-  /** Users whose commands wait because this desktop holds no valid server sign-in for them. */
-  waitingForSignIn: string[];
-}
-
-export interface NeedsAttentionItem {
-  commandId: string;
-  command: string;
-  /** What was attempted, in a clerk's words. */
-  what: string;
-  /** Why the server refused it. */
-  why: string;
-  code: string;
-  details: Record<string, unknown> | null;
-  /** Who entered it on this desk, and when. */
-  who: string;
-  enteredAt: string;
-  answeredAt: string | null;
-  subjectId: string | null;
-  input: unknown;
-  /** The ways to resolve it. 'retry' runs it again as a new command; 'dismiss' leaves it undone. */
-  resolutions: { action: 'retry' | 'dismiss'; label: string }[];
-  /** Advice for the person resolving it. */
-  advice: string[];
-}
+/** The header's status and the Needs Attention items: the shapes the contract gives the renderer. */
+export type SyncStatus = SyncStatusDTO;
+export type NeedsAttentionItem = NeedsAttentionDTO;
 
 /** Files kept by SHA-256 on this desktop (src/main/imports/file-store.ts fits). */
 export interface LocalFiles {
