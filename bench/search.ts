@@ -129,9 +129,7 @@ function build(raw: import('better-sqlite3').Database, n: number) {
           balance += open;
         }
         const paymentId = newId();
-        const paid = 0; // the bench ledger keeps balances simple: paid lines carry no journal entries
         insP.run(paymentId, accountId, divs[i % 3], referenceFromId(paymentId), '2026-02-20', 10_000, now);
-        void paid;
         raw.prepare('UPDATE accounts SET balance_cents = ? WHERE id = ?').run(balance, accountId);
       }
     })();

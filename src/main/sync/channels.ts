@@ -1,4 +1,6 @@
+import { ADMINS } from '../../shared/roles';
 import { AppFailure, err, ok } from '../../shared/result';
+import { requireRole } from '../../core/commands/require-role';
 import type { Router } from '../router/router';
 import { actorOf } from '../router/session';
 import type { SyncClient } from './sync-client';
@@ -23,9 +25,12 @@ export function registerSyncChannels(router: Router, sync: SyncClient): () => vo
     return ok(sync.status());
   });
   router.register('sync.configure', async (s, i) => {
-    if (s.user?.role !== 'admin') return err('FORBIDDEN', 'Only an administrator may change the server address.');
     const url = (i as { serverUrl: string | null }).serverUrl;
-    return wrap(() => sync.configure(url ? url : null));
+    // Core's role check: refuses and audits like every command does.
+    return wrap(async () => {
+      await requireRole(router.core.db, router.core.clock, actorOf(s), ADMINS, 'sync.configure');
+      return sync.configure(url ? url : null);
+    });
   });
   router.register('sync.signIn', async (s, i) =>
     wrap(async () => {
