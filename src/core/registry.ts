@@ -9,6 +9,7 @@ import { createAccount, setAccountStatus } from './payers/accounts';
 import { createDivision, listDivisions } from './payers/divisions';
 import { searchPayersQuery } from './payers/search';
 import { getPayment, getPaymentByReference } from './payments/payment-queries';
+import { releaseHeldPayment, voidHeldPayment } from './payments/held-payments';
 import { recordPayment } from './payments/record-payment';
 import { getSettings, updateSettings } from './settings/settings';
 import { creditCommands, creditQueries } from './credits';
@@ -32,6 +33,8 @@ export const allCommands: CommandDef[] = [
   setAccountStatus,
   createInvoice,
   recordPayment,
+  releaseHeldPayment,
+  voidHeldPayment,
   updateSettings,
   applyImportRows,
   createDeposit, updateDeposit, addPaymentsToDeposit, removePaymentFromDeposit, enterDepositPayment, completeDeposit, reopenDeposit,

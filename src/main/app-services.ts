@@ -33,8 +33,6 @@ export async function startAppServices(dataDir: string, opts: AppServicesOptions
   const router = (ref.router = new Router(core));
   const imports = new ImportService(core, { dataDir, templatesDir: join(opts.resourcesDir ?? join(process.cwd(), 'resources'), 'templates') });
   registerImportChannels(router, imports);
-  // Recurring payments fall due wherever the ledger runs: now, then hourly (idempotent).
-  const stopRecurring = startRecurringScheduler(core);
   // Sync with the central server, once an administrator has set its address (Needs Attention, header).
   const sync = (ref.sync = new SyncClient({ core, tokens: opts.tokenStore ?? new FileTokenStore(join(dataDir, 'server-tokens.json')), files: imports.files }));
   registerSyncChannels(router, sync);
@@ -43,6 +41,9 @@ export async function startAppServices(dataDir: string, opts: AppServicesOptions
     if (sync.status().serverUrl) await sync.signIn(username, password).catch(() => undefined);
   };
   await sync.start();
+  // Recurring payments fall due on the server when there is one (src/server/scheduler.ts), and the
+  // results sync here; a standalone desk runs them itself: now, then hourly (idempotent).
+  const stopRecurring = startRecurringScheduler(core, 3_600_000, () => !sync.status().configured);
   return {
     core,
     router,

@@ -19,6 +19,7 @@ import { ServerAuth, type AuthedUser } from './auth';
 import type { ServerStore } from './db/open';
 import { ServerFiles } from './files';
 import { runPush } from './push';
+import { startScheduler, type Scheduler } from './scheduler';
 
 export interface ServerOptions {
   logLevel?: string;
@@ -27,6 +28,8 @@ export interface ServerOptions {
   signInPerMinute?: number;
   pushBodyLimit?: number;
   trustProxy?: boolean;
+  /** How often scheduled work (recurring payments) runs; 0 turns the scheduler off. Default 15 minutes. */
+  scheduleEveryMs?: number;
 }
 
 const STATUS: Record<ErrorCode, number> = {
@@ -61,7 +64,7 @@ function parse<S extends z.ZodType>(schema: S, v: unknown): z.output<S> {
 const shaParam = z.object({ sha: sha256Hex }).strict();
 
 /** The central server's HTTP API (see docs/sync.md for the protocol). */
-export async function buildServer(store: ServerStore, opts: ServerOptions = {}): Promise<{ app: FastifyInstance; changes: EventEmitter; stop(): Promise<void> }> {
+export async function buildServer(store: ServerStore, opts: ServerOptions = {}): Promise<{ app: FastifyInstance; changes: EventEmitter; scheduler: Scheduler | null; stop(): Promise<void> }> {
   const app = Fastify({
     logger: { level: opts.logLevel ?? 'info', redact: ['req.headers.authorization'] },
     bodyLimit: 1024 * 1024,
@@ -322,10 +325,14 @@ export async function buildServer(store: ServerStore, opts: ServerOptions = {}):
     }),
   );
 
+  const scheduler = opts.scheduleEveryMs === 0 ? null : startScheduler(store, announce, log, opts.scheduleEveryMs);
+
   return {
     app,
     changes,
+    scheduler,
     stop: async () => {
+      scheduler?.stop();
       await app.close();
       if (listener) await listener.end().catch(() => undefined);
     },

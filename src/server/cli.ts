@@ -10,7 +10,8 @@ import { openServerStore } from './db/open';
  *   PORT (8787; 0 = any free port), HOST (0.0.0.0), DATA_DIR (./server-data: the SQLite database),
  *   DATABASE_URL (postgres://...: use PostgreSQL instead), TLS_CERT + TLS_KEY (PEM files: serve HTTPS),
  *   TRUST_PROXY=1 (behind a reverse proxy), TOKEN_TTL_MINUTES (720), LOG_LEVEL (info),
- *   LEDGERDESK_ADMIN_USER + LEDGERDESK_ADMIN_PASSWORD (create the first Admin on an empty server).
+ *   LEDGERDESK_ADMIN_USER + LEDGERDESK_ADMIN_PASSWORD (create the first Admin on an empty server),
+ *   SCHEDULE_EVERY_MS (900000: how often recurring payments are run here; 0 = never).
  */
 async function main() {
   const env = process.env;
@@ -28,6 +29,7 @@ async function main() {
     tokenTtlMinutes: env.TOKEN_TTL_MINUTES ? Number(env.TOKEN_TTL_MINUTES) : undefined,
     signInPerMinute: env.SIGNIN_PER_MINUTE ? Number(env.SIGNIN_PER_MINUTE) : undefined,
     trustProxy: env.TRUST_PROXY === '1',
+    scheduleEveryMs: env.SCHEDULE_EVERY_MS !== undefined ? Number(env.SCHEDULE_EVERY_MS) : undefined,
   });
   const address = await server.app.listen({ port: Number(env.PORT ?? 8787), host: env.HOST ?? '0.0.0.0' });
   // One plain line tests and scripts can read (the JSON logs go to the same stream).

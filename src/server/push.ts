@@ -1,13 +1,14 @@
 import { sql, type Kysely } from 'kysely';
 import type { Logger } from 'pino';
-import { appendAudit } from '../core/audit/audit-log';
-import type { Actor, CommandCtx } from '../core/commands/types';
+import { businessTimeAt, implausibleTime, readOfficeTimeZone, type BusinessTime } from '../core/commands/business-time';
+import { auditDenied, recordCommand, runCommand, runKeep, type RunRequest } from '../core/commands/runner';
+import type { Actor, KeptMoney } from '../core/commands/types';
 import { zodToAppError } from '../core/commands/zod-error';
 import type { Database } from '../core/db/schema';
 import { PG_COMMIT_LOCK } from '../core/sync/capture';
 import { fileRefs, type PushedCommand, type PushOutcome, type PushResponse, type WireError } from '../core/sync/protocol';
-import { canonicalJson, deriveId, sha256 } from '../core/util/canonical-json';
-import { AppFailure } from '../shared/result';
+import { canonicalJson, sha256 } from '../core/util/canonical-json';
+import { AppFailure, type AppError } from '../shared/result';
 import type { ServerDatabase } from './db/schema';
 import type { ServerStore } from './db/open';
 
@@ -17,8 +18,9 @@ const RETRYABLE_PG = new Set(['40001', '40P01']);
 
 /**
  * Runs a pushed batch: the server dedupes by command id, re-runs each new command against its own
- * state with the core's rules (role from the server's user record, the server's clock), and
- * records every answer. The whole batch is one transaction; each command runs in a savepoint so a
+ * state through the one command runner (role from the server's user record; the business date and
+ * acted-at time the desk fixed, checked against the server's clock), and records every answer. A
+ * refused command that recorded money keeps it in a safe state (the command's `keep`). The whole batch is one transaction; each command runs in a savepoint so a
  * rejected one leaves no trace but its recorded answer. Runs through the executor's single-writer
  * queue; on PostgreSQL the commit lock also orders it against every other server process.
  */
@@ -80,24 +82,22 @@ async function runBatch(store: ServerStore, trx: Trx, actor: Actor, clientId: st
           clientSeq: c.clientSeq,
           status: prev.status,
           serverSeq: prev.server_seq,
-          ...(prev.error_json ? { error: JSON.parse(prev.error_json) as WireError } : {}),
+          ...(prev.error_json ? storedError(prev.error_json) : {}),
         });
         log.info({ commandId: c.id, name: c.name, clientId, status: prev.status }, 'command repeated: stored answer');
       }
       continue;
     }
-    if (c.clientSeq <= lastSeq) {
-      outcomes.push(reject(c, { code: 'VALIDATION', message: `Command ${c.clientSeq} is older than this client's last processed command (${lastSeq}).` }));
-      continue;
-    }
+    // Ids, not sequences, make a command happen once: a desk restored from a backup, or one user's
+    // commands held back while another's go ahead, arrive out of sequence and are still processed.
     const missing = await missingFiles(trx, c.input);
     if (missing.length > 0) {
       outcomes.push({ id: c.id, clientSeq: c.clientSeq, status: 'retry', error: { code: 'NOT_FOUND', message: 'A file this command names is not on the server yet.', details: { missing } } });
       stop = true;
       continue;
     }
-    const error = await runOne(store, trx, actor, c, hash, now, log);
-    const outcome: PushOutcome = error ? reject(c, error) : { id: c.id, clientSeq: c.clientSeq, status: 'accepted' };
+    const { error, kept } = await runOne(store, trx, actor, c, hash, log);
+    const outcome: PushOutcome = error ? { ...reject(c, error), ...(kept ? { kept } : {}) } : { id: c.id, clientSeq: c.clientSeq, status: 'accepted' };
     fresh.push({
       outcome,
       row: {
@@ -109,12 +109,12 @@ async function runBatch(store: ServerStore, trx: Trx, actor: Actor, clientId: st
         version: c.version,
         input_hash: hash,
         status: error ? 'rejected' : 'accepted',
-        error_json: error ? JSON.stringify(error) : null,
+        error_json: error ? JSON.stringify(kept ? { ...error, kept } : error) : null,
         received_at: now,
       },
     });
     outcomes.push(outcome);
-    lastSeq = c.clientSeq;
+    lastSeq = Math.max(lastSeq, c.clientSeq);
     log.info({ commandId: c.id, name: c.name, clientId, userId: actor.userId, status: outcome.status, code: error?.code }, 'command');
   }
   const serverSeq = Number((await trx.selectFrom('srv_changes').select((eb) => eb.fn.max('seq').as('m')).executeTakeFirst())?.m ?? 0);
@@ -139,53 +139,76 @@ async function missingFiles(trx: Trx, input: unknown): Promise<string[]> {
   return refs.filter((r) => !have.has(r));
 }
 
-/** One command, as the desktop's executor runs it, but inside the batch's transaction. Returns the rejection, if any. */
-async function runOne(store: ServerStore, trx: Trx, actor: Actor, c: PushedCommand, hash: string, now: string, log: Logger): Promise<WireError | null> {
+function storedError(json: string): { error: WireError; kept?: KeptMoney } {
+  const { kept, ...error } = JSON.parse(json) as WireError & { kept?: KeptMoney };
+  return kept ? { error, kept } : { error };
+}
+
+/** The business time a pushed command carries; an older desk that sends none gets the server's now in the office's zone. */
+async function pushedTime(store: ServerStore, db: Kysely<Database>, c: PushedCommand): Promise<BusinessTime> {
+  if (c.at) return c.at;
+  return businessTimeAt(store.core.clock.now(), await readOfficeTimeZone(db), store.core.clock.today());
+}
+
+/**
+ * One pushed command through the one runner, inside the batch's transaction, in a savepoint.
+ * Returns the rejection, if any, and what a rejected money command kept.
+ */
+async function runOne(store: ServerStore, trx: Trx, actor: Actor, c: PushedCommand, hash: string, log: Logger): Promise<{ error: WireError | null; kept?: KeptMoney }> {
   const def = store.core.executor.command(c.name);
-  if (!def || def.version !== c.version) return { code: 'VALIDATION', message: `Unknown command: ${c.name}@${c.version}.`, details: { command: `${c.name}@${c.version}` } };
-  if (!def.synced) return { code: 'VALIDATION', message: `${c.name} is not a command the server runs.` };
+  if (!def || def.version !== c.version) return { error: { code: 'VALIDATION', message: `Unknown command: ${c.name}@${c.version}.`, details: { command: `${c.name}@${c.version}` } } };
+  if (!def.synced) return { error: { code: 'VALIDATION', message: `${c.name} is not a command the server runs.` } };
   const db = trx as unknown as Kysely<Database>;
-  if (!def.roles.includes(actor.role)) {
-    await appendAudit(db, { userId: actor.userId, action: 'denied', entity: 'command', entityId: c.name, after: { role: actor.role, commandId: c.id } }, now, `${c.id}/denied`);
-    return { code: 'FORBIDDEN', message: `Your role may not do this (${c.name}).`, details: { command: c.name, role: actor.role } };
-  }
+  const at = await pushedTime(store, db, c);
+  const req: RunRequest = { db, dialect: store.dialect, mode: 'server', def, actor, commandId: c.id, at };
   const parsed = def.input.safeParse(c.input);
-  if (!parsed.success) return zodToAppError(parsed.error) as WireError;
+  if (!parsed.success) return { error: zodToAppError(parsed.error) as WireError };
   const ids = def.prepare ? def.prepare(parsed.data) : {};
-  if (Object.keys(ids).length > 0) return { code: 'VALIDATION', message: `The command is missing the ids it creates (${Object.keys(ids).join(', ')}).` };
+  if (Object.keys(ids).length > 0) return { error: { code: 'VALIDATION', message: `The command is missing the ids it creates (${Object.keys(ids).join(', ')}).` } };
+  const refuse = async (error: WireError): Promise<{ error: WireError; kept?: KeptMoney }> => {
+    const kept = await keepMoney(req, parsed.data, error, log);
+    return kept ? { error, kept } : { error };
+  };
+  if (!def.roles.includes(actor.role)) {
+    await auditDenied(db, actor, c.name, at.occurredAt, `${c.id}/denied`, { commandId: c.id });
+    return refuse({ code: 'FORBIDDEN', message: `Your role may not do this (${c.name}).`, details: { command: c.name, role: actor.role } });
+  }
+  const implausible = implausibleTime(at, store.core.clock.now());
+  if (implausible) return refuse({ code: 'VALIDATION', message: implausible, details: { field: 'occurredAt' } });
   await sql`SAVEPOINT ld_cmd`.execute(trx);
   try {
     const seen = await trx.selectFrom('command_log').select('input_hash').where('id', '=', c.id).executeTakeFirst();
     if (seen) {
       await sql`RELEASE SAVEPOINT ld_cmd`.execute(trx);
-      return seen.input_hash === hash ? null : { code: 'CONFLICT', message: 'This command id was already used with different arguments.', details: { commandId: c.id } };
+      return { error: seen.input_hash === hash ? null : { code: 'CONFLICT', message: 'This command id was already used with different arguments.', details: { commandId: c.id } } };
     }
-    let auditN = 0;
-    const ctx: CommandCtx = {
-      db,
-      dialect: store.dialect,
-      actor,
-      now,
-      today: store.core.clock.today(),
-      commandId: c.id,
-      id: (label) => deriveId(c.id, label),
-      audit: (rec) => appendAudit(db, { ...rec, userId: actor.userId }, now, `${c.id}/${auditN++}`),
-      changed: () => undefined,
-    };
-    const result = await def.run(ctx, parsed.data);
-    await trx
-      .insertInto('command_log')
-      .values({ id: c.id, name: def.name, version: def.version, input_hash: hash, result_json: JSON.stringify(result ?? null), actor_id: actor.userId, created_at: now })
-      .execute();
+    const result = await runCommand(req, parsed.data);
+    await recordCommand(db, def, { commandId: c.id, inputHash: hash, result, actor, at });
     await sql`RELEASE SAVEPOINT ld_cmd`.execute(trx);
-    return null;
+    return { error: null };
   } catch (e) {
     await sql`ROLLBACK TO SAVEPOINT ld_cmd`.execute(trx);
     await sql`RELEASE SAVEPOINT ld_cmd`.execute(trx);
-    if (e instanceof AppFailure) return e.toError() as WireError;
+    if (e instanceof AppFailure) return refuse(e.toError() as WireError);
     const code = (e as { code?: string }).code;
     if (code && RETRYABLE_PG.has(code)) throw e;
     log.error({ err: e, commandId: c.id, name: c.name }, 'command failed with an internal error');
-    return { code: 'INTERNAL', message: 'The server could not run this command; nothing was saved. The error has been logged.' };
+    return refuse({ code: 'INTERNAL', message: 'The server could not run this command; nothing was saved. The error has been logged.' });
+  }
+}
+
+/** A refused money command's `keep`, in its own savepoint; if even that fails, the desk still holds the item. */
+async function keepMoney(req: RunRequest, input: unknown, error: WireError, log: Logger): Promise<KeptMoney | undefined> {
+  if (!req.def.keep) return undefined;
+  await sql`SAVEPOINT ld_keep`.execute(req.db);
+  try {
+    const kept = await runKeep(req, input, error as AppError);
+    await sql`RELEASE SAVEPOINT ld_keep`.execute(req.db);
+    return kept ?? undefined;
+  } catch (e) {
+    await sql`ROLLBACK TO SAVEPOINT ld_keep`.execute(req.db);
+    await sql`RELEASE SAVEPOINT ld_keep`.execute(req.db);
+    if (!(e instanceof AppFailure)) log.error({ err: e, commandId: req.commandId, name: req.def.name }, 'keeping a refused command\'s money failed');
+    return undefined;
   }
 }

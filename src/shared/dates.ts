@@ -44,3 +44,33 @@ export function formatDateTime(iso: string | null | undefined): string {
   if (!iso) return '';
   return fmtTime.format(new Date(iso));
 }
+
+const zoneFormats = new Map<string, Intl.DateTimeFormat>();
+function zoneFormat(timeZone: string): Intl.DateTimeFormat {
+  let f = zoneFormats.get(timeZone);
+  if (!f) zoneFormats.set(timeZone, (f = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' })));
+  return f;
+}
+
+/** The calendar date of an instant in an IANA time zone (the office's), whatever zone this machine is in. */
+export function dateInZone(at: Date, timeZone: string): string {
+  const parts = zoneFormat(timeZone).formatToParts(at);
+  const get = (t: string) => parts.find((p) => p.type === t)!.value;
+  return `${get('year')}-${get('month')}-${get('day')}`;
+}
+
+/** True for a time zone name this runtime knows ('America/New_York', 'UTC', ...). */
+export function isTimeZone(name: string): boolean {
+  try {
+    zoneFormat(name);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** An instant shown as the office sees it: 'Jan 5, 2026, 8:30 PM' in the office's zone. */
+export function formatInZone(iso: string | null | undefined, timeZone: string | undefined): string {
+  if (!iso) return '';
+  return new Intl.DateTimeFormat('en-US', { dateStyle: 'medium', timeStyle: 'short', timeZone }).format(new Date(iso));
+}

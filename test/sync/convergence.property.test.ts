@@ -148,7 +148,8 @@ describe.each(['sqlite', 'postgres'] as const)('convergence under faults (%s)', 
               expect(left).toEqual([]);
             }
             expect(await ledgerProblems(s.db)).toEqual([]);
-            const rejected = (await Promise.all(desks.map((d) => d.sync.needsAttention()))).flat().map((i) => i.code);
+            const admin = { userId: '', role: 'admin' as const };
+            const rejected = (await Promise.all(desks.map((d) => d.sync.needsAttention(admin)))).flat().map((i) => i.technical?.code ?? '?');
             const faults = proxies.reduce((acc, p) => ({ dropped: acc.dropped + p.counts.dropped, duplicated: acc.duplicated + p.counts.duplicated, cut: acc.cut + p.counts.cut }), { dropped: 0, duplicated: 0, cut: 0 });
             console.info(`[convergence ${backend} run ${run}] ${ops.length} ops; rejected: ${rejected.join(',') || 'none'}; faults: ${JSON.stringify(faults)}`);
           } finally {

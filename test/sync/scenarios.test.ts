@@ -166,18 +166,18 @@ describe.each(backends)('sync scenarios on %s', (backend) => {
     await a.run(sam.a, 'deposits.complete', { depositId: dep.id });
     await drain(a);
     await check();
-    const items = await b.sync.needsAttention();
+    const items = await b.sync.needsAttention(sam.b);
     expect(items).toHaveLength(1);
-    expect(items[0]).toMatchObject({ command: 'deposits.addPayments', code: 'CONFLICT', who: 'Sam Supervisor' });
+    expect(items[0]).toMatchObject({ command: 'deposits.addPayments', who: 'Sam Supervisor', kept: null });
     expect(items[0]!.why.length).toBeGreaterThan(5);
     expect(items[0]!.advice.join(' ')).toMatch(/another open deposit/);
-    expect(items[0]!.resolutions.map((r) => r.action)).toEqual(['retry', 'dismiss']);
+    expect(items[0]!.actions.map((r) => r.action)).toEqual(['retry', 'acknowledge']);
     // the payment is kept, undeposited, in both offices
     for (const d of [a, b]) {
       const p = await d.core.db.selectFrom('payments').selectAll().where('id', '=', pay.id).executeTakeFirstOrThrow();
       expect(p.deposit_id).toBeNull();
     }
-    await b.sync.resolve(items[0]!.commandId, 'dismiss', sam.b);
+    await b.sync.resolve(sam.b, { commandId: items[0]!.commandId, action: 'acknowledge' });
     expect(b.sync.status().needsAttention).toBe(0);
     await check();
   }, 120_000);
@@ -191,11 +191,27 @@ describe.each(backends)('sync scenarios on %s', (backend) => {
     await a.run(sam.a, 'periods.close', { period: '2026-02' });
     await drain(a);
     await check();
-    const items = await b.sync.needsAttention();
+    // The refused payment is kept On Hold, on this desk and on the server, findable by its reference.
+    const items = await b.sync.needsAttention(carla);
     expect(items).toHaveLength(1);
-    expect(items[0]).toMatchObject({ command: 'payments.record', code: 'PERIOD_CLOSED', who: 'Carla CSR' });
-    expect(await b.core.db.selectFrom('payments').select('id').where('id', '=', pay.id).executeTakeFirst()).toBeUndefined();
-    await b.sync.resolve(items[0]!.commandId, 'dismiss', carla);
+    expect(items[0]).toMatchObject({ command: 'payments.record', who: 'Carla CSR', kept: { reference: pay.reference, status: 'on_hold', amountCents: 2000 } });
+    expect(items[0]!.why).toMatch(/2026-02 was closed/);
+    expect(items[0]!.actions.map((x) => x.action)).toEqual(['redate', 'void']);
+    for (const d of [a, b]) {
+      const p = await d.core.db.selectFrom('payments').selectAll().where('id', '=', pay.id).executeTakeFirstOrThrow();
+      expect(p).toMatchObject({ status: 'on_hold', payment_date: '2026-02-10', amount_cents: 2000 });
+    }
+    const found = await b.core.executor.query(carla, 'payments.getByReference', { reference: pay.reference });
+    expect(found.ok).toBe(true);
+    // A CSR who did not enter it may not see or resolve it; its author re-dates it into an open month.
+    expect(await a.sync.needsAttention(carla)).toEqual([]);
+    await b.sync.resolve(carla, { commandId: items[0]!.commandId, action: 'redate', paymentDate: '2026-03-02' });
+    await check();
+    for (const d of [a, b]) {
+      const p = await d.core.db.selectFrom('payments').selectAll().where('id', '=', pay.id).executeTakeFirstOrThrow();
+      expect(p).toMatchObject({ status: 'pending', payment_date: '2026-03-02', hold_reason: null });
+    }
+    expect(b.sync.status().needsAttention).toBe(0);
   }, 120_000);
 
   it("a CSR's forged supervisor command is refused by the server", async (ctx) => {
@@ -212,8 +228,8 @@ describe.each(backends)('sync scenarios on %s', (backend) => {
       .values({ command_id: '01900000-0000-7000-8000-00000000f0f0', name: 'deposits.reopen', version: 1, input_json: JSON.stringify({ depositId: dep.id, reason: 'forged' }), actor_id: carla.userId, subject_id: dep.id, created_at: new Date().toISOString(), state: 'pending' } as never)
       .execute();
     await drain(b);
-    const items = await b.sync.needsAttention();
-    expect(items.find((i) => i.command === 'deposits.reopen')).toMatchObject({ code: 'FORBIDDEN' });
+    const items = await b.sync.needsAttention(carla);
+    expect(items.find((i) => i.command === 'deposits.reopen')!.why).toMatch(/role may not/);
     // ... and the same by hand with a forged role claim in the body: the token's user decides.
     const tok = (await b.sync['opts'].tokens.get(carla.userId))!.token;
     const res = await fetch(`${server.url}/v1/sync/push`, {
@@ -225,7 +241,7 @@ describe.each(backends)('sync scenarios on %s', (backend) => {
     const s = serverDb(server, databaseUrl);
     expect((await s.db.selectFrom('deposits').select('status').where('id', '=', dep.id).executeTakeFirstOrThrow()).status).toBe('closed');
     await s.close();
-    await b.sync.resolve(items.find((i) => i.command === 'deposits.reopen')!.commandId, 'dismiss', carla);
+    await b.sync.resolve(carla, { commandId: items.find((i) => i.command === 'deposits.reopen')!.commandId, action: 'acknowledge' });
     await check();
   }, 120_000);
 

@@ -2,10 +2,11 @@ import type BetterSqlite3 from 'better-sqlite3';
 import type { Kysely } from 'kysely';
 import { newId } from '../../shared/ids';
 import { AppFailure, err, ok, type Result } from '../../shared/result';
-import { appendAudit } from '../audit/audit-log';
 import type { Database, Dialect } from '../db/schema';
-import { canonicalJson, deriveId, sha256 } from '../util/canonical-json';
-import { insertMany, type Actor, type Clock, type CommandCtx, type CommandDef, type QueryDef } from './types';
+import { canonicalJson, sha256 } from '../util/canonical-json';
+import { businessTimeAt, readOfficeTimeZone, type BusinessTime } from './business-time';
+import { auditDenied, recordCommand, runCommand } from './runner';
+import { insertMany, type Actor, type Clock, type CommandDef, type QueryDef } from './types';
 import { zodToAppError } from './zod-error';
 
 export interface ExecuteOptions {
@@ -13,6 +14,8 @@ export interface ExecuteOptions {
   commandId?: string;
   /** Set by the server when re-running a pushed command: do not write a local sync outbox row. */
   fromSync?: boolean;
+  /** The command's business time when it was fixed elsewhere (a scheduled run); default: now, in the office's zone. */
+  at?: BusinessTime;
 }
 
 export interface ExecutorConfig {
@@ -111,33 +114,10 @@ export class Executor {
           }
           return { replay: true as const, value: JSON.parse(seen.result_json) as unknown };
         }
-        const now = this.cfg.clock.now().toISOString();
-        let auditN = 0;
-        const ctx: CommandCtx = {
-          db: trx,
-          dialect: this.cfg.dialect,
-          actor,
-          now,
-          today: this.cfg.clock.today(),
-          commandId,
-          id: (label) => deriveId(commandId, label),
-          audit: (rec) => appendAudit(trx, { ...rec, userId: actor.userId }, now, `${commandId}/${auditN++}`),
-          changed: (...e) => e.forEach((x) => changed.add(x)),
-          bulkInsert: (table, rows) => this.bulkInsert(trx, table, rows),
-        };
-        const result = await def.run(ctx, input);
-        await trx
-          .insertInto('command_log')
-          .values({
-            id: commandId,
-            name: def.name,
-            version: def.version,
-            input_hash: inputHash,
-            result_json: JSON.stringify(result ?? null),
-            actor_id: actor.userId,
-            created_at: now,
-          })
-          .execute();
+        const at = opts.at ?? businessTimeAt(this.cfg.clock.now(), await readOfficeTimeZone(trx), this.cfg.clock.today());
+        const req = { db: trx, dialect: this.cfg.dialect, mode: 'local' as const, def, actor, commandId, at, changed, bulkInsert: this.bulkInsertIn(trx) };
+        const result = await runCommand(req, input);
+        await recordCommand(trx, def, { commandId, inputHash, result, actor, at });
         if (def.synced && this.cfg.writeOutbox && !opts.fromSync) {
           await trx
             .insertInto('sync_outbox')
@@ -148,9 +128,10 @@ export class Executor {
               input_json: inputJson,
               actor_id: actor.userId,
               subject_id: def.subject?.(input) ?? null,
-              created_at: now,
+              created_at: at.occurredAt,
+              business_date: at.businessDate,
               state: 'pending',
-            } as never)
+            })
             .execute();
         }
         return { replay: false as const, value: result };
@@ -163,6 +144,10 @@ export class Executor {
   }
 
   private readonly insertStatements = new Map<string, BetterSqlite3.Statement>();
+
+  private bulkInsertIn(trx: Kysely<Database>) {
+    return <T extends keyof Database & string>(table: T, rows: Database[T][]) => this.bulkInsert(trx, table, rows as object[]);
+  }
 
   private async bulkInsert(trx: Kysely<Database>, table: string, rows: object[]): Promise<void> {
     if (rows.length === 0) return;
@@ -184,9 +169,7 @@ export class Executor {
 
   private async auditDenied(actor: Actor, name: string): Promise<void> {
     const now = this.cfg.clock.now().toISOString();
-    await this.cfg.db.transaction().execute((trx) =>
-      appendAudit(trx, { userId: actor.userId, action: 'denied', entity: 'command', entityId: name, after: { role: actor.role } }, now, newId()),
-    );
+    await this.cfg.db.transaction().execute((trx) => auditDenied(trx, actor, name, now, newId()));
   }
 }
 

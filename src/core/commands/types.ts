@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { z } from 'zod';
 import type { Role } from '../../shared/roles';
+import type { AppError } from '../../shared/result';
 import type { AuditRecord } from '../audit/audit-log';
 import type { Database, Dialect } from '../db/schema';
 
@@ -22,13 +23,18 @@ export interface CommandCtx {
   db: Kysely<Database>;
   dialect: Dialect;
   actor: Actor;
-  /** ISO instant of this run (the executing side's clock). */
+  /** Where it runs: on the desk, on the server, or re-run on a desk on top of pulled changes. */
+  mode: 'local' | 'server' | 'replay';
+  /** The instant the clerk acted (ISO), fixed where the command was entered and the same in every re-run. */
   now: string;
+  /** The command's business date in the office's time zone, fixed with `now`. */
   today: string;
   commandId: string;
   /** A stable id for a row this command creates, derived from the command id and a label. */
   id(label: string): string;
   audit(rec: Omit<AuditRecord, 'userId'>): Promise<void>;
+  /** Many audit entries at once (a 5,000-payment deposit), chained in one go. */
+  auditBatch(recs: Omit<AuditRecord, 'userId'>[], label: string): Promise<void>;
   /** Names of entities changed, announced to open screens after commit. */
   changed(...entities: string[]): void;
   /**
@@ -55,6 +61,19 @@ export interface CommandDef<S extends z.ZodType = z.ZodType, O = unknown> {
   /** The id of the record the command is about, kept with its outbox row. */
   subject?: (input: z.output<S>) => string | undefined;
   run(ctx: CommandCtx, input: z.output<S>): Promise<O>;
+  /**
+   * For commands that record money: what to keep when the command is refused (by the server, or
+   * when a desk's replay can no longer run it). It must never delete what the clerk recorded; it
+   * puts the money in a safe state (undeposited, or on hold with the reason) under the same ids.
+   */
+  keep?: (ctx: CommandCtx, input: z.output<S>, error: AppError) => Promise<KeptMoney | null>;
+}
+
+/** Money a refused command kept, and in which safe state. */
+export interface KeptMoney {
+  state: 'on_hold' | 'undeposited';
+  paymentId: string;
+  reason: string;
 }
 
 export interface QueryCtx {

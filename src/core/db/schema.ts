@@ -1,3 +1,4 @@
+import type { Generated } from 'kysely';
 import type { ImportTables } from './schema-imports';
 import type { SyncTables } from './schema-sync';
 import type { DepositTables } from './schema-deposits';
@@ -66,7 +67,10 @@ export interface PaymentsTable {
   amount_cents: number;
   method: 'cash' | 'check' | 'card' | 'ach';
   check_number: string | null;
-  status: 'scheduled' | 'pending' | 'deposited' | 'cancelled' | 'voided';
+  /** 'on_hold': kept after the server refused it (closed month, implausible date): not posted, waiting for a decision. */
+  status: 'scheduled' | 'pending' | 'on_hold' | 'deposited' | 'cancelled' | 'voided';
+  /** Why an on-hold payment is held, in a clerk's words (0007). */
+  hold_reason: string | null;
   kind: string;
   related_payment_id: string | null;
   receipt_email: string | null;
@@ -164,7 +168,7 @@ export interface CommandLogTable {
 
 /** Commands waiting to be pushed to the central server, written with their local effect. */
 export interface SyncOutboxTable {
-  seq: number;
+  seq: Generated<number>;
   command_id: string;
   name: string;
   version: number;
@@ -172,8 +176,17 @@ export interface SyncOutboxTable {
   actor_id: string | null;
   /** The record the command is about (a payment, a deposit), so screens can mark it unsynced. */
   subject_id: string | null;
+  /** The instant the clerk acted (the command's occurredAt). */
   created_at: string;
-  state: 'pending' | 'rejected';
+  /** The command's business date in the office's zone (0007); null on rows written before it. */
+  business_date: string | null;
+  /** 'pending' (not yet answered), 'accepted' (dropped once pulled past server_seq), 'rejected' (Needs Attention). */
+  state: 'pending' | 'accepted' | 'rejected';
+  /** 0005: the per-client sequence it is pushed with, the server's answer. */
+  client_seq: number | null;
+  server_seq: number | null;
+  error_json: string | null;
+  answered_at: string | null;
 }
 
 export interface PeriodsTable {

@@ -4,10 +4,10 @@ import { newId, referenceFromId } from '../../shared/ids';
 import { formatMoney } from '../../shared/money';
 import { fail } from '../../shared/result';
 import { SUPERVISORS } from '../../shared/roles';
-import { appendAuditBatch, type AuditRecord } from '../audit/audit-log';
 import { defineCommand, defineQuery, type CommandCtx } from '../commands/types';
 import type { DepositsTable } from '../db/schema-deposits';
 import { assertPeriodOpen, getActiveAccount } from '../ledger/journal';
+import { keepRefusedPayment } from '../payments/keep-payment';
 import { insertPayment } from '../payments/record-payment';
 import { listDeposits, listUndeposited, loadDepositDetail, loadDepositPayment } from './deposit-views';
 import { assertDepositEditable, loadDeposit } from './rules';
@@ -19,8 +19,10 @@ import { assertDepositEditable, loadDeposit } from './rules';
 
 /** Many payment changes at once (a 5,000-payment deposit): one chained audit entry each, in batches. */
 export async function auditPayments(ctx: CommandCtx, action: string, ids: string[], before: object, after: object, label: string): Promise<void> {
-  const recs: AuditRecord[] = ids.map((id) => ({ userId: ctx.actor.userId, action, entity: 'payment', entityId: id, before, after }));
-  await appendAuditBatch(ctx.db, recs, ctx.now, `${ctx.commandId}/${label}`);
+  await ctx.auditBatch(
+    ids.map((id) => ({ action, entity: 'payment', entityId: id, before, after })),
+    label,
+  );
 }
 
 async function depositTotals(ctx: CommandCtx, depositId: string): Promise<{ count: number; total: number }> {
@@ -213,6 +215,21 @@ export const enterDepositPayment = defineCommand({
     });
     ctx.changed('deposits');
     return loadDepositPayment(ctx.db, i.paymentId!);
+  },
+  // Refused (the deposit was completed in another office meanwhile): the payment is kept, undeposited or On Hold.
+  keep: async (ctx, i, error) => {
+    const d = await ctx.db.selectFrom('deposits').select('deposit_date').where('id', '=', i.depositId).executeTakeFirst();
+    return keepRefusedPayment(ctx, error, {
+      paymentId: i.paymentId!,
+      accountId: i.accountId,
+      amountCents: i.amount,
+      method: i.method,
+      checkNumber: i.checkNumber,
+      paymentDate: i.paymentDate ?? d?.deposit_date ?? ctx.today,
+      memo: i.memo,
+      depositId: i.depositId,
+      autoApply: i.apply !== 'none',
+    });
   },
 });
 

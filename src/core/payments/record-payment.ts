@@ -5,7 +5,9 @@ import { fail } from '../../shared/result';
 import { ANY_ROLE } from '../../shared/roles';
 import { defineCommand, type CommandCtx } from '../commands/types';
 import { applyOldestDueFirst } from '../ledger/apply';
+import type { Database } from '../db/schema';
 import { assertPeriodOpen, getActiveAccount, postEntry } from '../ledger/journal';
+import { keepRefusedPayment } from './keep-payment';
 import { cancelPendingNotificationsIfPaid } from '../notifications/queue';
 import { loadPaymentDetail } from './payment-views';
 
@@ -25,6 +27,12 @@ export interface NewPayment {
   depositId?: string;
   /** Spread over open charges oldest-due first (the default), or leave unapplied. */
   autoApply?: boolean;
+  /**
+   * Keep the payment On Hold with this reason instead of posting it (a refused command's money,
+   * see keep-payment.ts): the row and its receipt, but no journal entry or applications, so it
+   * moves no balance and touches no closed month until someone re-dates or voids it.
+   */
+  hold?: string;
 }
 
 /**
@@ -33,8 +41,8 @@ export interface NewPayment {
  * Shared by Make Payment, batch entry in a deposit, returns and transfers.
  */
 export async function insertPayment(ctx: CommandCtx, p: NewPayment): Promise<void> {
-  const acct = await getActiveAccount(ctx, p.accountId);
-  await assertPeriodOpen(ctx, p.paymentDate, 'paymentDate');
+  const acct = p.hold ? await getAccount(ctx, p.accountId) : await getActiveAccount(ctx, p.accountId);
+  if (!p.hold) await assertPeriodOpen(ctx, p.paymentDate, 'paymentDate');
   const clash = await ctx.db.selectFrom('payments').select('id').where('id', '=', p.paymentId).executeTakeFirst();
   if (clash) fail('CONFLICT', 'This payment was already recorded.', { field: 'paymentId', paymentId: p.paymentId });
   const row = {
@@ -46,7 +54,7 @@ export async function insertPayment(ctx: CommandCtx, p: NewPayment): Promise<voi
     amount_cents: p.amountCents,
     method: p.method,
     check_number: p.checkNumber || null,
-    status: 'pending' as const,
+    status: p.hold ? ('on_hold' as const) : ('pending' as const),
     kind: p.kind ?? 'payment',
     related_payment_id: p.relatedPaymentId ?? null,
     receipt_email: p.receiptEmail || null,
@@ -57,26 +65,40 @@ export async function insertPayment(ctx: CommandCtx, p: NewPayment): Promise<voi
     void_reason: null,
     voided_by: null,
     voided_at: null,
+    hold_reason: p.hold ?? null,
   };
   await ctx.db.insertInto('payments').values(row).execute();
+  if (!p.hold) await postPayment(ctx, row, p.autoApply !== false);
+  if (row.receipt_email) await queueReceipt(ctx, row, acct);
+  if (!p.hold) await cancelPendingNotificationsIfPaid(ctx, acct.id, `payment ${row.reference}`);
+  await ctx.audit({ action: p.hold ? 'hold' : 'create', entity: 'payment', entityId: row.id, after: row });
+  ctx.changed('payments', 'accounts');
+}
+
+type PaymentRow = Pick<Database['payments'], 'id' | 'account_id' | 'reference' | 'payment_date' | 'amount_cents' | 'method' | 'check_number' | 'kind' | 'receipt_email'>;
+
+/** Posts a payment to the account: its journal entry and, unless told not to, its applications oldest due first. */
+export async function postPayment(ctx: CommandCtx, row: PaymentRow, autoApply: boolean): Promise<void> {
   await postEntry(ctx, {
-    accountId: acct.id,
-    entryDate: p.paymentDate,
+    accountId: row.account_id,
+    entryDate: row.payment_date,
     kind: row.kind,
-    amountCents: -p.amountCents,
+    amountCents: -row.amount_cents,
     sourceType: 'payment',
     sourceId: row.id,
-    description: `${METHOD_LABEL[p.method]} payment ${row.reference}${row.check_number ? ` (check ${row.check_number})` : ''}`,
+    description: `${METHOD_LABEL[row.method]} payment ${row.reference}${row.check_number ? ` (check ${row.check_number})` : ''}`,
     label: `payment/${row.id}`,
   });
-  if (p.autoApply !== false && p.amountCents > 0) await applyOldestDueFirst(ctx, row.id, acct.id, p.amountCents);
-  if (row.receipt_email) {
-    await ctx.db
+  if (autoApply && row.amount_cents > 0) await applyOldestDueFirst(ctx, row.id, row.account_id, row.amount_cents);
+}
+
+async function queueReceipt(ctx: CommandCtx, row: PaymentRow, acct: { account_number: string; name: string }): Promise<void> {
+  await ctx.db
       .insertInto('email_outbox')
       .values({
         id: ctx.id(`receipt/${row.id}`),
         kind: 'payment-receipt',
-        to_address: row.receipt_email,
+        to_address: row.receipt_email!,
         subject: `Payment receipt ${row.reference}`,
         body_text: [
           `Thank you for your payment.`,
@@ -92,10 +114,6 @@ export async function insertPayment(ctx: CommandCtx, p: NewPayment): Promise<voi
         sent_at: null,
       })
       .execute();
-  }
-  await cancelPendingNotificationsIfPaid(ctx, acct.id, `payment ${row.reference}`);
-  await ctx.audit({ action: 'create', entity: 'payment', entityId: row.id, after: row });
-  ctx.changed('payments', 'accounts');
 }
 
 export const recordPayment = defineCommand({
@@ -120,4 +138,21 @@ export const recordPayment = defineCommand({
     });
     return loadPaymentDetail(ctx.db, paymentId);
   },
+  keep: (ctx, i, error) =>
+    keepRefusedPayment(ctx, error, {
+      paymentId: i.paymentId!,
+      accountId: i.accountId,
+      amountCents: i.amount,
+      method: i.method,
+      checkNumber: i.checkNumber,
+      paymentDate: i.paymentDate ?? ctx.today,
+      receiptEmail: i.receiptEmail,
+      memo: i.memo,
+    }),
 });
+
+async function getAccount(ctx: CommandCtx, accountId: string) {
+  const acct = await ctx.db.selectFrom('accounts').selectAll().where('id', '=', accountId).executeTakeFirst();
+  if (!acct) fail('NOT_FOUND', 'That account does not exist.', { field: 'accountId' });
+  return acct;
+}

@@ -105,6 +105,7 @@ export async function runRecurring(ctx: CommandCtx, throughDate: string, onlyPla
           void_reason: null,
           voided_by: null,
           voided_at: null,
+          hold_reason: null,
         };
         await ctx.db.insertInto('payments').values(row).execute();
         await ctx.db.insertInto('scheduled_payments').values({ payment_id: paymentId, recurring_id: plan.id, due_date: next, created_at: ctx.now }).execute();
@@ -199,8 +200,9 @@ export const runRecurringCommand = defineCommand({
   version: 1,
   roles: ANY_ROLE,
   input: recurringContract['recurring.run'].input,
-  // Not pushed: every side runs its own schedule, and the ids it creates derive from (recurring,
-  // date), so the server's run and this desktop's produce the same rows.
+  // Not pushed: it runs where the schedule lives — on the server when there is one
+  // (src/server/scheduler.ts), whose rows sync to desks; on a standalone desk otherwise. The ids
+  // it creates derive from (recurring payment, date), so a second run creates nothing twice.
   synced: false,
   run: async (ctx, i) => {
     const through = i.throughDate ?? defaultThrough(ctx.today);
@@ -223,9 +225,10 @@ export async function runRecurringSchedule(
   return ex.execute<RecurringRunDTO>(opts.actor ?? SYSTEM_ACTOR, 'recurring.run', throughDate ? { throughDate } : {});
 }
 
-/** The desktop's timer: runs the schedule now and then every `intervalMs` (hourly). Returns stop(). */
-export function startRecurringScheduler(core: { db: Kysely<Database>; clock: Clock; dialect: Dialect; executor: Executor }, intervalMs = 3_600_000): () => void {
+/** A standalone desk's timer: runs the schedule now and then every `intervalMs` (hourly), while `standalone()` holds. Returns stop(). */
+export function startRecurringScheduler(core: { db: Kysely<Database>; clock: Clock; dialect: Dialect; executor: Executor }, intervalMs = 3_600_000, standalone: () => boolean = () => true): () => void {
   const tick = () =>
+    standalone() &&
     void runRecurringSchedule(core.db, core.clock, undefined, { executor: core.executor, dialect: core.dialect }).then((r) => {
       if (!r.ok) console.error('[ledgerdesk] recurring schedule run failed:', r.error.message);
     });

@@ -10,6 +10,7 @@ export const DEFAULT_SETTINGS: SettingsDTO = {
   strictClose: false,
   officeName: 'Ledgerdesk Office',
   officeContact: '',
+  officeTimeZone: '',
 };
 
 export async function readSettings(db: Kysely<Database>): Promise<SettingsDTO> {

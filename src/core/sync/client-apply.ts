@@ -1,9 +1,9 @@
 import { sql, type Kysely } from 'kysely';
-import type { CommandCtx } from '../commands/types';
+import type { BusinessTime } from '../commands/business-time';
+import { runCommand, runKeep, type RunRequest } from '../commands/runner';
 import type { Database } from '../db/schema';
 import type { LedgerCore } from '../ledger-core';
-import { deriveId } from '../util/canonical-json';
-import { AppFailure } from '../../shared/result';
+import { AppFailure, type AppError } from '../../shared/result';
 import type { PulledChange } from './protocol';
 import { ident, type SyncTable } from './tables';
 
@@ -13,9 +13,13 @@ import { ident, type SyncTable } from './tables';
  *   1. take back every local effect not yet confirmed by the server (sync_undo, newest first);
  *   2. apply the server's rows (upsert, or delete for a tombstone);
  *   3. store the cursor; drop outbox rows the server accepted at or before it;
- *   4. run the still-unconfirmed commands again on top (their ids are derived from the command id,
- *      so they recreate the same rows), capturing their effects again. A command the server
- *      rejected is not run again: it waits in Needs Attention.
+ *   4. run the still-unconfirmed commands again on top, through the one runner in 'replay' mode,
+ *      with the business time each was entered with (their ids derive from the command id, so they
+ *      recreate the same rows; a replay writes no audit entries, the first run's are in the chain),
+ *      capturing their effects again. A command the server refused is not run again; until the
+ *      pull passes the server's answer, its `keep` runs instead, so the money it recorded stays
+ *      visible in the same safe state the server put it in. A pending command whose replay is now
+ *      refused here (a month closed by another office) is kept the same way until the server answers.
  * Afterwards the ledger is the server's state at the cursor plus this desk's pending commands.
  */
 
@@ -136,42 +140,51 @@ export interface OutboxRow {
   input_json: string;
   actor_id: string | null;
   created_at: string;
+  business_date: string | null;
   state: string;
   client_seq: number | null;
   server_seq: number | null;
+  error_json: string | null;
 }
 
-/** Step 4 for one command: its rules again, in a savepoint, its effects captured for undo. */
-export async function replayCommand(core: LedgerCore, trx: Trx, o: OutboxRow): Promise<boolean> {
+/** The business time an outbox row was entered with (rows from before 0007: the day of its instant). */
+export function outboxTime(o: Pick<OutboxRow, 'created_at' | 'business_date'>): BusinessTime {
+  return { occurredAt: o.created_at, businessDate: o.business_date ?? o.created_at.slice(0, 10) };
+}
+
+/**
+ * Step 4 for one command: its rules again through the runner, in a savepoint, its effects captured
+ * for undo. A rejected command (`refused`) runs its `keep` instead. Returns what happened.
+ */
+export async function replayCommand(core: LedgerCore, trx: Trx, o: OutboxRow, refused?: AppError): Promise<'replayed' | 'kept' | 'failed'> {
   const def = core.executor.command(o.name);
-  if (!def || def.version !== o.version || !o.actor_id) return false;
+  if (!def || def.version !== o.version || !o.actor_id) return 'failed';
   const user = await trx.selectFrom('users').select(['id', 'role']).where('id', '=', o.actor_id).executeTakeFirst();
   const parsed = def.input.safeParse(JSON.parse(o.input_json));
-  if (!parsed.success) return false;
-  await sql`SAVEPOINT ld_replay`.execute(trx);
-  try {
-    const ctx: CommandCtx = {
-      db: trx,
-      dialect: 'sqlite',
-      actor: { userId: o.actor_id, role: user?.role ?? 'csr' },
-      now: o.created_at,
-      today: core.clock.today(),
-      commandId: o.command_id,
-      id: (label) => deriveId(o.command_id, label),
-      // The original run's audit entries stay in this desk's chain; the replay adds none.
-      audit: async () => undefined,
-      changed: () => undefined,
-    };
-    await def.run(ctx, parsed.data);
-    await trx.updateTable('sync_undo').set({ command_id: o.command_id }).where('command_id', 'is', null).execute();
-    await sql`RELEASE SAVEPOINT ld_replay`.execute(trx);
-    return true;
-  } catch (e) {
-    await sql`ROLLBACK TO SAVEPOINT ld_replay`.execute(trx);
-    await sql`RELEASE SAVEPOINT ld_replay`.execute(trx);
-    if (e instanceof AppFailure) return false;
-    throw e;
+  if (!parsed.success) return 'failed';
+  const req: RunRequest = { db: trx, dialect: 'sqlite', mode: 'replay', def, actor: { userId: o.actor_id, role: user?.role ?? 'csr' }, commandId: o.command_id, at: outboxTime(o) };
+  const attempt = async (fn: () => Promise<unknown>): Promise<AppError | null> => {
+    await sql`SAVEPOINT ld_replay`.execute(trx);
+    try {
+      await fn();
+      await trx.updateTable('sync_undo').set({ command_id: o.command_id }).where('command_id', 'is', null).execute();
+      await sql`RELEASE SAVEPOINT ld_replay`.execute(trx);
+      return null;
+    } catch (e) {
+      await sql`ROLLBACK TO SAVEPOINT ld_replay`.execute(trx);
+      await sql`RELEASE SAVEPOINT ld_replay`.execute(trx);
+      if (e instanceof AppFailure) return e.toError();
+      throw e;
+    }
+  };
+  if (!refused) {
+    const error = await attempt(() => runCommand(req, parsed.data));
+    if (!error) return 'replayed';
+    refused = error;
   }
+  if (!def.keep) return 'failed';
+  const why = refused;
+  return (await attempt(() => runKeep(req, parsed.data, why))) ? 'failed' : 'kept';
 }
 
 /**
@@ -199,23 +212,23 @@ export async function rebaseOnto(
         await applyServerChanges(trx, tables, page.changes ?? [], raw);
       }
       await setState(trx, 'cursor', String(page.cursor));
-      const confirmed = await trx
-        .deleteFrom('sync_outbox')
-        .where('state', '=', 'accepted' as never)
-        .where('server_seq' as never, '<=', page.cursor as never)
-        .executeTakeFirst();
-      const open = (await trx
+      const confirmed = await trx.deleteFrom('sync_outbox').where('state', '=', 'accepted').where('server_seq', '<=', page.cursor).executeTakeFirst();
+      // Unconfirmed work, in the order it was entered: pending and accepted commands run again;
+      // refused ones whose kept money the pull has not brought yet run their `keep`.
+      const open = await trx
         .selectFrom('sync_outbox')
         .selectAll()
-        .where('state', 'in', ['pending', 'accepted'] as never[])
-        .orderBy('client_seq' as never)
-        .execute()) as unknown as OutboxRow[];
+        .where((eb) => eb.or([eb('state', 'in', ['pending', 'accepted']), eb.and([eb('state', '=', 'rejected'), eb('server_seq', '>', page.cursor)])]))
+        .orderBy('client_seq')
+        .execute();
       await setCapture(trx, true);
       let replayed = 0;
       let failedReplays = 0;
       for (const o of open) {
-        if (await replayCommand(core, trx, o)) replayed++;
-        else failedReplays++;
+        const refused = o.state === 'rejected' ? ((o.error_json ? JSON.parse(o.error_json) : { code: 'INTERNAL', message: 'Refused.' }) as AppError) : undefined;
+        const r = await replayCommand(core, trx, o, refused);
+        if (r === 'replayed') replayed++;
+        else if (!refused) failedReplays++;
       }
       const touched = page.snapshot ? [...tables.keys()] : [...new Set((page.changes ?? []).map((c) => c.t))];
       return { confirmed: Number(confirmed.numDeletedRows), replayed, failedReplays, tables: touched };

@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { businessTimeSchema } from '../commands/business-time';
+import type { KeptMoney } from '../commands/types';
 
 /**
  * The wire protocol between a desktop and the server (JSON over HTTPS). Versioned by the path
@@ -22,6 +24,8 @@ export const pushedCommand = z
     name: z.string().min(1).max(100),
     version: z.number().int().positive(),
     input: z.unknown(),
+    /** The business date and the instant the clerk acted, fixed on the desk; the server re-runs with them. */
+    at: businessTimeSchema.optional(),
   })
   .strict();
 export type PushedCommand = z.infer<typeof pushedCommand>;
@@ -54,6 +58,8 @@ export interface PushOutcome {
   status: 'accepted' | 'rejected' | 'retry';
   serverSeq?: number;
   error?: WireError;
+  /** On a rejection: the money the command recorded, kept in a safe state instead of dropped. */
+  kept?: KeptMoney;
 }
 
 export interface PushResponse {

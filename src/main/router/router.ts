@@ -127,6 +127,8 @@ export class Router {
     const user = await this.core.executor.serial(() => setupFirstAdmin(this.core.db, this.core.clock, input));
     s.user = toUserDTO(user);
     s.lastActivity = this.now();
+    // The office's time zone starts as this computer's (main may read the machine's zone; core never does).
+    await this.core.executor.execute({ userId: user.id, role: 'admin' }, 'settings.update', { officeTimeZone: Intl.DateTimeFormat().resolvedOptions().timeZone });
     return ok(await this.sessionDTO(s));
   }
 

@@ -3,6 +3,7 @@ import { AppFailure, err, ok } from '../../shared/result';
 import { requireRole } from '../../core/commands/require-role';
 import type { Router } from '../router/router';
 import { actorOf } from '../router/session';
+import type { ResolveInput } from './needs-attention';
 import type { SyncClient } from './sync-client';
 
 /**
@@ -19,10 +20,15 @@ export function registerSyncChannels(router: Router, sync: SyncClient): () => vo
       throw e;
     }
   };
-  router.register('sync.status', async () => ok(sync.status()));
-  router.register('sync.now', async () => {
+  // The server's own error text is for administrators; everyone sees the plain-words `blocked`.
+  const statusFor = (s: Parameters<typeof actorOf>[0]) => {
+    const st = sync.status();
+    return s.user?.role === 'admin' ? st : { ...st, lastError: null };
+  };
+  router.register('sync.status', async (s) => ok(statusFor(s)));
+  router.register('sync.now', async (s) => {
     await sync.syncNow();
-    return ok(sync.status());
+    return ok(statusFor(s));
   });
   router.register('sync.configure', async (s, i) => {
     const url = (i as { serverUrl: string | null }).serverUrl;
@@ -39,15 +45,17 @@ export function registerSyncChannels(router: Router, sync: SyncClient): () => vo
       return sync.status();
     }),
   );
-  router.register('sync.needsAttention.list', async () => ok(await sync.needsAttention()));
+  router.register('sync.needsAttention.list', async (s) => {
+    const actor = actorOf(s);
+    if (!actor) return err('UNAUTHENTICATED', 'Sign in first.');
+    return ok(await sync.needsAttention(actor));
+  });
   router.register('sync.needsAttention.resolve', async (s, i) => {
     const actor = actorOf(s);
     if (!actor) return err('UNAUTHENTICATED', 'Sign in first.');
-    const { commandId, action } = i as { commandId: string; action: 'retry' | 'dismiss' };
-    return wrap(() => sync.resolve(commandId, action, actor));
+    return wrap(() => sync.resolve(actor, i as ResolveInput));
   });
-  const onStatus = (st: ReturnType<SyncClient['status']>) =>
-    router.broadcast('sync.status', { online: st.online, syncing: st.syncing, pending: st.pending, needsAttention: st.needsAttention, lastSyncedAt: st.lastSyncedAt });
+  const onStatus = ({ lastError: _hidden, ...st }: ReturnType<SyncClient['status']>) => router.broadcast('sync.status', st);
   const onChanged = (entities: string[]) => router.broadcast('ledger.changed', { entities });
   sync.on('status', onStatus);
   sync.on('changed', onChanged);

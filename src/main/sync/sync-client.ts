@@ -1,10 +1,9 @@
 import { EventEmitter } from 'node:events';
 import { sql } from 'kysely';
-import { appendAudit } from '../../core/audit/audit-log';
 import type { Actor } from '../../core/commands/types';
 import type { LedgerCore } from '../../core/ledger-core';
 import { installUndoCapture, removeUndoCapture } from '../../core/sync/capture';
-import { getState, rebaseOnto, setCapture, setState, type RawSqlite } from '../../core/sync/client-apply';
+import { getState, outboxTime, rebaseOnto, setCapture, setState, type RawSqlite } from '../../core/sync/client-apply';
 import {
   CHUNK_BYTES,
   fileRefs,
@@ -20,6 +19,7 @@ import { AppFailure } from '../../shared/result';
 import { ServerApi, ServerError, TransportError, type FetchLike } from './server-api';
 import type { TokenStore } from './token-store';
 import type { NeedsAttentionDTO, SyncStatusDTO } from '../../shared/contract/sync';
+import { listNeedsAttention, resolveNeedsAttention, type ResolveInput } from './needs-attention';
 
 /** The header's status and the Needs Attention items: the shapes the contract gives the renderer. */
 export type SyncStatus = SyncStatusDTO;
@@ -75,6 +75,7 @@ export class SyncClient extends EventEmitter {
     lastSyncedAt: null,
     lastError: null,
     waitingForSignIn: [],
+    blocked: null,
   };
   private clientId = '';
   private api: ServerApi | null = null;
@@ -134,7 +135,18 @@ export class SyncClient extends EventEmitter {
   }
 
   status(): SyncStatus {
-    return { ...this.st, waitingForSignIn: [...this.st.waitingForSignIn] };
+    return { ...this.st, waitingForSignIn: [...this.st.waitingForSignIn], blocked: this.blockedReason() };
+  }
+
+  /** What holds sync back, in the header's words. */
+  private blockedReason(): SyncStatus['blocked'] {
+    const st = this.st;
+    if (!st.configured) return null;
+    if (st.waitingForSignIn.length > 0)
+      return { kind: 'sign-in', message: `Waiting for ${st.waitingForSignIn.join(', ')} to sign in to the server: ${st.waitingForSignIn.length === 1 ? 'their' : 'these users\''} changes are kept here until then.` };
+    if (!st.online) return st.lastError ? { kind: 'offline', message: 'The server cannot be reached; work is kept here and sent when it can.' } : null;
+    if (st.lastError) return { kind: 'error', message: 'The server refused the last sync; an administrator can see the reason.' };
+    return null;
   }
 
   async configure(serverUrl: string | null): Promise<SyncStatus> {
@@ -362,27 +374,45 @@ export class SyncClient extends EventEmitter {
     this.emit('changed', [...r.tables, 'sync']);
   }
 
+  /**
+   * Pushes pending commands in the order they were entered. Each request speaks for one user (with
+   * that user's token); a user who must sign in again holds back only their own commands, and the
+   * others' still go. The server dedupes by id, so order across held-back users is safe to break.
+   */
   private async pushAll(): Promise<void> {
     const batch = this.opts.pushBatch ?? 200;
     const waiting = new Set<string>();
+    const blocked = new Set<string>();
+    const tokens = new Map<string, { token: string; username: string } | null>();
+    const tokenOf = async (actorId: string) => {
+      if (!tokens.has(actorId)) {
+        const t = await this.opts.tokens.get(actorId);
+        tokens.set(actorId, t && Date.parse(t.expiresAt) > this.core.clock.now().getTime() ? { token: t.token, username: t.username } : null);
+      }
+      return tokens.get(actorId)!;
+    };
     for (;;) {
-      const rows = (await this.core.db
-        .selectFrom('sync_outbox')
-        .selectAll()
-        .where('state', '=', 'pending')
-        .orderBy('client_seq' as never)
-        .limit(batch)
-        .execute()) as unknown as { command_id: string; client_seq: number; name: string; version: number; input_json: string; actor_id: string | null }[];
+      let q = this.core.db.selectFrom('sync_outbox').selectAll().where('state', '=', 'pending');
+      if (blocked.size > 0) q = q.where('actor_id', 'not in', [...blocked]);
+      const rows = await q.orderBy('client_seq').limit(batch).execute();
       if (rows.length === 0) break;
       const actorId = rows[0]!.actor_id ?? '';
-      const group = rows.slice(0, rows.findIndex((r) => r.actor_id !== actorId) === -1 ? rows.length : rows.findIndex((r) => r.actor_id !== actorId));
-      const tok = await this.opts.tokens.get(actorId);
-      if (!tok || Date.parse(tok.expiresAt) <= this.core.clock.now().getTime()) {
-        const u = await this.core.db.selectFrom('users').select('username').where('id', '=', actorId).executeTakeFirst();
-        waiting.add(u?.username ?? actorId);
-        break;
+      const tok = await tokenOf(actorId);
+      if (!tok) {
+        blocked.add(actorId);
+        waiting.add(await this.userLabel(actorId));
+        continue;
       }
-      const commands = group.map((r) => ({ id: r.command_id, clientSeq: Number(r.client_seq), name: r.name, version: r.version, input: JSON.parse(r.input_json) as unknown }));
+      const end = rows.findIndex((r) => r.actor_id !== actorId);
+      const group = end === -1 ? rows : rows.slice(0, end);
+      const commands = group.map((r) => ({
+        id: r.command_id,
+        clientSeq: Number(r.client_seq),
+        name: r.name,
+        version: r.version,
+        input: JSON.parse(r.input_json) as unknown,
+        at: outboxTime(r),
+      }));
       const missingHere = new Set<string>();
       for (const c of commands) for (const sha of fileRefs(c.input)) if (!(await this.ensureFile(tok.token, sha))) missingHere.add(sha);
       let res: PushResponse;
@@ -391,44 +421,56 @@ export class SyncClient extends EventEmitter {
       } catch (e) {
         if (e instanceof ServerError && (e.status === 401 || e.code === 'SESSION_EXPIRED')) {
           await this.opts.tokens.delete(actorId);
-          waiting.add(tok.username);
-          break;
+          tokens.set(actorId, null);
+          blocked.add(actorId);
+          waiting.add(await this.userLabel(actorId));
+          continue;
         }
         throw e;
       }
-      const answeredAt = this.core.clock.now().toISOString();
-      let progressed = false;
-      await this.core.executor.serial(() =>
-        this.core.db.transaction().execute(async (trx) => {
-          for (const o of res.outcomes) {
-            if (o.status === 'retry') {
-              const missing = (o.error?.details?.missing as string[] | undefined) ?? [];
-              if (missing.some((m) => missingHere.has(m))) {
-                await trx
-                  .updateTable('sync_outbox')
-                  .set({ state: 'rejected', error_json: JSON.stringify({ code: 'NOT_FOUND', message: 'The file this command needs is no longer on this computer, so it could not be sent.', details: { missing } }), answered_at: answeredAt } as never)
-                  .where('command_id', '=', o.id)
-                  .execute();
-                progressed = true;
-              }
-              continue;
-            }
-            progressed = true;
-            await trx
-              .updateTable('sync_outbox')
-              .set(
-                o.status === 'accepted'
-                  ? ({ state: 'accepted', server_seq: o.serverSeq ?? 0, answered_at: answeredAt } as never)
-                  : ({ state: 'rejected', server_seq: o.serverSeq ?? null, error_json: JSON.stringify(o.error ?? null), answered_at: answeredAt } as never),
-              )
-              .where('command_id', '=', o.id)
-              .execute();
-          }
-        }),
-      );
-      if (!progressed) break;
+      if (!(await this.recordAnswers(res, missingHere))) break;
     }
     this.st.waitingForSignIn = [...waiting];
+  }
+
+  private async userLabel(userId: string): Promise<string> {
+    const u = await this.core.db.selectFrom('users').select(['display_name', 'username']).where('id', '=', userId).executeTakeFirst();
+    return u?.display_name || u?.username || 'a user who is no longer on this desk';
+  }
+
+  /** Stores the server's answers; false when none made progress (only retries). */
+  private async recordAnswers(res: PushResponse, missingHere: Set<string>): Promise<boolean> {
+    const answeredAt = this.core.clock.now().toISOString();
+    let progressed = false;
+    await this.core.executor.serial(() =>
+      this.core.db.transaction().execute(async (trx) => {
+        for (const o of res.outcomes) {
+          if (o.status === 'retry') {
+            const missing = (o.error?.details?.missing as string[] | undefined) ?? [];
+            if (missing.some((m) => missingHere.has(m))) {
+              await trx
+                .updateTable('sync_outbox')
+                .set({ state: 'rejected', error_json: JSON.stringify({ code: 'NOT_FOUND', message: 'The file this command needs is no longer on this computer, so it could not be sent.', details: { missing } }), answered_at: answeredAt })
+                .where('command_id', '=', o.id)
+                .execute();
+              progressed = true;
+            }
+            continue;
+          }
+          progressed = true;
+          await trx
+            .updateTable('sync_outbox')
+            .set(
+              o.status === 'accepted'
+                ? { state: 'accepted', server_seq: o.serverSeq ?? 0, answered_at: answeredAt }
+                : { state: 'rejected', server_seq: o.serverSeq ?? null, error_json: JSON.stringify(o.kept ? { ...o.error, kept: o.kept } : (o.error ?? null)), answered_at: answeredAt },
+            )
+            .where('command_id', '=', o.id)
+            .execute();
+        }
+      }),
+    );
+    return progressed;
   }
 
   private async pullAll(): Promise<void> {
@@ -501,72 +543,17 @@ export class SyncClient extends EventEmitter {
     return bytes;
   }
 
-  async needsAttention(): Promise<NeedsAttentionItem[]> {
-    const rows = (await this.core.db
-      .selectFrom('sync_outbox')
-      .leftJoin('users', 'users.id', 'sync_outbox.actor_id')
-      .selectAll('sync_outbox')
-      .select(['users.display_name', 'users.username'])
-      .where('sync_outbox.state', '=', 'rejected')
-      .orderBy('sync_outbox.seq')
-      .execute()) as unknown as {
-      command_id: string;
-      name: string;
-      input_json: string;
-      created_at: string;
-      answered_at: string | null;
-      error_json: string | null;
-      subject_id: string | null;
-      display_name: string | null;
-      username: string | null;
-      actor_id: string | null;
-    }[];
-    return rows.map((r) => {
-      const error = (r.error_json ? JSON.parse(r.error_json) : { code: 'INTERNAL', message: 'Refused by the server.' }) as { code: string; message: string; details?: Record<string, unknown> };
-      const input = JSON.parse(r.input_json) as Record<string, unknown>;
-      return {
-        commandId: r.command_id,
-        command: r.name,
-        what: describeCommand(r.name, input),
-        why: error.message,
-        code: error.code,
-        details: error.details ?? null,
-        who: r.display_name ?? r.username ?? r.actor_id ?? 'unknown',
-        enteredAt: r.created_at,
-        answeredAt: r.answered_at,
-        subjectId: r.subject_id,
-        input,
-        resolutions: [
-          { action: 'retry', label: 'Try again (after the cause is fixed)' },
-          { action: 'dismiss', label: error.code === 'CONFLICT' && r.name.startsWith('deposits.') ? 'Leave it as it is (e.g. undeposited)' : 'Dismiss: leave it undone' },
-        ],
-        advice: adviceFor(r.name, error.code),
-      };
-    });
+  /** The refused commands this actor may see (their own; all for Supervisors/Admins), in a clerk's words. */
+  needsAttention(actor: Actor): Promise<NeedsAttentionItem[]> {
+    return listNeedsAttention(this.core, actor);
   }
 
-  /**
-   * Resolves a Needs Attention item: 'dismiss' drops it (audited); 'retry' runs the same input again
-   * as a new command by `actor` (its outcome is decided by the server again).
-   */
-  async resolve(commandId: string, action: 'retry' | 'dismiss', actor: Actor): Promise<{ ok: true; newCommandId?: string }> {
-    const row = await this.core.db.selectFrom('sync_outbox').selectAll().where('command_id', '=', commandId).where('state', '=', 'rejected').executeTakeFirst();
-    if (!row) throw new AppFailure('NOT_FOUND', 'That item is no longer in Needs Attention.', { field: 'commandId' });
-    let newCommandId: string | undefined;
-    if (action === 'retry') {
-      newCommandId = newId();
-      const r = await this.core.executor.execute(actor, row.name, JSON.parse(row.input_json), { commandId: newCommandId });
-      if (!r.ok) throw new AppFailure(r.error.code, r.error.message, r.error.details);
-    }
-    await this.core.executor.serial(() =>
-      this.core.db.transaction().execute(async (trx) => {
-        await trx.deleteFrom('sync_outbox').where('command_id', '=', commandId).execute();
-        await appendAudit(trx, { userId: actor.userId, action: action === 'retry' ? 'sync-retried' : 'sync-dismissed', entity: 'command', entityId: commandId, after: { command: row.name, newCommandId } }, this.core.clock.now().toISOString(), newId());
-      }),
-    );
+  /** One way out of a Needs Attention item (needs-attention.ts), then a push of what it did. */
+  async resolve(actor: Actor, input: ResolveInput): Promise<{ ok: true; newCommandId?: string }> {
+    const r = await resolveNeedsAttention(this.core, actor, input);
     await this.refreshCounts();
     this.notifyLocalChange();
-    return { ok: true, newCommandId };
+    return r;
   }
 
   /** The server's push notice (server-sent events): pull at once when another office changes something. */
@@ -604,25 +591,4 @@ export class SyncClient extends EventEmitter {
       delay = Math.min(delay * 2, 30_000);
     }
   }
-}
-
-function describeCommand(name: string, input: Record<string, unknown>): string {
-  const amount = typeof input.amount === 'string' || typeof input.amount === 'number' ? ` of ${String(input.amount)}` : '';
-  const labels: Record<string, string> = {
-    'payments.record': `Payment${amount}`,
-    'deposits.addPayments': 'Adding payments to a deposit',
-    'deposits.enterPayment': `Payment${amount} entered into a deposit`,
-    'deposits.complete': 'Completing a deposit',
-    'users.create': `New user ${String(input.username ?? '')}`.trim(),
-  };
-  return labels[name] ?? name;
-}
-
-function adviceFor(name: string, code: string): string[] {
-  if (code === 'PERIOD_CLOSED') return ['The month is closed on the server. Ask a supervisor to reopen it, or record the item again with a date in an open month.'];
-  if (code === 'FORBIDDEN') return ['Your role may not do this. Ask a supervisor to do it.'];
-  if (name.startsWith('deposits.') && code === 'CONFLICT')
-    return ['The deposit was completed in another office. Add the payment to another open deposit, ask a supervisor to reopen this one and try again, or leave the payment undeposited.'];
-  if (code === 'CONFLICT') return ['Someone changed the same record in another office. Look at it again and redo the change if it is still needed.'];
-  return ['Look at the reason, correct what it names, and try again, or dismiss it.'];
 }

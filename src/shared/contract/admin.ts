@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { channel } from './define';
 import type { AuditEntryDTO, SettingsDTO } from './dto';
+import { isTimeZone } from '../dates';
 import { trimmed } from './fields';
 
 export const adminContract = {
@@ -12,6 +13,13 @@ export const adminContract = {
         strictClose: z.boolean().optional(),
         officeName: trimmed(120, 'Office name').optional(),
         officeContact: trimmed(300, 'Office contact').optional(),
+        /** IANA zone ('America/New_York'): business dates and times everywhere are the office's. */
+        officeTimeZone: z
+          .string()
+          .trim()
+          .max(64)
+          .refine((z) => z === '' || isTimeZone(z), 'Choose a time zone from the list (for example America/New_York).')
+          .optional(),
       })
       .strict(),
   ),

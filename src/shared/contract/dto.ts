@@ -42,7 +42,7 @@ export interface AccountSummaryDTO {
 }
 
 export type PaymentMethod = 'cash' | 'check' | 'card' | 'ach';
-export type PaymentStatus = 'scheduled' | 'pending' | 'deposited' | 'cancelled' | 'voided';
+export type PaymentStatus = 'scheduled' | 'pending' | 'on_hold' | 'deposited' | 'cancelled' | 'voided';
 
 export interface PaymentSummaryDTO {
   id: string;
@@ -146,4 +146,6 @@ export interface SettingsDTO {
   strictClose: boolean;
   officeName: string;
   officeContact: string;
+  /** The office's IANA time zone; '' until chosen (the desk's own zone is used meanwhile). */
+  officeTimeZone: string;
 }

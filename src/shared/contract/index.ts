@@ -1,3 +1,4 @@
+import type { SyncStatusDTO } from './sync';
 import type { z } from 'zod';
 import type { Result } from '../result';
 import { adminContract } from './admin';
@@ -52,7 +53,8 @@ export type Api = { [K in Channel]: (input: InputOf<K>) => Promise<Result<Output
 /** Push events from main to the renderer. */
 export interface EventMap {
   'session.ended': { reason: 'signed-out' | 'idle' | 'deactivated' };
-  'sync.status': { online: boolean; syncing: boolean; pending: number; needsAttention: number; lastSyncedAt: string | null };
+  /** The whole header status, without the server's error text (administrators read it through `sync.status`). */
+  'sync.status': Omit<SyncStatusDTO, 'lastError'>;
   'ledger.changed': { entities: string[] };
   'import.progress': { previewId: string; rows: number; phase: 'reading' | 'checking' };
 }

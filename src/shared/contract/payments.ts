@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { channel } from './define';
 import type { PaymentDetailDTO } from './dto';
-import { id, isoDate, optionalEmail, positiveMoneyText, trimmed } from './fields';
+import { id, isoDate, optionalEmail, positiveMoneyText, required, trimmed } from './fields';
 
 export const PaymentMethods = ['cash', 'check', 'card', 'ach'] as const;
 
@@ -28,4 +28,8 @@ export const paymentsContract = {
   'payments.record': channel<PaymentDetailDTO>()(recordPaymentInput),
   'payments.get': channel<PaymentDetailDTO>()(z.object({ paymentId: id }).strict()),
   'payments.getByReference': channel<PaymentDetailDTO>()(z.object({ reference: z.string().trim().min(1).max(40) }).strict()),
+  /** Posts an On Hold payment (kept after a refusal) with a date in an open month. Its author or a Supervisor/Admin. */
+  'payments.release': channel<PaymentDetailDTO>()(z.object({ paymentId: id, paymentDate: isoDate }).strict()),
+  /** Voids an On Hold payment: explicit, with a reason, audited with its amount, account and reference. Its author or a Supervisor/Admin. */
+  'payments.voidHeld': channel<PaymentDetailDTO>()(z.object({ paymentId: id, reason: required(300, 'Reason') }).strict()),
 } as const;

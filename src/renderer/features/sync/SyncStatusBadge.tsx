@@ -17,15 +17,23 @@ export function SyncStatusBadge() {
       </Text>
     );
   }
-  const state = status.syncing ? 'Syncing…' : status.online ? 'Online' : 'Offline';
-  const color = status.syncing ? 'blue' : status.online ? 'green' : 'gray';
+  const blocked = status.blocked;
+  const state = status.syncing ? 'Syncing…' : blocked?.kind === 'sign-in' ? 'Sign-in needed' : blocked?.kind === 'error' ? 'Server refused' : status.online ? 'Online' : 'Offline';
+  const color = status.syncing ? 'blue.9' : blocked ? 'orange.9' : status.online ? 'green.9' : 'gray.8';
   return (
     <Group gap={6} wrap="nowrap" role="status" aria-live="polite" data-testid="sync-status">
-      <Tooltip label={status.lastError ?? `Server: ${status.serverUrl}`}>
-        <Badge color={color} variant="light" size="sm">
-          {state}
-        </Badge>
+      <Tooltip label={blocked?.message ?? status.lastError ?? `Server: ${status.serverUrl}`} multiline w={320}>
+        <UnstyledButton onClick={() => go('needs-attention', {})} aria-label={`Sync: ${state}. ${blocked?.message ?? ''}`}>
+          <Badge color={color} variant="light" size="sm">
+            {state}
+          </Badge>
+        </UnstyledButton>
       </Tooltip>
+      {blocked?.kind === 'sign-in' && (
+        <Text size="xs" c="orange.9" data-testid="sync-blocked">
+          {status.waitingForSignIn.join(', ')} must sign in
+        </Text>
+      )}
       <Text size="xs" c="dimmed" data-testid="sync-pending">
         {status.pending === 0 ? 'All changes sent' : `${status.pending} change${status.pending === 1 ? '' : 's'} waiting`} · synced {timeAgo(status.lastSyncedAt)}
       </Text>
