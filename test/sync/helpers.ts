@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
 import BetterSqlite3 from 'better-sqlite3';
 import pg from 'pg';
-import type { Actor } from '../../src/core/commands/types';
+import type { Actor, Clock } from '../../src/core/commands/types';
 import type { Database } from '../../src/core/db/schema';
 import { openDesktopCore } from '../../src/core/ledger-core';
 import { verifyLedger } from '../../src/core/ledger/checks';
@@ -180,9 +180,9 @@ export interface Desk {
 }
 
 /** A desktop: the real core on its own SQLite file, with the real sync client. */
-export async function makeDesk(name: string, serverUrl: string, opts: Partial<SyncClientOptions> = {}): Promise<Desk> {
+export async function makeDesk(name: string, serverUrl: string, opts: Partial<SyncClientOptions> & { clock?: Clock } = {}): Promise<Desk> {
   const dir = mkdtempSync(join(tmpdir(), `ledgerdesk-desk-${name}-`));
-  const core = await openDesktopCore(join(dir, 'ledger.sqlite'));
+  const core = await openDesktopCore(join(dir, 'ledger.sqlite'), opts.clock ? { clock: opts.clock } : {});
   const files = new FileStore(join(dir, 'files'));
   const sync = new SyncClient({ core, tokens: new FileTokenStore(join(dir, 'tokens.json')), files, live: false, backoff: { baseMs: 50, maxMs: 500 }, requestTimeoutMs: 20_000, ...opts });
   await sync.init();
