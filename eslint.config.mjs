@@ -4,6 +4,13 @@ import reactHooks from 'eslint-plugin-react-hooks';
 const NODE_BUILTINS = ['node:*', 'fs', 'path', 'os', 'crypto', 'child_process', 'worker_threads', 'http', 'https', 'net', 'zlib', 'stream', 'url', 'util'];
 const NODE_LIBS = ['better-sqlite3', 'kysely', 'ws', 'pg', 'fastify', 'pino', 'xlsx', 'papaparse', 'nodemailer', 'pdfkit'];
 
+const CORE_CLOCK = [
+  { selector: "NewExpression[callee.name='Date'][arguments.length=0]", message: "Core never reads the machine's clock: use ctx.now / ctx.today (the command's business time) or an injected Clock." },
+  { selector: "CallExpression[callee.object.name='Date'][callee.property.name='now']", message: "Core never reads the machine's clock: use ctx.now or an injected Clock." },
+  { selector: 'CallExpression[callee.property.name=/^get(Hours|Minutes|Date|Day|Month|FullYear|TimezoneOffset)$/]', message: "Core never uses the machine's time zone: use the UTC getters or dateInZone(…, officeTimeZone)." },
+];
+const CORE_AUDIT = [{ selector: 'ImportSpecifier[imported.name=/^appendAudit/]', message: 'Commands write audit entries through ctx.audit / ctx.auditBatch (the one runner), never directly.' }];
+
 /** The layer rules of DESIGN.md: each folder may import only what its environment allows. */
 const restrict = (patterns, message) => ({
   'no-restricted-imports': [
@@ -33,6 +40,19 @@ export default tseslint.config(
   {
     files: ['src/core/**/*.ts'],
     rules: restrict(['electron', 'layer:main|renderer|server', 'react'], 'src/core runs in Node only and never imports Electron, main, renderer or server.'),
+  },
+  {
+    // Issue 10: one command runner. Audit entries are written by the runner only, and core never
+    // reads the machine's clock or zone: time comes from the command (ctx.now / ctx.today) or an
+    // injected Clock. The few infrastructure exceptions say why in an eslint-disable comment.
+    files: ['src/core/**/*.ts'],
+    ignores: ['src/core/**/*.test.ts'],
+    rules: { 'no-restricted-syntax': ['error', ...CORE_CLOCK, ...CORE_AUDIT] },
+  },
+  {
+    files: ['src/core/audit/**', 'src/core/commands/runner.ts', 'src/core/commands/require-role.ts', 'src/core/auth/sign-in.ts', 'src/core/demo/**'],
+    ignores: ['src/core/**/*.test.ts'],
+    rules: { 'no-restricted-syntax': ['error', ...CORE_CLOCK] },
   },
   {
     files: ['src/server/**/*.ts'],

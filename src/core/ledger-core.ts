@@ -6,6 +6,7 @@ import { openSqliteLedger, type OpenedLedger } from './db/open-sqlite';
 import type { Database, Dialect } from './db/schema';
 import { allCommands, allQueries } from './registry';
 
+// eslint-disable-next-line no-restricted-syntax -- this is the clock everything else is given
 export const systemClock: Clock = { now: () => new Date(), today: () => localDate() };
 
 export interface LedgerCore {

@@ -41,6 +41,7 @@ export async function openSqliteLedger(path: string, opts: { readonly?: boolean 
   if (!opts.readonly) {
     await migrate(db, 'sqlite', async () => {
       if (path === ':memory:') return;
+      // eslint-disable-next-line no-restricted-syntax -- names the backup file made before migrating
       const stamp = new Date().toISOString().replace(/[:.]/g, '-');
       await raw.backup(`${path}.before-migration-${stamp}.bak`);
     });

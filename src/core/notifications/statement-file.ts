@@ -47,8 +47,10 @@ function zipUncompressedBytes(b: Buffer): number {
 function toIsoDate(v: unknown): string | null {
   if (v instanceof Date && !Number.isNaN(v.getTime())) {
     // xlsx gives local-midnight dates; read the calendar day back the same way.
+    /* eslint-disable no-restricted-syntax -- SheetJS builds these Dates in the process's zone */
     const y = v.getFullYear();
     return `${y}-${String(v.getMonth() + 1).padStart(2, '0')}-${String(v.getDate()).padStart(2, '0')}`;
+    /* eslint-enable no-restricted-syntax */
   }
   const s = String(v ?? '').trim();
   if (isIsoDate(s)) return s;
