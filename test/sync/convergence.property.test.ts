@@ -53,11 +53,14 @@ describe.each(['sqlite', 'postgres'] as const)('convergence under faults (%s)', 
       }
       databaseUrl = await pgc.createDb('convergence');
     }
-    servers.push(await startServer({ databaseUrl }));
-    if (databaseUrl) servers.push(await startServer({ databaseUrl }));
+    // The server runs east of UTC+12 while the office is west of UTC-8: business dates must come
+    // from the commands, never from either machine's zone.
+    servers.push(await startServer({ databaseUrl, env: { TZ: 'Pacific/Kiritimati' } }));
+    if (databaseUrl) servers.push(await startServer({ databaseUrl, env: { TZ: 'Pacific/Kiritimati' } }));
     const boot = await makeDesk('boot', servers[0]!.url);
     const admin = await boot.signIn(ADMIN.username, ADMIN.password);
     divisionId = (await boot.run(admin, 'divisions.create', { name: 'Prop Division' })).id;
+    await boot.run(admin, 'settings.update', { officeTimeZone: 'America/Los_Angeles' });
     await boot.run(admin, 'users.create', { username: 'sam', displayName: 'Sam', role: 'supervisor', password: 'supervisor-pass-1' });
     await boot.run(admin, 'users.create', { username: 'carla', displayName: 'Carla', role: 'csr', password: 'csr-password-1' });
     accounts = [];
@@ -87,9 +90,15 @@ describe.each(['sqlite', 'postgres'] as const)('convergence under faults (%s)', 
             const server = servers[i % servers.length]!;
             const p = new FaultProxy(server.url, {}, seed + i);
             proxies.push(p);
-            desks.push(await makeDesk(`p${run}-${i}`, await p.start()));
+            // Desk clocks skewed by a few minutes (within the server's tolerance); pages kept small
+            // so pulls span several pages while commands are in flight.
+            const skewMs = ((seed + i * 7919) % 600) * 1000 - 300_000;
+            const clock = { now: () => new Date(Date.now() + skewMs), today: () => new Date(Date.now() + skewMs).toISOString().slice(0, 10) };
+            desks.push(await makeDesk(`p${run}-${i}`, await p.start(), { clock, pullLimit: 25 }));
           }
           const who: { sam: Actor; carla: Actor }[] = [];
+          /** Every payment a desk told its clerk was recorded (a receipt could have been printed). */
+          const acknowledged: { desk: number; id: string; cents: number; date: string }[] = [];
           for (const d of desks) {
             who.push({ sam: await d.signIn('sam', 'supervisor-pass-1'), carla: await d.signIn('carla', 'csr-password-1') });
             await drain(d);
@@ -100,14 +109,14 @@ describe.each(['sqlite', 'postgres'] as const)('convergence under faults (%s)', 
             const d = desks[op.desk]!;
             const u = who[op.desk]!;
             switch (op.k) {
-              case 'pay':
-                await d.attempt(u.carla, 'payments.record', {
-                  accountId: accounts[op.acct],
-                  amount: (op.cents / 100).toFixed(2),
-                  method: 'cash',
-                  ...(op.back ? { paymentDate: '2026-03-10' } : {}),
-                });
+              case 'pay': {
+                // Every second one is batch-entered into an open deposit (refused if another office completes it).
+                const dep = op.cents % 2 === 0 ? await d.core.db.selectFrom('deposits').select('id').where('status', '!=', 'closed').executeTakeFirst() : undefined;
+                const input = { accountId: accounts[op.acct], amount: (op.cents / 100).toFixed(2), method: 'cash', ...(op.back ? { paymentDate: '2026-03-10' } : {}) };
+                const r = dep ? await d.attempt(u.sam, 'deposits.enterPayment', { ...input, depositId: dep.id }) : await d.attempt(u.carla, 'payments.record', input);
+                if (r.ok) acknowledged.push({ desk: op.desk, id: (r.value as { id: string }).id, cents: op.cents, date: (r.value as { paymentDate: string }).paymentDate });
                 break;
+              }
               case 'deposit':
                 await d.attempt(u.sam, 'deposits.create', { divisionId });
                 break;
@@ -148,6 +157,20 @@ describe.each(['sqlite', 'postgres'] as const)('convergence under faults (%s)', 
               expect(left).toEqual([]);
             }
             expect(await ledgerProblems(s.db)).toEqual([]);
+            // Nothing lost: every acknowledged payment is on the server with its amount and original
+            // business date, posted or kept On Hold; a held one is in its desk's Needs Attention.
+            const onServer = new Map((await s.db.selectFrom('payments').select(['id', 'amount_cents', 'payment_date', 'status']).execute()).map((r) => [r.id, r]));
+            const adminView = { userId: '', role: 'admin' as const };
+            for (const p of acknowledged) {
+              const row = onServer.get(p.id);
+              expect(row, `payment ${p.id} acknowledged on desk ${p.desk} is on the server`).toBeDefined();
+              expect({ cents: Number(row!.amount_cents), date: row!.payment_date }).toEqual({ cents: p.cents, date: p.date });
+              expect(['pending', 'deposited', 'on_hold']).toContain(row!.status);
+              if (row!.status === 'on_hold') {
+                const items = await desks[p.desk]!.sync.needsAttention(adminView);
+                expect(items.some((i) => i.kept?.paymentId === p.id), `held payment ${p.id} is in Needs Attention`).toBe(true);
+              }
+            }
             const admin = { userId: '', role: 'admin' as const };
             const rejected = (await Promise.all(desks.map((d) => d.sync.needsAttention(admin)))).flat().map((i) => i.technical?.code ?? '?');
             const faults = proxies.reduce((acc, p) => ({ dropped: acc.dropped + p.counts.dropped, duplicated: acc.duplicated + p.counts.duplicated, cut: acc.cut + p.counts.cut }), { dropped: 0, duplicated: 0, cut: 0 });
