@@ -5,6 +5,7 @@ import type { Logger } from 'pino';
 import { z } from 'zod';
 import { zodToAppError } from '../core/commands/zod-error';
 import { verifyChainSegment } from '../core/sync/audit-chain';
+import { registerClientRequest } from '../core/sync/device-protocol';
 import {
   auditPushRequest,
   CHUNK_BYTES,
@@ -16,6 +17,7 @@ import {
 } from '../core/sync/protocol';
 import { AppFailure, type ErrorCode } from '../shared/result';
 import { ServerAuth, type AuthedUser } from './auth';
+import { clientRecord, registerClient, requireDevice } from './clients';
 import type { ServerStore } from './db/open';
 import { ServerFiles } from './files';
 import { runPush } from './push';
@@ -73,6 +75,8 @@ export async function buildServer(store: ServerStore, opts: ServerOptions = {}):
   const files = new ServerFiles(store);
   const changes = new EventEmitter();
   changes.setMaxListeners(0);
+  // Open push-notice streams: ended on stop, or app.close() would wait for them forever.
+  const streams = new Set<import('node:http').ServerResponse>();
   let lastSeq = 0;
   const announce = (seq: number) => {
     if (seq > lastSeq) lastSeq = seq;
@@ -161,11 +165,33 @@ export async function buildServer(store: ServerStore, opts: ServerOptions = {}):
   );
 
   app.post(
+    '/v1/clients/register',
+    handle(async (req) => {
+      const u = await authed(req);
+      const body = parse(registerClientRequest, req.body ?? {});
+      const r = await registerClient(store, u, () => store.core.clock.now());
+      req.log.info({ clientId: r.clientId, userId: u.userId, label: body.label }, 'desk registered');
+      return r;
+    }),
+  );
+  app.get(
+    '/v1/clients/:clientId',
+    handle(async (req) => {
+      await authed(req);
+      const { clientId } = parse(z.object({ clientId: z.string().min(1).max(100) }).strict(), req.params);
+      await requireDevice(store.db, clientId, req.headers);
+      return clientRecord(store.db, clientId);
+    }),
+  );
+
+  app.post(
     '/v1/sync/push',
     { bodyLimit: opts.pushBodyLimit ?? 32 * 1024 * 1024 },
     handle(async (req) => {
       const u = await authed(req);
       const body = parse(pushRequest, req.body);
+      // Only the desk that owns this client id may move its sequence (issue 13, observation 5).
+      await requireDevice(store.db, body.clientId, req.headers);
       return runPush(store, u, body.clientId, body.commands, req.log as unknown as Logger, announce);
     }),
   );
@@ -228,9 +254,11 @@ export async function buildServer(store: ServerStore, opts: ServerOptions = {}):
     const on = (seq: number) => reply.raw.write(`event: changes\ndata: ${JSON.stringify({ seq })}\n\n`);
     changes.on('changes', on);
     const beat = setInterval(() => reply.raw.write(': keep-alive\n\n'), 20_000);
+    streams.add(reply.raw);
     req.raw.on('close', () => {
       clearInterval(beat);
       changes.off('changes', on);
+      streams.delete(reply.raw);
     });
   });
 
@@ -240,6 +268,7 @@ export async function buildServer(store: ServerStore, opts: ServerOptions = {}):
     handle(async (req) => {
       await authed(req);
       const body = parse(auditPushRequest, req.body);
+      await requireDevice(store.db, body.clientId, req.headers);
       return store.core.executor.serial(() =>
         store.db.transaction().execute(async (trx) => {
           const now = new Date().toISOString();
@@ -326,6 +355,8 @@ export async function buildServer(store: ServerStore, opts: ServerOptions = {}):
     app,
     changes,
     stop: async () => {
+      for (const r of streams) r.end();
+      streams.clear();
       await app.close();
       if (listener) await listener.end().catch(() => undefined);
     },

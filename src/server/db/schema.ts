@@ -40,6 +40,8 @@ export interface ServerTables {
     hash: string;
     received_at: string;
   };
+  /** A desk's server-issued client id and the hash of its device secret (only that desk may push as it). */
+  srv_client_devices: { client_id: string; secret_hash: string; registered_by: string; created_at: string };
   server_migrations: { name: string; applied_at: string };
 }
 
