@@ -44,7 +44,12 @@ async function main() {
   process.on('SIGINT', stop);
 }
 
-main().catch((e) => {
-  console.error('[ledgerdesk-server] failed to start:', e);
-  process.exit(1);
-});
+// Operations verbs (src/server/ops/): `npm run server -- copy-to-postgres …`.
+if (process.argv[2] === 'copy-to-postgres') {
+  void import('./ops/copy-to-postgres').then(async (m) => process.exit(await m.copyToPostgresCli(process.argv.slice(3))));
+} else {
+  main().catch((e) => {
+    console.error('[ledgerdesk-server] failed to start:', e);
+    process.exit(1);
+  });
+}
