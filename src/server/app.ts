@@ -18,6 +18,7 @@ import {
 import { AppFailure, type ErrorCode } from '../shared/result';
 import { ServerAuth, type AuthedUser } from './auth';
 import { clientRecord, registerClient, requireDevice } from './clients';
+import { horizonOf, refuseBeforeHorizon } from './ops/compact-changes';
 import type { ServerStore } from './db/open';
 import { ServerFiles } from './files';
 import { runPush } from './push';
@@ -202,6 +203,7 @@ export async function buildServer(store: ServerStore, opts: ServerOptions = {}):
       await authed(req);
       const q = parse(z.object({ after: z.coerce.number().int().min(0), limit: z.coerce.number().int().min(1).max(MAX_PULL_LIMIT).optional() }).strict(), req.query);
       const limit = q.limit ?? 2000;
+      await refuseBeforeHorizon(store.db, q.after);
       const rows = await store.db.selectFrom('srv_changes').selectAll().where('seq', '>', q.after).orderBy('seq').limit(limit + 1).execute();
       let page = rows.length > limit ? rows.slice(0, limit) : rows;
       // Never end a page inside a transaction: take the rest of the last row's transaction.
@@ -228,7 +230,8 @@ export async function buildServer(store: ServerStore, opts: ServerOptions = {}):
         .transaction()
         .setIsolationLevel(store.dialect === 'postgres' ? 'repeatable read' : 'serializable')
         .execute(async (trx) => {
-          const cursor = Number((await trx.selectFrom('srv_changes').select((eb) => eb.fn.max('seq').as('m')).executeTakeFirst())?.m ?? 0);
+          // Never behind the compaction horizon (an emptied change log has no max).
+          const cursor = Math.max(Number((await trx.selectFrom('srv_changes').select((eb) => eb.fn.max('seq').as('m')).executeTakeFirst())?.m ?? 0), await horizonOf(trx));
           const tables: SnapshotResponse['tables'] = {};
           for (const t of store.tables) {
             tables[t.name] = (await trx

@@ -446,7 +446,17 @@ export class SyncClient extends EventEmitter {
       const token = await this.anyToken();
       if (!token) return;
       const cursor = Number((await getState(this.core.db, 'cursor')) ?? 0);
-      const page = await this.call<PullResponse>(token, 'GET', `/v1/sync/pull?after=${cursor}&limit=${limit}`);
+      let page: PullResponse;
+      try {
+        page = await this.call<PullResponse>(token, 'GET', `/v1/sync/pull?after=${cursor}&limit=${limit}`);
+      } catch (e) {
+        // Beyond the compacted change log's horizon: a fresh copy (pending work is replayed on it).
+        if (e instanceof ServerError && e.details?.reason === 'compacted') {
+          await this.snapshot(token);
+          continue;
+        }
+        throw e;
+      }
       if (page.changes.length > 0 || (await this.needsRebase(cursor))) {
         const r = await rebaseOnto(this.core, this.tables, { changes: page.changes, cursor: page.cursor }, this.raw());
         this.emit('changed', [...r.tables, 'sync']);

@@ -109,6 +109,18 @@ export const serverMigrations: ReadonlyArray<readonly [string, Up]> = [
         .execute();
     },
   ],
+  [
+    // Issue 13: the change log can be compacted; pulls from before the horizon must take a snapshot.
+    'grow_s003_change_horizon',
+    async (db, dialect) => {
+      await db.schema
+        .createTable('srv_change_horizon')
+        .addColumn('id', 'integer', (c) => c.primaryKey())
+        .addColumn('horizon_seq', dialect === 'postgres' ? 'bigint' : 'integer', (c) => c.notNull())
+        .addColumn('compacted_at', 'text', (c) => c.notNull())
+        .execute();
+    },
+  ],
 ];
 
 export async function migrateServer(db: Kysely<ServerDatabase>, dialect: Dialect): Promise<string[]> {
