@@ -6,7 +6,7 @@ import { getUpload, listUploads } from './imports/uploads';
 import { createInvoice } from './invoices/create-invoice';
 import { getAccountDetail } from './payers/account-detail';
 import { createAccount, setAccountStatus } from './payers/accounts';
-import { createDivision, listDivisions } from './payers/divisions';
+import { createDivision, listDivisions, renameDivision } from './payers/divisions';
 import { searchPayersQuery } from './payers/search';
 import { getPayment, getPaymentByReference } from './payments/payment-queries';
 import { releaseHeldPayment, voidHeldPayment } from './payments/held-payments';
@@ -29,6 +29,7 @@ export const allCommands: CommandDef[] = [
   updateUser,
   resetPassword,
   createDivision,
+  renameDivision,
   createAccount,
   setAccountStatus,
   createInvoice,

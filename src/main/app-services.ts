@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { openDesktopCore, type CoreOptions } from '../core/ledger-core';
 import { startRecurringScheduler } from '../core/recurring/run';
+import { registerBackupChannel } from './cli/backup-channel';
 import { registerImportChannels } from './imports/channels';
 import { ImportService } from './imports/import-service';
 import { ledgerPath } from './paths';
@@ -33,6 +34,7 @@ export async function startAppServices(dataDir: string, opts: AppServicesOptions
   const router = (ref.router = new Router(core));
   const imports = new ImportService(core, { dataDir, templatesDir: join(opts.resourcesDir ?? join(process.cwd(), 'resources'), 'templates') });
   registerImportChannels(router, imports);
+  registerBackupChannel(router, core, core.ledger.raw, dataDir);
   // Sync with the central server, once an administrator has set its address (Needs Attention, header).
   const sync = (ref.sync = new SyncClient({ core, tokens: opts.tokenStore ?? new FileTokenStore(join(dataDir, 'server-tokens.json')), files: imports.files }));
   registerSyncChannels(router, sync);

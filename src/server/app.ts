@@ -5,6 +5,7 @@ import type { Logger } from 'pino';
 import { z } from 'zod';
 import { zodToAppError } from '../core/commands/zod-error';
 import { verifyChainSegment } from '../core/sync/audit-chain';
+import { registerClientRequest } from '../core/sync/device-protocol';
 import {
   auditPushRequest,
   CHUNK_BYTES,
@@ -16,6 +17,8 @@ import {
 } from '../core/sync/protocol';
 import { AppFailure, type ErrorCode } from '../shared/result';
 import { ServerAuth, type AuthedUser } from './auth';
+import { clientRecord, registerClient, requireDevice } from './clients';
+import { horizonOf, refuseBeforeHorizon } from './ops/compact-changes';
 import type { ServerStore } from './db/open';
 import { ServerFiles } from './files';
 import { runPush } from './push';
@@ -76,6 +79,8 @@ export async function buildServer(store: ServerStore, opts: ServerOptions = {}):
   const files = new ServerFiles(store);
   const changes = new EventEmitter();
   changes.setMaxListeners(0);
+  // Open push-notice streams: ended on stop, or app.close() would wait for them forever.
+  const streams = new Set<import('node:http').ServerResponse>();
   let lastSeq = 0;
   const announce = (seq: number) => {
     if (seq > lastSeq) lastSeq = seq;
@@ -164,11 +169,33 @@ export async function buildServer(store: ServerStore, opts: ServerOptions = {}):
   );
 
   app.post(
+    '/v1/clients/register',
+    handle(async (req) => {
+      const u = await authed(req);
+      const body = parse(registerClientRequest, req.body ?? {});
+      const r = await registerClient(store, u, () => store.core.clock.now());
+      req.log.info({ clientId: r.clientId, userId: u.userId, label: body.label }, 'desk registered');
+      return r;
+    }),
+  );
+  app.get(
+    '/v1/clients/:clientId',
+    handle(async (req) => {
+      await authed(req);
+      const { clientId } = parse(z.object({ clientId: z.string().min(1).max(100) }).strict(), req.params);
+      await requireDevice(store.db, clientId, req.headers);
+      return clientRecord(store.db, clientId);
+    }),
+  );
+
+  app.post(
     '/v1/sync/push',
     { bodyLimit: opts.pushBodyLimit ?? 32 * 1024 * 1024 },
     handle(async (req) => {
       const u = await authed(req);
       const body = parse(pushRequest, req.body);
+      // Only the desk that owns this client id may move its sequence (issue 13, observation 5).
+      await requireDevice(store.db, body.clientId, req.headers);
       return runPush(store, u, body.clientId, body.commands, req.log as unknown as Logger, announce);
     }),
   );
@@ -179,6 +206,7 @@ export async function buildServer(store: ServerStore, opts: ServerOptions = {}):
       await authed(req);
       const q = parse(z.object({ after: z.coerce.number().int().min(0), limit: z.coerce.number().int().min(1).max(MAX_PULL_LIMIT).optional() }).strict(), req.query);
       const limit = q.limit ?? 2000;
+      await refuseBeforeHorizon(store.db, q.after);
       const rows = await store.db.selectFrom('srv_changes').selectAll().where('seq', '>', q.after).orderBy('seq').limit(limit + 1).execute();
       let page = rows.length > limit ? rows.slice(0, limit) : rows;
       // Never end a page inside a transaction: take the rest of the last row's transaction.
@@ -205,7 +233,8 @@ export async function buildServer(store: ServerStore, opts: ServerOptions = {}):
         .transaction()
         .setIsolationLevel(store.dialect === 'postgres' ? 'repeatable read' : 'serializable')
         .execute(async (trx) => {
-          const cursor = Number((await trx.selectFrom('srv_changes').select((eb) => eb.fn.max('seq').as('m')).executeTakeFirst())?.m ?? 0);
+          // Never behind the compaction horizon (an emptied change log has no max).
+          const cursor = Math.max(Number((await trx.selectFrom('srv_changes').select((eb) => eb.fn.max('seq').as('m')).executeTakeFirst())?.m ?? 0), await horizonOf(trx));
           const tables: SnapshotResponse['tables'] = {};
           for (const t of store.tables) {
             tables[t.name] = (await trx
@@ -231,9 +260,11 @@ export async function buildServer(store: ServerStore, opts: ServerOptions = {}):
     const on = (seq: number) => reply.raw.write(`event: changes\ndata: ${JSON.stringify({ seq })}\n\n`);
     changes.on('changes', on);
     const beat = setInterval(() => reply.raw.write(': keep-alive\n\n'), 20_000);
+    streams.add(reply.raw);
     req.raw.on('close', () => {
       clearInterval(beat);
       changes.off('changes', on);
+      streams.delete(reply.raw);
     });
   });
 
@@ -243,6 +274,7 @@ export async function buildServer(store: ServerStore, opts: ServerOptions = {}):
     handle(async (req) => {
       await authed(req);
       const body = parse(auditPushRequest, req.body);
+      await requireDevice(store.db, body.clientId, req.headers);
       return store.core.executor.serial(() =>
         store.db.transaction().execute(async (trx) => {
           const now = new Date().toISOString();
@@ -333,6 +365,8 @@ export async function buildServer(store: ServerStore, opts: ServerOptions = {}):
     scheduler,
     stop: async () => {
       scheduler?.stop();
+      for (const r of streams) r.end();
+      streams.clear();
       await app.close();
       if (listener) await listener.end().catch(() => undefined);
     },

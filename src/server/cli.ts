@@ -46,7 +46,14 @@ async function main() {
   process.on('SIGINT', stop);
 }
 
-main().catch((e) => {
-  console.error('[ledgerdesk-server] failed to start:', e);
-  process.exit(1);
-});
+// Operations verbs (src/server/ops/): `npm run server -- copy-to-postgres …`, `… compact-changes --keep N`.
+if (process.argv[2] === 'copy-to-postgres') {
+  void import('./ops/copy-to-postgres').then(async (m) => process.exit(await m.copyToPostgresCli(process.argv.slice(3))));
+} else if (process.argv[2] === 'compact-changes') {
+  void import('./ops/compact-changes').then(async (m) => process.exit(await m.compactChangesCli(process.argv.slice(3))));
+} else {
+  main().catch((e) => {
+    console.error('[ledgerdesk-server] failed to start:', e);
+    process.exit(1);
+  });
+}

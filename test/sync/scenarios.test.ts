@@ -136,8 +136,10 @@ describe.each(backends)('sync scenarios on %s', (backend) => {
     expect(proxy.counts.cut).toBeGreaterThanOrEqual(2);
     // Replaying the very same push by hand: stored answers, nothing applied twice.
     const tok = (await b.sync['opts'].tokens.get(carla.userId))!.token;
-    const body = { clientId: '01900000-0000-7000-8000-0000000000c1', commands: [{ id: '01900000-0000-7000-8000-000000000001', clientSeq: 10_000_000, name: 'payments.record', version: 1, input: { accountId: accounts[2], amount: '1.00', method: 'cash', paymentId: '01900000-0000-7000-8000-0000000000aa' } }] };
-    const post = () => fetch(`${server.url}/v1/sync/push`, { method: 'POST', headers: { authorization: `Bearer ${tok}`, 'content-type': 'application/json' }, body: JSON.stringify(body) }).then((r) => r.json());
+    // By hand, as a desk of its own (issue 13: a client id is issued by the server, bound to a device secret).
+    const reg = (await fetch(`${server.url}/v1/clients/register`, { method: 'POST', headers: { authorization: `Bearer ${tok}`, 'content-type': 'application/json' }, body: '{}' }).then((r) => r.json())) as { clientId: string; deviceSecret: string };
+    const body = { clientId: reg.clientId, commands: [{ id: '01900000-0000-7000-8000-000000000001', clientSeq: 10_000_000, name: 'payments.record', version: 1, input: { accountId: accounts[2], amount: '1.00', method: 'cash', paymentId: '01900000-0000-7000-8000-0000000000aa' } }] };
+    const post = () => fetch(`${server.url}/v1/sync/push`, { method: 'POST', headers: { authorization: `Bearer ${tok}`, 'content-type': 'application/json', 'x-ledgerdesk-device': reg.deviceSecret }, body: JSON.stringify(body) }).then((r) => r.json());
     const [r1, r2] = [await post(), await post()];
     expect(r1.outcomes[0].status).toBe('accepted');
     expect(r2).toEqual(r1);

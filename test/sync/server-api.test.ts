@@ -22,13 +22,18 @@ describe('server API: bad input and safety', () => {
     const r = await fetch(`${server.url}/v1/sync/pull?after=0&limit=10000`, { headers: { authorization: `Bearer ${adminToken}` } });
     return ((await r.json()) as { cursor: number }).cursor;
   };
-  const clientId = '01900000-0000-7000-8000-0000000000d1';
+  // A registered desk (issue 13): pushes carry its device secret.
+  let clientId = '';
+  let device: Record<string, string> = {};
   let seq = 0;
-  const push = (token: string, commands: unknown[]) => post('/v1/sync/push', { clientId, commands }, token);
+  const push = (token: string, commands: unknown[]) => post('/v1/sync/push', { clientId, commands }, token, device);
 
   beforeAll(async () => {
     server = await startServer({ env: { SIGNIN_PER_MINUTE: '8' } });
     adminToken = ((await (await post('/v1/auth/sign-in', ADMIN)).json()) as { token: string }).token;
+    const reg = (await (await post('/v1/clients/register', {}, adminToken)).json()) as { clientId: string; deviceSecret: string };
+    clientId = reg.clientId;
+    device = { 'x-ledgerdesk-device': reg.deviceSecret };
     const r = await push(adminToken, [
       { id: '01900000-0000-7000-8000-000000000101', clientSeq: ++seq, name: 'users.create', version: 1, input: { userId: '01900000-0000-7000-8000-0000000001aa', username: 'cara', displayName: 'Cara', role: 'csr', password: 'csr-password-2' } },
     ]);

@@ -28,3 +28,23 @@ export const createDivision = defineCommand({
     return { id: row.id, name: row.name };
   },
 });
+
+/** Renaming keeps the id, so accounts, deposits and imports stay in the division; audited before/after. */
+export const renameDivision = defineCommand({
+  name: 'divisions.rename',
+  version: 1,
+  roles: ADMINS,
+  input: payersContract['divisions.rename'].input,
+  synced: true,
+  run: async (ctx, i) => {
+    const before = await ctx.db.selectFrom('divisions').selectAll().where('id', '=', i.divisionId).executeTakeFirst();
+    if (!before) fail('NOT_FOUND', 'That division does not exist.', { field: 'divisionId' });
+    if (before.name === i.name) return { id: before.id, name: before.name };
+    const clash = await ctx.db.selectFrom('divisions').select('id').where('name', '=', i.name).where('id', '!=', i.divisionId).executeTakeFirst();
+    if (clash) fail('CONFLICT', `A division named "${i.name}" already exists.`, { field: 'name' });
+    await ctx.db.updateTable('divisions').set({ name: i.name }).where('id', '=', i.divisionId).execute();
+    await ctx.audit({ action: 'rename', entity: 'division', entityId: i.divisionId, before: { name: before.name }, after: { name: i.name } });
+    ctx.changed('divisions');
+    return { id: i.divisionId, name: i.name };
+  },
+});

@@ -18,6 +18,7 @@ import { newId } from '../../shared/ids';
 import { AppFailure } from '../../shared/result';
 import { ServerApi, ServerError, TransportError, type FetchLike } from './server-api';
 import type { TokenStore } from './token-store';
+import { DeviceIdentity, headers as deviceHeaders, isDeviceRefusal, ledgerDeviceStore } from './device-identity';
 import type { NeedsAttentionDTO, SyncStatusDTO } from '../../shared/contract/sync';
 import { listNeedsAttention, resolveNeedsAttention, type ResolveInput } from './needs-attention';
 
@@ -78,6 +79,9 @@ export class SyncClient extends EventEmitter {
     blocked: null,
   };
   private clientId = '';
+  /** Server-issued client id + device secret (issue 13); `device` holds the headers proving it. */
+  private readonly identity: DeviceIdentity;
+  private device: Record<string, string> = {};
   private api: ServerApi | null = null;
   private running: Promise<void> | null = null;
   private again = false;
@@ -91,6 +95,7 @@ export class SyncClient extends EventEmitter {
   constructor(private readonly opts: SyncClientOptions) {
     super();
     this.core = opts.core;
+    this.identity = new DeviceIdentity(opts.core, opts.tokens.device ?? ledgerDeviceStore(opts.core));
   }
 
   /** Installs the undo capture (from the live table list), loads state and starts background sync. */
@@ -286,6 +291,9 @@ export class SyncClient extends EventEmitter {
         this.st.lastError = 'Sign in to the server to sync.';
         return;
       }
+      const cred = await this.identity.ensure(this.api, token);
+      this.clientId = cred.clientId;
+      this.device = deviceHeaders(cred);
       if ((await getState(this.core.db, 'cursor')) === null) await this.snapshot(token);
       await this.pushAll();
       await this.pullAll();
@@ -417,8 +425,9 @@ export class SyncClient extends EventEmitter {
       for (const c of commands) for (const sha of fileRefs(c.input)) if (!(await this.ensureFile(tok.token, sha))) missingHere.add(sha);
       let res: PushResponse;
       try {
-        res = await this.call<PushResponse>(tok.token, 'POST', '/v1/sync/push', { json: { clientId: this.clientId, commands } });
+        res = await this.call<PushResponse>(tok.token, 'POST', '/v1/sync/push', { json: { clientId: this.clientId, commands }, headers: this.device });
       } catch (e) {
+        if (isDeviceRefusal(e)) await this.identity.forget();
         if (e instanceof ServerError && (e.status === 401 || e.code === 'SESSION_EXPIRED')) {
           await this.opts.tokens.delete(actorId);
           tokens.set(actorId, null);
@@ -479,7 +488,17 @@ export class SyncClient extends EventEmitter {
       const token = await this.anyToken();
       if (!token) return;
       const cursor = Number((await getState(this.core.db, 'cursor')) ?? 0);
-      const page = await this.call<PullResponse>(token, 'GET', `/v1/sync/pull?after=${cursor}&limit=${limit}`);
+      let page: PullResponse;
+      try {
+        page = await this.call<PullResponse>(token, 'GET', `/v1/sync/pull?after=${cursor}&limit=${limit}`);
+      } catch (e) {
+        // Beyond the compacted change log's horizon: a fresh copy (pending work is replayed on it).
+        if (e instanceof ServerError && e.details?.reason === 'compacted') {
+          await this.snapshot(token);
+          continue;
+        }
+        throw e;
+      }
       if (page.changes.length > 0 || (await this.needsRebase(cursor))) {
         const r = await rebaseOnto(this.core, this.tables, { changes: page.changes, cursor: page.cursor }, this.raw());
         this.emit('changed', [...r.tables, 'sync']);
@@ -504,7 +523,13 @@ export class SyncClient extends EventEmitter {
       const head = Number((await getState(this.core.db, 'auditPushedSeq')) ?? 0);
       const entries = await this.core.db.selectFrom('audit_log').selectAll().where('seq', '>', head).orderBy('seq').limit(2000).execute();
       if (entries.length === 0) return;
-      const r = await this.call<{ acceptedThrough: number }>(token, 'POST', '/v1/audit/push', { json: { clientId: this.clientId, entries } });
+      let r: { acceptedThrough: number };
+      try {
+        r = await this.call<{ acceptedThrough: number }>(token, 'POST', '/v1/audit/push', { json: { clientId: this.clientId, entries }, headers: this.device });
+      } catch (e) {
+        if (isDeviceRefusal(e)) await this.identity.forget();
+        throw e;
+      }
       await this.core.executor.serial(() => setState(this.core.db, 'auditPushedSeq', String(r.acceptedThrough)));
       if (entries.length < 2000) return;
     }

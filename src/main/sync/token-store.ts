@@ -14,6 +14,20 @@ export interface TokenStore {
   set(userId: string, t: StoredToken): Promise<void>;
   delete(userId: string): Promise<void>;
   all(): Promise<Record<string, StoredToken>>;
+  /** The desk's server-issued identity, kept beside the tokens (src/main/sync/device-identity.ts). */
+  device?: DeviceStore;
+}
+
+/** A desk's client id issued by one server, with the device secret that proves it. */
+export interface DeviceCredential {
+  serverUrl: string;
+  clientId: string;
+  secret: string;
+}
+
+export interface DeviceStore {
+  get(): Promise<DeviceCredential | null>;
+  set(d: DeviceCredential | null): Promise<void>;
 }
 
 /** Encrypt/decrypt a whole file's contents; the identity for the browser host. */
@@ -23,10 +37,26 @@ interface Codec {
 }
 
 class FileBackedStore implements TokenStore {
+  readonly device: DeviceStore;
+
   constructor(
     private readonly path: string,
     private readonly codec: Codec,
-  ) {}
+  ) {
+    // Its own file, same protection: a restored ledger backup keeps the desk's identity.
+    const devicePath = `${path}.device`;
+    this.device = {
+      get: async () => {
+        if (!existsSync(devicePath)) return null;
+        try {
+          return JSON.parse(this.codec.decode(readFileSync(devicePath))) as DeviceCredential | null;
+        } catch {
+          return null;
+        }
+      },
+      set: async (d) => this.writeFile(devicePath, JSON.stringify(d)),
+    };
+  }
 
   async all(): Promise<Record<string, StoredToken>> {
     if (!existsSync(this.path)) return {};
@@ -48,12 +78,15 @@ class FileBackedStore implements TokenStore {
     this.write(all);
   }
   private write(all: Record<string, StoredToken>) {
-    mkdirSync(dirname(this.path), { recursive: true });
-    const tmp = `${this.path}.tmp`;
-    writeFileSync(tmp, this.codec.encode(JSON.stringify(all)), { mode: 0o600 });
-    renameSync(tmp, this.path);
+    this.writeFile(this.path, JSON.stringify(all));
+  }
+  private writeFile(path: string, text: string) {
+    mkdirSync(dirname(path), { recursive: true });
+    const tmp = `${path}.tmp`;
+    writeFileSync(tmp, this.codec.encode(text), { mode: 0o600 });
+    renameSync(tmp, path);
     try {
-      chmodSync(this.path, 0o600);
+      chmodSync(path, 0o600);
     } catch {
       // Windows: the file inherits the user profile's ACL.
     }

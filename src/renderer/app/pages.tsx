@@ -3,6 +3,7 @@ import type { Role } from '../../shared/roles';
 import { AuditPage } from '../features/admin/AuditPage';
 import { SettingsPage } from '../features/admin/SettingsPage';
 import { UsersPage } from '../features/admin/UsersPage';
+import { DivisionsPage } from '../features/admin/DivisionsPage';
 import { FileTransfersPage } from '../features/file-transfers/FileTransfersPage';
 import { UploadResultPage } from '../features/file-transfers/UploadResultPage';
 import { AccountPage } from '../features/payer-support/AccountPage';
@@ -58,6 +59,7 @@ export const pages: Record<string, PageDef> = {
   aging: { component: AgingPage, roles: SUP, nav: { label: 'A/R Aging', section: 'Billing', order: 30 } },
   'file-transfers': { component: FileTransfersPage, roles: ADM, nav: { label: 'File Transfers', section: 'Administration', order: 5 } },
   upload: { component: UploadResultPage, roles: ADM },
+  divisions: { component: DivisionsPage, roles: ADM, nav: { label: 'Divisions', section: 'Administration', order: 8 } },
   users: { component: UsersPage, roles: ADM, nav: { label: 'Users', section: 'Administration', order: 10 } },
   settings: { component: SettingsPage, roles: ADM, nav: { label: 'Settings', section: 'Administration', order: 90 } },
   audit: { component: AuditPage, roles: SUP, nav: { label: 'Audit Log', section: 'Administration', order: 80 } },

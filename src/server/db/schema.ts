@@ -40,6 +40,10 @@ export interface ServerTables {
     hash: string;
     received_at: string;
   };
+  /** A desk's server-issued client id and the hash of its device secret (only that desk may push as it). */
+  srv_client_devices: { client_id: string; secret_hash: string; registered_by: string; created_at: string };
+  /** Changes with seq <= horizon_seq were removed (src/server/ops/compact-changes.ts). */
+  srv_change_horizon: { id: number; horizon_seq: number; compacted_at: string };
   server_migrations: { name: string; applied_at: string };
 }
 

@@ -96,6 +96,31 @@ export const serverMigrations: ReadonlyArray<readonly [string, Up]> = [
         .execute();
     },
   ],
+  [
+    // Issue 13: each desk's client id is issued by the server and bound to a device credential.
+    'grow_s002_client_devices',
+    async (db) => {
+      await db.schema
+        .createTable('srv_client_devices')
+        .addColumn('client_id', 'text', (c) => c.primaryKey())
+        .addColumn('secret_hash', 'text', (c) => c.notNull())
+        .addColumn('registered_by', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .execute();
+    },
+  ],
+  [
+    // Issue 13: the change log can be compacted; pulls from before the horizon must take a snapshot.
+    'grow_s003_change_horizon',
+    async (db, dialect) => {
+      await db.schema
+        .createTable('srv_change_horizon')
+        .addColumn('id', 'integer', (c) => c.primaryKey())
+        .addColumn('horizon_seq', dialect === 'postgres' ? 'bigint' : 'integer', (c) => c.notNull())
+        .addColumn('compacted_at', 'text', (c) => c.notNull())
+        .execute();
+    },
+  ],
 ];
 
 export async function migrateServer(db: Kysely<ServerDatabase>, dialect: Dialect): Promise<string[]> {
@@ -105,12 +130,12 @@ export async function migrateServer(db: Kysely<ServerDatabase>, dialect: Dialect
     .addColumn('name', 'text', (c) => c.primaryKey())
     .addColumn('applied_at', 'text', (c) => c.notNull())
     .execute();
-  const done = (await db.selectFrom('server_migrations').select('name').orderBy('name').execute()).map((r) => r.name);
-  done.forEach((n, i) => {
-    if (serverMigrations[i]?.[0] !== n) throw new Error(`This server database was written by a newer server (migration ${n} is unknown here).`);
-  });
+  // Names carry branch prefixes, so their sort order is not the list's order: compare as a set.
+  const done = new Set((await db.selectFrom('server_migrations').select('name').execute()).map((r) => r.name));
+  const known = new Set(serverMigrations.map(([n]) => n));
+  for (const n of done) if (!known.has(n)) throw new Error(`This server database was written by a newer server (migration ${n} is unknown here).`);
   const applied: string[] = [];
-  for (const [name, up] of serverMigrations.slice(done.length)) {
+  for (const [name, up] of serverMigrations.filter(([n]) => !done.has(n))) {
     await db.transaction().execute(async (trx) => {
       await up(trx, dialect);
       await trx.insertInto('server_migrations').values({ name, applied_at: new Date().toISOString() }).execute();

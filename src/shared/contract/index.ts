@@ -8,6 +8,7 @@ import { accountsContract, invoicesContract, payersContract } from './payers';
 import { importsContract } from './imports';
 import { paymentsContract } from './payments';
 import { syncContract } from './sync';
+import { backupContract } from './backup';
 import { creditsContract } from './credits';
 import { refundsContract } from './refunds';
 import { recurringContract } from './recurring';
@@ -37,6 +38,7 @@ export const contract = {
   ...periodsContract,
   ...notificationsContract,
   ...syncContract,
+  ...backupContract,
 } as const;
 
 export type Contract = typeof contract;

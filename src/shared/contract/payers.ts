@@ -8,6 +8,7 @@ const divisionFilter = id.nullable().optional();
 export const payersContract = {
   'divisions.list': channel<DivisionDTO[]>()(z.object({}).strict()),
   'divisions.create': channel<DivisionDTO>()(z.object({ divisionId: id.optional(), name: required(80, 'Division name') }).strict()),
+  'divisions.rename': channel<DivisionDTO>()(z.object({ divisionId: id, name: required(80, 'Division name') }).strict()),
   'payers.search': channel<SearchResultDTO>()(
     z
       .object({

@@ -1,0 +1,97 @@
+import { sql } from 'kysely';
+import type { LedgerCore } from '../../core/ledger-core';
+import { getState, setState } from '../../core/sync/client-apply';
+import { DEVICE_HEADER, type ClientRecord, type RegisterClientResponse } from '../../core/sync/device-protocol';
+import { ServerError, type ServerApi } from './server-api';
+import type { DeviceCredential, DeviceStore } from './token-store';
+
+/** Fallback when the token store keeps no device file: the ledger's own sync state. */
+export function ledgerDeviceStore(core: LedgerCore): DeviceStore {
+  return {
+    get: async () => {
+      const v = await getState(core.db, 'device');
+      return v ? (JSON.parse(v) as DeviceCredential) : null;
+    },
+    set: async (d) => core.executor.serial(() => setState(core.db, 'device', JSON.stringify(d))),
+  };
+}
+
+export const isDeviceRefusal = (e: unknown): boolean => e instanceof ServerError && e.status === 403 && e.details?.reason === 'device';
+
+/**
+ * Why this desk's copy is behind the server's record of it, or null. A desk restored from a backup
+ * has a lower command sequence or an audit chain that no longer matches what the server holds; it
+ * must not reuse its client id (its new commands would be "older" and its audit chain refused).
+ */
+export async function behindServer(core: LedgerCore, rec: ClientRecord): Promise<string | null> {
+  const ctl = (await sql<{ n: number }>`SELECT next_client_seq AS n FROM sync_ctl WHERE id = 1`.execute(core.db)).rows[0];
+  const lastLocal = Number(ctl?.n ?? 1) - 1;
+  if (rec.lastSeq > lastLocal) return `the server has processed command ${rec.lastSeq} from this computer, which has only numbered ${lastLocal}`;
+  if (rec.auditSeq > 0) {
+    const mine = await core.db.selectFrom('audit_log').select('hash').where('seq', '=', rec.auditSeq).executeTakeFirst();
+    if (!mine) return `the server holds audit entry ${rec.auditSeq} from this computer, which no longer has it`;
+    if (mine.hash !== rec.auditHash) return `audit entry ${rec.auditSeq} differs from the one the server holds`;
+  }
+  return null;
+}
+
+/**
+ * The desk's server-issued identity: registered on first contact with a server, checked once per
+ * run against the server's record, and replaced by a fresh registration when this desk was
+ * restored from a backup (its work since then comes back by pull; what the server lacks is pushed
+ * under the new id, and the server dedupes commands it already has by id).
+ */
+export class DeviceIdentity {
+  private checked: string | null = null;
+  /** Set when the last check found a restored copy (for the status line and tests). */
+  lastRestoreReason: string | null = null;
+
+  constructor(
+    private readonly core: LedgerCore,
+    private readonly store: DeviceStore,
+  ) {}
+
+  /** The credential to push with, registering or re-registering first if needed. */
+  async ensure(api: ServerApi, token: string): Promise<DeviceCredential> {
+    let cred = await this.store.get();
+    if (cred && cred.serverUrl !== api.baseUrl) cred = null;
+    if (cred && this.checked !== cred.clientId) {
+      try {
+        const rec = await api.request<ClientRecord>('GET', `/v1/clients/${encodeURIComponent(cred.clientId)}`, { token, headers: headers(cred) });
+        const why = await behindServer(this.core, rec);
+        if (why) {
+          this.lastRestoreReason = why;
+          console.warn(`[ledgerdesk-sync] this computer was restored from a backup (${why}); registering again with the server`);
+          cred = null;
+        }
+      } catch (e) {
+        if (!isDeviceRefusal(e)) throw e;
+        cred = null; // the server does not know this credential (a new server): register
+      }
+    }
+    if (!cred) {
+      const r = await api.request<RegisterClientResponse>('POST', '/v1/clients/register', { token, json: {} });
+      cred = { serverUrl: api.baseUrl, clientId: r.clientId, secret: r.deviceSecret };
+      await this.store.set(cred);
+      // A new client id starts a new audit chain on the server: send the whole chain again.
+      await this.core.executor.serial(async () => {
+        await setState(this.core.db, 'clientId', r.clientId);
+        await setState(this.core.db, 'auditPushedSeq', '0');
+      });
+    }
+    this.checked = cred.clientId;
+    return cred;
+  }
+
+  /** After the server refused the credential: check (and if need be register) again next time. */
+  async forget(): Promise<void> {
+    this.checked = null;
+    await this.store.set(null);
+  }
+
+  async clientId(): Promise<string | null> {
+    return (await this.store.get())?.clientId ?? (await getState(this.core.db, 'clientId'));
+  }
+}
+
+export const headers = (cred: DeviceCredential): Record<string, string> => ({ [DEVICE_HEADER]: cred.secret });
