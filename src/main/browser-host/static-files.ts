@@ -21,8 +21,18 @@ export const CSP =
 
 /** Serves the built renderer (dist-web); paths cannot escape the folder. */
 export function serveStatic(root: string, req: IncomingMessage, res: ServerResponse): void {
-  const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-  let rel = decodeURIComponent(url.pathname);
+  let rel: string;
+  try {
+    rel = decodeURIComponent(new URL(req.url ?? '/', 'http://127.0.0.1').pathname);
+  } catch {
+    // `GET /%E0%A4%A` and the like: any page can send it (an <img>); it gets a 400, not a crash.
+    res.writeHead(400, { 'content-type': 'text/plain' }).end('Bad request: the address is not valid.');
+    return;
+  }
+  if (rel.includes('\0')) {
+    res.writeHead(400, { 'content-type': 'text/plain' }).end('Bad request: the address is not valid.');
+    return;
+  }
   if (rel === '/' || rel === '') rel = '/index.html';
   const file = normalize(join(root, rel));
   if (!file.startsWith(root + sep) || !existsSync(file) || !statSync(file).isFile()) {
@@ -36,5 +46,7 @@ export function serveStatic(root: string, req: IncomingMessage, res: ServerRespo
     'referrer-policy': 'no-referrer',
     'cache-control': 'no-store',
   });
-  createReadStream(file).pipe(res);
+  const stream = createReadStream(file);
+  stream.on('error', () => res.destroy());
+  stream.pipe(res);
 }
