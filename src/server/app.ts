@@ -18,6 +18,7 @@ import { AppFailure, type ErrorCode } from '../shared/result';
 import { ServerAuth, type AuthedUser } from './auth';
 import type { ServerStore } from './db/open';
 import { ServerFiles } from './files';
+import { jsonDepthExceeds, MAX_JSON_DEPTH } from './json-depth';
 import { runPush } from './push';
 
 export interface ServerOptions {
@@ -27,6 +28,10 @@ export interface ServerOptions {
   signInPerMinute?: number;
   pushBodyLimit?: number;
   trustProxy?: boolean;
+  /** Open event streams one token may hold (a desk needs one). */
+  maxEventStreamsPerToken?: number;
+  /** Unfinished upload bytes one user may hold. */
+  uploadQuotaBytes?: number;
 }
 
 const STATUS: Record<ErrorCode, number> = {
@@ -70,7 +75,7 @@ export async function buildServer(store: ServerStore, opts: ServerOptions = {}):
   } as never) as unknown as FastifyInstance;
   const log = app.log as unknown as Logger;
   const auth = new ServerAuth(store, { tokenTtlMinutes: opts.tokenTtlMinutes ?? 12 * 60, signInPerMinute: opts.signInPerMinute ?? 10 });
-  const files = new ServerFiles(store);
+  const files = new ServerFiles(store, opts.uploadQuotaBytes);
   const changes = new EventEmitter();
   changes.setMaxListeners(0);
   let lastSeq = 0;
@@ -89,9 +94,19 @@ export async function buildServer(store: ServerStore, opts: ServerOptions = {}):
     await listener.query('LISTEN ledgerdesk_changes');
   }
 
+  // JSON nested past any real request is refused with a 400 before it is parsed.
+  const jsonParser = app.getDefaultJsonParser('error', 'ignore');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (req, body, done) => {
+    if (typeof body === 'string' && jsonDepthExceeds(body)) {
+      const e = new AppFailure('VALIDATION', `The request nests deeper than ${MAX_JSON_DEPTH} levels.`);
+      return done(e as unknown as Error, undefined);
+    }
+    return jsonParser(req, String(body), done);
+  });
   app.addContentTypeParser('application/octet-stream', { parseAs: 'buffer', bodyLimit: CHUNK_BYTES + 1024 }, (_req, body, done) => done(null, body));
 
   app.setErrorHandler((error: { statusCode?: number; code?: string; message: string }, _req, reply) => {
+    if (error instanceof AppFailure) return send(reply, error, log);
     if (error.statusCode === 413) return reply.code(413).send({ ok: false, error: { code: 'LIMIT', message: 'The request is too large.' } });
     if (error.statusCode === 415) return reply.code(415).send({ ok: false, error: { code: 'VALIDATION', message: 'Unsupported content type: send application/json.' } });
     if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) {
@@ -216,12 +231,20 @@ export async function buildServer(store: ServerStore, opts: ServerOptions = {}):
     }),
   );
 
+  // Open event streams per token: one desk needs one; a token cannot hold hundreds of sockets.
+  const streams = new Map<string, number>();
+  const maxStreams = opts.maxEventStreamsPerToken ?? 4;
   app.get('/v1/sync/events', async (req, reply) => {
+    let u: AuthedUser;
     try {
-      await authed(req);
+      u = await authed(req);
+      if ((streams.get(u.tokenHash) ?? 0) >= maxStreams) {
+        throw new AppFailure('LIMIT', `This sign-in already has ${maxStreams} open event streams; close one first.`, { maxStreams });
+      }
     } catch (e) {
       return send(reply, e, log);
     }
+    streams.set(u.tokenHash, (streams.get(u.tokenHash) ?? 0) + 1);
     reply.hijack();
     reply.raw.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-store', connection: 'keep-alive' });
     reply.raw.write(`event: hello\ndata: ${JSON.stringify({ seq: lastSeq })}\n\n`);
@@ -231,6 +254,9 @@ export async function buildServer(store: ServerStore, opts: ServerOptions = {}):
     req.raw.on('close', () => {
       clearInterval(beat);
       changes.off('changes', on);
+      const n = (streams.get(u.tokenHash) ?? 1) - 1;
+      if (n > 0) streams.set(u.tokenHash, n);
+      else streams.delete(u.tokenHash);
     });
   });
 
@@ -282,10 +308,10 @@ export async function buildServer(store: ServerStore, opts: ServerOptions = {}):
   app.post(
     '/v1/files/:sha',
     handle(async (req) => {
-      await authed(req);
+      const u = await authed(req);
       const { sha } = parse(shaParam, req.params);
       const b = parse(z.object({ sizeBytes: z.number().int().min(0).max(2 ** 40), fileName: z.string().min(1).max(300) }).strict(), req.body);
-      await files.begin(sha, b.sizeBytes, b.fileName);
+      await files.begin(sha, b.sizeBytes, b.fileName, u.userId);
       return files.status(sha);
     }),
   );

@@ -1,3 +1,4 @@
+import { serverAddressProblem } from '../../shared/server-address';
 import { AppFailure, err, ok } from '../../shared/result';
 import type { Router } from '../router/router';
 import { actorOf } from '../router/session';
@@ -25,6 +26,8 @@ export function registerSyncChannels(router: Router, sync: SyncClient): () => vo
   router.register('sync.configure', async (s, i) => {
     if (s.user?.role !== 'admin') return err('FORBIDDEN', 'Only an administrator may change the server address.');
     const url = (i as { serverUrl: string | null }).serverUrl;
+    const problem = url ? serverAddressProblem(url) : null;
+    if (problem) return err('VALIDATION', problem, { field: 'serverUrl' });
     return wrap(() => sync.configure(url ? url : null));
   });
   router.register('sync.signIn', async (s, i) =>
