@@ -6,6 +6,7 @@ import { zodToAppError } from '../../core/commands/zod-error';
 import { toResult } from '../../core/commands/executor';
 import type { LedgerCore } from '../../core/ledger-core';
 import { needsSetup, recordSessionEnd, setupFirstAdmin, signIn } from '../../core/auth/sign-in';
+import { SignInThrottle } from '../../core/auth/sign-in-throttle';
 import { toUserDTO } from '../../core/auth/users';
 import { readSettings } from '../../core/settings/settings';
 import { actorOf, type Session } from './session';
@@ -23,6 +24,8 @@ const PUBLIC_CHANNELS = new Set<string>(['auth.status', 'auth.setupFirstAdmin', 
 export class Router {
   private readonly sessions = new Map<string, Session>();
   private readonly handlers = new Map<string, MainHandler>();
+  /** Failed sign-ins on this desk slow further ones down (per name, and for the desk as a whole). */
+  private readonly throttle = new SignInThrottle();
   /** Called after a successful local sign-in (the sync client signs in to the server too). */
   onSignedIn?: (username: string, password: string) => Promise<void>;
 
@@ -133,7 +136,7 @@ export class Router {
   private async signIn(s: Session, i: unknown): Promise<Result<unknown>> {
     const { username, password } = i as { username: string; password: string };
     try {
-      const user = await this.core.executor.serial(() => signIn(this.core.db, this.core.clock, username, password));
+      const user = await this.core.executor.serial(() => signIn(this.core.db, this.core.clock, username, password, { throttle: this.throttle, source: 'desk' }));
       s.user = toUserDTO(user);
       s.lastActivity = this.now();
       await this.onSignedIn?.(user.username, password);
