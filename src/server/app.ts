@@ -181,7 +181,13 @@ export async function buildServer(store: ServerStore, opts: ServerOptions = {}):
     handle(async (req) => {
       const u = await authed(req);
       const body = parse(pushRequest, req.body);
-      return runPush(store, u, body.clientId, body.commands, req.log as unknown as Logger, announce);
+      // A password reset, role change or deactivation ends that user's server sign-ins at once.
+      const touched = body.commands.filter((c) => c.name.startsWith('users.')).map((c) => (c.input as { userId?: unknown } | null)?.userId).filter((id): id is string => typeof id === 'string');
+      const before = await auth.credentialStamps(touched);
+      const result = await runPush(store, u, body.clientId, body.commands, req.log as unknown as Logger, announce);
+      const after = await auth.credentialStamps(touched);
+      for (const [userId, stamp] of before) if (after.get(userId) !== stamp) await auth.revokeUser(userId);
+      return result;
     }),
   );
 

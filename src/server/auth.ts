@@ -79,6 +79,13 @@ export class ServerAuth {
     return { userId: row.id, role: row.role, username: row.username, tokenHash: hash };
   }
 
+  /** What ends a user's sign-ins when it changes: password, role, active. */
+  async credentialStamps(userIds: string[]): Promise<Map<string, string>> {
+    if (userIds.length === 0) return new Map();
+    const rows = await this.store.db.selectFrom('users').select(['id', 'password_hash', 'role', 'active']).where('id', 'in', userIds).execute();
+    return new Map(rows.map((r) => [r.id, sha256(`${r.password_hash}|${r.role}|${r.active}`)]));
+  }
+
   async revokeToken(tokenHash: string): Promise<void> {
     await this.store.db.updateTable('srv_tokens').set({ revoked_at: this.store.core.clock.now().toISOString() }).where('token_hash', '=', tokenHash).where('revoked_at', 'is', null).execute();
   }
