@@ -14,7 +14,7 @@ test('first run asks for the first administrator, then signs in and out', async 
   await page.getByLabel(/^Password/).fill('short');
   await page.getByLabel('Confirm password').fill('different');
   await page.getByRole('button', { name: 'Create administrator' }).click();
-  await expect(page.getByText('Passwords have at least 10 characters.')).toBeVisible();
+  await expect(page.getByText('Passwords have at least 12 characters.')).toBeVisible();
   await expect(page.getByText('The passwords do not match.')).toBeVisible();
   await shot(page, 'setup-errors');
 

@@ -21,6 +21,7 @@ import { clientRecord, registerClient, requireDevice } from './clients';
 import { horizonOf, refuseBeforeHorizon } from './ops/compact-changes';
 import type { ServerStore } from './db/open';
 import { ServerFiles } from './files';
+import { jsonDepthExceeds, MAX_JSON_DEPTH } from './json-depth';
 import { runPush } from './push';
 import { startScheduler, type Scheduler } from './scheduler';
 
@@ -33,6 +34,10 @@ export interface ServerOptions {
   trustProxy?: boolean;
   /** How often scheduled work (recurring payments) runs; 0 turns the scheduler off. Default 15 minutes. */
   scheduleEveryMs?: number;
+  /** Open event streams one token may hold (a desk needs one). */
+  maxEventStreamsPerToken?: number;
+  /** Unfinished upload bytes one user may hold. */
+  uploadQuotaBytes?: number;
 }
 
 const STATUS: Record<ErrorCode, number> = {
@@ -76,11 +81,11 @@ export async function buildServer(store: ServerStore, opts: ServerOptions = {}):
   } as never) as unknown as FastifyInstance;
   const log = app.log as unknown as Logger;
   const auth = new ServerAuth(store, { tokenTtlMinutes: opts.tokenTtlMinutes ?? 12 * 60, signInPerMinute: opts.signInPerMinute ?? 10 });
-  const files = new ServerFiles(store);
+  const files = new ServerFiles(store, opts.uploadQuotaBytes);
   const changes = new EventEmitter();
   changes.setMaxListeners(0);
   // Open push-notice streams: ended on stop, or app.close() would wait for them forever.
-  const streams = new Set<import('node:http').ServerResponse>();
+  const openStreams = new Set<import('node:http').ServerResponse>();
   let lastSeq = 0;
   const announce = (seq: number) => {
     if (seq > lastSeq) lastSeq = seq;
@@ -97,9 +102,19 @@ export async function buildServer(store: ServerStore, opts: ServerOptions = {}):
     await listener.query('LISTEN ledgerdesk_changes');
   }
 
+  // JSON nested past any real request is refused with a 400 before it is parsed.
+  const jsonParser = app.getDefaultJsonParser('error', 'ignore');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (req, body, done) => {
+    if (typeof body === 'string' && jsonDepthExceeds(body)) {
+      const e = new AppFailure('VALIDATION', `The request nests deeper than ${MAX_JSON_DEPTH} levels.`);
+      return done(e as unknown as Error, undefined);
+    }
+    return jsonParser(req, String(body), done);
+  });
   app.addContentTypeParser('application/octet-stream', { parseAs: 'buffer', bodyLimit: CHUNK_BYTES + 1024 }, (_req, body, done) => done(null, body));
 
   app.setErrorHandler((error: { statusCode?: number; code?: string; message: string }, _req, reply) => {
+    if (error instanceof AppFailure) return send(reply, error, log);
     if (error.statusCode === 413) return reply.code(413).send({ ok: false, error: { code: 'LIMIT', message: 'The request is too large.' } });
     if (error.statusCode === 415) return reply.code(415).send({ ok: false, error: { code: 'VALIDATION', message: 'Unsupported content type: send application/json.' } });
     if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) {
@@ -136,9 +151,9 @@ export async function buildServer(store: ServerStore, opts: ServerOptions = {}):
     '/v1/auth/sign-in',
     handle(async (req) => {
       const body = parse(signInRequest, req.body);
+      // Per address only: a limit per user name would let anyone keep that user out.
       auth.rateLimit(`ip:${req.ip}`);
-      auth.rateLimit(`user:${body.username.trim().toLowerCase()}`);
-      const r = await auth.signIn(body.username, body.password, body.clientId);
+      const r = await auth.signIn(body.username, body.password, body.clientId, `ip:${req.ip}`);
       req.log.info({ userId: r.user.id, clientId: body.clientId }, 'signed in');
       return r;
     }),
@@ -196,7 +211,13 @@ export async function buildServer(store: ServerStore, opts: ServerOptions = {}):
       const body = parse(pushRequest, req.body);
       // Only the desk that owns this client id may move its sequence (issue 13, observation 5).
       await requireDevice(store.db, body.clientId, req.headers);
-      return runPush(store, u, body.clientId, body.commands, req.log as unknown as Logger, announce);
+      // A password reset, role change or deactivation ends that user's server sign-ins at once.
+      const touched = body.commands.filter((c) => c.name.startsWith('users.')).map((c) => (c.input as { userId?: unknown } | null)?.userId).filter((id): id is string => typeof id === 'string');
+      const before = await auth.credentialStamps(touched);
+      const result = await runPush(store, u, body.clientId, body.commands, req.log as unknown as Logger, announce);
+      const after = await auth.credentialStamps(touched);
+      for (const [userId, stamp] of before) if (after.get(userId) !== stamp) await auth.revokeUser(userId);
+      return result;
     }),
   );
 
@@ -248,23 +269,34 @@ export async function buildServer(store: ServerStore, opts: ServerOptions = {}):
     }),
   );
 
+  // Open event streams per token: one desk needs one; a token cannot hold hundreds of sockets.
+  const streams = new Map<string, number>();
+  const maxStreams = opts.maxEventStreamsPerToken ?? 4;
   app.get('/v1/sync/events', async (req, reply) => {
+    let u: AuthedUser;
     try {
-      await authed(req);
+      u = await authed(req);
+      if ((streams.get(u.tokenHash) ?? 0) >= maxStreams) {
+        throw new AppFailure('LIMIT', `This sign-in already has ${maxStreams} open event streams; close one first.`, { maxStreams });
+      }
     } catch (e) {
       return send(reply, e, log);
     }
+    streams.set(u.tokenHash, (streams.get(u.tokenHash) ?? 0) + 1);
     reply.hijack();
     reply.raw.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-store', connection: 'keep-alive' });
     reply.raw.write(`event: hello\ndata: ${JSON.stringify({ seq: lastSeq })}\n\n`);
     const on = (seq: number) => reply.raw.write(`event: changes\ndata: ${JSON.stringify({ seq })}\n\n`);
     changes.on('changes', on);
     const beat = setInterval(() => reply.raw.write(': keep-alive\n\n'), 20_000);
-    streams.add(reply.raw);
+    openStreams.add(reply.raw);
     req.raw.on('close', () => {
       clearInterval(beat);
       changes.off('changes', on);
-      streams.delete(reply.raw);
+      openStreams.delete(reply.raw);
+      const n = (streams.get(u.tokenHash) ?? 1) - 1;
+      if (n > 0) streams.set(u.tokenHash, n);
+      else streams.delete(u.tokenHash);
     });
   });
 
@@ -317,10 +349,10 @@ export async function buildServer(store: ServerStore, opts: ServerOptions = {}):
   app.post(
     '/v1/files/:sha',
     handle(async (req) => {
-      await authed(req);
+      const u = await authed(req);
       const { sha } = parse(shaParam, req.params);
       const b = parse(z.object({ sizeBytes: z.number().int().min(0).max(2 ** 40), fileName: z.string().min(1).max(300) }).strict(), req.body);
-      await files.begin(sha, b.sizeBytes, b.fileName);
+      await files.begin(sha, b.sizeBytes, b.fileName, u.userId);
       return files.status(sha);
     }),
   );
@@ -365,8 +397,8 @@ export async function buildServer(store: ServerStore, opts: ServerOptions = {}):
     scheduler,
     stop: async () => {
       scheduler?.stop();
-      for (const r of streams) r.end();
-      streams.clear();
+      for (const r of openStreams) r.end();
+      openStreams.clear();
       await app.close();
       if (listener) await listener.end().catch(() => undefined);
     },

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { signIn } from '../core/auth/sign-in';
+import { SignInThrottle } from '../core/auth/sign-in-throttle';
 import type { Actor } from '../core/commands/types';
 import type { SignInResponse } from '../core/sync/protocol';
 import { sha256 } from '../core/util/canonical-json';
@@ -18,6 +19,7 @@ export interface AuthedUser extends Actor {
  */
 export class ServerAuth {
   private readonly attempts = new Map<string, number[]>();
+  private readonly throttle = new SignInThrottle();
 
   constructor(
     private readonly store: ServerStore,
@@ -37,10 +39,14 @@ export class ServerAuth {
     if (this.attempts.size > 10_000) for (const [k, v] of this.attempts) if (v.every((t) => now - t >= 60_000)) this.attempts.delete(k);
   }
 
-  async signIn(username: string, password: string, clientId: string | undefined): Promise<SignInResponse> {
+  async signIn(username: string, password: string, clientId: string | undefined, source: string): Promise<SignInResponse> {
     const core = this.store.core;
-    // The core's sign-in: lock-out after five failures, every attempt audited (one writer).
-    const user = await core.executor.serial(() => signIn(core.db, core.clock, username, password));
+    // A desk this user already holds (or held) a token from is theirs: the account's delay, which
+    // anyone can cause, does not keep them out there.
+    const knownDevice = async (userId: string) =>
+      !!(await this.store.db.selectFrom('srv_tokens').select('user_id').where('user_id', '=', userId).where('client_id', '=', clientId ?? '').limit(1).executeTakeFirst());
+    // The core's sign-in: progressive delays per account and per source, every attempt audited (one writer).
+    const user = await core.executor.serial(() => signIn(core.db, core.clock, username, password, { throttle: this.throttle, source, device: clientId, knownDevice }));
     const token = randomBytes(32).toString('base64url');
     const now = core.clock.now();
     const expiresAt = new Date(now.getTime() + this.opts.tokenTtlMinutes * 60_000).toISOString();
@@ -71,6 +77,13 @@ export class ServerAuth {
     if (Date.parse(row.expires_at) <= this.store.core.clock.now().getTime()) throw new AppFailure('SESSION_EXPIRED', 'Your server sign-in has expired. Sign in again.', { reason: 'expired' });
     if (!row.active) throw new AppFailure('UNAUTHENTICATED', 'This user has been deactivated.', { reason: 'inactive' });
     return { userId: row.id, role: row.role, username: row.username, tokenHash: hash };
+  }
+
+  /** What ends a user's sign-ins when it changes: password, role, active. */
+  async credentialStamps(userIds: string[]): Promise<Map<string, string>> {
+    if (userIds.length === 0) return new Map();
+    const rows = await this.store.db.selectFrom('users').select(['id', 'password_hash', 'role', 'active']).where('id', 'in', userIds).execute();
+    return new Map(rows.map((r) => [r.id, sha256(`${r.password_hash}|${r.role}|${r.active}`)]));
   }
 
   async revokeToken(tokenHash: string): Promise<void> {

@@ -1,20 +1,39 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { needsSetup, setupFirstAdmin } from '../core/auth/sign-in';
 import { systemClock } from '../core/ledger-core';
+import { isLoopbackHost } from '../shared/server-address';
 import { buildServer } from './app';
 import { openServerStore } from './db/open';
 
 /**
  * `npm run server`: the central server. Environment:
- *   PORT (8787; 0 = any free port), HOST (0.0.0.0), DATA_DIR (./server-data: the SQLite database),
+ *   PORT (8787; 0 = any free port), HOST (127.0.0.1: this machine only), DATA_DIR (./server-data: the SQLite database),
  *   DATABASE_URL (postgres://...: use PostgreSQL instead), TLS_CERT + TLS_KEY (PEM files: serve HTTPS),
+ *   ALLOW_HTTP=1 (serve plain HTTP on a non-loopback HOST: only behind a reverse proxy that ends TLS),
  *   TRUST_PROXY=1 (behind a reverse proxy), TOKEN_TTL_MINUTES (720), LOG_LEVEL (info),
+ *   MAX_EVENT_STREAMS_PER_TOKEN (4), UPLOAD_QUOTA_MB (200: unfinished uploads per user),
  *   LEDGERDESK_ADMIN_USER + LEDGERDESK_ADMIN_PASSWORD (create the first Admin on an empty server),
  *   SCHEDULE_EVERY_MS (900000: how often recurring payments are run here; 0 = never).
  */
+/** A PEM file, refused before reading when it is not a small regular file. */
+function readPem(path: string, what: string): Buffer {
+  const st = statSync(path);
+  if (!st.isFile() || st.size > 1024 * 1024) throw new Error(`${what} (${path}) is not a PEM file of at most 1 MB.`);
+  return readFileSync(path);
+}
+
 async function main() {
   const env = process.env;
+  const host = env.HOST || '127.0.0.1';
+  const tls = !!(env.TLS_CERT && env.TLS_KEY);
+  // Passwords and tokens travel to the server: plain HTTP only on this machine, or when a proxy ends TLS.
+  if (!tls && !isLoopbackHost(host) && env.ALLOW_HTTP !== '1') {
+    console.error(
+      `[ledgerdesk-server] refusing to serve plain HTTP on ${host}: set TLS_CERT and TLS_KEY, or ALLOW_HTTP=1 when a reverse proxy in front of this server ends TLS (see README, Security).`,
+    );
+    process.exit(2);
+  }
   const dataDir = resolve(env.DATA_DIR ?? 'server-data');
   const store = await openServerStore({ dataDir, databaseUrl: env.DATABASE_URL || undefined });
   if (env.LEDGERDESK_ADMIN_USER && env.LEDGERDESK_ADMIN_PASSWORD && (await needsSetup(store.core.db))) {
@@ -22,7 +41,7 @@ async function main() {
       setupFirstAdmin(store.core.db, systemClock, { username: env.LEDGERDESK_ADMIN_USER!, displayName: env.LEDGERDESK_ADMIN_NAME ?? 'Administrator', password: env.LEDGERDESK_ADMIN_PASSWORD! }),
     );
   }
-  const https = env.TLS_CERT && env.TLS_KEY ? { cert: readFileSync(env.TLS_CERT), key: readFileSync(env.TLS_KEY) } : undefined;
+  const https = tls ? { cert: readPem(env.TLS_CERT!, 'TLS_CERT'), key: readPem(env.TLS_KEY!, 'TLS_KEY') } : undefined;
   const server = await buildServer(store, {
     logLevel: env.LOG_LEVEL ?? 'info',
     https,
@@ -30,8 +49,10 @@ async function main() {
     signInPerMinute: env.SIGNIN_PER_MINUTE ? Number(env.SIGNIN_PER_MINUTE) : undefined,
     trustProxy: env.TRUST_PROXY === '1',
     scheduleEveryMs: env.SCHEDULE_EVERY_MS !== undefined ? Number(env.SCHEDULE_EVERY_MS) : undefined,
+    maxEventStreamsPerToken: env.MAX_EVENT_STREAMS_PER_TOKEN ? Number(env.MAX_EVENT_STREAMS_PER_TOKEN) : undefined,
+    uploadQuotaBytes: env.UPLOAD_QUOTA_MB ? Number(env.UPLOAD_QUOTA_MB) * 1024 * 1024 : undefined,
   });
-  const address = await server.app.listen({ port: Number(env.PORT ?? 8787), host: env.HOST ?? '0.0.0.0' });
+  const address = await server.app.listen({ port: Number(env.PORT ?? 8787), host });
   // One plain line tests and scripts can read (the JSON logs go to the same stream).
   process.stdout.write(`Ledgerdesk server listening on ${address} (${store.describe})\n`);
   let stopping = false;

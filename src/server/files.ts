@@ -9,8 +9,16 @@ import type { ServerStore } from './db/open';
  * completion the ledger's `stored_files` row is written, which syncs to every desktop; desktops
  * download the bytes lazily and verify them.
  */
+/** The contract's largest file (src/shared/contract/imports.ts): no upload may declare more. */
+export const MAX_FILE_BYTES = 50 * 1024 * 1024;
+/** Unfinished uploads one user may hold at once (declared bytes, last 24 hours). */
+export const DEFAULT_UPLOAD_QUOTA_BYTES = 200 * 1024 * 1024;
+
 export class ServerFiles {
-  constructor(private readonly store: ServerStore) {}
+  constructor(
+    private readonly store: ServerStore,
+    private readonly quotaBytes = DEFAULT_UPLOAD_QUOTA_BYTES,
+  ) {}
 
   async status(sha: string) {
     const f = await this.store.db.selectFrom('srv_files').selectAll().where('sha256', '=', sha).executeTakeFirst();
@@ -19,16 +27,32 @@ export class ServerFiles {
     return { exists: true, complete: f.complete === 1, received, chunkCount: f.chunk_count, sizeBytes: Number(f.size_bytes) };
   }
 
-  async begin(sha: string, sizeBytes: number, fileName: string): Promise<void> {
+  async begin(sha: string, sizeBytes: number, fileName: string, userId: string): Promise<void> {
+    if (sizeBytes > MAX_FILE_BYTES) throw new AppFailure('LIMIT', `Files may be at most ${MAX_FILE_BYTES / 1024 / 1024} MB; this one declares ${sizeBytes} bytes.`, { field: 'sizeBytes', maxBytes: MAX_FILE_BYTES });
     const chunkCount = Math.max(1, Math.ceil(sizeBytes / CHUNK_BYTES));
     const f = await this.store.db.selectFrom('srv_files').selectAll().where('sha256', '=', sha).executeTakeFirst();
     if (f) {
       if (Number(f.size_bytes) !== sizeBytes) throw new AppFailure('CONFLICT', 'This file was started with a different size.', { field: 'sizeBytes' });
       return;
     }
+    const since = new Date(Date.now() - 24 * 3600_000).toISOString();
+    const pending = await this.store.db
+      .selectFrom('srv_files')
+      .select((eb) => eb.fn.sum<number | string | null>('size_bytes').as('n'))
+      .where('uploaded_by', '=', userId)
+      .where('complete', '=', 0)
+      .where('created_at', '>', since)
+      .executeTakeFirst();
+    const held = Number(pending?.n ?? 0);
+    if (held + sizeBytes > this.quotaBytes) {
+      throw new AppFailure('LIMIT', `You have ${Math.ceil(held / 1024 / 1024)} MB of unfinished uploads; finish them before starting more (the limit is ${Math.round(this.quotaBytes / 1024 / 1024)} MB).`, {
+        field: 'sizeBytes',
+        quotaBytes: this.quotaBytes,
+      });
+    }
     await this.store.db
       .insertInto('srv_files')
-      .values({ sha256: sha, size_bytes: sizeBytes, chunk_count: chunkCount, complete: 0, file_name: fileName, created_at: new Date().toISOString(), completed_at: null })
+      .values({ sha256: sha, size_bytes: sizeBytes, chunk_count: chunkCount, complete: 0, file_name: fileName, created_at: new Date().toISOString(), completed_at: null, uploaded_by: userId })
       .onConflict((oc) => oc.column('sha256').doNothing())
       .execute();
   }

@@ -4,10 +4,9 @@ import { AppFailure, fail } from '../../shared/result';
 import { appendAudit } from '../audit/audit-log';
 import type { Clock } from '../commands/types';
 import type { Database } from '../db/schema';
+import { assertStrongPassword } from './password-rules';
 import { dummyHash, hashPassword, verifyPassword } from './passwords';
-
-export const MAX_FAILED_SIGN_INS = 5;
-export const LOCKOUT_MINUTES = 15;
+import { ACCOUNT_RULE, SOURCE_RULE, type SignInThrottle, type ThrottleRule } from './sign-in-throttle';
 
 type User = Database['users'];
 
@@ -28,6 +27,7 @@ export async function setupFirstAdmin(
   clock: Clock,
   i: { username: string; displayName: string; password: string },
 ): Promise<User> {
+  assertStrongPassword(i.password, [i.username, i.displayName]);
   const hash = await hashPassword(i.password);
   const now = clock.now().toISOString();
   return db.transaction().execute(async (trx) => {
@@ -50,35 +50,58 @@ export async function setupFirstAdmin(
   });
 }
 
+/** Where an attempt comes from, for the progressive delays (see sign-in-throttle.ts). */
+export interface SignInGuard {
+  throttle: SignInThrottle;
+  /** This desk, or the client's address on the server. */
+  source: string;
+  /** The desk the attempt names (the server's client id), if any. */
+  device?: string;
+  /** True when that desk has signed this user in before. The account's and the source's delays,
+   *  which anyone can cause, do not apply there (the desk has its own), so the real user, the
+   *  last Admin included, can always sign in from their own desk. */
+  knownDevice?: (userId: string) => Promise<boolean>;
+}
+
+const WRONG = 'The user name or password is incorrect.';
+/** Says neither which name nor how long: the same for every name, known or not. */
+const WAIT = 'Too many sign-in attempts. Wait a moment, then try again.';
+
 /**
- * Checks a user name and password. Five failures in a row lock the user out for 15 minutes; every
- * success, failure and lock-out is audited. The message never says which of the two was wrong.
+ * Checks a user name and password. Failures slow further attempts down (per account and per
+ * source) instead of locking anyone out; the answer and the work done (one KDF run) are the same
+ * whether the name exists or not. Every success and failure is audited.
  */
-export async function signIn(db: Kysely<Database>, clock: Clock, username: string, password: string): Promise<User> {
-  const now = clock.now();
-  const user = await db.selectFrom('users').selectAll().where('username', '=', username.trim().toLowerCase()).executeTakeFirst();
-  if (!user) {
-    await verifyPassword(password, await dummyHash());
-    await audit(db, clock, null, 'signin-failed', { username: username.trim().toLowerCase() });
-    throw new AppFailure('UNAUTHENTICATED', 'The user name or password is incorrect.');
+export async function signIn(db: Kysely<Database>, clock: Clock, username: string, password: string, guard?: SignInGuard): Promise<User> {
+  const now = clock.now().getTime();
+  const name = username.trim().toLowerCase();
+  const user = await db.selectFrom('users').selectAll().where('username', '=', name).executeTakeFirst();
+  const accountKey = `account:${name}`;
+  const sourceKey = `source:${guard?.source ?? 'local'}`;
+  const own = !!(guard?.device && user && guard.knownDevice && (await guard.knownDevice(user.id)));
+  const keys: [string, ThrottleRule][] = own ? [[`device:${guard!.device}:${name}`, ACCOUNT_RULE]] : [[accountKey, ACCOUNT_RULE], [sourceKey, SOURCE_RULE]];
+  if (guard && keys.some(([k]) => guard.throttle.waitMs(k, now) > 0)) {
+    await audit(db, clock, user?.id ?? null, 'signin-delayed', user ? undefined : { username: name });
+    throw new AppFailure('LIMIT', WAIT);
   }
-  if (user.locked_until && Date.parse(user.locked_until) > now.getTime()) {
-    await audit(db, clock, user.id, 'signin-locked');
-    throw new AppFailure('LOCKED_OUT', `Too many failed sign-ins. Try again after ${new Date(user.locked_until).toLocaleTimeString()} or ask an administrator.`);
+  // Always one KDF run, against a stand-in hash when the name is unknown.
+  const good = await verifyPassword(password, user?.password_hash ?? (await dummyHash()));
+  if (!user || !good) {
+    // Every failure counts against the name and the source, wherever it came from.
+    const failedKeys: [string, ThrottleRule][] = [[accountKey, ACCOUNT_RULE], [sourceKey, SOURCE_RULE], ...(own ? keys : [])];
+    for (const [k, rule] of failedKeys) guard?.throttle.failed(k, rule, now);
+    await audit(db, clock, user?.id ?? null, 'signin-failed', user ? undefined : { username: name });
+    throw new AppFailure('UNAUTHENTICATED', WRONG);
   }
+  // Only someone who knows the password learns the account is deactivated.
   if (!user.active) {
     await audit(db, clock, user.id, 'signin-inactive');
     throw new AppFailure('UNAUTHENTICATED', 'This user has been deactivated. Ask an administrator.');
   }
-  if (!(await verifyPassword(password, user.password_hash))) {
-    const failed = user.failed_attempts + 1;
-    const locked = failed >= MAX_FAILED_SIGN_INS ? new Date(now.getTime() + LOCKOUT_MINUTES * 60_000).toISOString() : null;
-    await db.updateTable('users').set({ failed_attempts: locked ? 0 : failed, locked_until: locked }).where('id', '=', user.id).execute();
-    await audit(db, clock, user.id, locked ? 'locked-out' : 'signin-failed', { failed });
-    if (locked) throw new AppFailure('LOCKED_OUT', `Too many failed sign-ins: this user is locked for ${LOCKOUT_MINUTES} minutes.`);
-    throw new AppFailure('UNAUTHENTICATED', 'The user name or password is incorrect.');
+  for (const [k] of keys) guard?.throttle.succeeded(k);
+  if (user.failed_attempts !== 0 || user.locked_until !== null) {
+    await db.updateTable('users').set({ failed_attempts: 0, locked_until: null }).where('id', '=', user.id).execute();
   }
-  await db.updateTable('users').set({ failed_attempts: 0, locked_until: null }).where('id', '=', user.id).execute();
   await audit(db, clock, user.id, 'signin');
   return user;
 }

@@ -5,6 +5,7 @@ import { fail } from '../../shared/result';
 import { ADMINS } from '../../shared/roles';
 import { defineCommand, defineQuery } from '../commands/types';
 import type { Database } from '../db/schema';
+import { assertStrongPassword } from './password-rules';
 import { hashPassword } from './passwords';
 import { newId } from '../../shared/ids';
 
@@ -42,6 +43,7 @@ export const createUser = defineCommand({
   run: async (ctx, i) => {
     const exists = await ctx.db.selectFrom('users').select('id').where('username', '=', i.username.toLowerCase()).executeTakeFirst();
     if (exists) fail('CONFLICT', `The user name "${i.username}" is taken.`, { field: 'username' });
+    assertStrongPassword(i.password, [i.username, i.displayName]);
     const row: Database['users'] = {
       id: i.userId!,
       username: i.username.toLowerCase(),
@@ -95,6 +97,7 @@ export const resetPassword = defineCommand({
   run: async (ctx, i) => {
     const before = await ctx.db.selectFrom('users').selectAll().where('id', '=', i.userId).executeTakeFirst();
     if (!before) fail('NOT_FOUND', 'That user does not exist.', { field: 'userId' });
+    assertStrongPassword(i.password, [before.username, before.display_name]);
     const patch = { password_hash: await hashPassword(i.password), failed_attempts: 0, locked_until: null, updated_at: ctx.now };
     await ctx.db.updateTable('users').set(patch).where('id', '=', i.userId).execute();
     await ctx.audit({ action: 'reset-password', entity: 'user', entityId: i.userId });

@@ -2,8 +2,10 @@ import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
+import { WIRE_MAX_FRAME_BYTES } from '../../shared/wire';
 import type { Router } from '../router/router';
 import { serveStatic } from './static-files';
+import { WireAssembler } from './wire-assembler';
 
 export interface BrowserHost {
   url: string;
@@ -12,29 +14,48 @@ export interface BrowserHost {
   close(): Promise<void>;
 }
 
-/** Messages on the WebSocket. Requests carry an id; the reply repeats it. */
-type Request = { id: number; channel: string; input: unknown };
-
-const MAX_MESSAGE_BYTES = 8 * 1024 * 1024;
+const malformed = (message: string) => ({ ok: false, error: { code: 'VALIDATION', message } });
 
 /**
  * The browser host: the same router the Electron window uses, served to a browser over HTTP (the
  * built renderer) and a WebSocket (the contract), on 127.0.0.1 only, behind a per-launch token.
+ * Whatever a page or a socket sends, the process stays up: every socket has its own error handler
+ * and every request a size limit with a clear refusal.
  */
 export async function startBrowserHost(router: Router, opts: { staticDir: string; port?: number }): Promise<BrowserHost> {
   const token = randomBytes(24).toString('hex');
-  const server: Server = createServer((req, res) => serveStatic(opts.staticDir, req, res));
-  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES });
+  const server: Server = createServer((req, res) => {
+    try {
+      serveStatic(opts.staticDir, req, res);
+    } catch {
+      if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain' });
+      res.end('Server error');
+    }
+  });
+  // A broken client connection is that connection's problem, never the process's.
+  server.on('clientError', (_e, socket) => {
+    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
+    else socket.destroy();
+  });
+  const wss = new WebSocketServer({ noServer: true, maxPayload: WIRE_MAX_FRAME_BYTES });
+  wss.on('error', () => undefined);
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(opts.port ?? 0, '127.0.0.1', () => resolve());
   });
+  server.on('error', () => undefined);
   const port = (server.address() as AddressInfo).port;
   const origin = `http://127.0.0.1:${port}`;
 
   server.on('upgrade', (req, socket, head) => {
-    const url = new URL(req.url ?? '/', origin);
+    socket.on('error', () => socket.destroy());
+    let url: URL;
+    try {
+      url = new URL(req.url ?? '/', origin);
+    } catch {
+      url = new URL('/invalid', origin);
+    }
     const given = Buffer.from(url.searchParams.get('token') ?? '');
     const okToken = given.length === token.length && timingSafeEqual(given, Buffer.from(token));
     // Another page the user visits cannot talk to the ledger: the Origin must be this host.
@@ -48,22 +69,27 @@ export async function startBrowserHost(router: Router, opts: { staticDir: string
   });
 
   function attach(ws: WebSocket) {
-    const session = router.openSession((event, payload) => {
-      if (ws.readyState === ws.OPEN) ws.send(JSON.stringify({ event, payload }));
-    });
-    ws.on('message', async (data) => {
-      let req: Request;
-      try {
-        req = JSON.parse(data.toString()) as Request;
-        if (typeof req.id !== 'number' || typeof req.channel !== 'string') throw new Error('bad request');
-      } catch {
-        ws.send(JSON.stringify({ id: null, result: { ok: false, error: { code: 'VALIDATION', message: 'Malformed request.' } } }));
-        return;
-      }
+    const reply = (msg: unknown) => {
+      if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(msg));
+    };
+    const session = router.openSession((event, payload) => reply({ event, payload }));
+    const parts = new WireAssembler();
+    // Invalid UTF-8, a frame over the limit, a reset: ws itself closes this socket with the
+    // matching code (1007, 1009); the listener only keeps the error from ending the process.
+    ws.on('error', () => undefined);
+    ws.on('message', async (data, isBinary) => {
+      if (isBinary) return reply({ id: null, result: malformed('Send requests as text.') });
+      const got = parts.accept(data.toString());
+      if (got.kind === 'pending') return;
+      if (got.kind === 'refused') return reply({ id: got.id, result: got.result });
+      const req = got.request;
       const result = await router.invoke(session, req.channel, req.input);
-      if (ws.readyState === ws.OPEN) ws.send(JSON.stringify({ id: req.id, result }));
+      reply({ id: req.id, result });
     });
-    ws.on('close', () => router.closeSession(session));
+    ws.on('close', () => {
+      parts.clear();
+      router.closeSession(session);
+    });
   }
 
   return {
@@ -73,6 +99,7 @@ export async function startBrowserHost(router: Router, opts: { staticDir: string
     close: async () => {
       for (const c of wss.clients) c.terminate();
       wss.close();
+      server.closeAllConnections();
       await new Promise<void>((r) => server.close(() => r()));
     },
   };

@@ -1,6 +1,7 @@
 import { createReadStream, existsSync, statSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { extname, join, normalize, sep } from 'node:path';
+import { CSP } from '../../shared/csp';
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -15,14 +16,21 @@ const TYPES: Record<string, string> = {
   '.xlsx': 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
 };
 
-/** The same policy the Electron window sets: scripts only from the app itself, no remote anything. */
-export const CSP =
-  "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; font-src 'self' data:; connect-src 'self' ws://127.0.0.1:*; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'none'";
 
 /** Serves the built renderer (dist-web); paths cannot escape the folder. */
 export function serveStatic(root: string, req: IncomingMessage, res: ServerResponse): void {
-  const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-  let rel = decodeURIComponent(url.pathname);
+  let rel: string;
+  try {
+    rel = decodeURIComponent(new URL(req.url ?? '/', 'http://127.0.0.1').pathname);
+  } catch {
+    // `GET /%E0%A4%A` and the like: any page can send it (an <img>); it gets a 400, not a crash.
+    res.writeHead(400, { 'content-type': 'text/plain' }).end('Bad request: the address is not valid.');
+    return;
+  }
+  if (rel.includes('\0')) {
+    res.writeHead(400, { 'content-type': 'text/plain' }).end('Bad request: the address is not valid.');
+    return;
+  }
   if (rel === '/' || rel === '') rel = '/index.html';
   const file = normalize(join(root, rel));
   if (!file.startsWith(root + sep) || !existsSync(file) || !statSync(file).isFile()) {
@@ -36,5 +44,7 @@ export function serveStatic(root: string, req: IncomingMessage, res: ServerRespo
     'referrer-policy': 'no-referrer',
     'cache-control': 'no-store',
   });
-  createReadStream(file).pipe(res);
+  const stream = createReadStream(file);
+  stream.on('error', () => res.destroy());
+  stream.pipe(res);
 }

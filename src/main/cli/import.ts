@@ -5,6 +5,7 @@ import { newId } from '../../shared/ids';
 import { formatMoney } from '../../shared/money';
 import type { ImportPreviewDTO, UploadResultDTO } from '../../shared/contract/imports';
 import { openDesktopCore } from '../../core/ledger-core';
+import { DEFAULT_LIMITS, fileTooBigMessage } from '../../core/imports/parse/types';
 import { ImportService } from '../imports/import-service';
 import type { CliCommand } from './index';
 
@@ -40,11 +41,21 @@ export const importCommand: CliCommand = async (argv, defaults) => {
     console.error(USAGE);
     return 2;
   }
+  let size: number;
   try {
-    if (!statSync(file).isFile()) throw new Error();
+    const st = statSync(file);
+    if (!st.isFile()) throw new Error();
+    size = st.size;
   } catch {
     console.error(`No such file: ${file}`);
     return 2;
+  }
+  // Refused by its size before a byte is read (a 1 GB file is never loaded whole).
+  if (size > DEFAULT_LIMITS.maxFileBytes) {
+    const error = { code: 'LIMIT', message: fileTooBigMessage(size, DEFAULT_LIMITS.maxFileBytes) };
+    if (values.json) console.log(JSON.stringify({ ok: false, error }));
+    else console.error(`Refused: ${error.message}`);
+    return 1;
   }
   const dbPath = (values.db as string | undefined) ?? defaults.db;
   const core = await openDesktopCore(dbPath);

@@ -2,18 +2,23 @@
  * The Electron binding: lifecycle, the window, security, and IPC bound to the shared router.
  * It holds no logic of its own; the browser host binds the same router (src/main/browser-host).
  */
-import { app, BrowserWindow, ipcMain, Menu, safeStorage, screen, shell, type WebContents, type WebFrameMain } from 'electron';
+import { app, BrowserWindow, ipcMain, Menu, screen, session as electronSession, shell, type WebContents, type WebFrameMain } from 'electron';
 import { join } from 'node:path';
 import { channels } from '../../shared/contract';
 import { err } from '../../shared/result';
 import { setParseWorkerEntry } from '../../core/imports/parse';
 import { startAppServices, type AppServices } from '../app-services';
 import type { Session } from '../router/session';
-import { SafeStorageTokenStore } from '../sync/token-store';
+import { DEFAULT_EXTERNAL_HOSTS, externalLinkAllowed } from '../../shared/external-links';
+import { APP_URL, isAppUrl } from './app-origin';
+import { registerAppScheme, serveRenderer } from './app-protocol';
+import { chooseTokenStore } from './token-choice';
 import { buildMenu } from './menu';
 import { loadWindowState, saveWindowState } from './window-state';
 
 const isDev = !app.isPackaged && !!process.env.ELECTRON_RENDERER_URL;
+const devOrigin = isDev ? new URL(process.env.ELECTRON_RENDERER_URL!).origin : null;
+registerAppScheme();
 let services: AppServices | null = null;
 let win: BrowserWindow | null = null;
 const sessions = new Map<number, Session>();
@@ -28,10 +33,18 @@ app.on('second-instance', () => {
 
 /** Only our own page, in the top frame, may call the ledger. */
 function trustedSender(frame: WebFrameMain | null, contents: WebContents): boolean {
-  if (!frame || frame !== contents.mainFrame) return false;
-  const url = new URL(frame.url);
-  if (isDev) return url.origin === new URL(process.env.ELECTRON_RENDERER_URL!).origin;
-  return url.protocol === 'file:' && url.pathname.endsWith('/renderer/index.html');
+  return !!frame && frame === contents.mainFrame && isAppUrl(frame.url, devOrigin);
+}
+
+/** Hosts links may open in the browser: the `externalLinkHosts` setting (a JSON list), else the defaults. */
+async function externalHosts(): Promise<readonly string[]> {
+  const row = await services?.core.db.selectFrom('settings').select('value').where('key', '=', 'externalLinkHosts').executeTakeFirst();
+  try {
+    const v: unknown = row ? JSON.parse(row.value) : null;
+    return Array.isArray(v) && v.every((h) => typeof h === 'string') ? v : DEFAULT_EXTERNAL_HOSTS;
+  } catch {
+    return DEFAULT_EXTERNAL_HOSTS;
+  }
 }
 
 function createWindow() {
@@ -66,20 +79,20 @@ function createWindow() {
     sessions.delete(contents.id);
   });
   if (isDev) void win.loadURL(process.env.ELECTRON_RENDERER_URL!);
-  else void win.loadFile(join(__dirname, '../renderer/index.html'));
+  else void win.loadURL(APP_URL);
 }
 
 app.on('web-contents-created', (_e, contents) => {
-  // No navigation away from the app and no new windows; https links open in the user's browser.
+  // No navigation, redirect or frame navigation away from the app and no new windows; links to
+  // allowed hosts open in the user's browser.
   contents.on('will-navigate', (e) => e.preventDefault());
+  contents.on('will-redirect', (e) => e.preventDefault());
+  contents.on('will-frame-navigate', (e) => e.preventDefault());
   contents.on('will-attach-webview', (e) => e.preventDefault());
   contents.setWindowOpenHandler(({ url }) => {
-    try {
-      const u = new URL(url);
-      if (u.protocol === 'https:' || u.protocol === 'mailto:') void shell.openExternal(u.toString());
-    } catch {
-      /* not a URL: ignore */
-    }
+    void externalHosts().then((hosts) => {
+      if (externalLinkAllowed(url, hosts)) void shell.openExternal(new URL(url).toString());
+    });
     return { action: 'deny' };
   });
 });
@@ -87,8 +100,12 @@ app.on('web-contents-created', (_e, contents) => {
 app.whenReady().then(async () => {
   // The bundled file-parser worker sits beside this file (electron.vite.config.ts builds it).
   setParseWorkerEntry(join(__dirname, 'parse-worker.cjs'));
-  // Server tokens go to the OS key store (Keychain, DPAPI, libsecret); without one, a user-only file.
-  const tokenStore = safeStorage.isEncryptionAvailable() ? new SafeStorageTokenStore(join(app.getPath('userData'), 'server-tokens.bin'), safeStorage) : undefined;
+  // The app uses no camera, microphone, notifications, geolocation, USB ...: every request and check is denied.
+  electronSession.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
+  electronSession.defaultSession.setPermissionCheckHandler(() => false);
+  serveRenderer(join(__dirname, '../renderer'));
+  // Server tokens go to the OS key store (Keychain, DPAPI, libsecret); without one the user chooses.
+  const tokenStore = await chooseTokenStore();
   services = await startAppServices(app.getPath('userData'), {
     resourcesDir: app.isPackaged ? process.resourcesPath : join(app.getAppPath(), 'resources'),
     tokenStore,

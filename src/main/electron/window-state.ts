@@ -1,5 +1,5 @@
 import type { Rectangle } from 'electron';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 export interface WindowState {
@@ -12,7 +12,9 @@ const DEFAULT: WindowState = { bounds: { width: 1366, height: 860 }, maximized: 
 /** Size and position remembered between launches; a position off every screen is dropped. */
 export function loadWindowState(userData: string, displays: Rectangle[]): WindowState {
   try {
-    const s = JSON.parse(readFileSync(join(userData, 'window-state.json'), 'utf8')) as WindowState;
+    const file = join(userData, 'window-state.json');
+    if (statSync(file).size > 4096) return DEFAULT; // a few numbers; anything bigger is not ours
+    const s = JSON.parse(readFileSync(file, 'utf8')) as WindowState;
     const b = s.bounds;
     const visible = b.x !== undefined && b.y !== undefined && displays.some((d) => b.x! < d.x + d.width && b.x! + b.width > d.x && b.y! < d.y + d.height && b.y! + b.height > d.y);
     return { maximized: !!s.maximized, bounds: visible ? b : { width: b.width, height: b.height } };

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { channels, contract, type Channel, type EventMap, type EventName } from '../../shared/contract';
 import type { SessionDTO } from '../../shared/contract/dto';
 import { newId } from '../../shared/ids';
@@ -6,9 +7,13 @@ import { zodToAppError } from '../../core/commands/zod-error';
 import { toResult } from '../../core/commands/executor';
 import type { LedgerCore } from '../../core/ledger-core';
 import { needsSetup, recordSessionEnd, setupFirstAdmin, signIn } from '../../core/auth/sign-in';
+import { SignInThrottle } from '../../core/auth/sign-in-throttle';
 import { toUserDTO } from '../../core/auth/users';
 import { readSettings } from '../../core/settings/settings';
 import { actorOf, type Session } from './session';
+
+/** A digest of what ends a session when it changes (the hash itself is not kept in the session). */
+const credentialOf = (u: { password_hash: string; role: string; active: number }) => createHash('sha256').update(`${u.password_hash}|${u.role}|${u.active}`).digest('hex');
 
 /** A channel served by main itself rather than by a core command/query (sessions, sync, files). */
 export type MainHandler = (session: Session, input: unknown) => Promise<Result<unknown>>;
@@ -23,6 +28,8 @@ const PUBLIC_CHANNELS = new Set<string>(['auth.status', 'auth.setupFirstAdmin', 
 export class Router {
   private readonly sessions = new Map<string, Session>();
   private readonly handlers = new Map<string, MainHandler>();
+  /** Failed sign-ins on this desk slow further ones down (per name, and for the desk as a whole). */
+  private readonly throttle = new SignInThrottle();
   /** Called after a successful local sign-in (the sync client signs in to the server too). */
   onSignedIn?: (username: string, password: string) => Promise<void>;
 
@@ -90,22 +97,27 @@ export class Router {
       await this.endSession(s, 'idle-timeout');
       return err('SESSION_EXPIRED', `You were signed out after ${settings.idleMinutes} minutes without activity.`);
     }
-    const u = await this.core.db.selectFrom('users').select(['active', 'role']).where('id', '=', s.user.id).executeTakeFirst();
+    const u = await this.core.db.selectFrom('users').select(['active', 'role', 'password_hash']).where('id', '=', s.user.id).executeTakeFirst();
     if (!u || !u.active) {
-      await this.endSession(s, 'signout');
+      await this.endSession(s, 'signout', 'deactivated');
       return err('UNAUTHENTICATED', 'This user has been deactivated.');
     }
-    if (u.role !== s.user.role) s.user = { ...s.user, role: u.role };
+    // A password reset or a role change ends the session at once: sign in again.
+    if (s.credential !== credentialOf(u)) {
+      await this.endSession(s, 'signout', 'signed-out');
+      return err('UNAUTHENTICATED', 'Your password or role was changed. Sign in again.', { reason: 'credentials-changed' });
+    }
     s.lastActivity = now;
     return ok(null);
   }
 
-  private async endSession(s: Session, reason: 'signout' | 'idle-timeout'): Promise<void> {
+  private async endSession(s: Session, reason: 'signout' | 'idle-timeout', told?: 'signed-out' | 'deactivated'): Promise<void> {
     if (!s.user) return;
     const userId = s.user.id;
     s.user = null;
+    s.credential = undefined;
     await recordSessionEnd(this.core.db, this.core.clock, userId, reason);
-    s.emit('session.ended', { reason: reason === 'idle-timeout' ? 'idle' : 'signed-out' });
+    s.emit('session.ended', { reason: told ?? (reason === 'idle-timeout' ? 'idle' : 'signed-out') });
   }
 
   private async sessionDTO(s: Session): Promise<SessionDTO> {
@@ -126,6 +138,7 @@ export class Router {
     const input = i as { username: string; displayName: string; password: string };
     const user = await this.core.executor.serial(() => setupFirstAdmin(this.core.db, this.core.clock, input));
     s.user = toUserDTO(user);
+    s.credential = credentialOf(user);
     s.lastActivity = this.now();
     // The office's time zone starts as this computer's (main may read the machine's zone; core never does).
     await this.core.executor.execute({ userId: user.id, role: 'admin' }, 'settings.update', { officeTimeZone: Intl.DateTimeFormat().resolvedOptions().timeZone });
@@ -135,8 +148,9 @@ export class Router {
   private async signIn(s: Session, i: unknown): Promise<Result<unknown>> {
     const { username, password } = i as { username: string; password: string };
     try {
-      const user = await this.core.executor.serial(() => signIn(this.core.db, this.core.clock, username, password));
+      const user = await this.core.executor.serial(() => signIn(this.core.db, this.core.clock, username, password, { throttle: this.throttle, source: 'desk' }));
       s.user = toUserDTO(user);
+      s.credential = credentialOf(user);
       s.lastActivity = this.now();
       await this.onSignedIn?.(user.username, password);
       return ok(await this.sessionDTO(s));

@@ -9,6 +9,9 @@ export interface Session {
   id: string;
   user: UserDTO | null;
   lastActivity: number;
+  /** The signed-in user's password, role and active flag as of sign-in (a digest): when any of
+   *  them changes, this session ends. */
+  credential?: string;
   /** Push an event to this session's renderer. */
   emit(event: string, payload: unknown): void;
 }

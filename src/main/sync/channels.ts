@@ -1,4 +1,5 @@
 import { ADMINS } from '../../shared/roles';
+import { serverAddressProblem } from '../../shared/server-address';
 import { AppFailure, err, ok } from '../../shared/result';
 import { requireRole } from '../../core/commands/require-role';
 import type { Router } from '../router/router';
@@ -32,6 +33,8 @@ export function registerSyncChannels(router: Router, sync: SyncClient): () => vo
   });
   router.register('sync.configure', async (s, i) => {
     const url = (i as { serverUrl: string | null }).serverUrl;
+    const problem = url ? serverAddressProblem(url) : null;
+    if (problem) return err('VALIDATION', problem, { field: 'serverUrl' });
     // Core's role check: refuses and audits like every command does.
     return wrap(async () => {
       await requireRole(router.core.db, router.core.clock, actorOf(s), ADMINS, 'sync.configure');

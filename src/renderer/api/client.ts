@@ -1,5 +1,6 @@
 import { channels, type Api, type Channel, type EventMap, type EventName } from '../../shared/contract';
 import type { Result } from '../../shared/result';
+import { toFrames } from '../../shared/wire';
 
 /**
  * The renderer's one door to main. In Electron the preload exposes `window.ledgerdesk` (one
@@ -81,7 +82,8 @@ function webSocketBridge(): Bridge {
         const id = nextId++;
         return await new Promise<Result<unknown>>((resolve) => {
           pending.set(id, resolve);
-          s.send(JSON.stringify({ id, channel, input }));
+          // A long request (a file) travels in parts the host joins; see src/shared/wire.ts.
+          for (const frame of toFrames(id, JSON.stringify({ id, channel, input }))) s.send(frame);
         });
       } catch (e) {
         return { ok: false, error: { code: 'UNAVAILABLE', message: (e as Error).message } };

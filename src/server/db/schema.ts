@@ -22,7 +22,7 @@ export interface ServerTables {
   /** Per desktop install: the last client sequence processed, and the head of its audit chain. */
   srv_clients: { client_id: string; last_seq: number; audit_seq: number; audit_hash: string; updated_at: string };
   srv_tokens: { token_hash: string; user_id: string; client_id: string | null; created_at: string; expires_at: string; revoked_at: string | null };
-  srv_files: { sha256: string; size_bytes: number; chunk_count: number; complete: number; file_name: string; created_at: string; completed_at: string | null };
+  srv_files: { sha256: string; size_bytes: number; chunk_count: number; complete: number; file_name: string; created_at: string; completed_at: string | null; uploaded_by?: string | null };
   srv_file_chunks: { sha256: string; idx: number; chunk_sha256: string; bytes: Buffer };
   /** Each desktop's audit chain as it arrived (verified link by link). */
   srv_client_audit: {

@@ -121,6 +121,14 @@ export const serverMigrations: ReadonlyArray<readonly [string, Up]> = [
         .execute();
     },
   ],
+  [
+    'sechost_file_owner',
+    async (db) => {
+      // Who started an upload: per-user quotas on unfinished uploads.
+      await db.schema.alterTable('srv_files').addColumn('uploaded_by', 'text').execute();
+      await db.schema.createIndex('srv_files_owner').on('srv_files').columns(['uploaded_by', 'complete']).execute();
+    },
+  ],
 ];
 
 export async function migrateServer(db: Kysely<ServerDatabase>, dialect: Dialect): Promise<string[]> {

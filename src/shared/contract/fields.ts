@@ -39,7 +39,8 @@ export const positiveMoneyText = moneyText.refine((c) => c > 0, { message: 'The 
 /** Integer cents, for internal callers (imports, sync) that already hold exact values. */
 export const cents = z.number().int({ message: 'Amounts are whole cents.' });
 
-export const password = z.string().min(10, { message: 'Passwords have at least 10 characters.' }).max(200);
+/** Length here; how hard it is to guess is checked in core (src/core/auth/password-rules.ts). */
+export const password = z.string().min(12, { message: 'Passwords have at least 12 characters.' }).max(200);
 export const username = z
   .string()
   .trim()

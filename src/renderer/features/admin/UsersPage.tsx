@@ -68,7 +68,7 @@ function AddUser({ opened, onClose }: { opened: boolean; onClose: () => void }) 
           <TextInput label="Name" required data-autofocus {...form.getInputProps('displayName')} />
           <TextInput label="User name" required {...form.getInputProps('username')} />
           <Select label="Role" data={roleOptions} allowDeselect={false} {...form.getInputProps('role')} />
-          <PasswordInput label="Temporary password" required description="At least 10 characters." {...form.getInputProps('password')} />
+          <PasswordInput label="Temporary password" required description="At least 12 characters, hard to guess." {...form.getInputProps('password')} />
           <Group justify="flex-end">
             <Button variant="default" onClick={onClose}>Cancel</Button>
             <Button type="submit">Add user</Button>

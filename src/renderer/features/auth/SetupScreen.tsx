@@ -17,7 +17,7 @@ export function SetupScreen() {
     validate: {
       displayName: (v) => (v.trim() ? null : 'Enter your name.'),
       username: (v) => (v.trim().length >= 2 ? null : 'User names have at least 2 characters.'),
-      password: (v) => (v.length >= 10 ? null : 'Passwords have at least 10 characters.'),
+      password: (v) => (v.length >= 12 ? null : 'Passwords have at least 12 characters.'),
       confirm: (v, all) => (v === all.password ? null : 'The passwords do not match.'),
     },
   });
@@ -38,7 +38,7 @@ export function SetupScreen() {
           <ErrorAlert error={error} />
           <TextInput label="Your name" autoFocus required {...form.getInputProps('displayName')} />
           <TextInput label="User name" required autoComplete="username" {...form.getInputProps('username')} />
-          <PasswordInput label="Password" required description="At least 10 characters." autoComplete="new-password" {...form.getInputProps('password')} />
+          <PasswordInput label="Password" required description="At least 12 characters, hard to guess." autoComplete="new-password" {...form.getInputProps('password')} />
           <PasswordInput label="Confirm password" required autoComplete="new-password" {...form.getInputProps('confirm')} />
           <Button type="submit" loading={busy}>
             Create administrator
