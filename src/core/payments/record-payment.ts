@@ -5,6 +5,7 @@ import { fail } from '../../shared/result';
 import { ANY_ROLE } from '../../shared/roles';
 import { defineCommand, type CommandCtx } from '../commands/types';
 import { applyOldestDueFirst } from '../ledger/apply';
+import { assertEntryDate } from '../periods/business-date';
 import { assertPeriodOpen, getActiveAccount, postEntry } from '../ledger/journal';
 import { cancelPendingNotificationsIfPaid } from '../notifications/queue';
 import { loadPaymentDetail } from './payment-views';
@@ -108,6 +109,7 @@ export const recordPayment = defineCommand({
   subject: (i) => i.paymentId,
   run: async (ctx, i) => {
     const paymentId = i.paymentId!;
+    await assertEntryDate(ctx, i.paymentDate ?? ctx.today, 'paymentDate', i.postDated);
     await insertPayment(ctx, {
       paymentId,
       accountId: i.accountId,

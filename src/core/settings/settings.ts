@@ -10,6 +10,8 @@ export const DEFAULT_SETTINGS: SettingsDTO = {
   strictClose: false,
   officeName: 'Ledgerdesk Office',
   officeContact: '',
+  postDatedAfterDays: 1,
+  refundApprovalAboveCents: null,
 };
 
 export async function readSettings(db: Kysely<Database>): Promise<SettingsDTO> {

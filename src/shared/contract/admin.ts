@@ -12,6 +12,8 @@ export const adminContract = {
         strictClose: z.boolean().optional(),
         officeName: trimmed(120, 'Office name').optional(),
         officeContact: trimmed(300, 'Office contact').optional(),
+        postDatedAfterDays: z.number().int().min(0, 'At least 0 days.').max(30, 'At most 30 days (later dates are refused anyway).').optional(),
+        refundApprovalAboveCents: z.number().int().min(0, 'The amount cannot be negative.').max(1e12).nullable().optional(),
       })
       .strict(),
   ),

@@ -146,4 +146,8 @@ export interface SettingsDTO {
   strictClose: boolean;
   officeName: string;
   officeContact: string;
+  /** A payment or deposit dated more than this many days after today needs an explicit "post-dated" confirmation. */
+  postDatedAfterDays: number;
+  /** Refunds above this amount (cents) need a Supervisor or Admin; null: no amount limit (closed months always need one). */
+  refundApprovalAboveCents: number | null;
 }
