@@ -87,10 +87,8 @@ test('a CSR posts one credit to three accounts with "Set all to" and sees three 
   await shot(page, 'amounts-set-all');
   await page.getByRole('button', { name: 'Next' }).click();
 
-  // Step 3: transaction: comments and a credit item created on the spot.
-  await page.getByLabel('Public comment').fill('Spring promotion');
-  await page.getByLabel('Private comment').fill('Approved by the office manager');
-  await page.getByRole('button', { name: /^Post credit to 3 accounts/ }).click();
+  // Step 3: transaction: a credit item created on the spot; Next checks it is chosen.
+  await page.getByTestId('transaction-next').click();
   await expect(page.getByText('Choose a credit item (or create one).')).toBeVisible();
   await page.getByRole('button', { name: 'New credit item' }).click();
   await page.getByLabel('New credit item name').fill('Misc. Credit');
@@ -98,9 +96,19 @@ test('a CSR posts one credit to three accounts with "Set all to" and sees three 
   await expect(page.getByTestId('credit-item')).toHaveValue(/.+/);
   expect(await axeViolations(page)).toEqual([]);
   await shot(page, 'transaction');
+  await page.getByTestId('transaction-next').click();
+
+  // Step 4: comments, checked on their own step: a public comment over 500 characters is caught at the field.
+  await page.getByLabel('Public comment').fill('x'.repeat(501));
+  await page.getByLabel('Private comment').fill('Approved by the office manager');
+  await page.getByRole('button', { name: /^Post credit to 3 accounts/ }).click();
+  await expect(page.getByText('Public comment is longer than 500 characters (now 501).')).toBeVisible();
+  await expect(page.getByTestId('post-credit-results')).toHaveCount(0);
+  await shot(page, 'comment-too-long');
+  await page.getByLabel('Public comment').fill('Spring promotion');
   await page.getByRole('button', { name: /^Post credit to 3 accounts/ }).click();
 
-  // Step 4: three green checks and each balance, lowered by the credit.
+  // Step 5: three green checks and each balance, lowered by the credit.
   const results = page.getByTestId('post-credit-results');
   await expect(results.getByRole('img', { name: 'Posted' })).toHaveCount(3);
   await expect(results.getByRole('img', { name: 'Not posted' })).toHaveCount(0);
@@ -140,6 +148,7 @@ test('Post Transaction from an account page fills the account in; an inactive ac
   await page.getByLabel('Credit amount for 100021').fill('10.00');
   await page.getByRole('button', { name: 'Next' }).click();
   await page.getByTestId('credit-item').selectOption({ label: 'Misc. Credit' });
+  await page.getByTestId('transaction-next').click();
   await page.getByRole('button', { name: /^Post credit to 2 accounts/ }).click();
   const results = page.getByTestId('post-credit-results');
   await expect(results.getByTestId('result-100020').getByRole('img', { name: 'Posted' })).toBeVisible();
@@ -147,6 +156,10 @@ test('Post Transaction from an account page fills the account in; an inactive ac
   await expect(results.getByTestId('result-100021')).toContainText('Account 100021 is inactive; nothing can be posted to it.');
   await expect(page.getByText('1 of 2 accounts could not be credited. The others keep their credit.')).toBeVisible();
   await shot(page, 'partial-results');
+  // Back to fix keeps every entry: the comments step is shown again with what was typed.
+  await page.getByTestId('back-to-fix').click();
+  await expect(page.getByRole('heading', { name: 'Comments' })).toBeVisible();
+  await expect(page.getByRole('button', { name: /^Post credit to 2 accounts/ })).toBeVisible();
 });
 
 test('a deposited payment is refunded in two parts, with a refund receipt', async ({ page, host }) => {

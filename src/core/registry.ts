@@ -15,7 +15,7 @@ import { getSettings, updateSettings } from './settings/settings';
 import { creditCommands, creditQueries } from './credits';
 import { notificationCommands, notificationQueries } from './notifications';
 import { paymentCorrections, deletePayment, reapplyPayment, returnPayment, transferCredit, unapplyPayment } from './deposits/corrections';
-import { addPaymentsToDeposit, completeDeposit, createDeposit, enterDepositPayment, getDeposit, listDepositsQuery, listUndepositedQuery, removePaymentFromDeposit, reopenDeposit, updateDeposit } from './deposits/deposits';
+import { addPaymentsToDeposit, completeDeposit, createDeposit, deleteDeposit, enterDepositPayment, getDeposit, listDepositsQuery, listUndepositedQuery, removePaymentFromDeposit, reopenDeposit, updateDeposit } from './deposits/deposits';
 import { closePeriod, closePreviewQuery, listPeriodsQuery, reopenPeriod } from './periods/periods';
 import { afterCloseReport } from './reports/after-close';
 import { agingAccountsQuery, agingReportQuery } from './reports/aging';
@@ -38,7 +38,7 @@ export const allCommands: CommandDef[] = [
   voidHeldPayment,
   updateSettings,
   applyImportRows,
-  createDeposit, updateDeposit, addPaymentsToDeposit, removePaymentFromDeposit, enterDepositPayment, completeDeposit, reopenDeposit,
+  createDeposit, updateDeposit, deleteDeposit, addPaymentsToDeposit, removePaymentFromDeposit, enterDepositPayment, completeDeposit, reopenDeposit,
   unapplyPayment, reapplyPayment, deletePayment, returnPayment, transferCredit, closePeriod, reopenPeriod,
   ...notificationCommands,
   ...creditCommands,

@@ -2,6 +2,7 @@ import type { CommandDef, QueryDef } from '../commands/types';
 import { createCategory, deleteCategory, listCategoriesQuery, payCategory, restoreCategory, retireCategory, updateCategory } from '../categories/categories';
 import { cancelRecurring, createRecurring, getRecurringQuery, listRecurringQuery, pauseRecurring, resumeRecurring } from '../recurring/recurring';
 import { runRecurringCommand } from '../recurring/run';
+import { approveRefundRequest, declineRefundRequest, listRefundRequestsQuery, requestRefund } from '../refunds/refund-requests';
 import { cancelPayment, createRefund, getRefund, refundsForPayment } from '../refunds/refunds';
 import { createCreditItem, listCreditItemsQuery, restoreCreditItem, retireCreditItem, updateCreditItem } from './credit-items';
 import { deleteGiftCard, editGiftCard } from './gift-cards';
@@ -18,6 +19,9 @@ export const creditCommands = [
   retireCreditItem,
   restoreCreditItem,
   createRefund,
+  requestRefund,
+  approveRefundRequest,
+  declineRefundRequest,
   cancelPayment,
   createRecurring,
   pauseRecurring,
@@ -32,4 +36,4 @@ export const creditCommands = [
   payCategory,
 ] as CommandDef[];
 
-export const creditQueries = [getCredit, listCreditsForAccount, listCreditItemsQuery, getRefund, refundsForPayment, listRecurringQuery, getRecurringQuery, listCategoriesQuery] as QueryDef[];
+export const creditQueries = [getCredit, listCreditsForAccount, listCreditItemsQuery, getRefund, refundsForPayment, listRefundRequestsQuery, listRecurringQuery, getRecurringQuery, listCategoriesQuery] as QueryDef[];

@@ -7,6 +7,7 @@ import type { Executor } from '../commands/executor';
 import { defineCommand, defineQuery, type Actor, type CommandCtx } from '../commands/types';
 import type { CreditsTable } from '../db/schema-credits';
 import { assertPeriodOpen, getActiveAccount, postEntry } from '../ledger/journal';
+import { createInvoice, insertInvoice } from '../invoices/create-invoice';
 import { applyAccountCredits, applyCredit, unapplyCreditFully } from './apply-credits';
 import { listAccountCredits, loadCredit } from './credit-views';
 
@@ -136,9 +137,27 @@ export const postCredit = defineCommand({
   roles: ANY_ROLE,
   input: creditsContract['credits.post'].input,
   synced: true,
-  prepare: (i) => (i.creditId ? {} : { creditId: newId() }),
+  prepare: (i) => ({
+    ...(i.creditId ? {} : { creditId: newId() }),
+    ...(i.newInvoice && !i.newInvoice.invoiceId ? { newInvoice: { ...i.newInvoice, invoiceId: newId() } } : {}),
+  }),
   subject: (i) => i.creditId,
   run: async (ctx, i) => {
+    let invoiceId = i.invoiceId;
+    if (i.newInvoice) {
+      // Making a charge is an invoice's rule: the same roles as invoices.create.
+      if (!createInvoice.roles.includes(ctx.actor.role)) fail('FORBIDDEN', 'Only an Administrator can create an invoice; post the credit on the account or an existing invoice.', { field: 'newInvoice' });
+      const date = i.creditDate ?? ctx.today;
+      const inv = await insertInvoice(ctx, {
+        invoiceId: i.newInvoice.invoiceId!,
+        accountId: i.accountId,
+        invoiceNumber: i.newInvoice.invoiceNumber,
+        invoiceDate: i.newInvoice.invoiceDate ?? date,
+        dueDate: i.newInvoice.dueDate ?? i.newInvoice.invoiceDate ?? date,
+        lines: i.newInvoice.lines.map((l) => ({ category: l.category, description: l.description, amountCents: l.amount })),
+      });
+      invoiceId = inv.id;
+    }
     await insertCredit(ctx, {
       creditId: i.creditId!,
       accountId: i.accountId,
@@ -148,7 +167,7 @@ export const postCredit = defineCommand({
       classification: i.classification,
       publicComment: i.publicComment,
       privateComment: i.privateComment,
-      invoiceId: i.invoiceId,
+      invoiceId,
       creditDate: i.creditDate ?? ctx.today,
       batchId: i.batchId,
     });
@@ -197,6 +216,8 @@ export interface BatchCreditInput {
   publicComment?: string;
   privateComment?: string;
   invoiceId?: string;
+  /** Each account gets its own copy of this invoice, with its credit against it. */
+  newInvoice?: { invoiceNumber: string; invoiceDate?: string; dueDate?: string; lines: { category: string; description: string; amount: string }[] };
   creditDate?: string;
 }
 
@@ -221,6 +242,7 @@ export async function postCreditBatch(executor: Executor, actor: Actor, b: Batch
       ...(b.publicComment !== undefined ? { publicComment: b.publicComment } : {}),
       ...(b.privateComment !== undefined ? { privateComment: b.privateComment } : {}),
       ...(b.invoiceId ? { invoiceId: b.invoiceId } : {}),
+      ...(b.newInvoice ? { newInvoice: b.newInvoice } : {}),
       ...(b.creditDate ? { creditDate: b.creditDate } : {}),
     });
     out.push(

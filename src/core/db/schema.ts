@@ -4,6 +4,7 @@ import type { SyncTables } from './schema-sync';
 import type { DepositTables } from './schema-deposits';
 import type { NotificationTables } from './schema-notifications';
 import type { CreditTables } from './schema-credits';
+import type { RefundRequestTables } from './schema-refund-requests';
 
 
 /**
@@ -234,6 +235,7 @@ export type Database = FoundationTables &
   ImportTables &
   DepositTables &
   CreditTables &
-  NotificationTables;
+  NotificationTables &
+  RefundRequestTables;
 
 export type Dialect = 'sqlite' | 'postgres';

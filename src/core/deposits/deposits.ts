@@ -8,6 +8,7 @@ import { defineCommand, defineQuery, type CommandCtx } from '../commands/types';
 import type { DepositsTable } from '../db/schema-deposits';
 import { assertPeriodOpen, getActiveAccount } from '../ledger/journal';
 import { keepRefusedPayment } from '../payments/keep-payment';
+import { assertEntryDate } from '../periods/business-date';
 import { insertPayment } from '../payments/record-payment';
 import { listDeposits, listUndeposited, loadDepositDetail, loadDepositPayment } from './deposit-views';
 import { assertDepositEditable, loadDeposit } from './rules';
@@ -33,6 +34,23 @@ async function depositTotals(ctx: CommandCtx, depositId: string): Promise<{ coun
     .where('status', 'not in', ['voided', 'cancelled'])
     .executeTakeFirstOrThrow();
   return { count: Number(r.n), total: Number(r.total) };
+}
+
+/** Every payment row of the deposit, deleted (voided) ones included: a deposit with any is a record. */
+export async function depositRowCount(ctx: Pick<CommandCtx, 'db'>, depositId: string): Promise<number> {
+  const r = await ctx.db.selectFrom('payments').select(sql<number>`COUNT(*)`.as('n')).where('deposit_id', '=', depositId).executeTakeFirstOrThrow();
+  return Number(r.n);
+}
+
+/** Removes an open deposit that never held a payment; the audit keeps the whole row. */
+export async function deleteEmptyDeposit(ctx: CommandCtx, d: DepositsTable, reason: string | null): Promise<void> {
+  if (d.status !== 'open') fail('CONFLICT', `Deposit ${d.number} is closed; only an open, empty deposit can be deleted.`, { field: 'depositId' });
+  if ((await depositRowCount(ctx, d.id)) > 0) {
+    fail('CONFLICT', `Deposit ${d.number} holds payments (deleted ones stay as records); remove them or complete the deposit instead.`, { field: 'depositId' });
+  }
+  await ctx.db.deleteFrom('deposits').where('id', '=', d.id).execute();
+  await ctx.audit({ action: 'delete', entity: 'deposit', entityId: d.id, before: d, after: { deleted: true, reason } });
+  ctx.changed('deposits');
 }
 
 export const listDepositsQuery = defineQuery({
@@ -67,7 +85,7 @@ export const createDeposit = defineCommand({
   run: async (ctx, i) => {
     const id = i.depositId!;
     const date = i.depositDate ?? ctx.today;
-    await assertPeriodOpen(ctx, date, 'depositDate');
+    await assertEntryDate(ctx, date, 'depositDate', i.postDated);
     const div = await ctx.db.selectFrom('divisions').select('id').where('id', '=', i.divisionId).executeTakeFirst();
     if (!div) fail('NOT_FOUND', 'That division does not exist.', { field: 'divisionId' });
     if (await ctx.db.selectFrom('deposits').select('id').where('id', '=', id).executeTakeFirst()) fail('CONFLICT', 'This deposit already exists.', { field: 'depositId' });
@@ -108,14 +126,23 @@ export const updateDeposit = defineCommand({
     if (i.bankAccount !== undefined) patch.bank_account = i.bankAccount || null;
     // A deposit of returned payments has a negative control total (what the bank took back).
     if (i.controlTotal !== undefined) patch.control_total_cents = i.controlTotal;
+    // A re-dated deposit must land in an open month and within the entry-date rules.
+    if (i.depositDate !== undefined && i.depositDate !== d.deposit_date) {
+      await assertEntryDate(ctx, i.depositDate, 'depositDate', i.postDated);
+      patch.deposit_date = i.depositDate;
+    }
     if (Object.keys(patch).length > 0) {
       await ctx.db.updateTable('deposits').set(patch).where('id', '=', d.id).execute();
       await ctx.audit({
         action: 'update',
         entity: 'deposit',
         entityId: d.id,
-        before: { bank_account: d.bank_account, control_total_cents: d.control_total_cents },
-        after: { bank_account: patch.bank_account ?? d.bank_account, control_total_cents: 'control_total_cents' in patch ? patch.control_total_cents : d.control_total_cents },
+        before: { bank_account: d.bank_account, control_total_cents: d.control_total_cents, deposit_date: d.deposit_date },
+        after: {
+          bank_account: patch.bank_account ?? d.bank_account,
+          control_total_cents: 'control_total_cents' in patch ? patch.control_total_cents : d.control_total_cents,
+          deposit_date: patch.deposit_date ?? d.deposit_date,
+        },
       });
       ctx.changed('deposits');
     }
@@ -201,14 +228,23 @@ export const enterDepositPayment = defineCommand({
   prepare: (i) => (i.paymentId ? {} : { paymentId: newId() }),
   subject: (i) => i.paymentId,
   run: async (ctx, i) => {
+    if (i.amount < 0) {
+      // The seed's way of recording a bounced check: it is a returned payment of an earlier one.
+      fail('VALIDATION', 'A negative amount is a returned payment: choose the payment that came back and record it as returned (NSF, stop payment, take-back).', {
+        field: 'amount',
+        returnedPayment: true,
+      });
+    }
     const d = await assertCanEnterInto(ctx, i.depositId, i.accountId);
+    const paymentDate = i.paymentDate ?? d.deposit_date;
+    await assertEntryDate(ctx, paymentDate, 'paymentDate', i.postDated ?? (paymentDate === d.deposit_date ? true : undefined));
     await insertPayment(ctx, {
       paymentId: i.paymentId!,
       accountId: i.accountId,
       amountCents: i.amount,
       method: i.method,
       checkNumber: i.checkNumber,
-      paymentDate: i.paymentDate ?? d.deposit_date,
+      paymentDate,
       memo: i.memo,
       depositId: d.id,
       autoApply: i.apply !== 'none',
@@ -233,6 +269,21 @@ export const enterDepositPayment = defineCommand({
   },
 });
 
+export const deleteDeposit = defineCommand({
+  name: 'deposits.delete',
+  version: 1,
+  roles: SUPERVISORS,
+  input: depositsContract['deposits.delete'].input,
+  synced: true,
+  subject: (i) => i.depositId,
+  run: async (ctx, i) => {
+    const d = await loadDeposit(ctx.db, i.depositId);
+    await assertDepositEditable(ctx, d);
+    await deleteEmptyDeposit(ctx, d, i.reason || null);
+    return { depositId: d.id, number: d.number, deleted: true as const };
+  },
+});
+
 export const completeDeposit = defineCommand({
   name: 'deposits.complete',
   version: 1,
@@ -244,7 +295,10 @@ export const completeDeposit = defineCommand({
     const d = await loadDeposit(ctx.db, i.depositId);
     await assertDepositEditable(ctx, d);
     const { count, total } = await depositTotals(ctx, d.id);
-    if (count === 0) fail('CONFLICT', 'Add payments to the deposit before completing it.', { field: 'depositId' });
+    // A deposit whose payments were all deleted still completes: it keeps them as records.
+    if (count === 0 && (await depositRowCount(ctx, d.id)) === 0) {
+      fail('CONFLICT', `Deposit ${d.number} has no payments: add payments, or delete the empty deposit.`, { field: 'depositId' });
+    }
     const control = d.control_total_cents === null ? null : Number(d.control_total_cents);
     if (control !== null && total !== control) {
       fail('CONFLICT', `The payments add up to ${formatMoney(total)} but the control total is ${formatMoney(control)} (off by ${formatMoney(total - control)}).`, {

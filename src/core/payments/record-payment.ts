@@ -6,6 +6,7 @@ import { ANY_ROLE } from '../../shared/roles';
 import { defineCommand, type CommandCtx } from '../commands/types';
 import { applyOldestDueFirst } from '../ledger/apply';
 import type { Database } from '../db/schema';
+import { assertEntryDate } from '../periods/business-date';
 import { assertPeriodOpen, getActiveAccount, postEntry } from '../ledger/journal';
 import { keepRefusedPayment } from './keep-payment';
 import { cancelPendingNotificationsIfPaid } from '../notifications/queue';
@@ -126,6 +127,7 @@ export const recordPayment = defineCommand({
   subject: (i) => i.paymentId,
   run: async (ctx, i) => {
     const paymentId = i.paymentId!;
+    await assertEntryDate(ctx, i.paymentDate ?? ctx.today, 'paymentDate', i.postDated);
     await insertPayment(ctx, {
       paymentId,
       accountId: i.accountId,

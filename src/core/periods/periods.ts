@@ -6,6 +6,8 @@ import { fail } from '../../shared/result';
 import { ADMINS, SUPERVISORS } from '../../shared/roles';
 import { defineCommand, defineQuery } from '../commands/types';
 import type { Database } from '../db/schema';
+import { deleteEmptyDeposit } from '../deposits/deposits';
+import { loadDeposit } from '../deposits/rules';
 import { countChangesAfterClose } from '../reports/after-close';
 
 /**
@@ -90,6 +92,7 @@ export async function closePreview(db: Kysely<Database>, period: string): Promis
       'divisions.name',
       sql<number>`(SELECT COUNT(*) FROM payments WHERE payments.deposit_id = deposits.id AND payments.status NOT IN ('voided', 'cancelled'))`.as('n'),
       sql<number>`(SELECT COALESCE(SUM(amount_cents), 0) FROM payments WHERE payments.deposit_id = deposits.id AND payments.status NOT IN ('voided', 'cancelled'))`.as('total'),
+      sql<number>`(SELECT COUNT(*) FROM payments WHERE payments.deposit_id = deposits.id)`.as('rows'),
     ])
     .where('deposits.status', '=', 'open')
     .where('deposits.deposit_date', '>=', from)
@@ -127,12 +130,14 @@ export async function closePreview(db: Kysely<Database>, period: string): Promis
     .limit(1000)
     .execute();
   const blockers: string[] = [];
-  if (deposits.length > 0) blockers.push(`${deposits.length} deposit${deposits.length === 1 ? ' is' : 's are'} still open in ${period}: complete ${deposits.length === 1 ? 'it' : 'them'} first.`);
+  // An empty deposit (a stray click on New Deposit) holds no money: closing deletes it instead of blocking.
+  const holding = deposits.filter((d) => Number(d.rows) > 0);
+  if (holding.length > 0) blockers.push(`${holding.length} deposit${holding.length === 1 ? ' is' : 's are'} still open in ${period}: complete ${holding.length === 1 ? 'it' : 'them'} first.`);
   if (r?.status === 'closed') blockers.push(`${period} is already closed.`);
   return {
     period,
     status: r?.status ?? 'open',
-    openDeposits: deposits.map((d) => ({ id: d.id, number: d.number, depositDate: d.deposit_date, divisionName: d.name, paymentCount: Number(d.n), totalCents: Number(d.total) })),
+    openDeposits: deposits.map((d) => ({ id: d.id, number: d.number, depositDate: d.deposit_date, divisionName: d.name, paymentCount: Number(d.n), totalCents: Number(d.total), empty: Number(d.rows) === 0 })),
     pendingPayments: pending.map((p) => ({ id: p.id, reference: p.reference, paymentDate: p.payment_date, accountNumber: p.account_number, accountName: p.name, amountCents: Number(p.amount_cents) })),
     unappliedPayments: unapplied.map((p) => ({
       id: p.id,
@@ -173,6 +178,9 @@ export const closePeriod = defineCommand({
     if (i.period > periodOf(ctx.today)) fail('CONFLICT', `${i.period} has not started yet; only past and current months can be closed.`, { field: 'period' });
     const preview = await closePreview(ctx.db, i.period);
     if (!preview.canClose) fail('CONFLICT', preview.blockers.join(' '), { field: 'period', openDeposits: preview.openDeposits.map((d) => d.number) });
+    for (const e of preview.openDeposits.filter((d) => d.empty)) {
+      await deleteEmptyDeposit(ctx, await loadDeposit(ctx.db, e.id), `empty at the close of ${i.period}`);
+    }
     const before = await periodRow(ctx.db, i.period);
     const row = {
       period: i.period,

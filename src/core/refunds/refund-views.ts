@@ -2,6 +2,7 @@ import { sql, type Kysely } from 'kysely';
 import type { PaymentRefundsDTO, RefundDTO } from '../../shared/contract/refunds';
 import { fail } from '../../shared/result';
 import type { Database } from '../db/schema';
+import { listRefundRequests } from './refund-requests';
 
 /** Kinds of payment that are real money received from the payer, and so can be refunded. */
 export const REFUNDABLE_KINDS = new Set(['payment', 'category', 'recurring']);
@@ -120,5 +121,6 @@ export async function loadPaymentRefunds(db: Kysely<Database>, paymentId: string
     cancelReason: p.status === 'cancelled' ? p.void_reason : null,
     cancelledAt: p.status === 'cancelled' ? p.voided_at : null,
     refunds,
+    requests: await listRefundRequests(db, { paymentId }),
   };
 }

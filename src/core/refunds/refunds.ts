@@ -11,6 +11,7 @@ import { applyAccountCredits } from '../credits/apply-credits';
 import { paymentLockedReason } from '../deposits/rules';
 import { assertPeriodOpen, getActiveAccount, postEntry } from '../ledger/journal';
 import { readSettings } from '../settings/settings';
+import { refundApprovalNeeded } from './refund-approval';
 import { blockedReason, loadPaymentRefunds, loadRefund, REFUNDABLE_KINDS, refundedTotal, returnedTotal } from './refund-views';
 
 const METHOD_LABEL = { cash: 'Cash', check: 'Check', card: 'Card', ach: 'ACH' } as const;
@@ -103,92 +104,111 @@ export const createRefund = defineCommand({
   synced: true,
   prepare: (i) => (i.refundId ? {} : { refundId: newId() }),
   subject: (i) => i.refundId,
-  run: async (ctx, i) => {
-    const refundId = i.refundId!;
-    const p = await loadPaymentRow(ctx, i.paymentId);
-    if (p.status === 'pending' || p.status === 'scheduled') {
-      fail('CONFLICT', `Payment ${p.reference} is ${p.status}: it has not been deposited, so cancel it instead of refunding it.`, { field: 'paymentId' });
-    }
-    const already = await refundedTotal(ctx.db, p.id);
-    const returned = await returnedTotal(ctx.db, p.id);
-    const left = Math.max(0, Number(p.amount_cents) - already - returned);
-    const why = blockedReason(p, left);
-    if (why) fail('CONFLICT', why, { field: 'paymentId' });
-    if (i.amount > left) {
-      fail(
-        'CONFLICT',
-        `Only ${formatMoney(left)} of payment ${p.reference} can still be refunded (${formatMoney(Number(p.amount_cents))} paid, ${formatMoney(already)} refunded already${returned ? `, ${formatMoney(returned)} returned` : ''}).`,
-        { field: 'amount', refundableCents: left },
-      );
-    }
-    const acct = await getActiveAccount(ctx, p.account_id);
-    const refundDate = i.refundDate ?? ctx.today;
-    await assertPeriodOpen(ctx, refundDate, 'refundDate');
-    if (await ctx.db.selectFrom('refunds').select('id').where('id', '=', refundId).executeTakeFirst()) fail('CONFLICT', 'This refund was already recorded.', { field: 'refundId' });
-
-    // Money of the payment that is neither applied nor refunded covers the refund first.
-    const free = Number(p.amount_cents) - (await netApplied(ctx, p.id)) - already;
-    const unapplied = await unapplyNewestFirst(ctx, p.id, Math.max(0, i.amount - Math.max(0, free)), `refund/${refundId}`);
-    const row: Database['refunds'] = {
-      id: refundId,
-      payment_id: p.id,
-      account_id: p.account_id,
-      reference: referenceFromId(refundId, 'RFD'),
-      amount_cents: i.amount,
-      refund_date: refundDate,
-      method: p.method,
-      reason: i.reason,
-      unapplied_cents: unapplied,
-      receipt_email: i.receiptEmail || null,
-      created_by: ctx.actor.userId,
-      created_at: ctx.now,
-    };
-    await ctx.db.insertInto('refunds').values(row).execute();
-    // A category payment outside the balance never lowered it, so its refund does not raise it.
-    if ((await paymentJournalNet(ctx, p.id)) !== 0) {
-      await postEntry(ctx, {
-        accountId: p.account_id,
-        entryDate: refundDate,
-        kind: 'refund',
-        amountCents: i.amount,
-        sourceType: 'refund',
-        sourceId: refundId,
-        description: `Refund ${row.reference} of payment ${p.reference} (${METHOD_LABEL[p.method]})`,
-        label: `refund/${refundId}`,
-      });
-    }
-    if (row.receipt_email) {
-      const total = already + i.amount;
-      await ctx.db
-        .insertInto('email_outbox')
-        .values({
-          id: ctx.id(`refund-receipt/${refundId}`),
-          kind: 'refund-receipt',
-          to_address: row.receipt_email,
-          subject: `Refund receipt ${row.reference}`,
-          body_text: [
-            `A refund has been issued.`,
-            ``,
-            `Refund: ${row.reference}`,
-            `Of payment: ${p.reference} dated ${p.payment_date} (${formatMoney(Number(p.amount_cents))})`,
-            `Account: ${acct.account_number} (${acct.name})`,
-            `Date: ${row.refund_date}`,
-            `Amount refunded: ${formatMoney(row.amount_cents)} by ${METHOD_LABEL[p.method]}`,
-            `Refunded of this payment so far: ${formatMoney(total)}`,
-          ].join('\n'),
-          related_id: refundId,
-          created_at: ctx.now,
-          sent_at: null,
-        })
-        .execute();
-    }
-    await ctx.audit({ action: 'create', entity: 'refund', entityId: refundId, after: { ...row, refundedBeforeCents: already } });
-    // Lines opened again are paid first by credits waiting on the account.
-    await applyAccountCredits(ctx, p.account_id, `refund/${refundId}/credits`);
-    ctx.changed('payments', 'accounts', 'invoices', 'refunds');
-    return loadRefund(ctx.db, refundId);
-  },
+  run: async (ctx, i) => performRefund(ctx, { ...i, refundId: i.refundId! }, { approved: false }),
 });
+
+export interface RefundOrder {
+  refundId: string;
+  paymentId: string;
+  amount: number;
+  reason: string;
+  receiptEmail?: string | undefined;
+  refundDate?: string | undefined;
+}
+
+/**
+ * Refunds part or all of a deposited payment (see createRefund). A CSR's refund that needs approval
+ * (closed month, above the Admin's limit) is refused unless it carries a supervisor's approval.
+ */
+export async function performRefund(ctx: CommandCtx, i: RefundOrder, opts: { approved: boolean }) {
+  const refundId = i.refundId;
+  const p = await loadPaymentRow(ctx, i.paymentId);
+  if (p.status === 'pending' || p.status === 'scheduled') {
+    fail('CONFLICT', `Payment ${p.reference} is ${p.status}: it has not been deposited, so cancel it instead of refunding it.`, { field: 'paymentId' });
+  }
+  const already = await refundedTotal(ctx.db, p.id);
+  const returned = await returnedTotal(ctx.db, p.id);
+  const left = Math.max(0, Number(p.amount_cents) - already - returned);
+  const why = blockedReason(p, left);
+  if (why) fail('CONFLICT', why, { field: 'paymentId' });
+  if (i.amount > left) {
+    fail(
+      'CONFLICT',
+      `Only ${formatMoney(left)} of payment ${p.reference} can still be refunded (${formatMoney(Number(p.amount_cents))} paid, ${formatMoney(already)} refunded already${returned ? `, ${formatMoney(returned)} returned` : ''}).`,
+      { field: 'amount', refundableCents: left },
+    );
+  }
+  if (ctx.actor.role === 'csr' && !opts.approved) {
+    const why = await refundApprovalNeeded(ctx.db, p, i.amount);
+    if (why) fail('FORBIDDEN', `${why} A Supervisor or Admin must approve this refund: send it as a request.`, { field: 'amount', needsApproval: true, because: why });
+  }
+  const acct = await getActiveAccount(ctx, p.account_id);
+  const refundDate = i.refundDate ?? ctx.today;
+  await assertPeriodOpen(ctx, refundDate, 'refundDate');
+  if (await ctx.db.selectFrom('refunds').select('id').where('id', '=', refundId).executeTakeFirst()) fail('CONFLICT', 'This refund was already recorded.', { field: 'refundId' });
+
+  // Money of the payment that is neither applied nor refunded covers the refund first.
+  const free = Number(p.amount_cents) - (await netApplied(ctx, p.id)) - already;
+  const unapplied = await unapplyNewestFirst(ctx, p.id, Math.max(0, i.amount - Math.max(0, free)), `refund/${refundId}`);
+  const row: Database['refunds'] = {
+    id: refundId,
+    payment_id: p.id,
+    account_id: p.account_id,
+    reference: referenceFromId(refundId, 'RFD'),
+    amount_cents: i.amount,
+    refund_date: refundDate,
+    method: p.method,
+    reason: i.reason,
+    unapplied_cents: unapplied,
+    receipt_email: i.receiptEmail || null,
+    created_by: ctx.actor.userId,
+    created_at: ctx.now,
+  };
+  await ctx.db.insertInto('refunds').values(row).execute();
+  // A category payment outside the balance never lowered it, so its refund does not raise it.
+  if ((await paymentJournalNet(ctx, p.id)) !== 0) {
+    await postEntry(ctx, {
+      accountId: p.account_id,
+      entryDate: refundDate,
+      kind: 'refund',
+      amountCents: i.amount,
+      sourceType: 'refund',
+      sourceId: refundId,
+      description: `Refund ${row.reference} of payment ${p.reference} (${METHOD_LABEL[p.method]})`,
+      label: `refund/${refundId}`,
+    });
+  }
+  if (row.receipt_email) {
+    const total = already + i.amount;
+    await ctx.db
+      .insertInto('email_outbox')
+      .values({
+        id: ctx.id(`refund-receipt/${refundId}`),
+        kind: 'refund-receipt',
+        to_address: row.receipt_email,
+        subject: `Refund receipt ${row.reference}`,
+        body_text: [
+          `A refund has been issued.`,
+          ``,
+          `Refund: ${row.reference}`,
+          `Of payment: ${p.reference} dated ${p.payment_date} (${formatMoney(Number(p.amount_cents))})`,
+          `Account: ${acct.account_number} (${acct.name})`,
+          `Date: ${row.refund_date}`,
+          `Amount refunded: ${formatMoney(row.amount_cents)} by ${METHOD_LABEL[p.method]}`,
+          `Refunded of this payment so far: ${formatMoney(total)}`,
+        ].join('\n'),
+        related_id: refundId,
+        created_at: ctx.now,
+        sent_at: null,
+      })
+      .execute();
+  }
+  await ctx.audit({ action: 'create', entity: 'refund', entityId: refundId, after: { ...row, refundedBeforeCents: already } });
+  // Lines opened again are paid first by credits waiting on the account.
+  await applyAccountCredits(ctx, p.account_id, `refund/${refundId}/credits`);
+  ctx.changed('payments', 'accounts', 'invoices', 'refunds');
+  return loadRefund(ctx.db, refundId);
+}
 
 /**
  * Cancels a payment that has not been deposited: Pending ones have their applications undone and

@@ -11,6 +11,8 @@ export const DEFAULT_SETTINGS: SettingsDTO = {
   officeName: 'Ledgerdesk Office',
   officeContact: '',
   officeTimeZone: '',
+  postDatedAfterDays: 1,
+  refundApprovalAboveCents: null,
 };
 
 export async function readSettings(db: Kysely<Database>): Promise<SettingsDTO> {

@@ -18,6 +18,7 @@ import { DepositPage } from '../features/deposits/DepositPage';
 import { DepositsPage } from '../features/deposits/DepositsPage';
 import '../features/deposits/register';
 import { PeriodsPage } from '../features/periods/PeriodsPage';
+import { RefundRequestsPage } from '../features/refunds/RefundRequestsPage';
 import { AgingPage } from '../features/reports/AgingPage';
 import { NotificationQueuePage } from '../features/notifications/NotificationQueuePage';
 import { StatementBatchPage } from '../features/notifications/StatementBatchPage';
@@ -56,6 +57,7 @@ export const pages: Record<string, PageDef> = {
   deposits: { component: DepositsPage, roles: SUP, nav: { label: 'Accounts Receivable', section: 'Billing', order: 20 } },
   deposit: { component: DepositPage, roles: SUP },
   periods: { component: PeriodsPage, roles: SUP, nav: { label: 'Periods', section: 'Billing', order: 40 } },
+  'refund-requests': { component: RefundRequestsPage, roles: SUP, nav: { label: 'Refund Approvals', section: 'Billing', order: 45 } },
   aging: { component: AgingPage, roles: SUP, nav: { label: 'A/R Aging', section: 'Billing', order: 30 } },
   'file-transfers': { component: FileTransfersPage, roles: ADM, nav: { label: 'File Transfers', section: 'Administration', order: 5 } },
   upload: { component: UploadResultPage, roles: ADM },

@@ -20,6 +20,8 @@ export const adminContract = {
           .max(64)
           .refine((z) => z === '' || isTimeZone(z), 'Choose a time zone from the list (for example America/New_York).')
           .optional(),
+        postDatedAfterDays: z.number().int().min(0, 'At least 0 days.').max(30, 'At most 30 days (later dates are refused anyway).').optional(),
+        refundApprovalAboveCents: z.number().int().min(0, 'The amount cannot be negative.').max(1e12).nullable().optional(),
       })
       .strict(),
   ),

@@ -79,6 +79,21 @@ export interface PostCreditResultDTO {
 
 const comment = (label: string) => trimmed(500, label).optional();
 
+/** "Post Credit along with the Invoice": a new invoice for the account, and the credit posted against it. */
+export const creditInvoiceInput = z
+  .object({
+    /** Client-generated; filled in by main when absent. */
+    invoiceId: id.optional(),
+    invoiceNumber: required(40, 'Invoice number'),
+    invoiceDate: isoDate.optional(),
+    dueDate: isoDate.optional(),
+    lines: z
+      .array(z.object({ category: required(60, 'Category'), description: trimmed(200, 'Description'), amount: positiveMoneyText }).strict())
+      .min(1, 'An invoice has at least one charge line.')
+      .max(200, 'An invoice has at most 200 charge lines.'),
+  })
+  .strict();
+
 export const postCreditInput = z
   .object({
     /** Client-generated; filled in by main when absent so a retry reuses it. */
@@ -92,12 +107,15 @@ export const postCreditInput = z
     privateComment: comment('Private comment'),
     /** Post against this invoice: its lines are paid first. */
     invoiceId: id.optional(),
+    /** Creates this invoice first and posts the credit against it (one transaction). */
+    newInvoice: creditInvoiceInput.optional(),
     creditDate: isoDate.optional(),
     /** Shared by the credits of one Post Credit run (several accounts). */
     batchId: id.optional(),
   })
   .strict()
   .superRefine((v, ctx) => {
+    if (v.invoiceId && v.newInvoice) ctx.addIssue({ code: 'custom', path: ['invoiceId'], message: 'Post against an existing invoice or a new one, not both.' });
     if ((v.kind ?? 'credit') === 'credit' && !v.creditItemId) {
       ctx.addIssue({ code: 'custom', path: ['creditItemId'], message: 'Choose a credit item (or create one).' });
     }

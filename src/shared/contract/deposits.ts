@@ -145,11 +145,26 @@ export const depositsContract = {
         divisionId: id,
         bankAccount: trimmed(80, 'Bank account').optional(),
         controlTotal: optionalMoney,
+        /** The clerk confirmed a date more than the setting's days ahead is post-dated on purpose. */
+        postDated: z.boolean().optional(),
       })
       .strict(),
   ),
+  /** Bank account, control total, and the date of an open deposit (in an open month). */
   'deposits.update': channel<DepositDetailDTO>()(
-    z.object({ depositId: id, bankAccount: trimmed(80, 'Bank account').optional(), controlTotal: optionalMoney }).strict(),
+    z
+      .object({
+        depositId: id,
+        bankAccount: trimmed(80, 'Bank account').optional(),
+        controlTotal: optionalMoney,
+        depositDate: isoDate.optional(),
+        postDated: z.boolean().optional(),
+      })
+      .strict(),
+  ),
+  /** Deletes an open deposit that never held a payment (audited). */
+  'deposits.delete': channel<{ depositId: string; number: string; deleted: true }>()(
+    z.object({ depositId: id, reason: trimmed(300, 'Reason').optional() }).strict(),
   ),
   'deposits.addPayments': channel<DepositDetailDTO>()(
     z.object({ depositId: id, paymentIds: z.array(id).min(1, 'Choose at least one payment.').max(5000) }).strict(),
@@ -162,10 +177,12 @@ export const depositsContract = {
         depositId: id,
         paymentId: id.optional(),
         accountId: id,
-        amount: positiveMoneyText,
+        /** Negative amounts are returned payments: core answers with the way to record one (payments.return). */
+        amount: moneyText.refine((c) => c !== 0, { message: 'Enter an amount other than $0.00.' }),
         method: z.enum(PaymentMethods, { message: 'Choose a payment method.' }),
         checkNumber: trimmed(30, 'Check number').optional(),
         paymentDate: isoDate.optional(),
+        postDated: z.boolean().optional(),
         memo: trimmed(500, 'Memo').optional(),
         apply: z.enum(['auto', 'none']).optional(),
       })

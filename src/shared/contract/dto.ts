@@ -148,4 +148,8 @@ export interface SettingsDTO {
   officeContact: string;
   /** The office's IANA time zone; '' until chosen (the desk's own zone is used meanwhile). */
   officeTimeZone: string;
+  /** A payment or deposit dated more than this many days after today needs an explicit "post-dated" confirmation. */
+  postDatedAfterDays: number;
+  /** Refunds above this amount (cents) need a Supervisor or Admin; null: no amount limit (closed months always need one). */
+  refundApprovalAboveCents: number | null;
 }

@@ -14,6 +14,8 @@ export const recordPaymentInput = z
     method: z.enum(PaymentMethods, { message: 'Choose a payment method.' }),
     checkNumber: trimmed(30, 'Check number').optional(),
     paymentDate: isoDate.optional(),
+    /** The clerk confirmed a date more than the setting's days ahead is post-dated on purpose. */
+    postDated: z.boolean().optional(),
     receiptEmail: optionalEmail,
     memo: trimmed(500, 'Memo').optional(),
   })

@@ -24,7 +24,7 @@ export interface ClosePreviewDTO {
   period: string;
   status: 'open' | 'closed';
   /** Open deposits dated in the month: they block the close (complete or move them first). */
-  openDeposits: { id: string; number: string; depositDate: string; divisionName: string; paymentCount: number; totalCents: number }[];
+  openDeposits: { id: string; number: string; depositDate: string; divisionName: string; paymentCount: number; totalCents: number; /** Never held a payment: it does not block, and closing deletes it (audited). */ empty: boolean }[];
   /** Payments dated in the month that are in no deposit yet. */
   pendingPayments: { id: string; reference: string; paymentDate: string; accountNumber: string; accountName: string; amountCents: number }[];
   /** Payments dated in the month with part of them not applied to any charge (a credit, or a return not yet applied). */

@@ -45,6 +45,34 @@ export interface PaymentRefundsDTO {
   cancelReason: string | null;
   cancelledAt: string | null;
   refunds: RefundDTO[];
+  /** Refund requests for this payment (waiting, approved or declined), newest first. */
+  requests: RefundRequestDTO[];
+}
+
+export type RefundRequestStatus = 'pending' | 'approved' | 'declined';
+
+/** A refund a CSR asked for that needs a Supervisor or Admin. */
+export interface RefundRequestDTO {
+  id: string;
+  paymentId: string;
+  paymentReference: string;
+  paymentDate: string;
+  paymentAmountCents: number;
+  accountId: string;
+  accountNumber: string;
+  accountName: string;
+  amountCents: number;
+  reason: string;
+  receiptEmail: string | null;
+  /** Why it needs approval (closed month, above the limit). */
+  needsApprovalBecause: string;
+  status: RefundRequestStatus;
+  requestedAt: string;
+  requestedByName: string;
+  decidedAt: string | null;
+  decidedByName: string | null;
+  declineReason: string | null;
+  refundId: string | null;
 }
 
 export const refundInput = z
@@ -62,5 +90,11 @@ export const refundsContract = {
   'refunds.create': channel<RefundDTO>()(refundInput),
   'refunds.get': channel<RefundDTO>()(z.object({ refundId: id }).strict()),
   'refunds.forPayment': channel<PaymentRefundsDTO>()(z.object({ paymentId: id }).strict()),
+  /** Asks a Supervisor or Admin for a refund the signed-in user may not make alone. */
+  'refunds.request': channel<RefundRequestDTO>()(refundInput.omit({ refundId: true, refundDate: true }).extend({ requestId: id.optional() }).strict()),
+  'refunds.requests': channel<RefundRequestDTO[]>()(z.object({ status: z.enum(['pending', 'approved', 'declined']).optional(), limit: z.number().int().min(1).max(1000).optional() }).strict()),
+  /** Approves a request: the refund is made now, by the approver. */
+  'refunds.approveRequest': channel<RefundRequestDTO>()(z.object({ requestId: id, refundId: id.optional() }).strict()),
+  'refunds.declineRequest': channel<RefundRequestDTO>()(z.object({ requestId: id, reason: required(300, 'Reason') }).strict()),
   'payments.cancel': channel<PaymentRefundsDTO>()(z.object({ paymentId: id, reason: required(300, 'Reason') }).strict()),
 } as const;

@@ -3,6 +3,7 @@ import { useForm } from '@mantine/form';
 import { notifications } from '@mantine/notifications';
 import { useEffect, useState } from 'react';
 import type { SettingsDTO } from '../../../shared/contract/dto';
+import { centsToPlain, parseMoney } from '../../../shared/money';
 import type { AppError } from '../../../shared/result';
 import { call } from '../../api/client';
 import { useQuery } from '../../api/hooks';
@@ -14,13 +15,29 @@ const TIME_ZONES = (Intl as unknown as { supportedValuesOf(k: 'timeZone'): strin
 export function SettingsPage() {
   const settings = useQuery('settings.get', {});
   const [error, setError] = useState<AppError | null>(null);
-  const form = useForm<SettingsDTO>({ initialValues: { idleMinutes: 15, strictClose: false, officeName: '', officeContact: '', officeTimeZone: '' } });
+  const form = useForm<SettingsDTO>({
+    initialValues: { idleMinutes: 15, strictClose: false, officeName: '', officeContact: '', postDatedAfterDays: 1, refundApprovalAboveCents: null, officeTimeZone: '' },
+  });
+  // The refund limit is typed as money text; blank means no amount limit.
+  const [refundLimit, setRefundLimit] = useState('');
   useEffect(() => {
-    if (settings.data) form.setValues(settings.data);
+    if (settings.data) {
+      form.setValues(settings.data);
+      setRefundLimit(settings.data.refundApprovalAboveCents === null ? '' : centsToPlain(settings.data.refundApprovalAboveCents));
+    }
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [settings.data]);
   const submit = form.onSubmit(async (v) => {
-    const r = await call('settings.update', v);
+    let limit: number | null = null;
+    if (refundLimit.trim() !== '') {
+      const m = parseMoney(refundLimit);
+      if (!m.ok || m.cents < 0) {
+        form.setFieldError('refundApprovalAboveCents', m.ok ? 'The amount cannot be negative.' : m.message);
+        return;
+      }
+      limit = m.cents;
+    }
+    const r = await call('settings.update', { ...v, refundApprovalAboveCents: limit });
     if (r.ok) {
       setError(null);
       notifications.show({ color: 'green', message: 'Settings saved.' });
@@ -54,6 +71,23 @@ export function SettingsPage() {
               label="Strict Close"
               description="When on, payments can be deleted only in the current month."
               {...form.getInputProps('strictClose', { type: 'checkbox' })}
+            />
+            <NumberInput
+              label="Post-dated after (days)"
+              description="A payment or deposit dated more than this many days ahead needs a post-dated confirmation. Dates more than 30 days ahead are refused."
+              min={0}
+              max={30}
+              allowDecimal={false}
+              {...form.getInputProps('postDatedAfterDays')}
+            />
+            <TextInput
+              label="Refunds above this amount need a supervisor"
+              description="Blank: no amount limit. Refunds of payments in a closed month always need a Supervisor or Admin."
+              leftSection="$"
+              value={refundLimit}
+              onChange={(e) => setRefundLimit(e.currentTarget.value)}
+              error={form.errors.refundApprovalAboveCents}
+              data-testid="refund-approval-limit"
             />
             <Group justify="flex-end">
               <Button type="submit">Save settings</Button>

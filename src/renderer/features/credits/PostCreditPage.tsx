@@ -4,6 +4,7 @@ import { IconCheck, IconPlus, IconX } from '@tabler/icons-react';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import type { CreditDTO } from '../../../shared/contract/credits';
 import type { AccountSummaryDTO } from '../../../shared/contract/dto';
+import { required, trimmed } from '../../../shared/contract/fields';
 import { newId } from '../../../shared/ids';
 import { formatMoney, parseMoney } from '../../../shared/money';
 import type { AppError } from '../../../shared/result';
@@ -15,6 +16,7 @@ import { Money } from '../../components/Money';
 import { PageHeader } from '../../components/PageHeader';
 import { useDivision } from '../../stores/division';
 import { useNav } from '../../stores/navigation';
+import { useRole } from '../../stores/session';
 
 interface Result {
   account: AccountSummaryDTO;
@@ -54,10 +56,15 @@ export function PostCreditPage({ params }: PageProps) {
   const [creditItemId, setCreditItemId] = useState('');
   const [againstInvoice, setAgainstInvoice] = useState(false);
   const [invoiceId, setInvoiceId] = useState('');
+  // Seed 002: "post a Credit along with the Invoice": a new invoice per account, the credit against it.
+  const [withNewInvoice, setWithNewInvoice] = useState(false);
+  const [newInvoice, setNewInvoice] = useState({ invoiceNumber: '', dueDate: '', category: '', description: '', amount: '' });
+  const [fieldErrors, setFieldErrors] = useState<Record<string, string>>({});
+  const role = useRole();
   const [stepError, setStepError] = useState<string | null>(null);
   const [results, setResults] = useState<Result[]>([]);
   const [busy, setBusy] = useState(false);
-  const ids = useRef<{ batchId: string; credits: Record<string, string> }>({ batchId: newId(), credits: {} });
+  const ids = useRef<{ batchId: string; credits: Record<string, string>; invoices: Record<string, string> }>({ batchId: newId(), credits: {}, invoices: {} });
   const settings = useQuery('settings.get', {});
   const items = useQuery('creditItems.list', {}, { refreshOn: ['creditItems'] });
 
@@ -92,7 +99,43 @@ export function PostCreditPage({ params }: PageProps) {
     if (Object.keys(errs).length === 0) setStep(2);
   };
 
+  /** Step 3 (transaction): the item, and the invoice it goes with. */
+  const nextFromTransaction = () => {
+    const errs: Record<string, string> = {};
+    if (!creditItemId) errs.creditItemId = 'Choose a credit item (or create one).';
+    if (single && againstInvoice && !invoiceId) errs.invoiceId = 'Choose the invoice to post the credit against.';
+    if (withNewInvoice) {
+      const n = required(40, 'Invoice number').safeParse(newInvoice.invoiceNumber);
+      if (!n.success) errs.invoiceNumber = n.error.issues[0]!.message;
+      const c = required(60, 'Category').safeParse(newInvoice.category);
+      if (!c.success) errs.category = c.error.issues[0]!.message;
+      const d = trimmed(200, 'Description').safeParse(newInvoice.description);
+      if (!d.success) errs.description = d.error.issues[0]!.message;
+      const a = amountProblem(newInvoice.amount);
+      if (a) errs.invoiceAmount = a;
+    }
+    setFieldErrors(errs);
+    setStepError(errs.creditItemId ?? null);
+    if (Object.keys(errs).length === 0) setStep(3);
+  };
+  /** Step 4 (comments): the same limits as the command, with the message at the field. */
+  const commentErrors = () => {
+    const errs: Record<string, string> = {};
+    for (const [key, label, text, max] of [
+      ['classification', 'Classification', classification, 120],
+      ['publicComment', 'Public comment', publicComment, 500],
+      ['privateComment', 'Private comment', privateComment, 500],
+    ] as const) {
+      const r = trimmed(max, label).safeParse(text);
+      if (!r.success) errs[key] = `${r.error.issues[0]!.message.replace(/\.$/, '')} (now ${text.trim().length}).`;
+    }
+    return errs;
+  };
+
   const post = async (which: AccountSummaryDTO[]) => {
+    const errs = commentErrors();
+    setFieldErrors(errs);
+    if (Object.keys(errs).length > 0) return setStep(3);
     if (!creditItemId) return setStepError('Choose a credit item (or create one).');
     if (againstInvoice && !invoiceId) return setStepError('Choose the invoice to post the credit against.');
     setStepError(null);
@@ -109,7 +152,17 @@ export function PostCreditPage({ params }: PageProps) {
         ...(classification.trim() ? { classification: classification.trim() } : {}),
         ...(publicComment.trim() ? { publicComment: publicComment.trim() } : {}),
         ...(privateComment.trim() ? { privateComment: privateComment.trim() } : {}),
-        ...(single && againstInvoice && invoiceId ? { invoiceId } : {}),
+        ...(single && againstInvoice && invoiceId && !withNewInvoice ? { invoiceId } : {}),
+        ...(withNewInvoice
+          ? {
+              newInvoice: {
+                invoiceId: (ids.current.invoices[a.id] ??= newId()),
+                invoiceNumber: newInvoice.invoiceNumber.trim(),
+                ...(newInvoice.dueDate ? { dueDate: newInvoice.dueDate } : {}),
+                lines: [{ category: newInvoice.category.trim(), description: newInvoice.description.trim(), amount: newInvoice.amount }],
+              },
+            }
+          : {}),
       });
       // A retry of an account that did post (the answer was lost) is "already posted": show it posted.
       if (!r.ok && r.error.code === 'CONFLICT' && r.error.details?.field === 'creditId') {
@@ -123,7 +176,7 @@ export function PostCreditPage({ params }: PageProps) {
     }
     setResults(accounts.map((a) => out.get(a.id)).filter((x): x is Result => !!x));
     setBusy(false);
-    setStep(3);
+    setStep(4);
   };
 
   const failed = results.filter((r) => r.error);
@@ -134,7 +187,8 @@ export function PostCreditPage({ params }: PageProps) {
         <Stepper active={step} allowNextStepsSelect={false} size="sm" mb="lg">
           <Stepper.Step label="Accounts" description="Who gets the credit" />
           <Stepper.Step label="Amounts" description="How much each" />
-          <Stepper.Step label="Transaction" description="Item and comments" />
+          <Stepper.Step label="Transaction" description="Item and invoice" />
+          <Stepper.Step label="Comments" description="What the payer sees" />
           <Stepper.Step label="Results" description="What was posted" />
         </Stepper>
 
@@ -220,20 +274,38 @@ export function PostCreditPage({ params }: PageProps) {
             <Title order={3} size="h4">
               Set up the transaction
             </Title>
-            {single && (
+            {single && !withNewInvoice && (
               <Checkbox label={`Post the credit against an invoice of ${single.accountNumber}`} checked={againstInvoice} onChange={(e) => setAgainstInvoice(e.currentTarget.checked)} />
             )}
-            {single && againstInvoice && (
+            {single && againstInvoice && !withNewInvoice && (
               <NativeSelect
                 label="Invoice"
                 value={invoiceId}
                 onChange={(e) => setInvoiceId(e.currentTarget.value)}
+                error={fieldErrors.invoiceId}
                 data={[{ value: '', label: 'Choose an invoice…' }, ...openInvoices.map((i) => ({ value: i.id, label: `${i.invoiceNumber} · due ${i.dueDate} · open ${formatMoney(i.openCents)}` }))]}
               />
             )}
-            <TextInput label="Classification" description="Your company name" value={classification} onChange={(e) => setClassification(e.currentTarget.value)} />
-            <Textarea label="Public comment" description="The payer sees it on statements and receipts." autosize minRows={1} value={publicComment} onChange={(e) => setPublicComment(e.currentTarget.value)} />
-            <Textarea label="Private comment" description="Office only: never shown to the payer." autosize minRows={1} value={privateComment} onChange={(e) => setPrivateComment(e.currentTarget.value)} />
+            {role === 'admin' && (
+              <Checkbox
+                label={`Post the credit with a new invoice${accounts.length > 1 ? ' (one for each account)' : ''}`}
+                checked={withNewInvoice}
+                onChange={(e) => {
+                  setWithNewInvoice(e.currentTarget.checked);
+                  if (e.currentTarget.checked) setAgainstInvoice(false);
+                }}
+                data-testid="with-new-invoice"
+              />
+            )}
+            {withNewInvoice && (
+              <Group grow align="flex-start">
+                <TextInput label="Invoice number" value={newInvoice.invoiceNumber} onChange={(e) => setNewInvoice({ ...newInvoice, invoiceNumber: e.currentTarget.value })} error={fieldErrors.invoiceNumber} data-testid="new-invoice-number" />
+                <TextInput label="Due date" type="date" description="Blank: the credit date" value={newInvoice.dueDate} onChange={(e) => setNewInvoice({ ...newInvoice, dueDate: e.currentTarget.value })} />
+                <TextInput label="Category" value={newInvoice.category} onChange={(e) => setNewInvoice({ ...newInvoice, category: e.currentTarget.value })} error={fieldErrors.category} data-testid="new-invoice-category" />
+                <TextInput label="Description" value={newInvoice.description} onChange={(e) => setNewInvoice({ ...newInvoice, description: e.currentTarget.value })} error={fieldErrors.description} />
+                <TextInput label="Charge amount" leftSection="$" value={newInvoice.amount} onChange={(e) => setNewInvoice({ ...newInvoice, amount: e.currentTarget.value })} error={fieldErrors.invoiceAmount} data-testid="new-invoice-amount" />
+              </Group>
+            )}
             <CreditItemPicker items={items.data ?? []} value={creditItemId} onChange={(v) => (setCreditItemId(v), setStepError(null))} onCreated={() => items.reload()} />
             <Alert color="blue" variant="light">
               Credits added to an account or to current or paid invoices are paid on invoices as they come due, oldest due first; what is left stays on the account for the next invoice.
@@ -259,14 +331,50 @@ export function PostCreditPage({ params }: PageProps) {
               <Button variant="default" onClick={() => setStep(1)} disabled={busy}>
                 Back
               </Button>
-              <Button onClick={() => void post(accounts)} loading={busy}>
-                Post credit{accounts.length > 1 ? ` to ${accounts.length} accounts` : ''}
+              <Button onClick={nextFromTransaction} data-testid="transaction-next">
+                Next
               </Button>
             </Group>
           </Stack>
         )}
 
         {step === 3 && (
+          <Stack>
+            <Title order={3} size="h4">
+              Comments
+            </Title>
+            <TextInput label="Classification" description="Your company name" value={classification} onChange={(e) => setClassification(e.currentTarget.value)} error={fieldErrors.classification} />
+            <Textarea
+              label="Public comment"
+              description={`The payer sees it on statements and receipts. ${publicComment.trim().length} of 500 characters.`}
+              autosize
+              minRows={1}
+              value={publicComment}
+              onChange={(e) => setPublicComment(e.currentTarget.value)}
+              error={fieldErrors.publicComment}
+              data-testid="public-comment"
+            />
+            <Textarea
+              label="Private comment"
+              description={`Office only: never shown to the payer. ${privateComment.trim().length} of 500 characters.`}
+              autosize
+              minRows={1}
+              value={privateComment}
+              onChange={(e) => setPrivateComment(e.currentTarget.value)}
+              error={fieldErrors.privateComment}
+            />
+            <Group justify="flex-end">
+              <Button variant="default" onClick={() => setStep(2)} disabled={busy}>
+                Back
+              </Button>
+              <Button onClick={() => void post(results.length > 0 ? results.filter((r) => r.error).map((r) => r.account) : accounts)} loading={busy} data-testid="post-credit">
+                Post credit{accounts.length > 1 ? ` to ${accounts.length} accounts` : ''}
+              </Button>
+            </Group>
+          </Stack>
+        )}
+
+        {step === 4 && (
           <Stack>
             <Title order={3} size="h4">
               Results
@@ -324,6 +432,11 @@ export function PostCreditPage({ params }: PageProps) {
               </Alert>
             )}
             <Group justify="flex-end">
+              {failed.length > 0 && (
+                <Button variant="default" onClick={() => setStep(3)} data-testid="back-to-fix">
+                  Back to fix
+                </Button>
+              )}
               {failed.length > 0 && (
                 <Button variant="default" onClick={() => void post(failed.map((f) => f.account))} loading={busy}>
                   Retry failed

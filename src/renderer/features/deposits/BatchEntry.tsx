@@ -8,6 +8,7 @@ import type { AppError } from '../../../shared/result';
 import { call } from '../../api/client';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { AccountLookup } from './AccountLookup';
+import { NegativeEntryReturn } from './NegativeEntryReturn';
 
 /**
  * Keyboard-first batch entry: account (lookup as you type) → amount → method → check number →
@@ -23,6 +24,7 @@ export function BatchEntry({ deposit, onEntered }: { deposit: DepositDetailDTO; 
   const [busy, setBusy] = useState(false);
   const [paymentId, setPaymentId] = useState(() => newId());
   const [lookupKey, setLookupKey] = useState(0);
+  const [returning, setReturning] = useState<{ account: AccountSummaryDTO; cents: number } | null>(null);
   const accountRef = useRef<HTMLInputElement>(null);
   const amountRef = useRef<HTMLInputElement>(null);
 
@@ -34,6 +36,13 @@ export function BatchEntry({ deposit, onEntered }: { deposit: DepositDetailDTO; 
     const errs: Record<string, string> = {};
     if (!account) errs.accountId = 'Choose the account.';
     if (!typed.ok) errs.amount = typed.message;
+    else if (typed.cents === 0) errs.amount = 'Enter an amount other than $0.00.';
+    // Seed 003: a negative amount is a returned payment; it goes through the Return payment flow.
+    if (account && typed.ok && typed.cents < 0) {
+      setErrors({});
+      setReturning({ account, cents: typed.cents });
+      return;
+    }
     if (method === 'check' && !checkNumber.trim()) errs.checkNumber = 'Enter the check number.';
     setErrors(errs);
     if (Object.keys(errs).length > 0 || !account) return;
@@ -132,6 +141,24 @@ export function BatchEntry({ deposit, onEntered }: { deposit: DepositDetailDTO; 
         </Group>
       </form>
       <ErrorAlert error={error} />
+      {returning && (
+        <NegativeEntryReturn
+          account={returning.account}
+          amountCents={returning.cents}
+          checkNumber={checkNumber}
+          depositId={deposit.id}
+          onClose={() => setReturning(null)}
+          onDone={() => {
+            setReturning(null);
+            setAccount(null);
+            setAmount('');
+            setCheckNumber('');
+            setLookupKey((k) => k + 1);
+            onEntered();
+            requestAnimationFrame(() => accountRef.current?.focus());
+          }}
+        />
+      )}
       <Text size="sm" mt="xs" data-testid="running-total">
         Running total <b>{formatMoney(running)}</b>
         {control !== null && (

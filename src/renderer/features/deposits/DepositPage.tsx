@@ -16,6 +16,7 @@ import { useNav } from '../../stores/navigation';
 import { useRole } from '../../stores/session';
 import { METHOD_LABELS } from '../payer-support/labels';
 import { BatchEntry } from './BatchEntry';
+import { ChangeDepositDateModal, DeleteDepositModal } from './DepositDateAndDelete';
 import { DepositSlip } from './DepositSlip';
 import { kindLabel, isTransfer } from './labels';
 import { PaymentDetailsModal } from './PaymentCorrections';
@@ -32,6 +33,8 @@ export function DepositPage({ params }: PageProps) {
   const [adding, setAdding] = useState(false);
   const [transferring, setTransferring] = useState(false);
   const [reopening, setReopening] = useState(false);
+  const [redating, setRedating] = useState(false);
+  const [deleting, setDeleting] = useState(false);
   const d = res.data;
 
   const columns = useMemo<Column<DepositPaymentDTO>[]>(
@@ -116,6 +119,14 @@ export function DepositPage({ params }: PageProps) {
                 <Button variant="default" onClick={() => setTransferring(true)}>
                   Transfer credit…
                 </Button>
+                <Button variant="default" onClick={() => setRedating(true)} data-testid="change-deposit-date">
+                  Change date…
+                </Button>
+                {d.payments.length === 0 && (
+                  <Button variant="light" color="red" onClick={() => setDeleting(true)} data-testid="delete-deposit">
+                    Delete deposit…
+                  </Button>
+                )}
                 <Button color="green" loading={busy === 'complete'} onClick={() => void run('complete', () => call('deposits.complete', { depositId: d.id }))} data-testid="complete-deposit">
                   Complete Deposit
                 </Button>
@@ -136,6 +147,28 @@ export function DepositPage({ params }: PageProps) {
         </Alert>
       )}
       <ErrorAlert error={error} />
+      {redating && (
+        <ChangeDepositDateModal
+          deposit={d}
+          opened
+          onClose={() => setRedating(false)}
+          onDone={() => {
+            setRedating(false);
+            res.reload();
+          }}
+        />
+      )}
+      {deleting && (
+        <DeleteDepositModal
+          deposit={d}
+          opened
+          onClose={() => setDeleting(false)}
+          onDone={() => {
+            setDeleting(false);
+            back();
+          }}
+        />
+      )}
       <SimpleGrid cols={4}>
         <Figure label="Payments" value={<Text fw={700}>{d.paymentCount}</Text>} />
         <Figure label="Deposit total" value={<Money cents={d.totalCents} fw={700} data-testid="deposit-total" />} />

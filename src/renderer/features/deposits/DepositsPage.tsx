@@ -1,4 +1,4 @@
-import { Button, Card, Group, Modal, Select, SegmentedControl, Stack, Text, TextInput } from '@mantine/core';
+import { Button, Card, Checkbox, Group, Modal, Select, SegmentedControl, Stack, Text, TextInput } from '@mantine/core';
 import { useForm } from '@mantine/form';
 import { useEffect, useMemo, useState } from 'react';
 import type { DepositSummaryDTO } from '../../../shared/contract/deposits';
@@ -105,14 +105,14 @@ function NewDepositModal({ opened, onClose, onCreated, defaultDivision }: { open
   const [error, setError] = useState<AppError | null>(null);
   const [busy, setBusy] = useState(false);
   const [depositId] = useState(() => newId());
-  const form = useForm({ initialValues: { depositDate: localDate(), divisionId: defaultDivision ?? '', controlTotal: '', bankAccount: '' } });
+  const form = useForm({ initialValues: { depositDate: localDate(), divisionId: defaultDivision ?? '', controlTotal: '', bankAccount: '', postDated: false } });
   const submit = form.onSubmit(async (v) => {
     if (!v.divisionId) {
       form.setFieldError('divisionId', 'Choose the division.');
       return;
     }
     setBusy(true);
-    const r = await call('deposits.create', { depositId, depositDate: v.depositDate, divisionId: v.divisionId, controlTotal: v.controlTotal, bankAccount: v.bankAccount });
+    const r = await call('deposits.create', { depositId, depositDate: v.depositDate, divisionId: v.divisionId, controlTotal: v.controlTotal, bankAccount: v.bankAccount, ...(v.postDated ? { postDated: true } : {}) });
     setBusy(false);
     if (r.ok) onCreated(r.value.id);
     else {
@@ -131,6 +131,9 @@ function NewDepositModal({ opened, onClose, onCreated, defaultDivision }: { open
         <Stack>
           <ErrorAlert error={error} />
           <TextInput label="Deposit date" type="date" required {...form.getInputProps('depositDate')} />
+          {(error?.details?.needsPostDated === true || form.values.postDated) && (
+            <Checkbox label={`Yes, ${formatDate(form.values.depositDate)} is post-dated on purpose`} {...form.getInputProps('postDated', { type: 'checkbox' })} />
+          )}
           <Select label="Division" required data={divs.map((d) => ({ value: d.id, label: d.name }))} {...form.getInputProps('divisionId')} allowDeselect={false} data-testid="deposit-division" />
           <TextInput label="Control total" description="What you counted; Complete Deposit checks the payments add up to it." leftSection="$" inputMode="decimal" {...form.getInputProps('controlTotal')} data-autofocus />
           <TextInput label="Bank account" placeholder="e.g. First Bank ••1234" {...form.getInputProps('bankAccount')} />

@@ -52,16 +52,41 @@ export function PaymentDetailsModal({ paymentId, onClose }: { paymentId: string 
   const locked = c?.lockedReason ?? null;
   const p = c?.payment;
 
-  const saveLines = () =>
-    act('lines', () =>
-      call('payments.reapply', {
-        paymentId: p!.id,
-        mode: 'lines',
-        lines: Object.entries(amounts)
-          .filter(([, v]) => v.trim() !== '' && parseMoney(v).ok && (parseMoney(v) as { cents: number }).cents !== 0)
-          .map(([chargeLineId, amount]) => ({ chargeLineId, amount })),
-      }),
-    );
+  // Every typed cell is checked; one bad cell saves nothing (the command refuses it too).
+  const cellErrors: Record<string, string> = {};
+  for (const [lineId, v] of Object.entries(amounts)) {
+    if (v.trim() === '') continue;
+    const r = parseMoney(v);
+    if (!r.ok) cellErrors[lineId] = r.message;
+    else if (r.cents < 0) cellErrors[lineId] = 'Enter the amount without a minus sign.';
+  }
+  const [showCellErrors, setShowCellErrors] = useState(false);
+  const [serverCellError, setServerCellError] = useState<Record<string, string>>({});
+  const saveLines = async () => {
+    setShowCellErrors(true);
+    setServerCellError({});
+    if (Object.keys(cellErrors).length > 0) {
+      setError({ code: 'VALIDATION', message: `${Object.keys(cellErrors).length === 1 ? 'One amount is' : `${Object.keys(cellErrors).length} amounts are`} not valid; fix the marked cells. Nothing was saved.` });
+      return;
+    }
+    const lines = Object.entries(amounts)
+      .filter(([, v]) => v.trim() !== '' && parseMoney(v).ok && (parseMoney(v) as { cents: number }).cents !== 0)
+      .map(([chargeLineId, amount]) => ({ chargeLineId, amount }));
+    const done = await act('lines', () => call('payments.reapply', { paymentId: p!.id, mode: 'lines', lines }));
+    if (done) setShowCellErrors(false);
+  };
+  // A refusal naming a row (lines.N.amount) or a line is shown at that cell.
+  useEffect(() => {
+    const f = error?.details?.field;
+    const lineId = error?.details?.chargeLineId;
+    if (typeof lineId === 'string') setServerCellError({ [lineId]: error!.message });
+    else if (typeof f === 'string' && /^lines\.\d+\.amount$/.test(f)) {
+      const typed = Object.entries(amounts).filter(([, v]) => v.trim() !== '' && parseMoney(v).ok && (parseMoney(v) as { cents: number }).cents !== 0);
+      const row = typed[Number(f.split('.')[1])];
+      if (row) setServerCellError({ [row[0]]: error!.message });
+    }
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [error]);
 
   return (
     <Modal opened={!!paymentId} onClose={onClose} title="Payment Details" size="70rem">
@@ -179,6 +204,7 @@ export function PaymentDetailsModal({ paymentId, onClose }: { paymentId: string 
                           const v = e.currentTarget.value;
                           setAmounts((a) => ({ ...a, [l.chargeLineId]: v }));
                         }}
+                        error={(showCellErrors && cellErrors[l.chargeLineId]) || serverCellError[l.chargeLineId]}
                         onKeyDown={(e) => {
                           if (e.key === 'Enter') void saveLines();
                         }}

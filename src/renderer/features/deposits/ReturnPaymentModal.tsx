@@ -15,7 +15,22 @@ import { Money } from '../../components/Money';
  * earlier invoice of the account (paid ones included) to apply it to; optionally a returned-payment
  * fee as a new charge, and optionally in its own deposit so the day's deposit matches the bank.
  */
-export function ReturnPaymentModal({ corrections: c, onClose, onDone, depositId }: { corrections: PaymentCorrectionsDTO | null; onClose(): void; onDone(): void; depositId?: string }) {
+export function ReturnPaymentModal({
+  corrections: c,
+  onClose,
+  onDone,
+  depositId,
+  initialAmount,
+  initialMode,
+}: {
+  corrections: PaymentCorrectionsDTO | null;
+  onClose(): void;
+  onDone(): void;
+  depositId?: string;
+  /** From a negative batch entry: the amount typed (without its minus sign). */
+  initialAmount?: string;
+  initialMode?: 'auto' | 'lines' | 'none';
+}) {
   const p = c?.payment;
   const deposits = useQuery('deposits.list', c ? { status: 'open' } : null);
   const [ids] = useState(() => ({ returnPaymentId: newId(), feeInvoiceId: newId() }));
@@ -24,7 +39,7 @@ export function ReturnPaymentModal({ corrections: c, onClose, onDone, depositId 
   const [amount, setAmount] = useState('');
   const [returnDate, setReturnDate] = useState(localDate());
   const [dep, setDep] = useState(depositId ?? '');
-  const [mode, setMode] = useState<'auto' | 'lines' | 'none'>('auto');
+  const [mode, setMode] = useState<'auto' | 'lines' | 'none'>(initialMode ?? 'auto');
   const [lines, setLines] = useState<Record<string, string>>({});
   const [fee, setFee] = useState('');
   const [error, setError] = useState<AppError | null>(null);
@@ -32,9 +47,9 @@ export function ReturnPaymentModal({ corrections: c, onClose, onDone, depositId 
 
   useEffect(() => {
     if (!c) return;
-    setAmount(centsToPlain(c.returnableCents));
+    setAmount(initialAmount ?? centsToPlain(c.returnableCents));
     setLines(Object.fromEntries(c.allocation.filter((a) => a.appliedCents > 0).map((a) => [a.chargeLineId, centsToPlain(a.appliedCents)])));
-  }, [c]);
+  }, [c, initialAmount]);
 
   const openDeposits = useMemo(() => (deposits.data ?? []).filter((d) => !p || d.divisionName === p.divisionName), [deposits.data, p]);
 

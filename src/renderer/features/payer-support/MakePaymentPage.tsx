@@ -1,4 +1,4 @@
-import { Alert, Button, Card, Group, SegmentedControl, Stack, Table, Text, TextInput, Textarea, ThemeIcon, Title } from '@mantine/core';
+import { Alert, Button, Card, Checkbox, Group, SegmentedControl, Stack, Table, Text, TextInput, Textarea, ThemeIcon, Title } from '@mantine/core';
 import { useForm } from '@mantine/form';
 import { IconCheck } from '@tabler/icons-react';
 import { useMemo, useState } from 'react';
@@ -26,6 +26,8 @@ interface Values {
   method: PaymentMethod;
   checkNumber: string;
   paymentDate: string;
+  /** The clerk confirmed a date far ahead is post-dated (core asks for it). */
+  postDated: boolean;
   memo: string;
 }
 
@@ -42,7 +44,7 @@ export function MakePaymentPage({ params }: PageProps) {
   const a = acct.data?.account;
 
   const form = useForm<Values>({
-    initialValues: { receiptEmail: '', amount: '', method: 'cash', checkNumber: '', paymentDate: localDate(), memo: '' },
+    initialValues: { receiptEmail: '', amount: '', method: 'cash', checkNumber: '', paymentDate: localDate(), memo: '', postDated: false },
     // The same shared schema main parses with: one rule, checked early here for the clerk's sake.
     validate: (v) => {
       const r = recordPaymentInput.safeParse(toInput(v, params.accountId ?? ''));
@@ -111,6 +113,9 @@ export function MakePaymentPage({ params }: PageProps) {
               </Stack>
               {v.method === 'check' && <TextInput label="Check number" required {...form.getInputProps('checkNumber')} />}
               <TextInput label="Payment date" type="date" {...form.getInputProps('paymentDate')} />
+              {(error?.details?.needsPostDated === true || v.postDated) && (
+                <Checkbox label={`Yes, ${formatDate(v.paymentDate)} is post-dated on purpose`} {...form.getInputProps('postDated', { type: 'checkbox' })} data-testid="post-dated" />
+              )}
               <Textarea label="Memo" autosize minRows={1} {...form.getInputProps('memo')} />
               <Group justify="flex-end">
                 <Button variant="default" onClick={() => go('payer-support')}>
@@ -204,6 +209,7 @@ function toInput(v: Values, accountId: string) {
     method: v.method,
     ...(v.method === 'check' ? { checkNumber: v.checkNumber } : {}),
     paymentDate: v.paymentDate,
+    ...(v.postDated ? { postDated: true } : {}),
     ...(v.receiptEmail.trim() ? { receiptEmail: v.receiptEmail.trim() } : {}),
     ...(v.memo.trim() ? { memo: v.memo.trim() } : {}),
   };

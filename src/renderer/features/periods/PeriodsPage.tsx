@@ -120,6 +120,26 @@ function ClosePeriodModal({ period, onClose, onDone }: { period: string | null; 
                   {d.number}
                 </Anchor>{' '}
                 · {formatDate(d.depositDate)} · {d.divisionName} · {d.paymentCount} payments · <Money cents={d.totalCents} size="sm" />
+                {d.empty && (
+                  <>
+                    {' '}
+                    · <b>empty</b>: closing deletes it (audited){' '}
+                    <Button
+                      size="compact-xs"
+                      variant="light"
+                      color="red"
+                      data-testid={`delete-empty-${d.number}`}
+                      onClick={() =>
+                        void call('deposits.delete', { depositId: d.id, reason: `empty, deleted before closing ${pv.period}` }).then((r) => {
+                          if (r.ok) preview.reload();
+                          else setError(r.error);
+                        })
+                      }
+                    >
+                      Delete now
+                    </Button>
+                  </>
+                )}
               </List.Item>
             ))}
           </Section>

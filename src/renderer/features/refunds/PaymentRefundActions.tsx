@@ -6,6 +6,7 @@ import type { RefundDTO } from '../../../shared/contract/refunds';
 import { formatDate, formatDateTime } from '../../../shared/dates';
 import { newId } from '../../../shared/ids';
 import { centsToPlain, formatMoney } from '../../../shared/money';
+import type { RefundRequestDTO } from '../../../shared/contract/refunds';
 import type { AppError } from '../../../shared/result';
 import { call } from '../../api/client';
 import { useQuery } from '../../api/hooks';
@@ -51,6 +52,13 @@ export function PaymentRefundActions({ payment }: { payment: PaymentDetailDTO })
           Refund…
         </Button>
       )}
+      {s.requests
+        .filter((q) => q.status === 'pending')
+        .map((q) => (
+          <Text key={q.id} size="sm" c="orange.9" data-testid="refund-request-waiting">
+            Refund of {formatMoney(q.amountCents)} waiting for a supervisor's approval (asked by {q.requestedByName})
+          </Text>
+        ))}
       {s.refunds.length > 0 && (
         <Button variant="default" onClick={() => setHistory(true)}>
           Refunds ({s.refunds.length}) · {formatMoney(s.refundedCents)}
@@ -169,6 +177,7 @@ function RefundModal({
   const [error, setError] = useState<AppError | null>(null);
   const [busy, setBusy] = useState(false);
   const [done, setDone] = useState<RefundDTO | null>(null);
+  const [requested, setRequested] = useState<RefundRequestDTO | null>(null);
   const [seenOpen, setSeenOpen] = useState(false);
   // One id per refund attempt: a retry after a lost answer never refunds twice.
   const refundId = useMemo(() => (opened ? newId() : ''), [opened]);
@@ -180,8 +189,19 @@ function RefundModal({
       setEmail(payment.receiptEmail ?? '');
       setError(null);
       setDone(null);
+      setRequested(null);
     }
   }
+  // Core refused: this refund needs a Supervisor or Admin. A CSR sends it to them as a request.
+  const needsApproval = error?.code === 'FORBIDDEN' && error.details?.needsApproval === true;
+  const request = async () => {
+    setBusy(true);
+    const r = await call('refunds.request', { paymentId: payment.id, amount, reason, ...(email.trim() ? { receiptEmail: email.trim() } : {}) });
+    setBusy(false);
+    if (!r.ok) return setError(r.error);
+    setError(null);
+    setRequested(r.value);
+  };
   const submit = async () => {
     setBusy(true);
     const r = await call('refunds.create', { refundId, paymentId: payment.id, amount, reason, ...(email.trim() ? { receiptEmail: email.trim() } : {}) });
@@ -193,8 +213,19 @@ function RefundModal({
   };
   const fieldError = (f: string) => (error?.details?.field === f ? error.message : undefined);
   return (
-    <Modal opened={opened} onClose={onClose} title={done ? 'Refund recorded' : `Refund payment ${payment.reference}`}>
-      {done ? (
+    <Modal opened={opened} onClose={onClose} title={done ? 'Refund recorded' : requested ? 'Refund requested' : `Refund payment ${payment.reference}`}>
+      {requested ? (
+        <Stack>
+          <Text data-testid="refund-requested">
+            A refund of {formatMoney(requested.amountCents)} was sent to a Supervisor or Admin for approval. It appears in their Refund Approvals list; nothing is refunded until they approve it.
+          </Text>
+          <Group justify="flex-end">
+            <Button onClick={onClose} autoFocus>
+              Done
+            </Button>
+          </Group>
+        </Stack>
+      ) : done ? (
         <Stack align="center" gap="sm">
           <ThemeIcon color="green" size={44} radius="xl">
             <IconCheck size={26} />
@@ -243,6 +274,11 @@ function RefundModal({
               <Button variant="default" onClick={onClose}>
                 Cancel
               </Button>
+              {needsApproval && (
+                <Button variant="light" color="orange" loading={busy} onClick={() => void request()} data-testid="request-refund">
+                  Ask a supervisor to approve
+                </Button>
+              )}
               <Button type="submit" color="orange" loading={busy}>
                 Refund
               </Button>
