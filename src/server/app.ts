@@ -8,16 +8,15 @@ import { verifyChainSegment } from '../core/sync/audit-chain';
 import {
   auditPushRequest,
   CHUNK_BYTES,
-  MAX_PULL_LIMIT,
   pushRequest,
   sha256Hex,
   signInRequest,
-  type SnapshotResponse,
 } from '../core/sync/protocol';
 import { AppFailure, type ErrorCode } from '../shared/result';
 import { ServerAuth, type AuthedUser } from './auth';
 import type { ServerStore } from './db/open';
 import { ServerFiles } from './files';
+import { pullPage, snapshot, type ReadRouteDeps } from './pull';
 import { runPush } from './push';
 
 export interface ServerOptions {
@@ -170,51 +169,10 @@ export async function buildServer(store: ServerStore, opts: ServerOptions = {}):
     }),
   );
 
-  app.get(
-    '/v1/sync/pull',
-    handle(async (req, reply) => {
-      await authed(req);
-      const q = parse(z.object({ after: z.coerce.number().int().min(0), limit: z.coerce.number().int().min(1).max(MAX_PULL_LIMIT).optional() }).strict(), req.query);
-      const limit = q.limit ?? 2000;
-      const rows = await store.db.selectFrom('srv_changes').selectAll().where('seq', '>', q.after).orderBy('seq').limit(limit + 1).execute();
-      let page = rows.length > limit ? rows.slice(0, limit) : rows;
-      // Never end a page inside a transaction: take the rest of the last row's transaction.
-      if (rows.length > limit) {
-        const tail = page[page.length - 1]!;
-        const rest = await store.db.selectFrom('srv_changes').selectAll().where('seq', '>', tail.seq).where('tx', '=', tail.tx).orderBy('seq').execute();
-        page = page.concat(rest);
-      }
-      const more = rows.length > limit && (await store.db.selectFrom('srv_changes').select('seq').where('seq', '>', page[page.length - 1]!.seq).limit(1).executeTakeFirst()) !== undefined;
-      const cursor = page.length > 0 ? Number(page[page.length - 1]!.seq) : q.after;
-      // Rows are stored as JSON text: stitched in without parsing them again.
-      const body = `{"cursor":${cursor},"more":${more},"changes":[${page
-        .map((r) => `{"seq":${Number(r.seq)},"t":${JSON.stringify(r.tbl)},"k":${r.pk_json},"r":${r.row_json ?? 'null'}}`)
-        .join(',')}]}`;
-      return reply.type('application/json').send(body);
-    }),
-  );
-
-  app.get(
-    '/v1/sync/snapshot',
-    handle(async (req, reply) => {
-      await authed(req);
-      const snap = await store.db
-        .transaction()
-        .setIsolationLevel(store.dialect === 'postgres' ? 'repeatable read' : 'serializable')
-        .execute(async (trx) => {
-          const cursor = Number((await trx.selectFrom('srv_changes').select((eb) => eb.fn.max('seq').as('m')).executeTakeFirst())?.m ?? 0);
-          const tables: SnapshotResponse['tables'] = {};
-          for (const t of store.tables) {
-            tables[t.name] = (await trx
-              .selectFrom(t.name as 'payments')
-              .select(t.synced as never[])
-              .execute()) as Record<string, unknown>[];
-          }
-          return { cursor, tables };
-        });
-      return reply.type('application/json').send(JSON.stringify(snap));
-    }),
-  );
+  // Pull and snapshot, scoped by role (src/server/pull.ts).
+  const readDeps: ReadRouteDeps = { store, role: async (req) => (await authed(req)).role, parse };
+  app.get('/v1/sync/pull', handle((req, reply) => pullPage(readDeps, req, reply)));
+  app.get('/v1/sync/snapshot', handle((req, reply) => snapshot(readDeps, req, reply)));
 
   app.get('/v1/sync/events', async (req, reply) => {
     try {

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { deriveOfflineVerifier } from '../core/auth/passwords';
 import { signIn } from '../core/auth/sign-in';
 import type { Actor } from '../core/commands/types';
 import type { SignInResponse } from '../core/sync/protocol';
@@ -41,6 +42,9 @@ export class ServerAuth {
     const core = this.store.core;
     // The core's sign-in: lock-out after five failures, every attempt audited (one writer).
     const user = await core.executor.serial(() => signIn(core.db, core.clock, username, password));
+    // For this desk alone (never the stored form): see src/core/auth/offline-verifiers.ts. Made
+    // before the token, so its slow KDF does not eat into the token's lifetime.
+    const offlineVerifier = await deriveOfflineVerifier(password);
     const token = randomBytes(32).toString('base64url');
     const now = core.clock.now();
     const expiresAt = new Date(now.getTime() + this.opts.tokenTtlMinutes * 60_000).toISOString();
@@ -51,7 +55,15 @@ export class ServerAuth {
     return {
       token,
       expiresAt,
-      user: { id: user.id, username: user.username, displayName: user.display_name, role: user.role, active: user.active === 1, passwordHash: user.password_hash },
+      user: {
+        id: user.id,
+        username: user.username,
+        displayName: user.display_name,
+        role: user.role,
+        active: user.active === 1,
+        credentialId: user.credential_id ?? null,
+        offlineVerifier,
+      },
     };
   }
 

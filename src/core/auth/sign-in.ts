@@ -4,6 +4,7 @@ import { AppFailure, fail } from '../../shared/result';
 import { appendAudit } from '../audit/audit-log';
 import type { Clock } from '../commands/types';
 import type { Database } from '../db/schema';
+import { checkLocalPassword } from './offline-verifiers';
 import { dummyHash, hashPassword, verifyPassword } from './passwords';
 
 export const MAX_FAILED_SIGN_INS = 5;
@@ -70,7 +71,7 @@ export async function signIn(db: Kysely<Database>, clock: Clock, username: strin
     await audit(db, clock, user.id, 'signin-inactive');
     throw new AppFailure('UNAUTHENTICATED', 'This user has been deactivated. Ask an administrator.');
   }
-  if (!(await verifyPassword(password, user.password_hash))) {
+  if (!(await checkLocalPassword(db, user, password))) {
     const failed = user.failed_attempts + 1;
     const locked = failed >= MAX_FAILED_SIGN_INS ? new Date(now.getTime() + LOCKOUT_MINUTES * 60_000).toISOString() : null;
     await db.updateTable('users').set({ failed_attempts: locked ? 0 : failed, locked_until: locked }).where('id', '=', user.id).execute();

@@ -3,6 +3,7 @@ import type { SyncTables } from './schema-sync';
 import type { DepositTables } from './schema-deposits';
 import type { NotificationTables } from './schema-notifications';
 import type { CreditTables } from './schema-credits';
+import type { SecurityTables } from './schema-security';
 
 
 /**
@@ -117,6 +118,8 @@ export interface UsersTable {
   locked_until: string | null;
   created_at: string;
   updated_at: string;
+  /** Changes with every password set (migration 0011); a desk's offline verifier must carry the same. */
+  credential_id?: string | null;
 }
 
 export interface SettingsTable {
@@ -221,6 +224,7 @@ export type Database = FoundationTables &
   ImportTables &
   DepositTables &
   CreditTables &
-  NotificationTables;
+  NotificationTables &
+  SecurityTables;
 
 export type Dialect = 'sqlite' | 'postgres';

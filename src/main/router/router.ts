@@ -25,6 +25,12 @@ export class Router {
   private readonly handlers = new Map<string, MainHandler>();
   /** Called after a successful local sign-in (the sync client signs in to the server too). */
   onSignedIn?: (username: string, password: string) => Promise<void>;
+  /**
+   * Called before the local check: a desk connected to a server signs in there first, which
+   * stores this desk's offline verifier for the user (a wrong password or a refusal throws an
+   * AppFailure; an unreachable server returns and the local check decides).
+   */
+  onlineSignIn?: (username: string, password: string) => Promise<void>;
 
   constructor(readonly core: LedgerCore) {
     this.handlers.set('auth.status', (s) => this.status(s));
@@ -133,6 +139,7 @@ export class Router {
   private async signIn(s: Session, i: unknown): Promise<Result<unknown>> {
     const { username, password } = i as { username: string; password: string };
     try {
+      await this.onlineSignIn?.(username, password);
       const user = await this.core.executor.serial(() => signIn(this.core.db, this.core.clock, username, password));
       s.user = toUserDTO(user);
       s.lastActivity = this.now();

@@ -1,6 +1,7 @@
 import { AppFailure, err, ok } from '../../shared/result';
 import type { Router } from '../router/router';
 import { actorOf } from '../router/session';
+import { assertMayResolve, visibleItems } from './attention-access';
 import type { SyncClient } from './sync-client';
 
 /**
@@ -34,12 +35,20 @@ export function registerSyncChannels(router: Router, sync: SyncClient): () => vo
       return sync.status();
     }),
   );
-  router.register('sync.needsAttention.list', async () => ok(await sync.needsAttention()));
+  // Visible and resolvable only by the item's author and Supervisors/Admins (attention-access.ts).
+  router.register('sync.needsAttention.list', async (s) => {
+    const actor = actorOf(s);
+    if (!actor) return err('UNAUTHENTICATED', 'Sign in first.');
+    return ok(await visibleItems(router.core.db, actor, await sync.needsAttention()));
+  });
   router.register('sync.needsAttention.resolve', async (s, i) => {
     const actor = actorOf(s);
     if (!actor) return err('UNAUTHENTICATED', 'Sign in first.');
     const { commandId, action } = i as { commandId: string; action: 'retry' | 'dismiss' };
-    return wrap(() => sync.resolve(commandId, action, actor));
+    return wrap(async () => {
+      await assertMayResolve(router.core.db, actor, commandId);
+      return sync.resolve(commandId, action, actor);
+    });
   });
   const onStatus = (st: ReturnType<SyncClient['status']>) =>
     router.broadcast('sync.status', { online: st.online, syncing: st.syncing, pending: st.pending, needsAttention: st.needsAttention, lastSyncedAt: st.lastSyncedAt });
