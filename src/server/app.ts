@@ -15,6 +15,7 @@ import {
 import { AppFailure, type ErrorCode } from '../shared/result';
 import { ServerAuth, type AuthedUser } from './auth';
 import type { ServerStore } from './db/open';
+import { assertMayReadFile } from './file-access';
 import { ServerFiles } from './files';
 import { pullPage, snapshot, type ReadRouteDeps } from './pull';
 import { runPush } from './push';
@@ -271,8 +272,9 @@ export async function buildServer(store: ServerStore, opts: ServerOptions = {}):
   app.get(
     '/v1/files/:sha',
     handle(async (req, reply) => {
-      await authed(req);
+      const u = await authed(req);
       const { sha } = parse(shaParam, req.params);
+      await assertMayReadFile(store, u.role, sha);
       const size = await files.size(sha);
       if (size === null) throw new AppFailure('NOT_FOUND', 'The server does not have this file.', { sha256: sha });
       const { Readable } = await import('node:stream');

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { readFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -82,6 +83,24 @@ describe('data scoped by role, no secrets at rest (issue 12, findings 1-2)', () 
     const snap = await http<SnapshotResponse>(server, 'GET', '/v1/sync/snapshot', si.body.token);
     expect(snap.body.tables.letter_files).toEqual([]);
     expect(snap.body.tables.security_alerts).toEqual([]);
+  });
+
+  it('finding 1: file bytes go only to roles that may see them', async () => {
+    const adminTok = (await http<SignInResponse>(server, 'POST', '/v1/auth/sign-in', undefined, ADMIN)).body.token;
+    const csrTok = (await http<SignInResponse>(server, 'POST', '/v1/auth/sign-in', undefined, { username: CARLA.username, password: CARLA.password })).body.token;
+    const bytes = Buffer.from('account,amount\nA-1,10.00\n');
+    const sha = createHash('sha256').update(bytes).digest('hex');
+    expect((await http(server, 'POST', `/v1/files/${sha}`, adminTok, { sizeBytes: bytes.length, fileName: 'balances.csv' })).status).toBe(200);
+    const put = await fetch(new URL(`/v1/files/${sha}/chunks/0`, server.url), {
+      method: 'PUT',
+      headers: { authorization: `Bearer ${adminTok}`, 'content-type': 'application/octet-stream', 'x-chunk-sha256': sha },
+      body: bytes,
+    });
+    expect(put.status).toBe(200);
+    expect((await http(server, 'POST', `/v1/files/${sha}/complete`, adminTok, {})).status).toBe(200);
+    const get = (tok: string) => fetch(new URL(`/v1/files/${sha}`, server.url), { headers: { authorization: `Bearer ${tok}` } });
+    expect((await get(adminTok)).status).toBe(200);
+    expect((await get(csrTok)).status).toBe(404);
   });
 
   it('finding 1: offline sign-in uses the verifier given to a desk where the user signed in online, and it is gone after a password reset', async () => {
