@@ -4,7 +4,6 @@ import pg from 'pg';
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import { zodToAppError } from '../core/commands/zod-error';
-import { verifyChainSegment } from '../core/sync/audit-chain';
 import {
   auditPushRequest,
   CHUNK_BYTES,
@@ -17,6 +16,7 @@ import { ServerAuth, type AuthedUser } from './auth';
 import type { ServerStore } from './db/open';
 import { assertMayReadFile } from './file-access';
 import { ServerFiles } from './files';
+import { receiveAudit } from './audit';
 import { pullPage, snapshot, type ReadRouteDeps } from './pull';
 import { runPush } from './push';
 
@@ -197,36 +197,8 @@ export async function buildServer(store: ServerStore, opts: ServerOptions = {}):
     '/v1/audit/push',
     { bodyLimit: 16 * 1024 * 1024 },
     handle(async (req) => {
-      await authed(req);
-      const body = parse(auditPushRequest, req.body);
-      return store.core.executor.serial(() =>
-        store.db.transaction().execute(async (trx) => {
-          const now = new Date().toISOString();
-          let client = await trx.selectFrom('srv_clients').selectAll().where('client_id', '=', body.clientId).executeTakeFirst();
-          if (!client) {
-            client = { client_id: body.clientId, last_seq: 0, audit_seq: 0, audit_hash: '0'.repeat(64), updated_at: now };
-            await trx.insertInto('srv_clients').values(client).execute();
-          }
-          const fresh = body.entries.filter((e) => e.seq > Number(client.audit_seq));
-          const check = verifyChainSegment(Number(client.audit_seq), client.audit_hash, fresh);
-          if (!check.ok) {
-            req.log.warn({ clientId: body.clientId, seq: check.seq, reason: check.reason }, 'audit chain refused');
-            throw new AppFailure('CONFLICT', `The audit log does not verify: ${check.reason}.`, { seq: check.seq });
-          }
-          if (fresh.length > 0) {
-            for (let i = 0; i < fresh.length; i += 200) {
-              await trx
-                .insertInto('srv_client_audit')
-                .values(fresh.slice(i, i + 200).map((e) => ({ ...e, client_id: body.clientId, received_at: now })))
-                .execute();
-            }
-            const last = fresh[fresh.length - 1]!;
-            await trx.updateTable('srv_clients').set({ audit_seq: last.seq, audit_hash: last.hash, updated_at: now }).where('client_id', '=', body.clientId).execute();
-          }
-          const head = fresh.length > 0 ? fresh[fresh.length - 1]!.seq : Number(client.audit_seq);
-          return { acceptedThrough: head };
-        }),
-      );
+      const u = await authed(req);
+      return receiveAudit(store, u, parse(auditPushRequest, req.body), req.log as unknown as Logger);
     }),
   );
 
