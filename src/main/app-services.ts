@@ -38,9 +38,10 @@ export async function startAppServices(dataDir: string, opts: AppServicesOptions
   // Sync with the central server, once an administrator has set its address (Needs Attention, header).
   const sync = (ref.sync = new SyncClient({ core, tokens: opts.tokenStore ?? new FileTokenStore(join(dataDir, 'server-tokens.json')), files: imports.files }));
   registerSyncChannels(router, sync);
-  // Signing in locally also signs in to the server (best effort: offline sign-in still works).
-  router.onSignedIn = async (username, password) => {
-    if (sync.status().serverUrl) await sync.signIn(username, password).catch(() => undefined);
+  // With a server, sign-in goes there first (it gives this desk the user's offline verifier); when
+  // the server is unreachable the local check against that verifier decides.
+  router.onlineSignIn = async (username, password) => {
+    if (sync.status().serverUrl) await sync.signIn(username, password);
   };
   await sync.start();
   // Recurring payments fall due on the server when there is one (src/server/scheduler.ts), and the

@@ -4,24 +4,23 @@ import pg from 'pg';
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import { zodToAppError } from '../core/commands/zod-error';
-import { verifyChainSegment } from '../core/sync/audit-chain';
 import { registerClientRequest } from '../core/sync/device-protocol';
 import {
   auditPushRequest,
   CHUNK_BYTES,
-  MAX_PULL_LIMIT,
   pushRequest,
   sha256Hex,
   signInRequest,
-  type SnapshotResponse,
 } from '../core/sync/protocol';
 import { AppFailure, type ErrorCode } from '../shared/result';
 import { ServerAuth, type AuthedUser } from './auth';
 import { clientRecord, registerClient, requireDevice } from './clients';
-import { horizonOf, refuseBeforeHorizon } from './ops/compact-changes';
 import type { ServerStore } from './db/open';
+import { assertMayReadFile } from './file-access';
 import { ServerFiles } from './files';
 import { jsonDepthExceeds, MAX_JSON_DEPTH } from './json-depth';
+import { receiveAudit } from './audit';
+import { pullPage, snapshot, type ReadRouteDeps } from './pull';
 import { runPush } from './push';
 import { startScheduler, type Scheduler } from './scheduler';
 
@@ -221,53 +220,10 @@ export async function buildServer(store: ServerStore, opts: ServerOptions = {}):
     }),
   );
 
-  app.get(
-    '/v1/sync/pull',
-    handle(async (req, reply) => {
-      await authed(req);
-      const q = parse(z.object({ after: z.coerce.number().int().min(0), limit: z.coerce.number().int().min(1).max(MAX_PULL_LIMIT).optional() }).strict(), req.query);
-      const limit = q.limit ?? 2000;
-      await refuseBeforeHorizon(store.db, q.after);
-      const rows = await store.db.selectFrom('srv_changes').selectAll().where('seq', '>', q.after).orderBy('seq').limit(limit + 1).execute();
-      let page = rows.length > limit ? rows.slice(0, limit) : rows;
-      // Never end a page inside a transaction: take the rest of the last row's transaction.
-      if (rows.length > limit) {
-        const tail = page[page.length - 1]!;
-        const rest = await store.db.selectFrom('srv_changes').selectAll().where('seq', '>', tail.seq).where('tx', '=', tail.tx).orderBy('seq').execute();
-        page = page.concat(rest);
-      }
-      const more = rows.length > limit && (await store.db.selectFrom('srv_changes').select('seq').where('seq', '>', page[page.length - 1]!.seq).limit(1).executeTakeFirst()) !== undefined;
-      const cursor = page.length > 0 ? Number(page[page.length - 1]!.seq) : q.after;
-      // Rows are stored as JSON text: stitched in without parsing them again.
-      const body = `{"cursor":${cursor},"more":${more},"changes":[${page
-        .map((r) => `{"seq":${Number(r.seq)},"t":${JSON.stringify(r.tbl)},"k":${r.pk_json},"r":${r.row_json ?? 'null'}}`)
-        .join(',')}]}`;
-      return reply.type('application/json').send(body);
-    }),
-  );
-
-  app.get(
-    '/v1/sync/snapshot',
-    handle(async (req, reply) => {
-      await authed(req);
-      const snap = await store.db
-        .transaction()
-        .setIsolationLevel(store.dialect === 'postgres' ? 'repeatable read' : 'serializable')
-        .execute(async (trx) => {
-          // Never behind the compaction horizon (an emptied change log has no max).
-          const cursor = Math.max(Number((await trx.selectFrom('srv_changes').select((eb) => eb.fn.max('seq').as('m')).executeTakeFirst())?.m ?? 0), await horizonOf(trx));
-          const tables: SnapshotResponse['tables'] = {};
-          for (const t of store.tables) {
-            tables[t.name] = (await trx
-              .selectFrom(t.name as 'payments')
-              .select(t.synced as never[])
-              .execute()) as Record<string, unknown>[];
-          }
-          return { cursor, tables };
-        });
-      return reply.type('application/json').send(JSON.stringify(snap));
-    }),
-  );
+  // Pull and snapshot, scoped by role (src/server/pull.ts).
+  const readDeps: ReadRouteDeps = { store, role: async (req) => (await authed(req)).role, parse };
+  app.get('/v1/sync/pull', handle((req, reply) => pullPage(readDeps, req, reply)));
+  app.get('/v1/sync/snapshot', handle((req, reply) => snapshot(readDeps, req, reply)));
 
   // Open event streams per token: one desk needs one; a token cannot hold hundreds of sockets.
   const streams = new Map<string, number>();
@@ -304,37 +260,11 @@ export async function buildServer(store: ServerStore, opts: ServerOptions = {}):
     '/v1/audit/push',
     { bodyLimit: 16 * 1024 * 1024 },
     handle(async (req) => {
-      await authed(req);
+      const u = await authed(req);
       const body = parse(auditPushRequest, req.body);
+      // Only the desk that owns this client id may push into its chain (issue 13).
       await requireDevice(store.db, body.clientId, req.headers);
-      return store.core.executor.serial(() =>
-        store.db.transaction().execute(async (trx) => {
-          const now = new Date().toISOString();
-          let client = await trx.selectFrom('srv_clients').selectAll().where('client_id', '=', body.clientId).executeTakeFirst();
-          if (!client) {
-            client = { client_id: body.clientId, last_seq: 0, audit_seq: 0, audit_hash: '0'.repeat(64), updated_at: now };
-            await trx.insertInto('srv_clients').values(client).execute();
-          }
-          const fresh = body.entries.filter((e) => e.seq > Number(client.audit_seq));
-          const check = verifyChainSegment(Number(client.audit_seq), client.audit_hash, fresh);
-          if (!check.ok) {
-            req.log.warn({ clientId: body.clientId, seq: check.seq, reason: check.reason }, 'audit chain refused');
-            throw new AppFailure('CONFLICT', `The audit log does not verify: ${check.reason}.`, { seq: check.seq });
-          }
-          if (fresh.length > 0) {
-            for (let i = 0; i < fresh.length; i += 200) {
-              await trx
-                .insertInto('srv_client_audit')
-                .values(fresh.slice(i, i + 200).map((e) => ({ ...e, client_id: body.clientId, received_at: now })))
-                .execute();
-            }
-            const last = fresh[fresh.length - 1]!;
-            await trx.updateTable('srv_clients').set({ audit_seq: last.seq, audit_hash: last.hash, updated_at: now }).where('client_id', '=', body.clientId).execute();
-          }
-          const head = fresh.length > 0 ? fresh[fresh.length - 1]!.seq : Number(client.audit_seq);
-          return { acceptedThrough: head };
-        }),
-      );
+      return receiveAudit(store, u, body, req.log as unknown as Logger);
     }),
   );
 
@@ -380,8 +310,9 @@ export async function buildServer(store: ServerStore, opts: ServerOptions = {}):
   app.get(
     '/v1/files/:sha',
     handle(async (req, reply) => {
-      await authed(req);
+      const u = await authed(req);
       const { sha } = parse(shaParam, req.params);
+      await assertMayReadFile(store, u.role, sha);
       const size = await files.size(sha);
       if (size === null) throw new AppFailure('NOT_FOUND', 'The server does not have this file.', { sha256: sha });
       const { Readable } = await import('node:stream');

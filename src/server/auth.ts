@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { deriveOfflineVerifier } from '../core/auth/passwords';
 import { signIn } from '../core/auth/sign-in';
 import { SignInThrottle } from '../core/auth/sign-in-throttle';
 import type { Actor } from '../core/commands/types';
@@ -47,6 +48,9 @@ export class ServerAuth {
       !!(await this.store.db.selectFrom('srv_tokens').select('user_id').where('user_id', '=', userId).where('client_id', '=', clientId ?? '').limit(1).executeTakeFirst());
     // The core's sign-in: progressive delays per account and per source, every attempt audited (one writer).
     const user = await core.executor.serial(() => signIn(core.db, core.clock, username, password, { throttle: this.throttle, source, device: clientId, knownDevice }));
+    // For this desk alone (never the stored form): see src/core/auth/offline-verifiers.ts. Made
+    // before the token, so its slow KDF does not eat into the token's lifetime.
+    const offlineVerifier = await deriveOfflineVerifier(password);
     const token = randomBytes(32).toString('base64url');
     const now = core.clock.now();
     const expiresAt = new Date(now.getTime() + this.opts.tokenTtlMinutes * 60_000).toISOString();
@@ -57,7 +61,15 @@ export class ServerAuth {
     return {
       token,
       expiresAt,
-      user: { id: user.id, username: user.username, displayName: user.display_name, role: user.role, active: user.active === 1, passwordHash: user.password_hash },
+      user: {
+        id: user.id,
+        username: user.username,
+        displayName: user.display_name,
+        role: user.role,
+        active: user.active === 1,
+        credentialId: user.credential_id ?? null,
+        offlineVerifier,
+      },
     };
   }
 

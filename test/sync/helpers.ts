@@ -233,7 +233,8 @@ export async function dumpTables(db: Kysely<Database>, dialect: 'sqlite' | 'post
   for (const t of tables) {
     if (only && !only.includes(t.name)) continue;
     const rows = (await sql<Record<string, unknown>>`SELECT ${sql.raw(t.synced.map((c) => `"${c}"`).join(', '))} FROM ${sql.raw(`"${t.name}"`)} ORDER BY ${sql.raw(t.pk.map((c) => `"${c}"`).join(', '))}`.execute(db)).rows;
-    out[t.name] = rows.map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, typeof v === 'bigint' ? Number(v) : v])));
+    // Secret columns (users.password_hash) sync as their blank: desks hold the blank, the server the value.
+    out[t.name] = rows.map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, k in t.secret ? t.secret[k] : typeof v === 'bigint' ? Number(v) : v])));
   }
   return out;
 }

@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import { hashPasswordSync } from '../../src/core/auth/passwords';
 import { mkdtempSync } from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
@@ -35,7 +36,7 @@ describe('server API: bad input and safety', () => {
     clientId = reg.clientId;
     device = { 'x-ledgerdesk-device': reg.deviceSecret };
     const r = await push(adminToken, [
-      { id: '01900000-0000-7000-8000-000000000101', clientSeq: ++seq, name: 'users.create', version: 1, input: { userId: '01900000-0000-7000-8000-0000000001aa', username: 'cara', displayName: 'Cara', role: 'csr', password: 'csr-password-2' } },
+      { id: '01900000-0000-7000-8000-000000000101', clientSeq: ++seq, name: 'users.create', version: 2, input: { userId: '01900000-0000-7000-8000-0000000001aa', username: 'cara', displayName: 'Cara', role: 'csr', passwordHash: hashPasswordSync('csr-password-2') } },
     ]);
     expect(((await r.json()) as { outcomes: { status: string }[] }).outcomes[0]!.status).toBe('accepted');
     csrToken = ((await (await post('/v1/auth/sign-in', { username: 'cara', password: 'csr-password-2' })).json()) as { token: string }).token;
@@ -82,7 +83,7 @@ describe('server API: bad input and safety', () => {
     const r = await push(csrToken, [
       { id: '01900000-0000-7000-8000-000000000201', clientSeq: ++seq, name: 'payments.teleport', version: 1, input: {} },
       { id: '01900000-0000-7000-8000-000000000202', clientSeq: ++seq, name: 'payments.record', version: 9, input: {} },
-      { id: '01900000-0000-7000-8000-000000000203', clientSeq: ++seq, name: 'users.create', version: 1, input: { userId: '01900000-0000-7000-8000-0000000002aa', username: 'evil', displayName: 'E', role: 'admin', password: 'evil-password-1' } },
+      { id: '01900000-0000-7000-8000-000000000203', clientSeq: ++seq, name: 'users.create', version: 2, input: { userId: '01900000-0000-7000-8000-0000000002aa', username: 'evil', displayName: 'E', role: 'admin', passwordHash: hashPasswordSync('evil-password-1') } },
       { id: '01900000-0000-7000-8000-000000000204', clientSeq: ++seq, name: 'divisions.create', version: 1, input: { name: '' } },
     ]);
     expect(r.status).toBe(200);

@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { Database } from '../db/schema';
 import { canonicalJson, deriveId, sha256 } from '../util/canonical-json';
 
@@ -44,6 +44,22 @@ export async function appendAudit(db: Kysely<Database>, rec: AuditRecord, at: st
   await db.insertInto('audit_log').values({ ...row, hash: entryHash(row) }).execute();
 }
 
+const GUARDS = ['audit_no_update', 'audit_no_delete'];
+
+/** The append-only triggers (migrations 0001 on SQLite, 0011 on PostgreSQL) that are not there. */
+export async function missingGuards(db: Kysely<Database>): Promise<string[]> {
+  const sqlite = await sql<{ name: string }>`SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'audit_log'`
+    .execute(db)
+    .then((r) => r.rows.map((x) => x.name))
+    .catch(() => null);
+  const names =
+    sqlite ??
+    (await sql<{ name: string }>`SELECT tgname AS name FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid WHERE c.relname = 'audit_log' AND NOT t.tgisinternal`.execute(db)).rows.map(
+      (x) => x.name,
+    );
+  return GUARDS.filter((g) => !names.includes(g));
+}
+
 export interface ChainCheck {
   ok: boolean;
   entries: number;
@@ -53,6 +69,9 @@ export interface ChainCheck {
 
 /** Walks the chain; any edited, removed or inserted row breaks it at that row. */
 export async function verifyAuditChain(db: Kysely<Database>): Promise<ChainCheck> {
+  // Without its append-only guard the log could be edited in place: that alone fails the check.
+  const missing = await missingGuards(db);
+  if (missing.length > 0) return { ok: false, entries: 0, brokenAt: null, reason: `the audit log's append-only guard is missing (${missing.join(', ')})` };
   let prev = GENESIS_HASH;
   let expectedSeq = 1;
   let n = 0;

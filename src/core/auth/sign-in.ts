@@ -5,6 +5,7 @@ import { appendAudit } from '../audit/audit-log';
 import type { Clock } from '../commands/types';
 import type { Database } from '../db/schema';
 import { assertStrongPassword } from './password-rules';
+import { checkLocalPassword } from './offline-verifiers';
 import { dummyHash, hashPassword, verifyPassword } from './passwords';
 import { ACCOUNT_RULE, SOURCE_RULE, type SignInThrottle, type ThrottleRule } from './sign-in-throttle';
 
@@ -84,8 +85,9 @@ export async function signIn(db: Kysely<Database>, clock: Clock, username: strin
     await audit(db, clock, user?.id ?? null, 'signin-delayed', user ? undefined : { username: name });
     throw new AppFailure('LIMIT', WAIT);
   }
-  // Always one KDF run, against a stand-in hash when the name is unknown.
-  const good = await verifyPassword(password, user?.password_hash ?? (await dummyHash()));
+  // Always one KDF run, against a stand-in hash when the name is unknown. A desk that got the user
+  // from the server holds no stored hash, only its own offline verifier (offline-verifiers.ts).
+  const good = user ? await checkLocalPassword(db, user, password) : (await verifyPassword(password, await dummyHash()), false);
   if (!user || !good) {
     // Every failure counts against the name and the source, wherever it came from.
     const failedKeys: [string, ThrottleRule][] = [[accountKey, ACCOUNT_RULE], [sourceKey, SOURCE_RULE], ...(own ? keys : [])];

@@ -6,7 +6,7 @@ import { ADMINS } from '../../shared/roles';
 import { defineCommand, defineQuery } from '../commands/types';
 import type { Database } from '../db/schema';
 import { assertStrongPassword } from './password-rules';
-import { hashPassword } from './passwords';
+import { hashPasswordSync, isAcceptableStoredHash } from './passwords';
 import { newId } from '../../shared/ids';
 
 export function toUserDTO(u: Database['users']): UserDTO {
@@ -31,25 +31,52 @@ export const listUsers = defineQuery({
   run: async ({ db }) => (await db.selectFrom('users').selectAll().orderBy('username').execute()).map(toUserDTO),
 });
 
-const createInput = usersContract['users.create'].input.extend({ userId: z.string().uuid().optional() });
+/**
+ * A password as a command carries it: the Admin types `password`, and `prepare` replaces it with
+ * the stored form (`passwordHash`) before the input is written anywhere, so neither the outbox,
+ * the command log's input hash, nor the server's records ever hold the plaintext. The server
+ * re-runs the command with the hash and checks only its form (the plaintext's rules were checked
+ * by the contract where it was typed).
+ */
+const passwordFields = {
+  password: z.string().optional(),
+  passwordHash: z.string().max(300).refine(isAcceptableStoredHash, 'Expected a scrypt password hash.').optional(),
+};
+const onePassword = (i: { password?: string; passwordHash?: string }) => (i.password === undefined) !== (i.passwordHash === undefined);
+const ONE_PASSWORD = { message: 'Give the password (or its stored form), not both.', path: ['password'] };
+
+/**
+ * The stored form replaces the plaintext (undefined keys are dropped from the stored input). The
+ * password's strength is checked here, the last place that sees the plaintext.
+ */
+const derivePassword = (i: { password?: string }, context: string[] = []) => {
+  if (i.password === undefined) return {};
+  assertStrongPassword(i.password, context);
+  return { password: undefined, passwordHash: hashPasswordSync(i.password) };
+};
+
+const createInput = usersContract['users.create'].input
+  .extend({ userId: z.string().uuid().optional(), ...passwordFields, password: usersContract['users.create'].input.shape.password.optional() })
+  .refine(onePassword, ONE_PASSWORD);
 
 export const createUser = defineCommand({
   name: 'users.create',
-  version: 1,
+  version: 2,
   roles: ADMINS,
   input: createInput,
   synced: true,
-  prepare: (i) => (i.userId ? {} : { userId: newId() }),
+  prepare: (i) => ({ ...(i.userId ? {} : { userId: newId() }), ...derivePassword(i, [i.username, i.displayName]) }),
   run: async (ctx, i) => {
     const exists = await ctx.db.selectFrom('users').select('id').where('username', '=', i.username.toLowerCase()).executeTakeFirst();
     if (exists) fail('CONFLICT', `The user name "${i.username}" is taken.`, { field: 'username' });
-    assertStrongPassword(i.password, [i.username, i.displayName]);
+    if (!i.passwordHash) fail('VALIDATION', 'The password was not prepared.', { field: 'password' });
     const row: Database['users'] = {
       id: i.userId!,
       username: i.username.toLowerCase(),
       display_name: i.displayName,
       role: i.role,
-      password_hash: await hashPassword(i.password),
+      password_hash: i.passwordHash,
+      credential_id: ctx.id('credential'),
       active: 1,
       failed_attempts: 0,
       locked_until: null,
@@ -88,19 +115,26 @@ export const updateUser = defineCommand({
   },
 });
 
+const resetInput = usersContract['users.resetPassword'].input
+  .extend({ ...passwordFields, password: usersContract['users.resetPassword'].input.shape.password.optional() })
+  .refine(onePassword, ONE_PASSWORD);
+
 export const resetPassword = defineCommand({
   name: 'users.resetPassword',
-  version: 1,
+  version: 2,
   roles: ADMINS,
-  input: usersContract['users.resetPassword'].input,
+  input: resetInput,
   synced: true,
+  prepare: (i) => derivePassword(i),
   run: async (ctx, i) => {
     const before = await ctx.db.selectFrom('users').selectAll().where('id', '=', i.userId).executeTakeFirst();
     if (!before) fail('NOT_FOUND', 'That user does not exist.', { field: 'userId' });
-    assertStrongPassword(i.password, [before.username, before.display_name]);
-    const patch = { password_hash: await hashPassword(i.password), failed_attempts: 0, locked_until: null, updated_at: ctx.now };
+    if (!i.passwordHash) fail('VALIDATION', 'The password was not prepared.', { field: 'password' });
+    // A new credential id: every desk drops its offline verifier for this user (migration 0011's triggers).
+    const patch = { password_hash: i.passwordHash, credential_id: ctx.id('credential'), failed_attempts: 0, locked_until: null, updated_at: ctx.now };
     await ctx.db.updateTable('users').set(patch).where('id', '=', i.userId).execute();
     await ctx.audit({ action: 'reset-password', entity: 'user', entityId: i.userId });
+    ctx.changed('users');
     return toUserDTO({ ...before, ...patch });
   },
 });

@@ -60,7 +60,13 @@ export class Executor {
     }
     const parsed = def.input.safeParse(rawInput);
     if (!parsed.success) return { ok: false, error: zodToAppError(parsed.error) };
-    const ids = def.prepare ? def.prepare(parsed.data) : {};
+    let ids: Record<string, unknown>;
+    try {
+      // prepare may refuse (a weak password is checked where the plaintext is replaced by its hash).
+      ids = def.prepare ? def.prepare(parsed.data) : {};
+    } catch (e) {
+      return toResult(e);
+    }
     // Prepared ids are plain generated strings: merged into both forms, no second parse needed.
     const fullInput = Object.keys(ids).length > 0 ? { ...(rawInput as object), ...ids } : rawInput;
     const input = Object.keys(ids).length > 0 ? { ...(parsed.data as object), ...ids } : parsed.data;

@@ -5,6 +5,7 @@ import type { DepositTables } from './schema-deposits';
 import type { NotificationTables } from './schema-notifications';
 import type { CreditTables } from './schema-credits';
 import type { RefundRequestTables } from './schema-refund-requests';
+import type { SecurityTables } from './schema-security';
 
 
 /**
@@ -122,6 +123,8 @@ export interface UsersTable {
   locked_until: string | null;
   created_at: string;
   updated_at: string;
+  /** Changes with every password set (migration 0011); a desk's offline verifier must carry the same. */
+  credential_id?: string | null;
 }
 
 export interface SettingsTable {
@@ -236,6 +239,7 @@ export type Database = FoundationTables &
   DepositTables &
   CreditTables &
   NotificationTables &
-  RefundRequestTables;
+  RefundRequestTables &
+  SecurityTables;
 
 export type Dialect = 'sqlite' | 'postgres';

@@ -10,7 +10,9 @@ import { discoverSyncTables, ident, type SyncTable } from './tables';
 
 const lit = (s: string) => `'${s.replace(/'/g, "''")}'`;
 const jsonArray = (ref: 'NEW' | 'OLD', cols: string[]) => `json_array(${cols.map((c) => `${ref}.${ident(c)}`).join(', ')})`;
-const jsonObject = (ref: 'NEW' | 'OLD', cols: string[]) => `json_object(${cols.map((c) => `${lit(c)}, ${ref}.${ident(c)}`).join(', ')})`;
+/** Secret columns (tables.ts SECRET_COLUMNS) are written as their blank: the change stream never holds them. */
+const jsonObject = (ref: 'NEW' | 'OLD', cols: string[], secret: Record<string, string> = {}) =>
+  `json_object(${cols.map((c) => `${lit(c)}, ${c in secret ? lit(secret[c]!) : `${ref}.${ident(c)}`}`).join(', ')})`;
 
 async function dropTriggers(db: Kysely<Database>, prefix: string): Promise<void> {
   const rows = (await sql<{ name: string }>`SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE ${prefix + '%'}`.execute(db)).rows;
@@ -68,9 +70,9 @@ export async function installChangeCapture(db: Kysely<Database>, dialect: Dialec
         const name = (op: string) => ident(`srv_c_${t.name}_${op}`);
         const tbl = ident(t.name);
         await sql.raw(`CREATE TRIGGER ${name('i')} AFTER INSERT ON ${tbl} BEGIN
-          INSERT INTO srv_changes (tbl, pk_json, row_json, tx) VALUES (${lit(t.name)}, ${jsonArray('NEW', t.pk)}, ${jsonObject('NEW', t.synced)}, (SELECT n FROM srv_txn WHERE id = 1)); END`).execute(trx);
+          INSERT INTO srv_changes (tbl, pk_json, row_json, tx) VALUES (${lit(t.name)}, ${jsonArray('NEW', t.pk)}, ${jsonObject('NEW', t.synced, t.secret)}, (SELECT n FROM srv_txn WHERE id = 1)); END`).execute(trx);
         await sql.raw(`CREATE TRIGGER ${name('u')} AFTER UPDATE OF ${t.synced.map(ident).join(', ')} ON ${tbl} BEGIN
-          INSERT INTO srv_changes (tbl, pk_json, row_json, tx) VALUES (${lit(t.name)}, ${jsonArray('NEW', t.pk)}, ${jsonObject('NEW', t.synced)}, (SELECT n FROM srv_txn WHERE id = 1)); END`).execute(trx);
+          INSERT INTO srv_changes (tbl, pk_json, row_json, tx) VALUES (${lit(t.name)}, ${jsonArray('NEW', t.pk)}, ${jsonObject('NEW', t.synced, t.secret)}, (SELECT n FROM srv_txn WHERE id = 1)); END`).execute(trx);
         await sql.raw(`CREATE TRIGGER ${name('d')} AFTER DELETE ON ${tbl} BEGIN
           INSERT INTO srv_changes (tbl, pk_json, row_json, tx) VALUES (${lit(t.name)}, ${jsonArray('OLD', t.pk)}, NULL, (SELECT n FROM srv_txn WHERE id = 1)); END`).execute(trx);
       }
@@ -81,17 +83,22 @@ export async function installChangeCapture(db: Kysely<Database>, dialect: Dialec
     await sql`SELECT pg_advisory_xact_lock(${PG_COMMIT_LOCK})`.execute(trx);
     await sql.raw(`CREATE OR REPLACE FUNCTION srv_lock() RETURNS trigger LANGUAGE plpgsql AS $$
       BEGIN PERFORM pg_advisory_xact_lock(${PG_COMMIT_LOCK}); RETURN NULL; END $$`).execute(trx);
-    // Arguments: the number of primary-key columns, the key columns, then the local columns to drop.
+    // Arguments: the number of primary-key columns, the key columns, then the local columns to drop
+    // and, prefixed with '=', the secret columns to send blank (tables.ts SECRET_COLUMNS; blank '').
     await sql.raw(`CREATE OR REPLACE FUNCTION srv_capture() RETURNS trigger LANGUAGE plpgsql AS $$
       DECLARE r jsonb; o jsonb; k jsonb := '[]'::jsonb; n int := TG_ARGV[0]::int; i int;
       BEGIN
         IF TG_OP = 'DELETE' THEN o := to_jsonb(OLD); r := NULL; ELSE r := to_jsonb(NEW); END IF;
         FOR i IN (n + 1)..(TG_NARGS - 1) LOOP
-          r := r - TG_ARGV[i];
+          IF left(TG_ARGV[i], 1) = '=' THEN
+            IF r IS NOT NULL THEN r := jsonb_set(r, ARRAY[substr(TG_ARGV[i], 2)], '""'::jsonb); END IF;
+          ELSE r := r - TG_ARGV[i]; END IF;
         END LOOP;
         IF TG_OP = 'UPDATE' THEN
           o := to_jsonb(OLD);
-          FOR i IN (n + 1)..(TG_NARGS - 1) LOOP o := o - TG_ARGV[i]; END LOOP;
+          FOR i IN (n + 1)..(TG_NARGS - 1) LOOP
+            IF left(TG_ARGV[i], 1) = '=' THEN o := jsonb_set(o, ARRAY[substr(TG_ARGV[i], 2)], '""'::jsonb); ELSE o := o - TG_ARGV[i]; END IF;
+          END LOOP;
           IF o = r THEN RETURN NULL; END IF;
         END IF;
         FOR i IN 1..n LOOP
@@ -107,7 +114,7 @@ export async function installChangeCapture(db: Kysely<Database>, dialect: Dialec
     for (const e of existing) await sql.raw(`DROP TRIGGER IF EXISTS ${ident(e.tgname)} ON ${ident(e.relname)}`).execute(trx);
     for (const t of tables) {
       const local = t.columns.filter((c) => !t.synced.includes(c));
-      const args = [String(t.pk.length), ...t.pk, ...local].map(lit).join(', ');
+      const args = [String(t.pk.length), ...t.pk, ...local, ...Object.keys(t.secret).map((c) => `=${c}`)].map(lit).join(', ');
       await sql.raw(`CREATE TRIGGER ${ident(`srv_l_${t.name}`)} BEFORE INSERT OR UPDATE OR DELETE ON ${ident(t.name)} FOR EACH STATEMENT EXECUTE FUNCTION srv_lock()`).execute(trx);
       await sql.raw(`CREATE TRIGGER ${ident(`srv_c_${t.name}`)} AFTER INSERT OR UPDATE OR DELETE ON ${ident(t.name)} FOR EACH ROW EXECUTE FUNCTION srv_capture(${args})`).execute(trx);
     }

@@ -83,10 +83,13 @@ export interface PullResponse {
   /** Pass back as `after` for the next page. */
   cursor: number;
   more: boolean;
+  /** The role this page was cut for (src/core/sync/tables.ts ROLE_SCOPES). */
+  scope?: 'csr' | 'supervisor' | 'admin';
 }
 
 export interface SnapshotResponse {
   cursor: number;
+  scope?: 'csr' | 'supervisor' | 'admin';
   tables: Record<string, Record<string, unknown>[]>;
 }
 
@@ -111,7 +114,11 @@ export const auditPushRequest = z.object({ clientId: uuidish, entries: z.array(a
 export interface SignInResponse {
   token: string;
   expiresAt: string;
-  user: { id: string; username: string; displayName: string; role: 'csr' | 'supervisor' | 'admin'; active: boolean; passwordHash: string };
+  /**
+   * The user's record. Never the server's stored password form: instead a purpose-made offline
+   * verifier (own salt, slow KDF) for this desk alone, tied to the user's current credential id.
+   */
+  user: { id: string; username: string; displayName: string; role: 'csr' | 'supervisor' | 'admin'; active: boolean; credentialId: string | null; offlineVerifier: string };
 }
 
 export const sha256Hex = z.string().regex(/^[0-9a-f]{64}$/, 'Expected a SHA-256 in hex.');

@@ -1,5 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import type { Database, Dialect } from '../db/schema';
+import type { Role } from '../../shared/roles';
 
 /**
  * Which tables sync, found from the live schema so a workflow's new table syncs without anyone
@@ -14,12 +15,57 @@ export const LOCAL_TABLES = new Set<string>([
   'command_log',
   // Each machine's audit chain is its own; desktops push theirs to the server (srv_client_audit).
   'audit_log',
+  // The audit chain's sealed head and a desk's offline sign-in verifiers (migration 0011).
+  'audit_head',
+  'local_user_verifiers',
 ]);
 
 /** Columns that stay per machine (never sent, never overwritten by a pull). */
 export const LOCAL_COLUMNS: Record<string, readonly string[]> = {
   users: ['failed_attempts', 'locked_until'],
 };
+
+/**
+ * Columns that sync, but only as a fixed blank: the value never leaves the machine that holds it.
+ * The server's change stream and snapshot carry the blank (so the stream itself holds no secret),
+ * and a desk stores the blank. `users.password_hash` is the server's stored form of a password:
+ * desks sign in offline with their own purpose-made verifier (src/core/auth/offline-verifiers.ts).
+ */
+export const SECRET_COLUMNS: Record<string, Record<string, string>> = {
+  users: { password_hash: '' },
+};
+
+/**
+ * What each role receives from the server (pull and snapshot): "sync rules". Every synced table
+ * goes to every role, in every synced column, except what is listed here. Rows of a table listed
+ * in `rows` go only to the roles named; a column listed in `columns` goes to the roles named and
+ * reaches the others as the blank given. Kept small on purpose: a table other rows point at by
+ * foreign key cannot be withheld (desks check foreign keys), so such data is blanked by column.
+ * The same table is in docs/sync.md ("What each role receives"); a test compares the two.
+ */
+export interface RoleScope {
+  rows?: readonly Role[];
+  columns?: Record<string, { roles: readonly Role[]; blank: unknown }>;
+}
+export const ROLE_SCOPES: Record<string, RoleScope> = {
+  // Printed statement letters (names and addresses of every payer in a run): Supervisors and Admins.
+  letter_files: { rows: ['supervisor', 'admin'] },
+  // Import results list every row of an uploaded file: Admins (who run imports) only.
+  uploads: { columns: { result_json: { roles: ['admin'], blank: '{}' } } },
+  // Raised by the server to Admins (an audit entry that differs from the one it holds, and similar).
+  security_alerts: { rows: ['admin'] },
+};
+
+/** The row as `role` may receive it, or null when the row is not theirs to receive. */
+export function scopeRow(table: string, role: Role, row: Record<string, unknown>): Record<string, unknown> | null {
+  const s = ROLE_SCOPES[table];
+  if (!s) return row;
+  if (s.rows && !s.rows.includes(role)) return null;
+  if (!s.columns) return row;
+  const out = { ...row };
+  for (const [col, rule] of Object.entries(s.columns)) if (col in out && !rule.roles.includes(role)) out[col] = rule.blank;
+  return out;
+}
 
 export interface SyncTable {
   name: string;
@@ -28,6 +74,8 @@ export interface SyncTable {
   columns: string[];
   /** The columns that sync (columns minus LOCAL_COLUMNS). */
   synced: string[];
+  /** Synced columns sent only as their blank (SECRET_COLUMNS). */
+  secret: Record<string, string>;
 }
 
 const isLocalName = (n: string) => LOCAL_TABLES.has(n) || n.startsWith('sync_') || n.startsWith('srv_') || n.startsWith('sqlite_');
@@ -71,7 +119,8 @@ export async function discoverSyncTables(db: Kysely<Database>, dialect: Dialect)
 
 function table(name: string, pk: string[], columns: string[]): SyncTable {
   const local = LOCAL_COLUMNS[name] ?? [];
-  return { name, pk, columns, synced: columns.filter((c) => !local.includes(c)) };
+  const secret = Object.fromEntries(Object.entries(SECRET_COLUMNS[name] ?? {}).filter(([c]) => columns.includes(c)));
+  return { name, pk, columns, synced: columns.filter((c) => !local.includes(c)), secret };
 }
 
 /** Only [A-Za-z0-9_] names are ever put into generated SQL. */

@@ -32,6 +32,12 @@ export class Router {
   private readonly throttle = new SignInThrottle();
   /** Called after a successful local sign-in (the sync client signs in to the server too). */
   onSignedIn?: (username: string, password: string) => Promise<void>;
+  /**
+   * Called before the local check: a desk connected to a server signs in there first, which
+   * stores this desk's offline verifier for the user (a wrong password or a refusal throws an
+   * AppFailure; an unreachable server returns and the local check decides).
+   */
+  onlineSignIn?: (username: string, password: string) => Promise<void>;
 
   constructor(readonly core: LedgerCore) {
     this.handlers.set('auth.status', (s) => this.status(s));
@@ -148,6 +154,7 @@ export class Router {
   private async signIn(s: Session, i: unknown): Promise<Result<unknown>> {
     const { username, password } = i as { username: string; password: string };
     try {
+      await this.onlineSignIn?.(username, password);
       const user = await this.core.executor.serial(() => signIn(this.core.db, this.core.clock, username, password, { throttle: this.throttle, source: 'desk' }));
       s.user = toUserDTO(user);
       s.credential = credentialOf(user);

@@ -3,7 +3,7 @@ import { sql } from 'kysely';
 import type { Actor } from '../../core/commands/types';
 import type { LedgerCore } from '../../core/ledger-core';
 import { installUndoCapture, removeUndoCapture } from '../../core/sync/capture';
-import { getState, outboxTime, rebaseOnto, setCapture, setState, type RawSqlite } from '../../core/sync/client-apply';
+import { getState, outboxTime, rebaseOnto, setState, type RawSqlite } from '../../core/sync/client-apply';
 import {
   CHUNK_BYTES,
   fileRefs,
@@ -19,6 +19,7 @@ import { AppFailure } from '../../shared/result';
 import { ServerApi, ServerError, TransportError, type FetchLike } from './server-api';
 import type { TokenStore } from './token-store';
 import { DeviceIdentity, headers as deviceHeaders, isDeviceRefusal, ledgerDeviceStore } from './device-identity';
+import { forgetUserCredential, storeSignedInUser } from './user-credentials';
 import type { NeedsAttentionDTO, SyncStatusDTO } from '../../shared/contract/sync';
 import { listNeedsAttention, resolveNeedsAttention, type ResolveInput } from './needs-attention';
 
@@ -216,31 +217,7 @@ export class SyncClient extends EventEmitter {
       throw e;
     }
     await this.opts.tokens.set(r.user.id, { token: r.token, expiresAt: r.expiresAt, username: r.user.username });
-    const now = this.core.clock.now().toISOString();
-    await this.core.executor.serial(() =>
-      this.core.db.transaction().execute(async (trx) => {
-        await setCapture(trx, false);
-        await trx
-          .insertInto('users')
-          .values({
-            id: r.user.id,
-            username: r.user.username,
-            display_name: r.user.displayName,
-            role: r.user.role,
-            password_hash: r.user.passwordHash,
-            active: r.user.active ? 1 : 0,
-            failed_attempts: 0,
-            locked_until: null,
-            created_at: now,
-            updated_at: now,
-          })
-          .onConflict((oc) =>
-            oc.column('id').doUpdateSet({ username: r.user.username, display_name: r.user.displayName, role: r.user.role, password_hash: r.user.passwordHash, active: r.user.active ? 1 : 0 }),
-          )
-          .execute();
-        await setCapture(trx, true);
-      }),
-    );
+    await storeSignedInUser(this.core, r.user);
     this.st.waitingForSignIn = this.st.waitingForSignIn.filter((u) => u !== r.user.username);
     this.setOnline(true, null);
     void this.syncNow().catch(() => undefined);
@@ -358,9 +335,11 @@ export class SyncClient extends EventEmitter {
   /** Any unexpired token (pull, audit, notices are not per user). */
   private async anyToken(): Promise<string | null> {
     const now = this.core.clock.now().getTime();
-    const all = Object.values(await this.opts.tokens.all()).filter((t) => Date.parse(t.expiresAt) > now);
-    all.sort((a, b) => b.expiresAt.localeCompare(a.expiresAt));
-    return all[0]?.token ?? null;
+    const all = Object.entries(await this.opts.tokens.all()).filter(([, t]) => Date.parse(t.expiresAt) > now);
+    // The widest role first, so the desk's pull scope stays put (a change of scope means a new snapshot).
+    const roles = new Map((await this.core.db.selectFrom('users').select(['id', 'role']).execute()).map((u) => [u.id, ROLE_RANK[u.role] ?? 0]));
+    all.sort(([ua, a], [ub, b]) => (roles.get(ub) ?? 0) - (roles.get(ua) ?? 0) || b.expiresAt.localeCompare(a.expiresAt));
+    return all[0]?.[1].token ?? null;
   }
 
   private async call<T>(token: string, method: string, path: string, opts: { json?: unknown; body?: Uint8Array; headers?: Record<string, string>; raw?: boolean } = {}): Promise<T> {
@@ -369,7 +348,11 @@ export class SyncClient extends EventEmitter {
     } catch (e) {
       // An expired or revoked token is forgotten, so the next cycle uses another or asks for a sign-in.
       if (e instanceof ServerError && e.status === 401) {
-        for (const [userId, t] of Object.entries(await this.opts.tokens.all())) if (t.token === token) await this.opts.tokens.delete(userId);
+        for (const [userId, t] of Object.entries(await this.opts.tokens.all())) {
+          if (t.token !== token) continue;
+          await this.opts.tokens.delete(userId);
+          if (e.details?.reason === 'inactive') await forgetUserCredential(this.core, userId);
+        }
       }
       throw e;
     }
@@ -379,6 +362,7 @@ export class SyncClient extends EventEmitter {
   private async snapshot(token: string): Promise<void> {
     const snap = await this.call<SnapshotResponse>(token, 'GET', '/v1/sync/snapshot');
     const r = await rebaseOnto(this.core, this.tables, { snapshot: snap.tables, cursor: snap.cursor }, this.raw());
+    if (snap.scope) await this.core.executor.serial(() => setState(this.core.db, 'scope', snap.scope!));
     this.emit('changed', [...r.tables, 'sync']);
   }
 
@@ -499,6 +483,11 @@ export class SyncClient extends EventEmitter {
         }
         throw e;
       }
+      // Cut for another role than this desk's rows (src/core/sync/tables.ts ROLE_SCOPES): start again from a snapshot.
+      if (page.scope && page.scope !== (await getState(this.core.db, 'scope'))) {
+        await this.snapshot(token);
+        continue;
+      }
       if (page.changes.length > 0 || (await this.needsRebase(cursor))) {
         const r = await rebaseOnto(this.core, this.tables, { changes: page.changes, cursor: page.cursor }, this.raw());
         this.emit('changed', [...r.tables, 'sync']);
@@ -617,3 +606,5 @@ export class SyncClient extends EventEmitter {
     }
   }
 }
+
+const ROLE_RANK: Record<string, number> = { csr: 1, supervisor: 2, admin: 3 };

@@ -6,6 +6,7 @@ import * as m0005 from './0005_sync';
 import * as m0006 from './0006_notifications';
 import * as m0007 from './0007_business_time';
 import * as m0009 from './0009_refund_requests';
+import * as m0011 from './0011_security_data';
 import type { LedgerMigration } from './types';
 
 /**
@@ -22,4 +23,5 @@ export const migrations: ReadonlyArray<readonly [name: string, migration: Ledger
   ['0006_notifications', m0006],
   ['0007_business_time', m0007],
   ['0009_refund_requests', m0009],
+  ['0011_security_data', m0011],
 ];

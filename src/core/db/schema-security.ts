@@ -1,0 +1,34 @@
+/** Issue 12's tables (migration 0011): offline verifiers, the audit chain's sealed head, security alerts. */
+export interface LocalUserVerifiersTable {
+  user_id: string;
+  credential_id: string | null;
+  verifier: string;
+  stored_at: string;
+}
+
+export interface AuditHeadTable {
+  id: number;
+  /** The first entry chained with the keyed MAC (older ones keep plain SHA-256 links). */
+  mac_from: number;
+  seq: number;
+  hash: string;
+  mac: string | null;
+  ack_seq: number | null;
+  ack_hash: string | null;
+  ack_mac: string | null;
+}
+
+export interface SecurityAlertsTable {
+  id: string;
+  at: string;
+  kind: string;
+  client_id: string | null;
+  user_id: string | null;
+  detail_json: string;
+}
+
+export interface SecurityTables {
+  local_user_verifiers: LocalUserVerifiersTable;
+  audit_head: AuditHeadTable;
+  security_alerts: SecurityAlertsTable;
+}

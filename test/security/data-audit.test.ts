@@ -1,0 +1,87 @@
+import { join } from 'node:path';
+import BetterSqlite3 from 'better-sqlite3';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { verifyAuditChain } from '../../src/core/audit/audit-log';
+import { openDesktopCore } from '../../src/core/ledger-core';
+import type { SignInResponse, SnapshotResponse } from '../../src/core/sync/protocol';
+import { ADMIN, drain, makeDesk, serverDb, startServer, type Desk, type RunningServer } from '../sync/helpers';
+
+/** Issue 12, finding 3 (the parts built so far): the server's hold on each desk's chain, and the append-only guard. */
+
+async function http<T>(server: RunningServer, method: string, path: string, token?: string, json?: unknown): Promise<{ status: number; body: T }> {
+  const res = await fetch(new URL(path, server.url), {
+    method,
+    headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(json ? { 'content-type': 'application/json' } : {}) },
+    body: json ? JSON.stringify(json) : undefined,
+  });
+  const text = await res.text();
+  return { status: res.status, body: (text ? JSON.parse(text) : null) as T };
+}
+
+describe('audit trail held by the server (issue 12, finding 3)', () => {
+  let server: RunningServer;
+  let a: Desk;
+  beforeAll(async () => {
+    server = await startServer();
+    a = await makeDesk('a', server.url);
+    const admin = await a.signIn(ADMIN.username, ADMIN.password);
+    await a.run(admin, 'users.create', { username: 'carla', displayName: 'Carla', role: 'csr', password: 'csr-password-1' });
+    await a.run(admin, 'divisions.create', { name: 'North' });
+    await drain(a);
+  }, 120_000);
+  afterAll(async () => {
+    await a?.close();
+    await server?.kill();
+  });
+
+  const held = async () => {
+    const s = serverDb(server);
+    const rows = await s.db.selectFrom('srv_client_audit' as never).selectAll().where('client_id' as never, '=', a.sync.id as never).orderBy('seq' as never).execute();
+    await s.close();
+    return rows as unknown as { seq: number; hash: string }[];
+  };
+
+  it("a CSR cannot push entries into another desk's chain, and the desk's real entries still arrive", async () => {
+    const before = await held();
+    expect(before.length).toBeGreaterThan(0);
+    const last = before[before.length - 1]!;
+    const csr = await http<SignInResponse>(server, 'POST', '/v1/auth/sign-in', undefined, { username: 'carla', password: 'csr-password-1', clientId: '01900000-0000-7000-8000-00000000beef' });
+    const forged = { seq: last.seq + 1, id: 'forged', at: '2026-01-01T00:00:00.000Z', user_id: null, action: 'forged', entity: 'x', entity_id: null, before_json: null, after_json: null, prev_hash: last.hash, hash: 'f'.repeat(64) };
+    const r = await http<{ error: { code: string } }>(server, 'POST', '/v1/audit/push', csr.body.token, { clientId: a.sync.id, entries: [forged] });
+    expect(r.status).toBe(403);
+    // The desk's own next entries are accepted (nothing of the forgery was kept).
+    const admin = a.users[ADMIN.username]!;
+    await a.run(admin, 'divisions.create', { name: 'South' });
+    await drain(a);
+    const after = await held();
+    const mine = await a.core.db.selectFrom('audit_log').select(['seq', 'hash']).orderBy('seq').execute();
+    expect(after.map((e) => [Number(e.seq), e.hash])).toEqual(mine.map((e) => [e.seq, e.hash]));
+  }, 120_000);
+
+  it('the server refuses an entry that differs from one it holds and raises it to Admins', async () => {
+    const tok = await http<SignInResponse>(server, 'POST', '/v1/auth/sign-in', undefined, { ...ADMIN, clientId: a.sync.id });
+    const first = (await a.core.db.selectFrom('audit_log').selectAll().where('seq', '=', 1).executeTakeFirstOrThrow()) as Record<string, unknown>;
+    const edited = { ...first, after_json: '{"edited":true}' };
+    const r = await http<{ error: { code: string } }>(server, 'POST', '/v1/audit/push', tok.body.token, { clientId: a.sync.id, entries: [edited] });
+    expect(r.status).toBe(409);
+    const adminSnap = await http<SnapshotResponse>(server, 'GET', '/v1/sync/snapshot', tok.body.token);
+    expect(adminSnap.body.tables.security_alerts!.map((x) => x.kind)).toContain('audit-entry-differs');
+    const csr = await http<SignInResponse>(server, 'POST', '/v1/auth/sign-in', undefined, { username: 'carla', password: 'csr-password-1' });
+    const csrSnap = await http<SnapshotResponse>(server, 'GET', '/v1/sync/snapshot', csr.body.token);
+    expect(csrSnap.body.tables.security_alerts).toEqual([]);
+  }, 60_000);
+
+  it('dropping the append-only triggers of a real ledger file fails verification', async () => {
+    const core = await openDesktopCore(join(a.dir, 'copy.sqlite'));
+    expect((await verifyAuditChain(core.db)).ok).toBe(true);
+    await core.close();
+    const raw = new BetterSqlite3(join(a.dir, 'copy.sqlite'));
+    raw.exec('DROP TRIGGER audit_no_update');
+    raw.close();
+    const again = await openDesktopCore(join(a.dir, 'copy.sqlite'));
+    const check = await verifyAuditChain(again.db);
+    await again.close();
+    expect(check.ok).toBe(false);
+    expect(check.reason).toMatch(/append-only guard is missing \(audit_no_update\)/);
+  }, 60_000);
+});
