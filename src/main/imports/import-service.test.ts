@@ -66,4 +66,18 @@ describe('ImportService', () => {
       expect(x.ok && x.value.fileName).toBe(`${kind}-template.xlsx`);
     }
   });
+
+  it('a renamed payer is shown old -> new; apply is refused until decided, and the preview is kept', async () => {
+    await t.run(t.admin, 'accounts.create', { divisionId: t.divisionId, accountNumber: 'R1', name: 'Rita Real', email: 'rita@example.com' });
+    const previewId = newId();
+    const p = await service.preview(t.admin, { previewId, fileName: 'r.csv', kind: 'balance', divisionId: t.divisionId, bytes: csv('Account Number,Name,Balance\r\nR1,Rita Renamed,4.00\r\n') });
+    expect(p).toMatchObject({ ok: true, value: { questions: ['identity'], identityChanges: [{ row: 2, field: 'name', oldValue: 'Rita Real', newValue: 'Rita Renamed' }] } });
+    expect(await service.apply(t.admin, previewId)).toMatchObject({ ok: false, error: { code: 'VALIDATION', details: { field: 'decisions' } } });
+    const decided = await service.decide(t.admin, previewId, { identity: 'keep' });
+    expect(decided).toMatchObject({ ok: true, value: { questions: [], decisions: { identity: 'keep' } } });
+    const applied = await service.apply(t.admin, previewId);
+    expect(applied).toMatchObject({ ok: true, value: { decisions: { identity: 'keep' }, identityChanges: [{ field: 'name' }] } });
+    const acct = await t.core.db.selectFrom('accounts').select(['name', 'balance_cents']).where('account_number', '=', 'R1').executeTakeFirstOrThrow();
+    expect(acct).toMatchObject({ name: 'Rita Real' });
+  });
 });

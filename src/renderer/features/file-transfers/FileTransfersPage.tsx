@@ -1,7 +1,7 @@
 import { Alert, Anchor, Button, Card, FileButton, Group, Progress, SegmentedControl, Select, Stack, Text, Title } from '@mantine/core';
 import { IconUpload } from '@tabler/icons-react';
 import { useEffect, useRef, useState, type DragEvent } from 'react';
-import type { ImportKind, ImportPreviewDTO } from '../../../shared/contract/imports';
+import type { ImportDecisions, ImportKind, ImportPreviewDTO } from '../../../shared/contract/imports';
 import { formatDateTime } from '../../../shared/dates';
 import { newId } from '../../../shared/ids';
 import type { AppError } from '../../../shared/result';
@@ -14,6 +14,7 @@ import { fileToBase64, saveDownload } from '../../lib/files';
 import { useDivision } from '../../stores/division';
 import { useNav } from '../../stores/navigation';
 import { ChangesAndIssues } from './ChangesAndIssues';
+import { ImportDecisionsPanel } from './ImportDecisionsPanel';
 import { ImportSummary } from './ImportSummary';
 
 const KIND_LABEL: Record<ImportKind, string> = { balance: 'Universal balance file', bill: 'Bill file' };
@@ -90,10 +91,24 @@ export function FileTransfersPage() {
     const s = stageRef.current;
     if (s.name !== 'preview') return;
     setStage({ name: 'applying', file: s.file, preview: s.preview });
-    const r = await call('imports.apply', { previewId: s.preview.previewId });
+    const r = await call('imports.apply', { previewId: s.preview.previewId, decisions: s.preview.decisions });
+    if (!r.ok && r.error.details?.field === 'decisions') {
+      // The preview is kept: answer the question and apply again.
+      setStage({ name: 'preview', file: s.file, preview: s.preview });
+      setError(r.error);
+      return;
+    }
     setQueue((q) => q.slice(1));
     setStage({ name: 'idle' });
     if (r.ok) go('upload', { uploadId: r.value.duplicateOf ?? r.value.id });
+    else setError(r.error);
+  };
+
+  const decide = async (decisions: ImportDecisions) => {
+    const s = stageRef.current;
+    if (s.name !== 'preview') return;
+    const r = await call('imports.decide', { previewId: s.preview.previewId, decisions });
+    if (r.ok) setStage({ name: 'preview', file: s.file, preview: r.value });
     else setError(r.error);
   };
 
@@ -215,12 +230,18 @@ export function FileTransfersPage() {
               </Text>
             ))}
             <ImportSummary s={stage.preview} kind={stage.preview.kind} />
+            <ImportDecisionsPanel preview={stage.preview} disabled={stage.name === 'applying'} onDecide={(d) => void decide(d)} />
             <ChangesAndIssues changes={stage.preview.changes} issues={stage.preview.issues} />
             <Group justify="flex-end">
               <Button variant="default" onClick={() => void cancel()} disabled={stage.name === 'applying'}>
                 Cancel
               </Button>
-              <Button onClick={() => void apply()} loading={stage.name === 'applying'} data-testid="apply-button">
+              {stage.preview.questions.length > 0 && (
+                <Text size="sm" c="orange.8" role="status">
+                  Answer the questions above to apply this file.
+                </Text>
+              )}
+              <Button onClick={() => void apply()} loading={stage.name === 'applying'} disabled={stage.preview.questions.length > 0} data-testid="apply-button">
                 {stage.preview.alreadyUploaded ? 'Show the earlier result' : `Apply ${stage.preview.errors > 0 ? 'the valid rows' : 'the file'}`}
               </Button>
             </Group>
