@@ -6,7 +6,7 @@ import type { ImportService } from './import-service';
 /** Binds the File Transfers channels of the contract to the import service. */
 export function registerImportChannels(router: Router, imports: ImportService): void {
   router.register('imports.preview', async (session, input) => {
-    const i = input as { previewId: string; fileName: string; kind: 'balance' | 'bill'; divisionId: string | null; contentBase64: string; decisions?: ImportDecisions };
+    const i = input as { previewId: string; fileName: string; kind: 'balance' | 'bill'; divisionId: string | null; contentBase64: string; decisions?: ImportDecisions; readAs?: { decimalComma?: boolean; dayFirst?: boolean } };
     const bytes = Buffer.from(i.contentBase64, 'base64');
     let last = 0;
     return imports.preview(actorOf(session), { ...i, bytes }, (rows) => {

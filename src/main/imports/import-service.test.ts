@@ -80,4 +80,15 @@ describe('ImportService', () => {
     const acct = await t.core.db.selectFrom('accounts').select(['name', 'balance_cents']).where('account_number', '=', 'R1').executeTakeFirstOrThrow();
     expect(acct).toMatchObject({ name: 'Rita Real' });
   });
+
+  it('decimal comma and day-first come pre-selected from the file, can be turned off, and the sample shows the reading', async () => {
+    const bytes = csv('Account Number;Balance;Due Date\r\nE1;"1.234,56";31/01/2026\r\n');
+    const auto = await service.preview(t.admin, { previewId: newId(), fileName: 'eu.csv', kind: 'balance', divisionId: t.divisionId, bytes });
+    expect(auto).toMatchObject({
+      ok: true,
+      value: { readAs: { decimalComma: true, dayFirst: true }, suggested: { decimalComma: true, dayFirst: true }, errors: 0, sample: [{ row: 2, column: 'Balance', written: '1.234,56', read: '$1,234.56' }, { row: 2, column: 'Due Date', read: '2026-01-31' }] },
+    });
+    const off = await service.preview(t.admin, { previewId: newId(), fileName: 'eu.csv', kind: 'balance', divisionId: t.divisionId, bytes, readAs: { decimalComma: false } });
+    expect(off).toMatchObject({ ok: true, value: { readAs: { decimalComma: false, dayFirst: true }, errors: 1 } });
+  });
 });

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as XLSX from 'xlsx';
-import type { FileDownloadDTO, ImportDecisions, ImportKind, ImportPreviewDTO, UploadResultDTO } from '../../shared/contract/imports';
+import type { FileDownloadDTO, ImportDecisions, ImportKind, ImportPreviewDTO, ReadAsDTO, UploadResultDTO } from '../../shared/contract/imports';
 import { err, ok, type Result } from '../../shared/result';
 import { ADMINS } from '../../shared/roles';
 import { toResult } from '../../core/commands/executor';
@@ -20,6 +20,7 @@ interface PendingPreview {
   userId: string;
   controller: AbortController;
   ready?: Omit<ApplyRowsInput, 'uploadId'>;
+  reading?: { readAs: ReadAsDTO; suggested: ReadAsDTO; sample: ImportPreviewDTO['sample'] };
 }
 
 export interface ImportServiceOptions {
@@ -46,7 +47,7 @@ export class ImportService {
 
   async preview(
     actor: Actor | null,
-    i: { previewId: string; fileName: string; kind: ImportKind; divisionId: string | null; bytes: Uint8Array; decisions?: ImportDecisions },
+    i: { previewId: string; fileName: string; kind: ImportKind; divisionId: string | null; bytes: Uint8Array; decisions?: ImportDecisions; readAs?: Partial<ReadAsDTO> },
     onProgress?: (rows: number) => void,
   ): Promise<Result<ImportPreviewDTO>> {
     try {
@@ -62,7 +63,7 @@ export class ImportService {
       const controller = new AbortController();
       this.previews.set(i.previewId, { userId: who.userId, controller });
       const sha256 = this.files.put(i.bytes);
-      const parsed = await parseImportFileIsolated(i.bytes, i.fileName, i.kind, { limits, onProgress, signal: controller.signal });
+      const parsed = await parseImportFileIsolated(i.bytes, i.fileName, i.kind, { limits, onProgress, signal: controller.signal, ...(i.readAs ? { readAs: i.readAs } : {}) });
       if (controller.signal.aborted) return err('CONFLICT', 'The upload was cancelled.');
       if (!parsed.ok) {
         this.previews.delete(i.previewId);
@@ -72,6 +73,7 @@ export class ImportService {
       const parseIssues = parsed.issues.map((x) => ({ row: x.row, severity: x.severity, message: x.message, ...(x.column ? { column: x.column } : {}) }));
       const pending = this.previews.get(i.previewId)!;
       pending.ready = { sha256, fileName: i.fileName, kind: i.kind, divisionId: i.divisionId, format: parsed.format, rowsRead: parsed.rowsRead, rows, parseIssues, notes: parsed.notes, decisions: i.decisions ?? {} };
+      pending.reading = { readAs: parsed.readAs, suggested: parsed.suggested, sample: parsed.sample };
       return ok(await this.describe(i.previewId, pending.ready));
     } catch (e) {
       this.previews.delete(i.previewId);
@@ -81,6 +83,7 @@ export class ImportService {
 
   /** What the file would do, planned against the ledger as it is now with the decisions made so far. */
   private async describe(previewId: string, ready: Omit<ApplyRowsInput, 'uploadId'>): Promise<ImportPreviewDTO> {
+    const reading = this.previews.get(previewId)?.reading ?? { readAs: { decimalComma: false, dayFirst: false }, suggested: { decimalComma: false, dayFirst: false }, sample: [] };
     const decisions = ready.decisions ?? {};
     const plan =
       ready.kind === 'balance'
@@ -112,6 +115,7 @@ export class ImportService {
       divisionMismatches: plan.divisionMismatches,
       questions: plan.questions,
       decisions,
+      ...reading,
     };
   }
 

@@ -59,6 +59,13 @@ export const importDecisions = z
 export type ImportDecisions = z.infer<typeof importDecisions>;
 export type ImportQuestion = 'identity' | 'otherDivision';
 
+/** How text cells are read; a choice left out follows what the file suggests. */
+export const importReadAs = z.object({ decimalComma: z.boolean().optional(), dayFirst: z.boolean().optional() }).strict();
+export interface ReadAsDTO {
+  decimalComma: boolean;
+  dayFirst: boolean;
+}
+
 export interface ImportSummaryDTO {
   rowsRead: number;
   accountsUpdated: number;
@@ -89,6 +96,10 @@ export interface ImportPreviewDTO extends ImportSummaryDTO {
   /** Questions the admin must answer before this file can be applied. */
   questions: ImportQuestion[];
   decisions: ImportDecisions;
+  /** The reading used, what the file suggested, and how the first rows' money and dates were read. */
+  readAs: ReadAsDTO;
+  suggested: ReadAsDTO;
+  sample: { row: number; column: string; written: string; read: string }[];
 }
 
 export interface UploadSummaryDTO extends ImportSummaryDTO {
@@ -129,6 +140,7 @@ export const importsContract = {
       .object({
         previewId: id,
         decisions: importDecisions.optional(),
+        readAs: importReadAs.optional(),
         fileName: z.string().trim().min(1, 'The file has no name.').max(255, 'The file name is too long.'),
         kind: z.enum(ImportKinds, { message: 'Choose the kind of file: balance or bill.' }),
         divisionId: id.nullable(),

@@ -1,7 +1,7 @@
 import { Alert, Anchor, Button, Card, FileButton, Group, Progress, SegmentedControl, Select, Stack, Text, Title } from '@mantine/core';
 import { IconUpload } from '@tabler/icons-react';
 import { useEffect, useRef, useState, type DragEvent } from 'react';
-import type { ImportDecisions, ImportKind, ImportPreviewDTO } from '../../../shared/contract/imports';
+import type { ImportDecisions, ImportKind, ImportPreviewDTO, ReadAsDTO } from '../../../shared/contract/imports';
 import { formatDateTime } from '../../../shared/dates';
 import { newId } from '../../../shared/ids';
 import type { AppError } from '../../../shared/result';
@@ -16,6 +16,7 @@ import { useNav } from '../../stores/navigation';
 import { ChangesAndIssues } from './ChangesAndIssues';
 import { ImportDecisionsPanel } from './ImportDecisionsPanel';
 import { ImportSummary } from './ImportSummary';
+import { ReadingChoices } from './ReadingChoices';
 
 const KIND_LABEL: Record<ImportKind, string> = { balance: 'Universal balance file', bill: 'Bill file' };
 const FILE_DIVISION = '__file__';
@@ -58,7 +59,7 @@ export function FileTransfersPage() {
     setQueue((q) => [...q, ...files.filter((f) => !q.some((x) => x.name === f.name && x.size === f.size))]);
   };
 
-  const upload = async () => {
+  const upload = async (readAs?: ReadAsDTO, decisions?: ImportDecisions) => {
     const file = queue[0];
     if (!file) return;
     setError(null);
@@ -70,6 +71,8 @@ export function FileTransfersPage() {
       kind,
       divisionId: division === FILE_DIVISION ? null : division,
       contentBase64: await fileToBase64(file),
+      ...(readAs ? { readAs } : {}),
+      ...(decisions ? { decisions } : {}),
     });
     if (stageRef.current.name !== 'reading' || (stageRef.current as { previewId: string }).previewId !== previewId) return; // cancelled
     if (r.ok) setStage({ name: 'preview', file, preview: r.value });
@@ -102,6 +105,14 @@ export function FileTransfersPage() {
     setStage({ name: 'idle' });
     if (r.ok) go('upload', { uploadId: r.value.duplicateOf ?? r.value.id });
     else setError(r.error);
+  };
+
+  /** A changed reading means reading the file again; decisions made so far are kept. */
+  const reread = async (readAs: ReadAsDTO) => {
+    const s = stageRef.current;
+    if (s.name !== 'preview') return;
+    await call('imports.cancel', { previewId: s.preview.previewId });
+    await upload(readAs, s.preview.decisions);
   };
 
   const decide = async (decisions: ImportDecisions) => {
@@ -166,7 +177,7 @@ export function FileTransfersPage() {
               disabled={stage.name !== 'idle'}
               data={[{ value: FILE_DIVISION, label: "From the file's Division column" }, ...(divisions.data ?? []).map((d) => ({ value: d.id, label: d.name }))]}
             />
-            <FileButton onChange={(files) => addFiles(files)} multiple accept=".csv,.txt,.xlsx,.xls,.ods">
+            <FileButton onChange={(files) => addFiles(files)} multiple accept=".csv,.txt,.xlsx,.xlsm,.xlsb,.xls,.ods">
               {(props) => (
                 <Button variant="default" leftSection={<IconUpload size={16} />} {...props} disabled={stage.name !== 'idle'}>
                   Choose File
@@ -188,7 +199,7 @@ export function FileTransfersPage() {
             <Anchor component="button" size="xs" onClick={() => void template('balance', 'csv')}>CSV</Anchor> ·{' '}
             <Anchor component="button" size="xs" onClick={() => void template('balance', 'xlsx')}>XLSX</Anchor>; bill file{' '}
             <Anchor component="button" size="xs" onClick={() => void template('bill', 'csv')}>CSV</Anchor> ·{' '}
-            <Anchor component="button" size="xs" onClick={() => void template('bill', 'xlsx')}>XLSX</Anchor>. Formats: CSV (comma, semicolon or tab), XLSX, XLS, ODS.
+            <Anchor component="button" size="xs" onClick={() => void template('bill', 'xlsx')}>XLSX</Anchor>. Formats: CSV (comma, semicolon or tab), XLSX, XLSM (macros are never run), XLSB, XLS, ODS.
           </Text>
         </Stack>
       </Card>
@@ -229,6 +240,7 @@ export function FileTransfersPage() {
                 {n}
               </Text>
             ))}
+            <ReadingChoices preview={stage.preview} disabled={stage.name === 'applying'} onChange={(r) => void reread(r)} />
             <ImportSummary s={stage.preview} kind={stage.preview.kind} />
             <ImportDecisionsPanel preview={stage.preview} disabled={stage.name === 'applying'} onDecide={(d) => void decide(d)} />
             <ChangesAndIssues changes={stage.preview.changes} issues={stage.preview.issues} />
