@@ -206,3 +206,39 @@ describe('imports never change who a payer is silently', () => {
     expect(await t.core.db.selectFrom('accounts').select('division_id').where('account_number', '=', 'B2').execute()).toEqual([{ division_id: southId }]);
   });
 });
+
+describe('closed is closed: a bill file superseding an invoice paid from a closed deposit', () => {
+  it('leaves the deposit and its applications unchanged and credits what was paid today, linked and applied', async () => {
+    const a = await seedAccount(t, 'A1');
+    const line = (amountCents: number, description: string, sha?: string) => ({
+      ...balanceFile([{ row: 2, accountNumber: 'A1', invoiceNumber: 'B-1', invoiceDate: '2026-03-01', dueDate: '2026-03-10', category: 'Tuition', description, amountCents }], sha),
+      kind: 'bill',
+      fileName: 'bills.csv',
+    });
+    await applyFile(line(30_000, 'March', SHA(50)));
+    const pay = await t.run(t.csr, 'payments.record', { accountId: a.id, amount: '100.00', method: 'cash' });
+    const dep = await t.run(t.supervisor, 'deposits.create', { divisionId: t.divisionId });
+    await t.run(t.supervisor, 'deposits.addPayments', { depositId: dep.id, paymentIds: [pay.id] });
+    await t.run(t.supervisor, 'deposits.complete', { depositId: dep.id });
+    const before = await t.run(t.supervisor, 'deposits.get', { depositId: dep.id });
+    const appsBefore = await t.core.db.selectFrom('applications').selectAll().where('payment_id', '=', pay.id).orderBy('id').execute();
+
+    const r = await applyFile(line(28_000, 'March (corrected)', SHA(51)));
+    expect(r).toMatchObject({ invoicesReplaced: 1 });
+    expect(r.issues).toContainEqual(expect.objectContaining({ severity: 'warning', message: expect.stringContaining('that payment stays as recorded, and $100.00 is credited to the account today') }));
+
+    expect(await t.run(t.supervisor, 'deposits.get', { depositId: dep.id })).toEqual(before);
+    expect(await t.core.db.selectFrom('applications').selectAll().where('payment_id', '=', pay.id).orderBy('id').execute()).toEqual(appsBefore);
+    const credits = await t.core.db.selectFrom('credits').selectAll().where('account_id', '=', a.id).execute();
+    expect(credits).toHaveLength(1);
+    expect(credits[0]).toMatchObject({ amount_cents: 10_000, open_cents: 0, classification: 'Supersede correction', status: 'active' });
+    const detail = await t.run(t.csr, 'payers.get', { accountId: a.id });
+    expect(detail.account.balanceCents).toBe(18_000);
+    expect(detail.invoices.map((i: any) => [i.invoiceNumber, i.status, i.openCents]).sort()).toEqual([
+      ['B-1', 'open', 18_000],
+      ['B-1', 'superseded', 20_000],
+    ]);
+    expect(await verifyLedger(t.core.db)).toEqual([]);
+  });
+});
+

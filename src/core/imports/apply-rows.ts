@@ -8,7 +8,7 @@ import { defineCommand, insertMany, type CommandCtx } from '../commands/types';
 import { sha256, sequentialId } from '../util/canonical-json';
 import type { Database } from '../db/schema';
 import { insertInvoice } from '../invoices/create-invoice';
-import { supersedeInvoice } from '../invoices/supersede';
+import { creditClosedPayments, supersedeInvoice } from '../invoices/supersede';
 import { applyOldestDueFirst } from '../ledger/apply';
 import { assertPeriodOpen } from '../ledger/journal';
 import { applyRowsInput, type ApplyRowsInput, type BalanceRowInput, type BillRowInput } from './command-input';
@@ -170,8 +170,13 @@ async function applyBills(ctx: CommandCtx, plan: ImportPlan, created: Map<string
   for (const inv of plan.invoices) {
     const accountId = inv.accountId ?? created.get(inv.accountKey)!;
     const invoiceId = ctx.id(`invoice/${accountId}/${inv.invoiceNumber}`);
-    const freed = inv.replacesInvoiceId ? await supersedeInvoice(ctx, inv.replacesInvoiceId, invoiceId) : [];
+    const { freed, locked } = inv.replacesInvoiceId ? await supersedeInvoice(ctx, inv.replacesInvoiceId, invoiceId) : { freed: [], locked: [] };
     await insertInvoice(ctx, { invoiceId, accountId, invoiceNumber: inv.invoiceNumber, invoiceDate: inv.invoiceDate, dueDate: inv.dueDate, lines: inv.lines });
+    // Payments in a closed deposit or month keep their applications; what they paid is credited today.
+    if (inv.replacesInvoiceId && locked.length) {
+      const acct = await ctx.db.selectFrom('accounts').select(['id', 'division_id']).where('id', '=', accountId).executeTakeFirstOrThrow();
+      await creditClosedPayments(ctx, acct, { id: inv.replacesInvoiceId, number: inv.invoiceNumber }, invoiceId, locked);
+    }
     // What the earlier version had been paid goes to the open charges again, oldest due first.
     for (const f of freed) await applyOldestDueFirst(ctx, f.paymentId, accountId, f.amountCents, `reapply/${invoiceId}/${f.paymentId}`);
     if (inv.replacesInvoiceId) invoicesReplaced++;

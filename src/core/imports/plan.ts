@@ -1,6 +1,8 @@
 import type { Kysely } from 'kysely';
 import type { IdentityChangeDTO, ImportChangeDTO, ImportDecisions, ImportIssueDTO, ImportQuestion, OtherDivisionDTO } from '../../shared/contract/imports';
+import { formatMoney } from '../../shared/money';
 import type { Database } from '../db/schema';
+import { lockedPayments } from '../invoices/supersede';
 import type { BalanceRowInput, BillRowInput } from './command-input';
 
 /** What a file would do to the ledger, worked out against the ledger as it is now. */
@@ -229,6 +231,28 @@ function identityDetails(plan: ImportPlan, decisions: ImportDecisions, r: Balanc
   return {};
 }
 
+/** The preview says before applying that closed payments on a replaced invoice are credited today, not un-applied. */
+async function noteClosedPayments(db: Kysely<Database>, plan: ImportPlan, invoiceId: string, row: number, accountNumber: string, invoiceNumber: string) {
+  const paid = await db
+    .selectFrom('applications')
+    .innerJoin('charge_lines', 'charge_lines.id', 'applications.charge_line_id')
+    .select(['applications.payment_id', (eb) => eb.fn.sum<number>('applications.amount_cents').as('net')])
+    .where('charge_lines.invoice_id', '=', invoiceId)
+    .groupBy('applications.payment_id')
+    .execute();
+  const locked = await lockedPayments(db, paid.filter((p) => Number(p.net) > 0).map((p) => p.payment_id));
+  const kept = paid.filter((p) => locked.has(p.payment_id) && Number(p.net) > 0);
+  if (kept.length === 0) return;
+  const total = kept.reduce((sum, p) => sum + Number(p.net), 0);
+  const refs = kept.map((p) => `${locked.get(p.payment_id)!.reference} (${locked.get(p.payment_id)!.why})`).join(', ');
+  plan.issues.push({
+    row,
+    column: 'Invoice Number',
+    severity: 'warning',
+    message: `Invoice ${invoiceNumber} of account ${accountNumber} was paid ${formatMoney(total)} by ${refs}; that payment stays as recorded, and ${formatMoney(total)} is credited to the account today, applied to the new version first.`,
+  });
+}
+
 /**
  * Bill file: rows grouped into invoices (account + invoice number). An invoice number already on
  * the account is replaced: the earlier version is superseded and its charges reversed.
@@ -315,6 +339,7 @@ export async function planBillImport(db: Kysely<Database>, rows: BillRowInput[],
           continue;
         }
         replaces = prior.id;
+        await noteClosedPayments(db, plan, prior.id, first.row, first.accountNumber, first.invoiceNumber);
       }
     }
     plan.invoices.push({ accountKey: k, accountId: existing?.id ?? null, invoiceNumber: first.invoiceNumber, invoiceDate: first.invoiceDate, dueDate: first.dueDate, lines: newLines, replacesInvoiceId: replaces, row: first.row });
