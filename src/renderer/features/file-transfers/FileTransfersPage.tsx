@@ -249,7 +249,7 @@ export function FileTransfersPage() {
                 Cancel
               </Button>
               {stage.preview.questions.length > 0 && (
-                <Text size="sm" c="orange.8" role="status">
+                <Text size="sm" fw={600} role="status">
                   Answer the questions above to apply this file.
                 </Text>
               )}
