@@ -57,7 +57,9 @@ test('an admin drops a balance file, previews it, applies it and finds the new b
   await expect(page.getByTestId('apply-button')).toBeDisabled();
   expect(await axeViolations(page)).toEqual([]);
   await shot(page, 'preview');
-  await page.getByRole('radio', { name: 'Keep existing details (only balances change)' }).check();
+  // The choice is recorded by main (imports.decide), then shown checked.
+  await page.getByRole('radio', { name: 'Keep existing details (only balances change)' }).click();
+  await expect(page.getByRole('radio', { name: 'Keep existing details (only balances change)' })).toBeChecked();
   await expect(page.getByTestId('apply-button')).toBeEnabled();
 
   await page.getByTestId('apply-button').click();
