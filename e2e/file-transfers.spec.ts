@@ -52,8 +52,15 @@ test('an admin drops a balance file, previews it, applies it and finds the new b
   await expect(changes.getByRole('row', { name: /100000/ })).toContainText('$1,234.56');
   await expect(changes.getByRole('row', { name: /100003/ })).toContainText('-$25.00');
   await expect(changes.getByRole('row', { name: /N-777/ })).toContainText('Create');
+  // The file's names/emails differ from the ledger's: shown old -> new, and nothing applies until the admin decides.
+  await expect(page.getByTestId('identity-changes')).toBeVisible();
+  await expect(page.getByTestId('apply-button')).toBeDisabled();
   expect(await axeViolations(page)).toEqual([]);
   await shot(page, 'preview');
+  // The choice is recorded by main (imports.decide), then shown checked.
+  await page.getByRole('radio', { name: 'Keep existing details (only balances change)' }).click();
+  await expect(page.getByRole('radio', { name: 'Keep existing details (only balances change)' })).toBeChecked();
+  await expect(page.getByTestId('apply-button')).toBeEnabled();
 
   await page.getByTestId('apply-button').click();
   await expect(page.getByRole('heading', { name: 'Upload result: balances-nov.csv' })).toBeVisible();

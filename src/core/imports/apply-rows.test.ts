@@ -116,3 +116,129 @@ describe('bill file', () => {
     expect(await verifyLedger(t.core.db)).toEqual([]);
   });
 });
+
+describe('imports never change who a payer is silently', () => {
+  const south = async () => (await t.run(t.admin, 'divisions.create', { name: 'South Clinic' })).id as string;
+  const account = async (id: string) => (await t.run(t.csr, 'payers.get', { accountId: id })).account;
+
+  it('a changed name, email or user ID is its own change (old -> new) and needs "apply" or "keep"', async () => {
+    const a = await seedAccount(t, 'A1', [], 'Ann Able');
+    const rows = [{ row: 2, accountNumber: 'A1', balanceCents: 500, name: 'Anne Other', email: 'other@example.com', userId: 'ANNE' }];
+    const refused = await t.attempt(t.admin, 'imports.applyRows', balanceFile(rows));
+    expect(refused).toMatchObject({ ok: false, error: { code: 'VALIDATION', details: { field: 'decisions' } } });
+    expect(refused.ok ? '' : refused.error.message).toContain('changes the name, email or user ID of 1 existing account');
+    expect(await account(a.id)).toMatchObject({ name: 'Ann Able', email: 'A1@example.com', balanceCents: 0 });
+
+    const kept = await applyFile(balanceFile(rows, SHA(10), { decisions: { identity: 'keep' } }));
+    expect(kept.identityChanges).toEqual([
+      { row: 2, accountNumber: 'A1', division: 'North Clinic', field: 'name', oldValue: 'Ann Able', newValue: 'Anne Other' },
+      { row: 2, accountNumber: 'A1', division: 'North Clinic', field: 'email', oldValue: 'A1@example.com', newValue: 'other@example.com' },
+      { row: 2, accountNumber: 'A1', division: 'North Clinic', field: 'userId', oldValue: null, newValue: 'anne' },
+    ]);
+    expect(await account(a.id)).toMatchObject({ name: 'Ann Able', email: 'A1@example.com', balanceCents: 500 });
+
+    const applied = await applyFile(balanceFile(rows, SHA(11), { decisions: { identity: 'apply' } }));
+    expect(applied.identityChanges).toHaveLength(3);
+    expect(await account(a.id)).toMatchObject({ name: 'Anne Other', email: 'other@example.com', balanceCents: 500 });
+    expect(await verifyLedger(t.core.db)).toEqual([]);
+  });
+
+  it('the same email in other letter case is not a change', async () => {
+    await seedAccount(t, 'A1');
+    const r = await applyFile(balanceFile([{ row: 2, accountNumber: 'A1', balanceCents: 1, email: 'a1@EXAMPLE.com', name: 'Payer A1' }]));
+    expect(r.identityChanges).toEqual([]);
+  });
+
+  it('a number that exists in another division is flagged naming it, and needs "separate" or "skip"', async () => {
+    const southId = await south();
+    await t.run(t.admin, 'accounts.create', { divisionId: southId, accountNumber: 'S7', name: 'Sam South', email: 's7@example.com' });
+    const rows = [
+      { row: 2, accountNumber: 'S7', balanceCents: 900, name: 'Sam North' },
+      { row: 3, accountNumber: 'N1', balanceCents: 100, name: 'Nora North' },
+    ];
+    const refused = await t.attempt(t.admin, 'imports.applyRows', balanceFile(rows));
+    expect(refused.ok ? '' : refused.error.message).toContain('1 account number already exists in another division');
+
+    const skipped = await applyFile(balanceFile(rows, SHA(20), { decisions: { otherDivision: 'skip' } }));
+    expect(skipped.otherDivision).toEqual([{ row: 2, accountNumber: 'S7', division: 'North Clinic', existsIn: ['South Clinic'] }]);
+    expect(skipped).toMatchObject({ accountsCreated: 1 });
+    expect(skipped.issues).toContainEqual({ row: 2, column: 'Account Number', severity: 'warning', message: 'Account S7 exists in South Clinic, not in North Clinic; the row was skipped, as chosen.' });
+    expect(await t.core.db.selectFrom('accounts').select('division_id').where('account_number', '=', 'S7').execute()).toEqual([{ division_id: southId }]);
+
+    const separate = await applyFile(balanceFile(rows, SHA(21), { decisions: { otherDivision: 'separate' } }));
+    expect(separate).toMatchObject({ accountsCreated: 1 });
+    const both = await t.core.db.selectFrom('accounts').select(['division_id', 'name']).where('account_number', '=', 'S7').orderBy('name').execute();
+    expect(both).toEqual([
+      { division_id: t.divisionId, name: 'Sam North' },
+      { division_id: southId, name: 'Sam South' },
+    ]);
+    expect(await verifyLedger(t.core.db)).toEqual([]);
+  });
+
+  it('bill files ask too before creating a same-numbered account in this division', async () => {
+    const southId = await south();
+    await t.run(t.admin, 'accounts.create', { divisionId: southId, accountNumber: 'S7', name: 'Sam South', email: 's7@example.com' });
+    const line = (row: number, inv: string) => ({ row, accountNumber: 'S7', invoiceNumber: inv, invoiceDate: '2026-03-01', dueDate: '2026-03-10', category: 'Tuition', description: 'March', amountCents: 1_000 });
+    const file = (sha: string, decisions?: object) => ({ ...balanceFile([line(2, 'B-1'), line(3, 'B-2')], sha), kind: 'bill', fileName: 'bills.csv', ...(decisions ? { decisions } : {}) });
+    const refused = await t.attempt(t.admin, 'imports.applyRows', file(SHA(30)));
+    expect(refused).toMatchObject({ ok: false, error: { code: 'VALIDATION' } });
+    const skipped = await applyFile(file(SHA(31), { otherDivision: 'skip' }));
+    expect(skipped).toMatchObject({ invoicesCreated: 0, accountsCreated: 0 });
+    expect(skipped.otherDivision).toHaveLength(1);
+  });
+
+  it('a Division column that disagrees with the selected division is an error row unless the file is chosen to win', async () => {
+    const southId = await south();
+    const rows = [
+      { row: 2, accountNumber: 'A1', balanceCents: 100, name: 'North One', division: 'north clinic' },
+      { row: 3, accountNumber: 'B2', balanceCents: 200, name: 'South Two', division: 'South Clinic' },
+    ];
+    const r = await applyFile(balanceFile(rows));
+    expect(r.issues).toContainEqual({
+      row: 3,
+      column: 'Division',
+      severity: 'error',
+      message: 'The Division column says "South Clinic" but North Clinic is selected; correct the row, or choose "Use the file\'s Division column".',
+    });
+    expect(r).toMatchObject({ accountsCreated: 1, errors: 1 });
+    const used = await applyFile(balanceFile(rows, SHA(40), { decisions: { divisionColumn: 'file' } }));
+    expect(used).toMatchObject({ accountsCreated: 1, errors: 0 });
+    expect(await t.core.db.selectFrom('accounts').select('division_id').where('account_number', '=', 'B2').execute()).toEqual([{ division_id: southId }]);
+  });
+});
+
+describe('closed is closed: a bill file superseding an invoice paid from a closed deposit', () => {
+  it('leaves the deposit and its applications unchanged and credits what was paid today, linked and applied', async () => {
+    const a = await seedAccount(t, 'A1');
+    const line = (amountCents: number, description: string, sha?: string) => ({
+      ...balanceFile([{ row: 2, accountNumber: 'A1', invoiceNumber: 'B-1', invoiceDate: '2026-03-01', dueDate: '2026-03-10', category: 'Tuition', description, amountCents }], sha),
+      kind: 'bill',
+      fileName: 'bills.csv',
+    });
+    await applyFile(line(30_000, 'March', SHA(50)));
+    const pay = await t.run(t.csr, 'payments.record', { accountId: a.id, amount: '100.00', method: 'cash' });
+    const dep = await t.run(t.supervisor, 'deposits.create', { divisionId: t.divisionId });
+    await t.run(t.supervisor, 'deposits.addPayments', { depositId: dep.id, paymentIds: [pay.id] });
+    await t.run(t.supervisor, 'deposits.complete', { depositId: dep.id });
+    const before = await t.run(t.supervisor, 'deposits.get', { depositId: dep.id });
+    const appsBefore = await t.core.db.selectFrom('applications').selectAll().where('payment_id', '=', pay.id).orderBy('id').execute();
+
+    const r = await applyFile(line(28_000, 'March (corrected)', SHA(51)));
+    expect(r).toMatchObject({ invoicesReplaced: 1 });
+    expect(r.issues).toContainEqual(expect.objectContaining({ severity: 'warning', message: expect.stringContaining('that payment stays as recorded, and $100.00 is credited to the account today') }));
+
+    expect(await t.run(t.supervisor, 'deposits.get', { depositId: dep.id })).toEqual(before);
+    expect(await t.core.db.selectFrom('applications').selectAll().where('payment_id', '=', pay.id).orderBy('id').execute()).toEqual(appsBefore);
+    const credits = await t.core.db.selectFrom('credits').selectAll().where('account_id', '=', a.id).execute();
+    expect(credits).toHaveLength(1);
+    expect(credits[0]).toMatchObject({ amount_cents: 10_000, open_cents: 0, classification: 'Supersede correction', status: 'active' });
+    const detail = await t.run(t.csr, 'payers.get', { accountId: a.id });
+    expect(detail.account.balanceCents).toBe(18_000);
+    expect(detail.invoices.map((i: any) => [i.invoiceNumber, i.status, i.openCents]).sort()).toEqual([
+      ['B-1', 'open', 18_000],
+      ['B-1', 'superseded', 20_000],
+    ]);
+    expect(await verifyLedger(t.core.db)).toEqual([]);
+  });
+});
+

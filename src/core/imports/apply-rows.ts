@@ -1,13 +1,14 @@
 import { sql } from 'kysely';
 import type { ImportSummaryDTO } from '../../shared/contract/imports';
 import { newId } from '../../shared/ids';
+import { fail } from '../../shared/result';
 import { ADMINS } from '../../shared/roles';
 
 import { defineCommand, insertMany, type CommandCtx } from '../commands/types';
 import { sha256, sequentialId } from '../util/canonical-json';
 import type { Database } from '../db/schema';
 import { insertInvoice } from '../invoices/create-invoice';
-import { supersedeInvoice } from '../invoices/supersede';
+import { creditClosedPayments, supersedeInvoice } from '../invoices/supersede';
 import { applyOldestDueFirst } from '../ledger/apply';
 import { assertPeriodOpen } from '../ledger/journal';
 import { applyRowsInput, type ApplyRowsInput, type BalanceRowInput, type BillRowInput } from './command-input';
@@ -43,7 +44,9 @@ export const applyImportRows = defineCommand({
     const earlier = await findEarlierUpload(ctx, i);
     if (earlier) return { uploadId: earlier, duplicateOf: earlier, ...(await loadUploadSummary(ctx, earlier)) };
     await assertPeriodOpen(ctx, ctx.today, 'date');
-    const plan = i.kind === 'balance' ? await planBalanceImport(ctx.db, i.rows as BalanceRowInput[], i.divisionId) : await planBillImport(ctx.db, i.rows as BillRowInput[], i.divisionId);
+    const decisions = i.decisions ?? {};
+    const plan = i.kind === 'balance' ? await planBalanceImport(ctx.db, i.rows as BalanceRowInput[], i.divisionId, decisions) : await planBillImport(ctx.db, i.rows as BillRowInput[], i.divisionId, decisions);
+    refuseOpenQuestions(plan);
     // The upload row first: the adjustments name it.
     const placeholder: Database['uploads'] = {
       id: i.uploadId!, sha256: i.sha256, file_name: i.fileName, kind: i.kind, division_id: i.divisionId, uploaded_by: ctx.actor.userId, uploaded_at: ctx.now,
@@ -72,7 +75,7 @@ export const applyImportRows = defineCommand({
       invoices_replaced: summary.invoicesReplaced,
       warnings: summary.warnings,
       errors: summary.errors,
-      result_json: JSON.stringify({ changes: plan.changes, issues, notes: [...i.notes, ...plan.notes], notInFile: plan.notInFile, accountsUnchanged: summary.accountsUnchanged, format: i.format }),
+      result_json: JSON.stringify({ changes: plan.changes, issues, identityChanges: plan.identityChanges, otherDivision: plan.otherDivision, decisions, notes: [...i.notes, ...plan.notes], notInFile: plan.notInFile, accountsUnchanged: summary.accountsUnchanged, format: i.format }),
     };
     await ctx.db.updateTable('uploads').set(row).where('id', '=', row.id).execute();
     // One audit entry per upload. Every account's before and after is in the upload's result,
@@ -88,6 +91,20 @@ export const applyImportRows = defineCommand({
     return { uploadId: row.id, duplicateOf: null, ...summary };
   },
 });
+
+/** Identity is never changed by default: a file that raises a question applies only once it is answered. */
+function refuseOpenQuestions(plan: ImportPlan) {
+  const words: string[] = [];
+  if (plan.questions.includes('identity')) {
+    const accounts = new Set(plan.identityChanges.map((c) => `${c.division}\u0000${c.accountNumber}`)).size;
+    words.push(`the file changes the name, email or user ID of ${accounts} existing account${accounts === 1 ? '' : 's'}: choose "Apply the new details" or "Keep existing details"`);
+  }
+  if (plan.questions.includes('otherDivision')) {
+    const n = plan.otherDivision.length;
+    words.push(`${n} account number${n === 1 ? '' : 's'} already exist${n === 1 ? 's' : ''} in another division: choose "Create separate accounts" or "Skip those rows"`);
+  }
+  if (words.length) fail('VALIDATION', `Nothing was applied: ${words.join('; ')}.`, { field: 'decisions' });
+}
 
 async function findEarlierUpload(ctx: CommandCtx, i: ApplyRowsInput): Promise<string | null> {
   let q = ctx.db.selectFrom('uploads').select('id').where('sha256', '=', i.sha256).where('kind', '=', i.kind);
@@ -153,8 +170,13 @@ async function applyBills(ctx: CommandCtx, plan: ImportPlan, created: Map<string
   for (const inv of plan.invoices) {
     const accountId = inv.accountId ?? created.get(inv.accountKey)!;
     const invoiceId = ctx.id(`invoice/${accountId}/${inv.invoiceNumber}`);
-    const freed = inv.replacesInvoiceId ? await supersedeInvoice(ctx, inv.replacesInvoiceId, invoiceId) : [];
+    const { freed, locked } = inv.replacesInvoiceId ? await supersedeInvoice(ctx, inv.replacesInvoiceId, invoiceId) : { freed: [], locked: [] };
     await insertInvoice(ctx, { invoiceId, accountId, invoiceNumber: inv.invoiceNumber, invoiceDate: inv.invoiceDate, dueDate: inv.dueDate, lines: inv.lines });
+    // Payments in a closed deposit or month keep their applications; what they paid is credited today.
+    if (inv.replacesInvoiceId && locked.length) {
+      const acct = await ctx.db.selectFrom('accounts').select(['id', 'division_id']).where('id', '=', accountId).executeTakeFirstOrThrow();
+      await creditClosedPayments(ctx, acct, { id: inv.replacesInvoiceId, number: inv.invoiceNumber }, invoiceId, locked);
+    }
     // What the earlier version had been paid goes to the open charges again, oldest due first.
     for (const f of freed) await applyOldestDueFirst(ctx, f.paymentId, accountId, f.amountCents, `reapply/${invoiceId}/${f.paymentId}`);
     if (inv.replacesInvoiceId) invoicesReplaced++;

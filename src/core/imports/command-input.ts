@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { cents, id, isoDate } from '../../shared/contract/fields';
-import { ImportKinds } from '../../shared/contract/imports';
+import { importDecisions, ImportKinds } from '../../shared/contract/imports';
 
 /**
  * The rows of a parsed file, as the `imports.applyRows` command carries them. The command holds the
@@ -95,6 +95,8 @@ export const applyRowsInput = z
     rows: rowsInput as unknown as z.ZodType<BalanceRowInput[] | BillRowInput[]>,
     parseIssues: z.array(issueInput).max(100_000),
     notes: z.array(z.string().max(500)).max(50),
+    /** The admin's answers about identity changes, other-division numbers and the Division column. */
+    decisions: importDecisions.optional(),
   })
   .strict()
   .superRefine((v, ctx) => {

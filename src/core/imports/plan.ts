@@ -1,6 +1,8 @@
 import type { Kysely } from 'kysely';
-import type { ImportChangeDTO, ImportIssueDTO } from '../../shared/contract/imports';
+import type { IdentityChangeDTO, ImportChangeDTO, ImportDecisions, ImportIssueDTO, ImportQuestion, OtherDivisionDTO } from '../../shared/contract/imports';
+import { formatMoney } from '../../shared/money';
 import type { Database } from '../db/schema';
+import { lockedPayments } from '../invoices/supersede';
 import type { BalanceRowInput, BillRowInput } from './command-input';
 
 /** What a file would do to the ledger, worked out against the ledger as it is now. */
@@ -13,7 +15,18 @@ export interface ImportPlan {
   accountsToCreate: NewAccountPlan[];
   balanceUpdates: { accountId: string; oldCents: number; newCents: number; row: number; details: Partial<Pick<AccountRow, 'name' | 'email' | 'portal_user_id'>> }[];
   invoices: InvoicePlan[];
+  /** Names, emails and user IDs the file would change on existing accounts (applied only if decided so). */
+  identityChanges: IdentityChangeDTO[];
+  /** New account numbers that already exist in another division. */
+  otherDivision: OtherDivisionDTO[];
+  divisionMismatches: number;
+  /** Decisions the file needs that the admin has not made yet; the command refuses until they are. */
+  questions: ImportQuestion[];
 }
+
+const emptyPlan = (): ImportPlan => ({
+  changes: [], issues: [], notes: [], notInFile: 0, accountsToCreate: [], balanceUpdates: [], invoices: [], identityChanges: [], otherDivision: [], divisionMismatches: 0, questions: [],
+});
 
 export interface NewAccountPlan {
   key: string;
@@ -40,23 +53,76 @@ export interface InvoicePlan {
 
 type AccountRow = Database['accounts'];
 
-async function divisionResolver(db: Kysely<Database>, selected: string | null) {
+async function divisionResolver(db: Kysely<Database>, selected: string | null, decisions: ImportDecisions) {
   const divisions = await db.selectFrom('divisions').select(['id', 'name']).execute();
   const byName = new Map(divisions.map((d) => [normalise(d.name), d]));
   const selectedName = divisions.find((d) => d.id === selected)?.name ?? null;
-  return {
+  const r = {
     divisions,
     selectedName,
-    /** The row's own Division column wins; otherwise the division chosen on the page. */
+    mismatches: 0,
+    /**
+     * The division chosen on the page wins: a row whose Division column names another division is an
+     * error, unless the admin chose "use the file's Division column". Without a chosen division the
+     * column decides.
+     */
     resolve(rowDivision: string | undefined): { id: string; name: string } | string {
       if (rowDivision && rowDivision.trim()) {
         const d = byName.get(normalise(rowDivision));
-        return d ? d : `Unknown division "${rowDivision}".`;
+        if (!d) return `Unknown division "${rowDivision}".`;
+        if (selected && selectedName && d.id !== selected && decisions.divisionColumn !== 'file') {
+          r.mismatches++;
+          return `The Division column says "${rowDivision.trim()}" but ${selectedName} is selected; correct the row, or choose "Use the file's Division column".`;
+        }
+        return d;
       }
       if (!selected || !selectedName) return 'Choose a division: the file has no Division column.';
       return { id: selected, name: selectedName };
     },
   };
+  return r;
+}
+
+/** Account numbers among `numbers` that exist in divisions other than the one each row goes to. */
+async function numbersElsewhere(db: Kysely<Database>, wanted: { accountNumber: string; divisionId: string }[]) {
+  const found = new Map<string, { divisionId: string; name: string }[]>();
+  const numbers = [...new Set(wanted.map((w) => w.accountNumber))];
+  // Chunked: SQLite limits the number of bound parameters in one statement.
+  for (let i = 0; i < numbers.length; i += 500) {
+    const rows = await db
+      .selectFrom('accounts')
+      .innerJoin('divisions', 'divisions.id', 'accounts.division_id')
+      .select(['accounts.account_number', 'accounts.division_id', 'divisions.name'])
+      .where('accounts.account_number', 'in', numbers.slice(i, i + 500))
+      .execute();
+    for (const r of rows) {
+      const list = found.get(r.account_number) ?? [];
+      list.push({ divisionId: r.division_id, name: r.name });
+      found.set(r.account_number, list);
+    }
+  }
+  return (accountNumber: string, divisionId: string) => (found.get(accountNumber) ?? []).filter((d) => d.divisionId !== divisionId).map((d) => d.name);
+}
+
+/**
+ * A new account number that exists in another division: created or skipped as the admin decided;
+ * without a decision the row waits (not created) and the preview asks. Returns true to create.
+ */
+function decideOtherDivision(plan: ImportPlan, decisions: ImportDecisions, row: number, accountNumber: string, division: string, existsIn: string[]): boolean {
+  if (existsIn.length === 0) return true;
+  plan.otherDivision.push({ row, accountNumber, division, existsIn });
+  const where = existsIn.join(', ');
+  if (decisions.otherDivision === 'separate') {
+    plan.issues.push({ row, column: 'Account Number', severity: 'warning', message: `Account ${accountNumber} also exists in ${where}; a separate account was created in ${division}, as chosen.` });
+    return true;
+  }
+  if (decisions.otherDivision === 'skip') {
+    plan.issues.push({ row, column: 'Account Number', severity: 'warning', message: `Account ${accountNumber} exists in ${where}, not in ${division}; the row was skipped, as chosen.` });
+    return false;
+  }
+  if (!plan.questions.includes('otherDivision')) plan.questions.push('otherDivision');
+  plan.issues.push({ row, column: 'Account Number', severity: 'warning', message: `Account ${accountNumber} exists in ${where}, not in ${division}: choose to create a separate account in ${division} or skip the row.` });
+  return false;
 }
 
 const normalise = (s: string) => s.trim().toLowerCase().replace(/\s+/g, ' ');
@@ -74,12 +140,17 @@ async function loadAccounts(db: Kysely<Database>, divisionIds: string[]) {
  * Universal balance file: each row's balance becomes the account's balance (as an adjustment of
  * the difference); unknown accounts are created; accounts not in the file are left alone.
  */
-export async function planBalanceImport(db: Kysely<Database>, rows: BalanceRowInput[], selectedDivision: string | null): Promise<ImportPlan> {
-  const plan: ImportPlan = { changes: [], issues: [], notes: [], notInFile: 0, accountsToCreate: [], balanceUpdates: [], invoices: [] };
-  const divs = await divisionResolver(db, selectedDivision);
+export async function planBalanceImport(db: Kysely<Database>, rows: BalanceRowInput[], selectedDivision: string | null, decisions: ImportDecisions = {}): Promise<ImportPlan> {
+  const plan = emptyPlan();
+  const divs = await divisionResolver(db, selectedDivision, decisions);
   const resolved = rows.map((r) => ({ r, d: divs.resolve(r.division) }));
+  plan.divisionMismatches = divs.mismatches;
   const divisionIds = [...new Set(resolved.flatMap(({ d }) => (typeof d === 'string' ? [] : [d.id])))];
   const accounts = await loadAccounts(db, divisionIds);
+  const elsewhere = await numbersElsewhere(
+    db,
+    resolved.flatMap(({ r, d }) => (typeof d === 'string' || accounts.has(key(d.id, r.accountNumber)) ? [] : [{ accountNumber: r.accountNumber, divisionId: d.id }])),
+  );
   const seen = new Set<string>();
   for (const { r, d } of resolved) {
     if (typeof d === 'string') {
@@ -94,6 +165,7 @@ export async function planBalanceImport(db: Kysely<Database>, rows: BalanceRowIn
     seen.add(k);
     const existing = accounts.get(k);
     if (!existing) {
+      if (!decideOtherDivision(plan, decisions, r.row, r.accountNumber, d.name, elsewhere(r.accountNumber, d.id))) continue;
       const name = r.name?.trim() || `Account ${r.accountNumber}`;
       if (!r.name?.trim()) plan.issues.push({ row: r.row, column: 'Name', severity: 'warning', message: `New account ${r.accountNumber} has no name; it was named "${name}".` });
       plan.accountsToCreate.push({ key: k, divisionId: d.id, accountNumber: r.accountNumber, name, email: r.email || null, portalUserId: r.userId || null, balanceCents: r.balanceCents, row: r.row });
@@ -104,10 +176,7 @@ export async function planBalanceImport(db: Kysely<Database>, rows: BalanceRowIn
       plan.issues.push({ row: r.row, column: 'Account Number', severity: 'error', message: `Account ${r.accountNumber} is inactive; its balance was not changed.` });
       continue;
     }
-    const details: ImportPlan['balanceUpdates'][number]['details'] = {};
-    if (r.name?.trim() && r.name.trim() !== existing.name) details.name = r.name.trim();
-    if (r.email && r.email !== existing.email) details.email = r.email;
-    if (r.userId && r.userId.toLowerCase() !== existing.portal_user_id) details.portal_user_id = r.userId.toLowerCase();
+    const details = identityDetails(plan, decisions, r, existing, d.name);
     const same = existing.balance_cents === r.balanceCents;
     if (!same || Object.keys(details).length > 0) {
       plan.balanceUpdates.push({ accountId: existing.id, oldCents: existing.balance_cents, newCents: r.balanceCents, row: r.row, details });
@@ -133,15 +202,73 @@ export async function planBalanceImport(db: Kysely<Database>, rows: BalanceRowIn
 }
 
 /**
+ * Who the payer is (name, email, portal user ID) changes only if the admin chose "apply"; each
+ * difference is listed either way, and without a decision the preview asks.
+ */
+function identityDetails(plan: ImportPlan, decisions: ImportDecisions, r: BalanceRowInput, existing: AccountRow, division: string) {
+  const details: ImportPlan['balanceUpdates'][number]['details'] = {};
+  const found: IdentityChangeDTO[] = [];
+  const base = { row: r.row, accountNumber: r.accountNumber, division };
+  const name = r.name?.trim();
+  if (name && name !== existing.name) {
+    found.push({ ...base, field: 'name', oldValue: existing.name, newValue: name });
+    details.name = name;
+  }
+  const email = r.email?.trim();
+  if (email && email.toLowerCase() !== (existing.email ?? '').toLowerCase()) {
+    found.push({ ...base, field: 'email', oldValue: existing.email, newValue: email });
+    details.email = email;
+  }
+  const userId = r.userId?.trim().toLowerCase();
+  if (userId && userId !== existing.portal_user_id) {
+    found.push({ ...base, field: 'userId', oldValue: existing.portal_user_id, newValue: userId });
+    details.portal_user_id = userId;
+  }
+  if (found.length === 0) return details;
+  plan.identityChanges.push(...found);
+  if (decisions.identity === 'apply') return details;
+  if (decisions.identity !== 'keep' && !plan.questions.includes('identity')) plan.questions.push('identity');
+  return {};
+}
+
+/** The preview says before applying that closed payments on a replaced invoice are credited today, not un-applied. */
+async function noteClosedPayments(db: Kysely<Database>, plan: ImportPlan, invoiceId: string, row: number, accountNumber: string, invoiceNumber: string) {
+  const paid = await db
+    .selectFrom('applications')
+    .innerJoin('charge_lines', 'charge_lines.id', 'applications.charge_line_id')
+    .select(['applications.payment_id', (eb) => eb.fn.sum<number>('applications.amount_cents').as('net')])
+    .where('charge_lines.invoice_id', '=', invoiceId)
+    .groupBy('applications.payment_id')
+    .execute();
+  const locked = await lockedPayments(db, paid.filter((p) => Number(p.net) > 0).map((p) => p.payment_id));
+  const kept = paid.filter((p) => locked.has(p.payment_id) && Number(p.net) > 0);
+  if (kept.length === 0) return;
+  const total = kept.reduce((sum, p) => sum + Number(p.net), 0);
+  const refs = kept.map((p) => `${locked.get(p.payment_id)!.reference} (${locked.get(p.payment_id)!.why})`).join(', ');
+  plan.issues.push({
+    row,
+    column: 'Invoice Number',
+    severity: 'warning',
+    message: `Invoice ${invoiceNumber} of account ${accountNumber} was paid ${formatMoney(total)} by ${refs}; that payment stays as recorded, and ${formatMoney(total)} is credited to the account today, applied to the new version first.`,
+  });
+}
+
+/**
  * Bill file: rows grouped into invoices (account + invoice number). An invoice number already on
  * the account is replaced: the earlier version is superseded and its charges reversed.
  */
-export async function planBillImport(db: Kysely<Database>, rows: BillRowInput[], selectedDivision: string | null): Promise<ImportPlan> {
-  const plan: ImportPlan = { changes: [], issues: [], notes: [], notInFile: 0, accountsToCreate: [], balanceUpdates: [], invoices: [] };
-  const divs = await divisionResolver(db, selectedDivision);
+export async function planBillImport(db: Kysely<Database>, rows: BillRowInput[], selectedDivision: string | null, decisions: ImportDecisions = {}): Promise<ImportPlan> {
+  const plan = emptyPlan();
+  const divs = await divisionResolver(db, selectedDivision, decisions);
   const resolved = rows.map((r) => ({ r, d: divs.resolve(r.division) }));
+  plan.divisionMismatches = divs.mismatches;
   const divisionIds = [...new Set(resolved.flatMap(({ d }) => (typeof d === 'string' ? [] : [d.id])))];
   const accounts = await loadAccounts(db, divisionIds);
+  const elsewhere = await numbersElsewhere(
+    db,
+    resolved.flatMap(({ r, d }) => (typeof d === 'string' || accounts.has(key(d.id, r.accountNumber)) ? [] : [{ accountNumber: r.accountNumber, divisionId: d.id }])),
+  );
+  const decidedElsewhere = new Map<string, boolean>();
   const groups = new Map<string, { d: { id: string; name: string }; rows: BillRowInput[] }>();
   for (const { r, d } of resolved) {
     if (typeof d === 'string') {
@@ -172,6 +299,13 @@ export async function planBillImport(db: Kysely<Database>, rows: BillRowInput[],
       continue;
     }
     if (!existing && !created.has(k)) {
+      // One decision per account, however many invoices the file has for it.
+      let create = decidedElsewhere.get(k);
+      if (create === undefined) {
+        create = decideOtherDivision(plan, decisions, first.row, first.accountNumber, d.name, elsewhere(first.accountNumber, d.id));
+        decidedElsewhere.set(k, create);
+      }
+      if (!create) continue;
       const withName = lines.find((l) => l.name?.trim());
       const name = withName?.name?.trim() || `Account ${first.accountNumber}`;
       if (!withName) plan.issues.push({ row: first.row, column: 'Name', severity: 'warning', message: `New account ${first.accountNumber} has no name; it was named "${name}".` });
@@ -205,6 +339,7 @@ export async function planBillImport(db: Kysely<Database>, rows: BillRowInput[],
           continue;
         }
         replaces = prior.id;
+        await noteClosedPayments(db, plan, prior.id, first.row, first.accountNumber, first.invoiceNumber);
       }
     }
     plan.invoices.push({ accountKey: k, accountId: existing?.id ?? null, invoiceNumber: first.invoiceNumber, invoiceDate: first.invoiceDate, dueDate: first.dueDate, lines: newLines, replacesInvoiceId: replaces, row: first.row });

@@ -41,8 +41,17 @@ function toSummary(r: Row): UploadSummaryDTO {
 export async function loadUpload(db: Kysely<Database>, uploadId: string): Promise<UploadResultDTO> {
   const r = await summarySelect(db).where('uploads.id', '=', uploadId).executeTakeFirst();
   if (!r) fail('NOT_FOUND', 'That upload does not exist.', { field: 'uploadId' });
-  const detail = JSON.parse(r.result_json) as Pick<UploadResultDTO, 'changes' | 'issues' | 'notes'>;
-  return { ...toSummary(r), changes: detail.changes, issues: detail.issues, notes: detail.notes, duplicateOf: null };
+  const detail = JSON.parse(r.result_json) as Pick<UploadResultDTO, 'changes' | 'issues' | 'notes'> & Partial<Pick<UploadResultDTO, 'identityChanges' | 'otherDivision' | 'decisions'>>;
+  return {
+    ...toSummary(r),
+    changes: detail.changes,
+    issues: detail.issues,
+    notes: detail.notes,
+    identityChanges: detail.identityChanges ?? [],
+    otherDivision: detail.otherDivision ?? [],
+    decisions: detail.decisions ?? {},
+    duplicateOf: null,
+  };
 }
 
 /** The earlier upload of the same file into the same division, if any ("already uploaded on … by …"). */

@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { CommandCtx } from '../commands/types';
+import { applyCredit } from '../credits/apply-credits';
 import { postEntry } from '../ledger/journal';
 
 export interface FreedPayment {
@@ -7,16 +8,49 @@ export interface FreedPayment {
   amountCents: number;
 }
 
+/** What payments in a closed deposit or closed month had paid on the superseded version: credited today. */
+export interface LockedPaid {
+  paymentId: string;
+  reference: string;
+  amountCents: number;
+  why: string;
+}
+
+/**
+ * Payments whose applications must not change: in a closed deposit, or dated in a closed month.
+ * Closed is closed (DESIGN.md): their money is carried forward by a credit posted today instead.
+ */
+export async function lockedPayments(db: CommandCtx['db'], paymentIds: string[]): Promise<Map<string, { reference: string; why: string }>> {
+  const out = new Map<string, { reference: string; why: string }>();
+  if (paymentIds.length === 0) return out;
+  const rows = await db
+    .selectFrom('payments')
+    .leftJoin('deposits', 'deposits.id', 'payments.deposit_id')
+    .select(['payments.id', 'payments.reference', 'payments.payment_date', 'deposits.status as deposit_status'])
+    .where('payments.id', 'in', paymentIds)
+    .execute();
+  const closedMonths = new Set((await db.selectFrom('periods').select('period').where('status', '=', 'closed').execute()).map((p) => p.period));
+  for (const r of rows) {
+    if (r.deposit_status === 'closed') out.set(r.id, { reference: r.reference, why: 'in a closed deposit' });
+    else if (closedMonths.has(r.payment_date.slice(0, 7))) out.set(r.id, { reference: r.reference, why: `dated in closed ${r.payment_date.slice(0, 7)}` });
+  }
+  return out;
+}
+
 /**
  * Marks an invoice "superseded by a newer version", never deleting it: payments applied to its
  * lines are un-applied (new negative application rows) and every charge is reversed in the journal.
  * Returns what each payment had applied, so the caller can re-apply it to the new version.
  */
-export async function supersedeInvoice(ctx: CommandCtx, invoiceId: string, newInvoiceId: string): Promise<FreedPayment[]> {
+export async function supersedeInvoice(ctx: CommandCtx, invoiceId: string, newInvoiceId: string): Promise<{ freed: FreedPayment[]; locked: LockedPaid[] }> {
   const inv = await ctx.db.selectFrom('invoices').selectAll().where('id', '=', invoiceId).executeTakeFirstOrThrow();
   const lines = await ctx.db.selectFrom('charge_lines').selectAll().where('invoice_id', '=', invoiceId).orderBy('line_no').execute();
   const freed = new Map<string, number>();
+  const lockedPaid = new Map<string, number>();
+  const payers = await ctx.db.selectFrom('applications').innerJoin('charge_lines', 'charge_lines.id', 'applications.charge_line_id').select('applications.payment_id').distinct().where('charge_lines.invoice_id', '=', invoiceId).execute();
+  const locked = await lockedPayments(ctx.db, payers.map((p) => p.payment_id));
   for (const line of lines) {
+    let keptPaid = 0;
     const applied = await ctx.db
       .selectFrom('applications')
       .select(['payment_id', (eb) => eb.fn.sum<number>('amount_cents').as('net')])
@@ -27,6 +61,12 @@ export async function supersedeInvoice(ctx: CommandCtx, invoiceId: string, newIn
     for (const a of applied) {
       const net = Number(a.net);
       if (net <= 0) continue;
+      if (locked.has(a.payment_id)) {
+        // Left applied: the closed deposit and month keep their lines; the paid part is credited below.
+        keptPaid += net;
+        lockedPaid.set(a.payment_id, (lockedPaid.get(a.payment_id) ?? 0) + net);
+        continue;
+      }
       await ctx.db
         .insertInto('applications')
         .values({
@@ -46,7 +86,8 @@ export async function supersedeInvoice(ctx: CommandCtx, invoiceId: string, newIn
       accountId: line.account_id,
       entryDate: ctx.today,
       kind: 'charge_reversal',
-      amountCents: -Number(line.amount_cents),
+      // The part a closed payment paid is lowered by the linked credit instead, so the journal still nets to the reversal.
+      amountCents: -(Number(line.amount_cents) - keptPaid),
       sourceType: 'charge_line',
       sourceId: line.id,
       description: `Invoice ${inv.invoice_number} superseded by a newer version: ${line.description || line.category} reversed`,
@@ -54,6 +95,65 @@ export async function supersedeInvoice(ctx: CommandCtx, invoiceId: string, newIn
     });
   }
   await ctx.db.updateTable('invoices').set({ status: 'superseded', superseded_by: newInvoiceId }).where('id', '=', invoiceId).execute();
-  await ctx.audit({ action: 'supersede', entity: 'invoice', entityId: invoiceId, before: { status: inv.status }, after: { status: 'superseded', supersededBy: newInvoiceId, unapplied: Object.fromEntries(freed) } });
-  return [...freed.entries()].map(([paymentId, amountCents]) => ({ paymentId, amountCents }));
+  await ctx.audit({
+    action: 'supersede',
+    entity: 'invoice',
+    entityId: invoiceId,
+    before: { status: inv.status },
+    after: { status: 'superseded', supersededBy: newInvoiceId, unapplied: Object.fromEntries(freed), creditedForClosedPayments: Object.fromEntries(lockedPaid) },
+  });
+  return {
+    freed: [...freed.entries()].map(([paymentId, amountCents]) => ({ paymentId, amountCents })),
+    locked: [...lockedPaid.entries()].map(([paymentId, amountCents]) => ({ paymentId, amountCents, reference: locked.get(paymentId)!.reference, why: locked.get(paymentId)!.why })),
+  };
+}
+
+/**
+ * The linked correction for a superseded invoice's closed payments: one credit posted today (open
+ * period), applied to the new version first and then oldest due first; what does not fit stays on
+ * the account as credit.
+ */
+export async function creditClosedPayments(ctx: CommandCtx, acct: { id: string; division_id: string }, oldInvoice: { id: string; number: string }, newInvoiceId: string, locked: LockedPaid[]): Promise<string | null> {
+  const amount = locked.reduce((sum, l) => sum + l.amountCents, 0);
+  if (amount <= 0) return null;
+  const id = ctx.id(`supersede/${oldInvoice.id}/credit`);
+  const refs = locked.map((l) => `${l.reference} (${l.why})`).join(', ');
+  await ctx.db
+    .insertInto('credits')
+    .values({
+      id,
+      account_id: acct.id,
+      division_id: acct.division_id,
+      kind: 'credit',
+      credit_item_id: null,
+      amount_cents: amount,
+      open_cents: amount,
+      credit_date: ctx.today,
+      classification: 'Supersede correction',
+      public_comment: `Invoice ${oldInvoice.number} was replaced; what was paid on it is credited`,
+      private_comment: `Superseded invoice ${oldInvoice.id}; payments left as recorded: ${refs}`.slice(0, 500),
+      invoice_id: newInvoiceId,
+      batch_id: null,
+      status: 'active',
+      replaces_id: null,
+      replaced_by: null,
+      reversal_reason: null,
+      reversed_by: null,
+      reversed_at: null,
+      created_by: ctx.actor.userId,
+      created_at: ctx.now,
+    })
+    .execute();
+  await postEntry(ctx, {
+    accountId: acct.id,
+    entryDate: ctx.today,
+    kind: 'credit',
+    amountCents: -amount,
+    sourceType: 'credit',
+    sourceId: id,
+    description: `Credit: paid on replaced invoice ${oldInvoice.number} (${refs})`.slice(0, 500),
+    label: `supersede-credit/${oldInvoice.id}`,
+  });
+  await applyCredit(ctx, id, `supersede/${oldInvoice.id}`);
+  return id;
 }

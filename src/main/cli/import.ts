@@ -3,13 +3,18 @@ import { basename, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { newId } from '../../shared/ids';
 import { formatMoney } from '../../shared/money';
-import type { ImportPreviewDTO, UploadResultDTO } from '../../shared/contract/imports';
+import type { ImportDecisions, ImportPreviewDTO, UploadResultDTO } from '../../shared/contract/imports';
 import { openDesktopCore } from '../../core/ledger-core';
 import { DEFAULT_LIMITS, fileTooBigMessage } from '../../core/imports/parse/types';
 import { ImportService } from '../imports/import-service';
 import type { CliCommand } from './index';
 
-const USAGE = 'usage: npm run cli -- import FILE --kind balance|bill --division NAME [--db PATH] [--user ADMIN] [--dry-run] [--json]';
+const USAGE =
+  'usage: npm run cli -- import FILE --kind balance|bill --division NAME [--db PATH] [--user ADMIN] [--dry-run] [--json]\n' +
+  '       [--identity apply|keep] [--other-division separate|skip] [--use-file-division]\n' +
+  '  --identity: changed names, emails and user IDs on existing accounts are written (apply) or ignored (keep)\n' +
+  '  --other-division: account numbers that exist in another division become separate accounts, or their rows are skipped\n' +
+  "  --use-file-division: the file's Division column wins over --division (otherwise disagreeing rows are errors)";
 
 /**
  * The nightly-upload command: the same preview and result the File Transfers page shows.
@@ -29,6 +34,9 @@ export const importCommand: CliCommand = async (argv, defaults) => {
         user: { type: 'string' },
         'dry-run': { type: 'boolean', default: false },
         json: { type: 'boolean', default: false },
+        identity: { type: 'string' },
+        'other-division': { type: 'string' },
+        'use-file-division': { type: 'boolean', default: false },
       },
     }));
   } catch (e) {
@@ -37,7 +45,14 @@ export const importCommand: CliCommand = async (argv, defaults) => {
   }
   const file = positionals[0];
   const kind = values.kind;
-  if (!file || (kind !== 'balance' && kind !== 'bill')) {
+  const identity = values.identity;
+  const otherDivision = values['other-division'];
+  if (
+    !file ||
+    (kind !== 'balance' && kind !== 'bill') ||
+    (identity !== undefined && identity !== 'apply' && identity !== 'keep') ||
+    (otherDivision !== undefined && otherDivision !== 'separate' && otherDivision !== 'skip')
+  ) {
     console.error(USAGE);
     return 2;
   }
@@ -80,7 +95,12 @@ export const importCommand: CliCommand = async (argv, defaults) => {
     const actor = { userId: admin.id, role: admin.role };
     const service = new ImportService(core, { dataDir: join(dbPath, '..'), templatesDir: join(process.cwd(), 'resources', 'templates') });
     const previewId = newId();
-    const preview = await service.preview(actor, { previewId, fileName: basename(file), kind, divisionId, bytes: readFileSync(file) });
+    const decisions: ImportDecisions = {
+      ...(identity ? { identity } : {}),
+      ...(otherDivision ? { otherDivision } : {}),
+      ...(values['use-file-division'] ? { divisionColumn: 'file' as const } : {}),
+    };
+    const preview = await service.preview(actor, { previewId, fileName: basename(file), kind, divisionId, bytes: readFileSync(file), decisions });
     if (!preview.ok) {
       if (values.json) console.log(JSON.stringify({ ok: false, error: preview.error }));
       else console.error(`Refused: ${preview.error.message}`);
@@ -118,4 +138,7 @@ function print(r: ImportPreviewDTO | UploadResultDTO, json: boolean, dryRun: boo
   if (r.issues.length > 50) console.log(`  … and ${r.issues.length - 50} more`);
   const changed = r.changes.filter((c) => c.action === 'update' || c.action === 'create').slice(0, 20);
   for (const c of changed) console.log(`  ${c.action} ${c.accountNumber} ${c.name}: ${formatMoney(c.oldCents)} -> ${formatMoney(c.newCents)}`);
+  for (const c of r.identityChanges.slice(0, 20)) console.log(`  identity ${c.accountNumber} ${c.field}: ${c.oldValue ?? '(none)'} -> ${c.newValue}`);
+  for (const c of r.otherDivision.slice(0, 20)) console.log(`  other division ${c.accountNumber}: exists in ${c.existsIn.join(', ')}`);
+  if ('questions' in r && r.questions.length) console.log(`  needs a decision: ${r.questions.map((q) => (q === 'identity' ? '--identity apply|keep' : '--other-division separate|skip')).join(', ')}`);
 }

@@ -1,11 +1,12 @@
 import type { Router } from '../router/router';
 import { actorOf } from '../router/session';
+import type { ImportDecisions } from '../../shared/contract/imports';
 import type { ImportService } from './import-service';
 
 /** Binds the File Transfers channels of the contract to the import service. */
 export function registerImportChannels(router: Router, imports: ImportService): void {
   router.register('imports.preview', async (session, input) => {
-    const i = input as { previewId: string; fileName: string; kind: 'balance' | 'bill'; divisionId: string | null; contentBase64: string };
+    const i = input as { previewId: string; fileName: string; kind: 'balance' | 'bill'; divisionId: string | null; contentBase64: string; decisions?: ImportDecisions; readAs?: { decimalComma?: boolean; dayFirst?: boolean } };
     const bytes = Buffer.from(i.contentBase64, 'base64');
     let last = 0;
     return imports.preview(actorOf(session), { ...i, bytes }, (rows) => {
@@ -18,7 +19,14 @@ export function registerImportChannels(router: Router, imports: ImportService): 
     });
   });
   router.register('imports.cancel', async (session, input) => imports.cancel(actorOf(session), (input as { previewId: string }).previewId));
-  router.register('imports.apply', async (session, input) => imports.apply(actorOf(session), (input as { previewId: string }).previewId));
+  router.register('imports.decide', async (session, input) => {
+    const i = input as { previewId: string; decisions: ImportDecisions };
+    return imports.decide(actorOf(session), i.previewId, i.decisions);
+  });
+  router.register('imports.apply', async (session, input) => {
+    const i = input as { previewId: string; decisions?: ImportDecisions };
+    return imports.apply(actorOf(session), i.previewId, i.decisions);
+  });
   router.register('imports.export', async (session, input) => {
     const i = input as { uploadId: string; format: 'csv' | 'xlsx' };
     const allowed = await router.core.executor.query(actorOf(session), 'imports.get', { uploadId: i.uploadId });

@@ -66,4 +66,29 @@ describe('ImportService', () => {
       expect(x.ok && x.value.fileName).toBe(`${kind}-template.xlsx`);
     }
   });
+
+  it('a renamed payer is shown old -> new; apply is refused until decided, and the preview is kept', async () => {
+    await t.run(t.admin, 'accounts.create', { divisionId: t.divisionId, accountNumber: 'R1', name: 'Rita Real', email: 'rita@example.com' });
+    const previewId = newId();
+    const p = await service.preview(t.admin, { previewId, fileName: 'r.csv', kind: 'balance', divisionId: t.divisionId, bytes: csv('Account Number,Name,Balance\r\nR1,Rita Renamed,4.00\r\n') });
+    expect(p).toMatchObject({ ok: true, value: { questions: ['identity'], identityChanges: [{ row: 2, field: 'name', oldValue: 'Rita Real', newValue: 'Rita Renamed' }] } });
+    expect(await service.apply(t.admin, previewId)).toMatchObject({ ok: false, error: { code: 'VALIDATION', details: { field: 'decisions' } } });
+    const decided = await service.decide(t.admin, previewId, { identity: 'keep' });
+    expect(decided).toMatchObject({ ok: true, value: { questions: [], decisions: { identity: 'keep' } } });
+    const applied = await service.apply(t.admin, previewId);
+    expect(applied).toMatchObject({ ok: true, value: { decisions: { identity: 'keep' }, identityChanges: [{ field: 'name' }] } });
+    const acct = await t.core.db.selectFrom('accounts').select(['name', 'balance_cents']).where('account_number', '=', 'R1').executeTakeFirstOrThrow();
+    expect(acct).toMatchObject({ name: 'Rita Real' });
+  });
+
+  it('decimal comma and day-first come pre-selected from the file, can be turned off, and the sample shows the reading', async () => {
+    const bytes = csv('Account Number;Balance;Due Date\r\nE1;"1.234,56";31/01/2026\r\n');
+    const auto = await service.preview(t.admin, { previewId: newId(), fileName: 'eu.csv', kind: 'balance', divisionId: t.divisionId, bytes });
+    expect(auto).toMatchObject({
+      ok: true,
+      value: { readAs: { decimalComma: true, dayFirst: true }, suggested: { decimalComma: true, dayFirst: true }, errors: 0, sample: [{ row: 2, column: 'Balance', written: '1.234,56', read: '$1,234.56' }, { row: 2, column: 'Due Date', read: '2026-01-31' }] },
+    });
+    const off = await service.preview(t.admin, { previewId: newId(), fileName: 'eu.csv', kind: 'balance', divisionId: t.divisionId, bytes, readAs: { decimalComma: false } });
+    expect(off).toMatchObject({ ok: true, value: { readAs: { decimalComma: false, dayFirst: true }, errors: 1 } });
+  });
 });

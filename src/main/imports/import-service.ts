@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as XLSX from 'xlsx';
-import type { FileDownloadDTO, ImportKind, ImportPreviewDTO, UploadResultDTO } from '../../shared/contract/imports';
+import type { FileDownloadDTO, ImportDecisions, ImportKind, ImportPreviewDTO, ReadAsDTO, UploadResultDTO } from '../../shared/contract/imports';
 import { err, ok, type Result } from '../../shared/result';
 import { ADMINS } from '../../shared/roles';
 import { toResult } from '../../core/commands/executor';
@@ -20,6 +20,7 @@ interface PendingPreview {
   userId: string;
   controller: AbortController;
   ready?: Omit<ApplyRowsInput, 'uploadId'>;
+  reading?: { readAs: ReadAsDTO; suggested: ReadAsDTO; sample: ImportPreviewDTO['sample'] };
 }
 
 export interface ImportServiceOptions {
@@ -46,7 +47,7 @@ export class ImportService {
 
   async preview(
     actor: Actor | null,
-    i: { previewId: string; fileName: string; kind: ImportKind; divisionId: string | null; bytes: Uint8Array },
+    i: { previewId: string; fileName: string; kind: ImportKind; divisionId: string | null; bytes: Uint8Array; decisions?: ImportDecisions; readAs?: Partial<ReadAsDTO> },
     onProgress?: (rows: number) => void,
   ): Promise<Result<ImportPreviewDTO>> {
     try {
@@ -62,42 +63,70 @@ export class ImportService {
       const controller = new AbortController();
       this.previews.set(i.previewId, { userId: who.userId, controller });
       const sha256 = this.files.put(i.bytes);
-      const parsed = await parseImportFileIsolated(i.bytes, i.fileName, i.kind, { limits, onProgress, signal: controller.signal });
+      const parsed = await parseImportFileIsolated(i.bytes, i.fileName, i.kind, { limits, onProgress, signal: controller.signal, ...(i.readAs ? { readAs: i.readAs } : {}) });
       if (controller.signal.aborted) return err('CONFLICT', 'The upload was cancelled.');
       if (!parsed.ok) {
         this.previews.delete(i.previewId);
         return err(parsed.code, parsed.message, { field: 'file' });
       }
       const rows = parsed.rows as unknown as BalanceRowInput[] | BillRowInput[];
-      const plan = parsed.kind === 'balance' ? await planBalanceImport(this.core.db, rows as BalanceRowInput[], i.divisionId) : await planBillImport(this.core.db, rows as BillRowInput[], i.divisionId);
       const parseIssues = parsed.issues.map((x) => ({ row: x.row, severity: x.severity, message: x.message, ...(x.column ? { column: x.column } : {}) }));
-      const issues = [...parseIssues, ...plan.issues].sort((a, b) => a.row - b.row);
       const pending = this.previews.get(i.previewId)!;
-      pending.ready = { sha256, fileName: i.fileName, kind: i.kind, divisionId: i.divisionId, format: parsed.format, rowsRead: parsed.rowsRead, rows, parseIssues, notes: parsed.notes };
-      const creates = plan.accountsToCreate.length;
-      return ok({
-        previewId: i.previewId,
-        sha256,
-        fileName: i.fileName,
-        kind: i.kind,
-        format: parsed.format,
-        divisionId: i.divisionId,
-        rowsRead: parsed.rowsRead,
-        accountsUpdated: plan.balanceUpdates.length + (i.kind === 'bill' ? new Set(plan.invoices.filter((x) => x.accountId).map((x) => x.accountId)).size : 0),
-        accountsCreated: creates,
-        accountsUnchanged: plan.changes.filter((c) => c.action === 'unchanged' || c.action === 'invoice-unchanged').length,
-        invoicesCreated: plan.invoices.filter((x) => !x.replacesInvoiceId).length,
-        invoicesReplaced: plan.invoices.filter((x) => x.replacesInvoiceId).length,
-        warnings: issues.filter((x) => x.severity === 'warning').length,
-        errors: issues.filter((x) => x.severity === 'error').length,
-        notInFile: plan.notInFile,
-        changes: plan.changes,
-        issues,
-        notes: [...parsed.notes, ...plan.notes],
-        alreadyUploaded: await findUploadBySha(this.core.db, sha256, i.kind, i.divisionId),
-      });
+      pending.ready = { sha256, fileName: i.fileName, kind: i.kind, divisionId: i.divisionId, format: parsed.format, rowsRead: parsed.rowsRead, rows, parseIssues, notes: parsed.notes, decisions: i.decisions ?? {} };
+      pending.reading = { readAs: parsed.readAs, suggested: parsed.suggested, sample: parsed.sample };
+      return ok(await this.describe(i.previewId, pending.ready));
     } catch (e) {
       this.previews.delete(i.previewId);
+      return toResult(e);
+    }
+  }
+
+  /** What the file would do, planned against the ledger as it is now with the decisions made so far. */
+  private async describe(previewId: string, ready: Omit<ApplyRowsInput, 'uploadId'>): Promise<ImportPreviewDTO> {
+    const reading = this.previews.get(previewId)?.reading ?? { readAs: { decimalComma: false, dayFirst: false }, suggested: { decimalComma: false, dayFirst: false }, sample: [] };
+    const decisions = ready.decisions ?? {};
+    const plan =
+      ready.kind === 'balance'
+        ? await planBalanceImport(this.core.db, ready.rows as BalanceRowInput[], ready.divisionId, decisions)
+        : await planBillImport(this.core.db, ready.rows as BillRowInput[], ready.divisionId, decisions);
+    const issues = [...ready.parseIssues, ...plan.issues].sort((a, b) => a.row - b.row);
+    return {
+      previewId,
+      sha256: ready.sha256,
+      fileName: ready.fileName,
+      kind: ready.kind,
+      format: ready.format,
+      divisionId: ready.divisionId,
+      rowsRead: ready.rowsRead,
+      accountsUpdated: plan.balanceUpdates.length + (ready.kind === 'bill' ? new Set(plan.invoices.filter((x) => x.accountId).map((x) => x.accountId)).size : 0),
+      accountsCreated: plan.accountsToCreate.length,
+      accountsUnchanged: plan.changes.filter((c) => c.action === 'unchanged' || c.action === 'invoice-unchanged').length,
+      invoicesCreated: plan.invoices.filter((x) => !x.replacesInvoiceId).length,
+      invoicesReplaced: plan.invoices.filter((x) => x.replacesInvoiceId).length,
+      warnings: issues.filter((x) => x.severity === 'warning').length,
+      errors: issues.filter((x) => x.severity === 'error').length,
+      notInFile: plan.notInFile,
+      changes: plan.changes,
+      issues,
+      notes: [...ready.notes, ...plan.notes],
+      alreadyUploaded: await findUploadBySha(this.core.db, ready.sha256, ready.kind, ready.divisionId),
+      identityChanges: plan.identityChanges,
+      otherDivision: plan.otherDivision,
+      divisionMismatches: plan.divisionMismatches,
+      questions: plan.questions,
+      decisions,
+      ...reading,
+    };
+  }
+
+  /** Records the admin's decisions on a preview and shows the file again as it would now apply. */
+  async decide(actor: Actor | null, previewId: string, decisions: ImportDecisions): Promise<Result<ImportPreviewDTO>> {
+    const p = this.previews.get(previewId);
+    if (!p?.ready || !actor || p.userId !== actor.userId) return err('NOT_FOUND', 'That preview is no longer available; upload the file again.', { field: 'previewId' });
+    try {
+      p.ready = { ...p.ready, decisions: { ...p.ready.decisions, ...decisions } };
+      return ok(await this.describe(previewId, p.ready));
+    } catch (e) {
       return toResult(e);
     }
   }
@@ -112,12 +141,14 @@ export class ImportService {
   }
 
   /** Applies a preview the same user made. The command re-plans inside its transaction. */
-  async apply(actor: Actor | null, previewId: string): Promise<Result<UploadResultDTO>> {
+  async apply(actor: Actor | null, previewId: string, decisions?: ImportDecisions): Promise<Result<UploadResultDTO>> {
     const p = this.previews.get(previewId);
     if (!p?.ready || !actor || p.userId !== actor.userId) return err('NOT_FOUND', 'That preview is no longer available; upload the file again.', { field: 'previewId' });
-    this.previews.delete(previewId);
-    const r = await this.core.executor.execute<ApplyRowsResult>(actor, 'imports.applyRows', p.ready);
+    const input = decisions ? { ...p.ready, decisions: { ...p.ready.decisions, ...decisions } } : p.ready;
+    const r = await this.core.executor.execute<ApplyRowsResult>(actor, 'imports.applyRows', input);
+    // A refusal for a missing decision keeps the preview, so the admin can answer and apply again.
     if (!r.ok) return r;
+    this.previews.delete(previewId);
     return ok({ ...(await loadUpload(this.core.db, r.value.uploadId)), duplicateOf: r.value.duplicateOf });
   }
 

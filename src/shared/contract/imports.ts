@@ -23,6 +23,49 @@ export interface ImportChangeDTO {
   invoiceNumber?: string;
 }
 
+/** A name, email or portal user ID the file would change on an account that already exists. */
+export interface IdentityChangeDTO {
+  row: number;
+  accountNumber: string;
+  division: string;
+  field: 'name' | 'email' | 'userId';
+  oldValue: string | null;
+  newValue: string;
+}
+
+/** A row whose account number is not in its division but exists in another one. */
+export interface OtherDivisionDTO {
+  row: number;
+  accountNumber: string;
+  division: string;
+  /** Names of the divisions where the number already exists. */
+  existsIn: string[];
+}
+
+/**
+ * The admin's answers to what a file would do to who a payer is. Missing answers for questions the
+ * file raises make the apply command refuse; the preview lists the questions.
+ */
+export const importDecisions = z
+  .object({
+    /** Changed names, emails and user IDs on existing accounts: write them, or keep what the ledger has. */
+    identity: z.enum(['apply', 'keep']).optional(),
+    /** Account numbers that exist in another division: a separate account in this division, or skip the row. */
+    otherDivision: z.enum(['separate', 'skip']).optional(),
+    /** A Division column that disagrees with the selected division: error rows (default), or the file's column wins. */
+    divisionColumn: z.enum(['selected', 'file']).optional(),
+  })
+  .strict();
+export type ImportDecisions = z.infer<typeof importDecisions>;
+export type ImportQuestion = 'identity' | 'otherDivision';
+
+/** How text cells are read; a choice left out follows what the file suggests. */
+export const importReadAs = z.object({ decimalComma: z.boolean().optional(), dayFirst: z.boolean().optional() }).strict();
+export interface ReadAsDTO {
+  decimalComma: boolean;
+  dayFirst: boolean;
+}
+
 export interface ImportSummaryDTO {
   rowsRead: number;
   accountsUpdated: number;
@@ -46,6 +89,17 @@ export interface ImportPreviewDTO extends ImportSummaryDTO {
   issues: ImportIssueDTO[];
   notes: string[];
   alreadyUploaded: { uploadId: string; at: string; by: string } | null;
+  identityChanges: IdentityChangeDTO[];
+  otherDivision: OtherDivisionDTO[];
+  /** Rows whose Division column disagrees with the selected division. */
+  divisionMismatches: number;
+  /** Questions the admin must answer before this file can be applied. */
+  questions: ImportQuestion[];
+  decisions: ImportDecisions;
+  /** The reading used, what the file suggested, and how the first rows' money and dates were read. */
+  readAs: ReadAsDTO;
+  suggested: ReadAsDTO;
+  sample: { row: number; column: string; written: string; read: string }[];
 }
 
 export interface UploadSummaryDTO extends ImportSummaryDTO {
@@ -62,6 +116,10 @@ export interface UploadResultDTO extends UploadSummaryDTO {
   changes: ImportChangeDTO[];
   issues: ImportIssueDTO[];
   notes: string[];
+  /** Identity differences the file had, and whether they were applied (decisions.identity). */
+  identityChanges: IdentityChangeDTO[];
+  otherDivision: OtherDivisionDTO[];
+  decisions: ImportDecisions;
   /** Set when this was the same file uploaded again: nothing was changed. */
   duplicateOf: string | null;
 }
@@ -81,6 +139,8 @@ export const importsContract = {
     z
       .object({
         previewId: id,
+        decisions: importDecisions.optional(),
+        readAs: importReadAs.optional(),
         fileName: z.string().trim().min(1, 'The file has no name.').max(255, 'The file name is too long.'),
         kind: z.enum(ImportKinds, { message: 'Choose the kind of file: balance or bill.' }),
         divisionId: id.nullable(),
@@ -89,7 +149,9 @@ export const importsContract = {
       .strict(),
   ),
   'imports.cancel': channel<null>()(z.object({ previewId: id }).strict()),
-  'imports.apply': channel<UploadResultDTO>()(z.object({ previewId: id }).strict()),
+  /** Re-plans a preview with the admin's decisions (no re-upload, no re-parse). */
+  'imports.decide': channel<ImportPreviewDTO>()(z.object({ previewId: id, decisions: importDecisions }).strict()),
+  'imports.apply': channel<UploadResultDTO>()(z.object({ previewId: id, decisions: importDecisions.optional() }).strict()),
   'imports.list': channel<UploadSummaryDTO[]>()(z.object({ limit: z.number().int().min(1).max(500).optional() }).strict()),
   'imports.get': channel<UploadResultDTO>()(z.object({ uploadId: id }).strict()),
   'imports.export': channel<FileDownloadDTO>()(z.object({ uploadId: id, format: z.enum(['csv', 'xlsx']) }).strict()),

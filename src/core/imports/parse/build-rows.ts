@@ -3,10 +3,10 @@
  * row (duplicates via a Map), so 1,000,000 rows cost what 1,000 do times a thousand.
  */
 import { formatMoney } from '../../../shared/money';
-import { isBlankRow, type Cell, type RowSource, type SheetRow } from './cells';
+import { FormattedNumber, isBlankRow, type Cell, type RowSource, type SheetRow } from './cells';
 import { FIELDS, type FieldSpec, type HeaderMatch } from './columns';
 import { cellDate, cellEmail, cellMoney, cellText } from './values';
-import { overLimit, type BalanceRow, type BillRow, type ImportKind, type ParseLimits, type RowIssue } from './types';
+import { overLimit, type BalanceRow, type BillRow, type ImportKind, type ParseLimits, type ReadAs, type RowIssue, type SampleCell } from './types';
 
 /** The applyRows command accepts 100,000 issues; the rest are counted in a note. */
 const MAX_ISSUES = 50_000;
@@ -19,6 +19,9 @@ export interface BuiltRows {
   issues: RowIssue[];
   notes: string[];
   rowsRead: number;
+  readAs: ReadAs;
+  suggested: ReadAs;
+  sample: SampleCell[];
 }
 
 /** "Total", "Totals", "Grand Total", "Subtotal", "Total:", "Totals (12 accounts)" but not "Total Fitness". */
@@ -31,6 +34,7 @@ export function buildRows(
   source: RowSource,
   limits: ParseLimits,
   onProgress?: (rows: number) => void,
+  wanted: Partial<ReadAs> = {},
 ): BuiltRows {
   const specs = FIELDS[kind].filter((f) => header.match.columns.has(f.key));
   const colOf = (key: string) => header.match.columns.get(key);
@@ -42,6 +46,11 @@ export function buildRows(
   const divisionCol = colOf('division');
   const requiredHeaders = requiredCols.map((c) => header.match.headers[c]!.toLowerCase());
   const specCols = specs.map((f) => colOf(f.key)!);
+  // The first rows decide what the file suggests; the caller's explicit choice wins.
+  for (let r = pending.length < SUGGEST_ROWS ? source.next() : null; r; r = pending.length < SUGGEST_ROWS ? source.next() : null) pending.push(r);
+  const suggested = suggestReadAs(pending, specs.filter((f) => f.type === 'money').map((f) => colOf(f.key)!), specs.filter((f) => f.type === 'date').map((f) => colOf(f.key)!));
+  const readAs: ReadAs = { decimalComma: wanted.decimalComma ?? suggested.decimalComma, dayFirst: wanted.dayFirst ?? suggested.dayFirst };
+  const sample: SampleCell[] = [];
   const repeatedHeaders: number[] = [];
 
   const issues: RowIssue[] = [];
@@ -79,7 +88,7 @@ export function buildRows(
     }
 
     // A totals line exported under the data: skipped with a note, not an error.
-    const total = totalsLine(cells, accountCol, moneyCol, requiredCols, sumCents, rowsRead);
+    const total = totalsLine(cells, accountCol, moneyCol, requiredCols, sumCents, rowsRead, readAs.decimalComma);
     if (total) {
       afterTotals = true;
       const stated = total.cents === null ? '' : ` (${formatMoney(total.cents)})`;
@@ -123,15 +132,17 @@ export function buildRows(
           break;
         }
         case 'money': {
-          const m = cellMoney(cell);
+          const m = cellMoney(cell, readAs.decimalComma);
           if (m.ok) value = m.value;
           else problem = m.message;
+          if (sample.length < SAMPLE_CELLS) sample.push({ row: r.row, column: headerText(f), written: writtenText(cell), read: m.ok ? formatMoney(m.value) : 'not read' });
           break;
         }
         case 'date': {
-          const d = cellDate(cell, source.date1904);
+          const d = cellDate(cell, source.date1904, readAs.dayFirst);
           if (d.ok) value = d.value;
           else problem = d.message;
+          if (sample.length < SAMPLE_CELLS) sample.push({ row: r.row, column: headerText(f), written: writtenText(cell), read: d.ok ? d.value : 'not read' });
           break;
         }
       }
@@ -175,17 +186,54 @@ export function buildRows(
   if (totalsNotes.length > 5) notes.push(`${totalsNotes.length - 5} more totals lines were skipped.`);
   if (footerRows.length) notes.push(`${footerRows.length === 1 ? 'Row' : 'Rows'} ${listRows(footerRows)} below the totals line had no amount and ${footerRows.length === 1 ? 'was' : 'were'} skipped.`);
   if (droppedIssues) notes.push(`${droppedIssues.toLocaleString('en-US')} more row problems were found but are not listed.`);
-  return { rows: rows as unknown as BalanceRow[] | BillRow[], issues, notes: notes.slice(0, MAX_NOTES).map((n) => clip(n, 500)), rowsRead };
+  return { rows: rows as unknown as BalanceRow[] | BillRow[], issues, notes: notes.slice(0, MAX_NOTES).map((n) => clip(n, 500)), rowsRead, readAs, suggested, sample };
+}
+
+/** Rows looked at to suggest a reading, and money/date cells shown in the preview. */
+const SUGGEST_ROWS = 200;
+const SAMPLE_CELLS = 12;
+
+const writtenText = (c: Cell) => clip(c instanceof FormattedNumber ? String(c.value) : typeof c === 'number' ? String(c) : cellText(c), 60);
+
+/**
+ * What the file's text suggests: amounts ending in ",dd" (and none in ".dd") are decimal-comma;
+ * a date whose first part is over 12 (and none whose second part is) is day-first.
+ */
+export function suggestReadAs(rows: SheetRow[], moneyCols: number[], dateCols: number[]): ReadAs {
+  let commaDecimal = 0;
+  let dotDecimal = 0;
+  let dayFirst = 0;
+  let monthFirst = 0;
+  for (const r of rows) {
+    for (const c of moneyCols) {
+      const v = r.cells[c];
+      if (typeof v !== 'string') continue;
+      const t = v.trim().replace(/[)\s]+$/, '');
+      if (/,\d{1,2}$/.test(t) || /\.\d{3},/.test(t)) commaDecimal++;
+      else if (/\.\d{1,2}$/.test(t) || /,\d{3}\./.test(t)) dotDecimal++;
+    }
+    for (const c of dateCols) {
+      const v = r.cells[c];
+      if (typeof v !== 'string') continue;
+      const m = /^(\d{1,2})[/.-](\d{1,2})[/.-]\d{2,4}/.exec(v.trim());
+      if (!m) continue;
+      if (Number(m[1]) > 12) dayFirst++;
+      else if (Number(m[2]) > 12) monthFirst++;
+      // 31.01.2026 with dots is a day-first habit even when the day is 12 or less.
+      else if (v.includes('.')) dayFirst++;
+    }
+  }
+  return { decimalComma: commaDecimal > 0 && dotDecimal === 0, dayFirst: dayFirst > 0 && monthFirst === 0 };
 }
 
 /** Raised when nothing but blank or totals lines follow the header; the caller words it. */
 export class HeaderOnly extends Error {}
 
-function totalsLine(cells: Cell[], accountCol: number, moneyCol: number, requiredCols: number[], sumCents: number, rowsAbove: number): { cents: number | null } | null {
+function totalsLine(cells: Cell[], accountCol: number, moneyCol: number, requiredCols: number[], sumCents: number, rowsAbove: number, decimalComma: boolean): { cents: number | null } | null {
   const account = cellText(cells[accountCol]);
   let label = '';
   for (let i = 0; i < cells.length && !label; i++) label = cellText(cells[i]);
-  const money = cellMoney(cells[moneyCol]);
+  const money = cellMoney(cells[moneyCol], decimalComma);
   const cents = money.ok ? money.value : null;
   if (TOTAL_LABEL.test(label) && (account === '' || account === label)) return { cents };
   // No label: an amount with every other required cell empty, equal to the sum of the rows above.

@@ -6,10 +6,10 @@ import * as XLSX from 'xlsx';
 import { readZipDirectory, type ZipEntry } from './zip-guard';
 import { refuse, type FileFormat } from './types';
 
-export type Sniffed = { kind: 'text' } | { kind: 'zip'; format: 'xlsx' | 'ods' | 'other'; entries: ZipEntry[] } | { kind: 'cfb'; format: 'xls' | 'encrypted' | 'other' };
+export type Sniffed = { kind: 'text' } | { kind: 'zip'; format: 'xlsx' | 'xlsb' | 'ods' | 'other'; entries: ZipEntry[] } | { kind: 'cfb'; format: 'xls' | 'encrypted' | 'other' };
 
 const TEXT_EXTENSIONS = new Set(['csv', 'tsv', 'txt']);
-const WORKBOOK_EXTENSIONS = new Set(['xlsx', 'xls', 'ods']);
+const WORKBOOK_EXTENSIONS = new Set(['xlsx', 'xlsm', 'xlsb', 'xls', 'ods']);
 
 /** Formats that are not spreadsheets but turn up in upload boxes, so the message can name them. */
 const KNOWN_BINARIES: { magic: number[]; name: string }[] = [
@@ -43,7 +43,7 @@ export function sniff(bytes: Uint8Array): Sniffed {
   if (startsWith(bytes, [0x50, 0x4b, 0x03, 0x04]) || startsWith(bytes, [0x50, 0x4b, 0x05, 0x06])) {
     const entries = readZipDirectory(bytes);
     const names = new Set(entries.map((e) => e.name));
-    const format = names.has('xl/workbook.xml') ? 'xlsx' : names.has('content.xml') && names.has('mimetype') ? 'ods' : 'other';
+    const format = names.has('xl/workbook.xml') ? 'xlsx' : names.has('xl/workbook.bin') ? 'xlsb' : names.has('content.xml') && names.has('mimetype') ? 'ods' : 'other';
     return { kind: 'zip', format, entries };
   }
   if (startsWith(bytes, [0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1])) {
@@ -64,6 +64,8 @@ export function sniff(bytes: Uint8Array): Sniffed {
 const DESCRIBE: Record<FileFormat, string> = {
   csv: 'a text (CSV) file',
   xlsx: 'an Excel workbook (.xlsx)',
+  xlsm: 'a macro-enabled Excel workbook (.xlsm)',
+  xlsb: 'a binary Excel workbook (.xlsb)',
   xls: 'an older Excel workbook (.xls)',
   ods: 'an OpenDocument spreadsheet (.ods)',
 };
@@ -81,7 +83,7 @@ export function extensionOf(fileName: string): string {
 export function detectFormat(bytes: Uint8Array, fileName: string): { format: FileFormat; sniffed: Sniffed } {
   const ext = extensionOf(fileName);
   if (ext && !TEXT_EXTENSIONS.has(ext) && !WORKBOOK_EXTENSIONS.has(ext)) {
-    refuse(`Files of type .${ext.slice(0, 10)} can't be imported. Upload a CSV file, an Excel workbook (.xlsx or .xls) or an OpenDocument spreadsheet (.ods).`);
+    refuse(`Files of type .${ext.slice(0, 10)} can't be imported. Upload a CSV file, an Excel workbook (.xlsx, .xlsm, .xlsb or .xls) or an OpenDocument spreadsheet (.ods).`);
   }
   const named = ext ? `This file is named .${ext}` : 'This file';
   const sniffed = sniff(bytes);
@@ -99,6 +101,8 @@ export function detectFormat(bytes: Uint8Array, fileName: string): { format: Fil
     if (looksBinary(bytes)) return refuse(`${named} but is not a CSV file or spreadsheet: it contains binary data that is not text.`);
     actual = 'csv';
   }
+  // .xlsm is an .xlsx that may also carry macros (never run: only saved cell values are read).
+  if (actual === 'xlsx' && ext === 'xlsm') actual = 'xlsm';
   if (!ext) return { format: actual, sniffed };
   const expectedText = TEXT_EXTENSIONS.has(ext);
   if (actual === 'csv' && !expectedText) return refuse(`${named} but is not a spreadsheet (it looks like text/CSV). Rename it to .csv, or save it from your spreadsheet program as .${ext}.`);

@@ -18,5 +18,7 @@ export {
   type ParseOutcome,
   type ParsedBalanceFile,
   type ParsedBillFile,
+  type ReadAs,
+  type SampleCell,
   type RowIssue,
 } from './types';

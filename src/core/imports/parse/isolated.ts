@@ -6,13 +6,15 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { fileTooBigMessage, memoryLimitMessage, resolveLimits, type ImportKind, type ParseFailure, type ParseLimits, type ParseOutcome } from './types';
+import { fileTooBigMessage, memoryLimitMessage, resolveLimits, type ImportKind, type ParseFailure, type ParseLimits, type ParseOutcome, type ReadAs } from './types';
 import type { WorkerInput, WorkerMessage } from './worker-protocol';
 
 export interface IsolatedOptions {
   limits?: Partial<ParseLimits>;
   onProgress?: (rows: number) => void;
   signal?: AbortSignal;
+  /** Decimal comma and day-first choices; a choice left out follows what the file suggests. */
+  readAs?: Partial<ReadAs>;
 }
 
 let configuredEntry: URL | null = null;
@@ -59,7 +61,7 @@ export function parseImportFileIsolated<K extends ImportKind>(bytes: Uint8Array,
     // intact. Not bytes.slice(): on a Node Buffer that is a view, and moving it would detach the caller's.
     const copy = new Uint8Array(bytes.byteLength);
     copy.set(bytes);
-    const input: WorkerInput = { job: { bytes: copy, fileName, kind, limits }, ...(entry.tsEntry ? { tsEntry: entry.tsEntry } : {}) };
+    const input: WorkerInput = { job: { bytes: copy, fileName, kind, limits, ...(opts.readAs ? { readAs: opts.readAs } : {}) }, ...(entry.tsEntry ? { tsEntry: entry.tsEntry } : {}) };
     let settled = false;
     let worker: Worker;
     try {

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { fixture } from '../../../../test/fixtures/imports/helpers';
-import { parseImportFile } from './index';
+import { fixture, withoutReading } from '../../../../test/fixtures/imports/helpers';
+import { parseImportFile as parseReading } from './index';
+
+const parseImportFile = ((...a: Parameters<typeof parseReading>) => withoutReading(parseReading(...a))) as typeof parseReading;
 
 describe('CSV balance files', () => {
   it('reads a comma CSV: every money style and ISO or M/D/YYYY dates', () => {

@@ -10,7 +10,7 @@ import { decodeText } from './decode-text';
 import { detectFormat } from './detect-format';
 import { buildRows, clip, HeaderOnly } from './build-rows';
 import { HEADER_SCAN_ROWS, openWorkbook } from './workbook-reader';
-import { FileRefused, fileTooBigMessage, overLimit, refuse, resolveLimits, type ImportKind, type ParseLimits, type ParseOutcome } from './types';
+import { FileRefused, fileTooBigMessage, overLimit, refuse, resolveLimits, type ImportKind, type ParseLimits, type ParseOutcome, type ReadAs } from './types';
 
 export function parseImportFile<K extends ImportKind>(
   bytes: Uint8Array,
@@ -18,6 +18,7 @@ export function parseImportFile<K extends ImportKind>(
   kind: K,
   limits?: Partial<ParseLimits>,
   onProgress?: (rows: number) => void,
+  readAs?: Partial<ReadAs>,
 ): ParseOutcome<K> {
   const lim = resolveLimits(limits);
   try {
@@ -85,7 +86,7 @@ export function parseImportFile<K extends ImportKind>(
     }
     let built;
     try {
-      built = buildRows(kind, { row: header.row, match: header.match }, header.pending, header.source, lim, onProgress);
+      built = buildRows(kind, { row: header.row, match: header.match }, header.pending, header.source, lim, onProgress, readAs);
     } catch (e) {
       if (e instanceof HeaderOnly) return refuse('The file has column headings but no rows of data.');
       throw e;
@@ -99,6 +100,9 @@ export function parseImportFile<K extends ImportKind>(
       issues: built.issues,
       headers: header.match.headers,
       notes: [...notes, ...built.notes].slice(0, 45),
+      readAs: built.readAs,
+      suggested: built.suggested,
+      sample: built.sample,
     } as ParseOutcome<K>;
   } catch (e) {
     if (e instanceof FileRefused) return { ok: false, code: e.code, message: e.message };

@@ -1,7 +1,9 @@
 import * as XLSX from 'xlsx';
 import { describe, expect, it } from 'vitest';
-import { fixture } from '../../../../test/fixtures/imports/helpers';
-import { parseImportFile } from './index';
+import { fixture, withoutReading } from '../../../../test/fixtures/imports/helpers';
+import { parseImportFile as parseReading } from './index';
+
+const parseImportFile = ((...a: Parameters<typeof parseReading>) => withoutReading(parseReading(...a))) as typeof parseReading;
 
 /** The same sheet is saved as .xlsx, .xls and .ods by make-fixtures.ts. */
 const BALANCE_ROWS = [

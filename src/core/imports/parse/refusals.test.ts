@@ -75,7 +75,7 @@ describe('whole-file problems refuse the file', () => {
 
   it('a file type that is not supported at all', () => {
     expect(parseImportFile(fixture('notes.docx'), 'notes.docx', 'balance')).toEqual(
-      refused('VALIDATION', "Files of type .docx can't be imported. Upload a CSV file, an Excel workbook (.xlsx or .xls) or an OpenDocument spreadsheet (.ods)."),
+      refused('VALIDATION', "Files of type .docx can't be imported. Upload a CSV file, an Excel workbook (.xlsx, .xlsm, .xlsb or .xls) or an OpenDocument spreadsheet (.ods)."),
     );
   });
 

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { fixture } from '../../../../test/fixtures/imports/helpers';
-import { parseImportFile } from './index';
+import { fixture, withoutReading } from '../../../../test/fixtures/imports/helpers';
+import { parseImportFile as parseReading } from './index';
+
+const parseImportFile = ((...a: Parameters<typeof parseReading>) => withoutReading(parseReading(...a))) as typeof parseReading;
 
 describe('row problems: the row is skipped and listed, the other rows are kept', () => {
   it('an account number twice: the second occurrence is the error and names the first row', () => {

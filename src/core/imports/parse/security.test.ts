@@ -1,7 +1,9 @@
 import * as XLSX from 'xlsx';
 import { afterEach, describe, expect, it } from 'vitest';
-import { fixture } from '../../../../test/fixtures/imports/helpers';
-import { escapeCsvCell, parseImportFile } from './index';
+import { fixture, withoutReading } from '../../../../test/fixtures/imports/helpers';
+import { escapeCsvCell, parseImportFile as parseReading } from './index';
+
+const parseImportFile = ((...a: Parameters<typeof parseReading>) => withoutReading(parseReading(...a))) as typeof parseReading;
 import { csvLine } from './csv-escape';
 import { CsvReader } from './csv-reader';
 

@@ -3,7 +3,23 @@ import type { ImportKind } from '../../../shared/contract/imports';
 
 export type { ImportKind };
 
-export type FileFormat = 'csv' | 'xlsx' | 'xls' | 'ods';
+export type FileFormat = 'csv' | 'xlsx' | 'xlsm' | 'xlsb' | 'xls' | 'ods';
+
+/** How text cells are read: explicit choices on the upload, pre-selected from what the file suggests. */
+export interface ReadAs {
+  /** "1.234,56" is one thousand two hundred thirty-four and 56 cents. */
+  decimalComma: boolean;
+  /** "31/01/2026" (and 31.01.2026) is day/month/year. */
+  dayFirst: boolean;
+}
+
+/** One money or date cell of the first rows: as written, and as it was read. */
+export interface SampleCell {
+  row: number;
+  column: string;
+  written: string;
+  read: string;
+}
 
 export interface ParseLimits {
   /** Size of the file as uploaded. */
@@ -77,6 +93,11 @@ interface ParsedFile {
   headers: string[];
   /** Things a person should know that are not problems (sheet chosen, totals skipped, encoding). */
   notes: string[];
+  /** The reading used, and the one the file's own text suggests. */
+  readAs: ReadAs;
+  suggested: ReadAs;
+  /** How the money and date cells of the first rows were read. */
+  sample: SampleCell[];
 }
 
 export interface ParsedBalanceFile extends ParsedFile {

@@ -39,9 +39,34 @@ function numberText(n: number): string {
   return Number.isInteger(n) && Math.abs(n) < 1e21 ? n.toFixed(0) : String(n);
 }
 
-export function cellMoney(c: Cell): Converted<number> {
-  const input = c instanceof FormattedNumber ? c.value : typeof c === 'number' ? c : cellText(c);
-  const m = parseMoney(input);
+/**
+ * A number cell holds a binary double. Spreadsheets keep 15 significant digits, so the double is
+ * read back at 15 digits (0.1+0.2 = 0.30000000000000004 is "0.3") and that decimal text must be a
+ * whole number of cents, exactly, at every magnitude (12,345.675 is refused, not rounded).
+ */
+export function numberCellMoney(n: number): ReturnType<typeof parseMoney> {
+  if (!Number.isFinite(n)) return parseMoney('x');
+  if (n === 0) return { ok: true, cents: 0 };
+  if (Math.abs(n) >= 1e15) return { ok: false, reason: 'too_large', message: 'too large' };
+  // Below a millionth toPrecision switches to exponent form; such values are never whole cents.
+  if (Math.abs(n) < 1e-6) return { ok: false, reason: 'too_many_decimals', message: 'not whole cents' };
+  return parseMoney(n.toPrecision(15));
+}
+
+/** "1.234,56" -> "1,234.56": the reading a decimal-comma file was uploaded with. */
+export function swapDecimalComma(s: string): string {
+  return s.replace(/[.,]/g, (ch) => (ch === '.' ? ',' : '.'));
+}
+
+export function cellMoney(c: Cell, decimalComma = false): Converted<number> {
+  const num = c instanceof FormattedNumber ? c.value : typeof c === 'number' ? c : null;
+  let m;
+  if (num !== null) m = numberCellMoney(num);
+  else {
+    const text = cellText(c);
+    // A space or no-break space as thousands separator is common with decimal commas.
+    m = parseMoney(decimalComma ? swapDecimalComma(text.replace(/(?<=\d)[\s\u00a0\u202f](?=\d{3}\b)/g, '')) : text);
+  }
   if (m.ok) return { ok: true, value: m.cents };
   switch (m.reason) {
     case 'too_many_decimals':
@@ -49,7 +74,7 @@ export function cellMoney(c: Cell): Converted<number> {
     case 'too_large':
       return { ok: false, message: `${shown(c)} is more than $1,000,000,000.00.` };
     default:
-      return { ok: false, message: `${shown(c)} is not an amount of money (for example 1234.56).` };
+      return { ok: false, message: decimalComma ? `${shown(c)} is not an amount of money (for example 1.234,56).` : `${shown(c)} is not an amount of money (for example 1234.56).` };
   }
 }
 
@@ -85,12 +110,14 @@ function isoFrom(y: number, m: number, d: number): string | null {
 const TIME = String.raw`(?:[T ]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:\s*[AaPp][Mm])?Z?)?`;
 const ISO = new RegExp(String.raw`^(\d{4})[-/](\d{1,2})[-/](\d{1,2})${TIME}$`);
 const US = new RegExp(String.raw`^(\d{1,2})/(\d{1,2})/(\d{4}|\d{2})${TIME}$`);
+/** Day-first files also write 31.01.2026 and 31-01-2026. */
+const DAY_FIRST = new RegExp(String.raw`^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4}|\d{2})${TIME}$`);
 
 /**
  * Accepts 2026-03-01, 3/1/2026, 03/01/26 (years 00-29 are 20xx, 30-99 19xx, as Excel reads them)
  * and spreadsheet serial numbers, including a 5-digit serial written as text by some exports.
  */
-export function cellDate(c: Cell, date1904: boolean): Converted<string> {
+export function cellDate(c: Cell, date1904: boolean, dayFirst = false): Converted<string> {
   const serial = c instanceof FormattedNumber ? c.value : typeof c === 'number' ? c : null;
   if (serial !== null) {
     const iso = serialToIso(serial, date1904);
@@ -100,15 +127,15 @@ export function cellDate(c: Cell, date1904: boolean): Converted<string> {
   let m = ISO.exec(s);
   let parts: [number, number, number] | null = null;
   if (m) parts = [Number(m[1]), Number(m[2]), Number(m[3])];
-  else if ((m = US.exec(s))) {
+  else if ((m = (dayFirst ? DAY_FIRST : US).exec(s))) {
     let y = Number(m[3]);
     if (m[3]!.length === 2) y += y < 30 ? 2000 : 1900;
-    parts = [y, Number(m[1]), Number(m[2])];
+    parts = dayFirst ? [y, Number(m[2]), Number(m[1])] : [y, Number(m[1]), Number(m[2])];
   } else if (/^\d{5}$/.test(s)) {
     const iso = serialToIso(Number(s), date1904);
     if (iso) return { ok: true, value: iso };
   }
-  if (!parts) return { ok: false, message: `${shown(c)} is not a date; use YYYY-MM-DD or M/D/YYYY.` };
+  if (!parts) return { ok: false, message: `${shown(c)} is not a date; use YYYY-MM-DD or ${dayFirst ? 'D/M/YYYY' : 'M/D/YYYY'}.` };
   const iso = isoFrom(...parts);
   return iso ? { ok: true, value: iso } : { ok: false, message: `${shown(c)} is not a real calendar date.` };
 }

@@ -14,7 +14,7 @@ export const HEADER_SCAN_ROWS = 20;
 
 const ERRORS: Record<number, string> = { 0: '#NULL!', 7: '#DIV/0!', 15: '#VALUE!', 23: '#REF!', 29: '#NAME?', 36: '#NUM!', 42: '#N/A', 43: '#GETTING_DATA' };
 
-const NAMES: Record<Exclude<FileFormat, 'csv'>, string> = { xlsx: 'Excel workbook', xls: 'Excel workbook', ods: 'OpenDocument spreadsheet' };
+const NAMES: Record<Exclude<FileFormat, 'csv'>, string> = { xlsx: 'Excel workbook', xlsm: 'Excel workbook', xlsb: 'Excel workbook', xls: 'Excel workbook', ods: 'OpenDocument spreadsheet' };
 
 export interface OpenedWorkbook {
   source: RowSource;
@@ -29,6 +29,7 @@ export function openWorkbook(
   limits: ParseLimits,
 ): OpenedWorkbook {
   if (zipEntries) checkZipLimits(bytes, zipEntries, limits);
+  const macros = zipEntries?.some((e) => /vbaProject\.bin$/i.test(e.name)) ?? false;
   // One extra row beyond what may be used, so "more rows than allowed" is detectable.
   const sheetRows = limits.maxRows + HEADER_SCAN_ROWS + 2;
   let wb: XLSX.WorkBook;
@@ -67,18 +68,24 @@ export function openWorkbook(
     if (!hidden(index)) withData++;
     if (picked) continue;
     picked = { name, data, index };
-    // SheetJS stops at sheetRows and keeps the sheet's full extent in !fullref; reaching the cap is
-    // enough on its own, since !fullref comes from the file and may be missing or wrong.
-    const full = ws?.['!fullref'] ? XLSX.utils.decode_range(ws['!fullref']).e.r + 1 : 0;
-    if (data.length >= sheetRows || full > sheetRows) {
+    // Only rows actually present count: the declared dimension (!ref/!fullref) comes from the
+    // exporter and may say A1:XFD1048576 for two rows. SheetJS stops reading at sheetRows.
+    if (countPresentRows(data) >= sheetRows) {
       overLimit(`The sheet "${name.slice(0, 80)}" has more than ${limits.maxRows.toLocaleString('en-US')} rows of data, which is more than can be imported at once. Split it into smaller files.`);
     }
   }
   if (!picked) return refuse('The file is empty: its sheets have no data.');
+  if (macros) notes.push('The workbook has macros; they were not run (only the values it was saved with were read).');
   if (hidden(picked.index)) notes.push(`Read the hidden sheet "${picked.name}": no visible sheet has data.`);
   else if (picked.index > 0) notes.push(`Read the sheet "${picked.name}", the first visible sheet with data.`);
   if (withData > 1) notes.push(`Only the sheet "${picked.name}" was read; the workbook has ${withData} sheets with data.`);
   return { source: new SheetSource(picked.data, date1904, limits.maxCellChars, picked.name), sheetName: picked.name, notes };
+}
+
+function countPresentRows(data: ((XLSX.CellObject | undefined)[] | undefined)[]): number {
+  let n = 0;
+  for (const r of data) if (r && r.length) n++;
+  return n;
 }
 
 class SheetSource implements RowSource {

@@ -1,11 +1,12 @@
 /** Messages between parseImportFileIsolated and worker.ts. */
-import type { ImportKind, ParseLimits, ParseOutcome } from './types';
+import type { ImportKind, ParseLimits, ParseOutcome, ReadAs } from './types';
 
 export interface ParseJob {
   bytes: Uint8Array;
   fileName: string;
   kind: ImportKind;
   limits: ParseLimits;
+  readAs?: Partial<ReadAs>;
 }
 
 export type WorkerMessage = { type: 'progress'; rows: number } | { type: 'result'; outcome: ParseOutcome };

@@ -1,7 +1,7 @@
 import { Alert, Anchor, Button, Card, FileButton, Group, Progress, SegmentedControl, Select, Stack, Text, Title } from '@mantine/core';
 import { IconUpload } from '@tabler/icons-react';
 import { useEffect, useRef, useState, type DragEvent } from 'react';
-import type { ImportKind, ImportPreviewDTO } from '../../../shared/contract/imports';
+import type { ImportDecisions, ImportKind, ImportPreviewDTO, ReadAsDTO } from '../../../shared/contract/imports';
 import { formatDateTime } from '../../../shared/dates';
 import { newId } from '../../../shared/ids';
 import type { AppError } from '../../../shared/result';
@@ -14,7 +14,9 @@ import { fileToBase64, saveDownload } from '../../lib/files';
 import { useDivision } from '../../stores/division';
 import { useNav } from '../../stores/navigation';
 import { ChangesAndIssues } from './ChangesAndIssues';
+import { ImportDecisionsPanel } from './ImportDecisionsPanel';
 import { ImportSummary } from './ImportSummary';
+import { ReadingChoices } from './ReadingChoices';
 
 const KIND_LABEL: Record<ImportKind, string> = { balance: 'Universal balance file', bill: 'Bill file' };
 const FILE_DIVISION = '__file__';
@@ -57,7 +59,7 @@ export function FileTransfersPage() {
     setQueue((q) => [...q, ...files.filter((f) => !q.some((x) => x.name === f.name && x.size === f.size))]);
   };
 
-  const upload = async () => {
+  const upload = async (readAs?: ReadAsDTO, decisions?: ImportDecisions) => {
     const file = queue[0];
     if (!file) return;
     setError(null);
@@ -69,6 +71,8 @@ export function FileTransfersPage() {
       kind,
       divisionId: division === FILE_DIVISION ? null : division,
       contentBase64: await fileToBase64(file),
+      ...(readAs ? { readAs } : {}),
+      ...(decisions ? { decisions } : {}),
     });
     if (stageRef.current.name !== 'reading' || (stageRef.current as { previewId: string }).previewId !== previewId) return; // cancelled
     if (r.ok) setStage({ name: 'preview', file, preview: r.value });
@@ -90,10 +94,32 @@ export function FileTransfersPage() {
     const s = stageRef.current;
     if (s.name !== 'preview') return;
     setStage({ name: 'applying', file: s.file, preview: s.preview });
-    const r = await call('imports.apply', { previewId: s.preview.previewId });
+    const r = await call('imports.apply', { previewId: s.preview.previewId, decisions: s.preview.decisions });
+    if (!r.ok && r.error.details?.field === 'decisions') {
+      // The preview is kept: answer the question and apply again.
+      setStage({ name: 'preview', file: s.file, preview: s.preview });
+      setError(r.error);
+      return;
+    }
     setQueue((q) => q.slice(1));
     setStage({ name: 'idle' });
     if (r.ok) go('upload', { uploadId: r.value.duplicateOf ?? r.value.id });
+    else setError(r.error);
+  };
+
+  /** A changed reading means reading the file again; decisions made so far are kept. */
+  const reread = async (readAs: ReadAsDTO) => {
+    const s = stageRef.current;
+    if (s.name !== 'preview') return;
+    await call('imports.cancel', { previewId: s.preview.previewId });
+    await upload(readAs, s.preview.decisions);
+  };
+
+  const decide = async (decisions: ImportDecisions) => {
+    const s = stageRef.current;
+    if (s.name !== 'preview') return;
+    const r = await call('imports.decide', { previewId: s.preview.previewId, decisions });
+    if (r.ok) setStage({ name: 'preview', file: s.file, preview: r.value });
     else setError(r.error);
   };
 
@@ -151,7 +177,7 @@ export function FileTransfersPage() {
               disabled={stage.name !== 'idle'}
               data={[{ value: FILE_DIVISION, label: "From the file's Division column" }, ...(divisions.data ?? []).map((d) => ({ value: d.id, label: d.name }))]}
             />
-            <FileButton onChange={(files) => addFiles(files)} multiple accept=".csv,.txt,.xlsx,.xls,.ods">
+            <FileButton onChange={(files) => addFiles(files)} multiple accept=".csv,.txt,.xlsx,.xlsm,.xlsb,.xls,.ods">
               {(props) => (
                 <Button variant="default" leftSection={<IconUpload size={16} />} {...props} disabled={stage.name !== 'idle'}>
                   Choose File
@@ -173,7 +199,7 @@ export function FileTransfersPage() {
             <Anchor component="button" size="xs" onClick={() => void template('balance', 'csv')}>CSV</Anchor> ·{' '}
             <Anchor component="button" size="xs" onClick={() => void template('balance', 'xlsx')}>XLSX</Anchor>; bill file{' '}
             <Anchor component="button" size="xs" onClick={() => void template('bill', 'csv')}>CSV</Anchor> ·{' '}
-            <Anchor component="button" size="xs" onClick={() => void template('bill', 'xlsx')}>XLSX</Anchor>. Formats: CSV (comma, semicolon or tab), XLSX, XLS, ODS.
+            <Anchor component="button" size="xs" onClick={() => void template('bill', 'xlsx')}>XLSX</Anchor>. Formats: CSV (comma, semicolon or tab), XLSX, XLSM (macros are never run), XLSB, XLS, ODS.
           </Text>
         </Stack>
       </Card>
@@ -214,13 +240,20 @@ export function FileTransfersPage() {
                 {n}
               </Text>
             ))}
+            <ReadingChoices preview={stage.preview} disabled={stage.name === 'applying'} onChange={(r) => void reread(r)} />
             <ImportSummary s={stage.preview} kind={stage.preview.kind} />
+            <ImportDecisionsPanel preview={stage.preview} disabled={stage.name === 'applying'} onDecide={(d) => void decide(d)} />
             <ChangesAndIssues changes={stage.preview.changes} issues={stage.preview.issues} />
             <Group justify="flex-end">
               <Button variant="default" onClick={() => void cancel()} disabled={stage.name === 'applying'}>
                 Cancel
               </Button>
-              <Button onClick={() => void apply()} loading={stage.name === 'applying'} data-testid="apply-button">
+              {stage.preview.questions.length > 0 && (
+                <Text size="sm" fw={600} role="status">
+                  Answer the questions above to apply this file.
+                </Text>
+              )}
+              <Button onClick={() => void apply()} loading={stage.name === 'applying'} disabled={stage.preview.questions.length > 0} data-testid="apply-button">
                 {stage.preview.alreadyUploaded ? 'Show the earlier result' : `Apply ${stage.preview.errors > 0 ? 'the valid rows' : 'the file'}`}
               </Button>
             </Group>

@@ -56,6 +56,23 @@ export function UploadResultPage({ params }: PageProps) {
         </Alert>
       )}
       <ImportSummary s={u} kind={u.kind} />
+      {u.identityChanges.length > 0 && (
+        <Text size="sm" data-testid="identity-result">
+          {u.identityChanges.length} change{u.identityChanges.length === 1 ? '' : 's'} to names, emails or user IDs{' '}
+          {u.decisions.identity === 'apply' ? 'were applied' : 'were not applied (existing details kept)'}:{' '}
+          {u.identityChanges
+            .slice(0, 20)
+            .map((c) => `${c.accountNumber} ${c.field} "${c.oldValue ?? ''}" → "${c.newValue}"`)
+            .join('; ')}
+          {u.identityChanges.length > 20 ? '; …' : ''}
+        </Text>
+      )}
+      {u.otherDivision.length > 0 && (
+        <Text size="sm">
+          {u.otherDivision.length} account number{u.otherDivision.length === 1 ? '' : 's'} existing in another division:{' '}
+          {u.decisions.otherDivision === 'separate' ? 'separate accounts were created' : 'the rows were skipped'}.
+        </Text>
+      )}
       <Card withBorder>
         <ChangesAndIssues changes={u.changes} issues={u.issues} />
       </Card>
