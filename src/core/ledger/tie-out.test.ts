@@ -3,6 +3,7 @@ import { makeLedger, seedAccount, type TestLedger } from '../../../test/helpers/
 import { gatherAccountFacts } from '../notifications/statement-data';
 import { verifyLedger } from './checks';
 import { accountFigures } from './tie-out';
+import { up as migrate0008 } from '../db/migrations/0008_adjustments_as_charges';
 
 let t: TestLedger;
 beforeEach(async () => {
@@ -108,5 +109,25 @@ describe('one balance (issue 11, observation 1)', () => {
     const problems = await verifyLedger(t.core.db);
     expect(problems).toContainEqual(expect.objectContaining({ kind: 'tie_out', id: a.id, expected: 1_000, actual: 1_500 }));
     expect(problems).toContainEqual(expect.objectContaining({ kind: 'division', id: t.divisionId }));
+  });
+
+  it('migration 0008 turns bare adjustment entries (the old way) into charges and credits; balances stay', async () => {
+    const a = await seedAccount(t, '200001', [{ number: 'M1', due: '2025-11-01', lines: ['300.00'] }, { number: 'M2', due: '2026-01-01', lines: ['100.00'] }]);
+    const b = await seedAccount(t, '200002', [{ number: 'M3', due: '2026-01-01', lines: ['50.00'] }]);
+    const old = async (id: string, accountId: string, amount: number, newBalance: number) => {
+      await t.core.db.insertInto('balance_adjustments').values({ id, account_id: accountId, upload_id: null, amount_cents: amount, old_balance_cents: newBalance - amount, new_balance_cents: newBalance, reason: 'Universal balance file', adjustment_date: '2026-03-10', created_by: t.admin.userId, created_at: '2026-03-10T10:00:00.000Z' }).execute();
+      await t.core.db.insertInto('account_entries').values({ id: `${id}-e`, account_id: accountId, entry_date: '2026-03-10', kind: 'adjustment', amount_cents: amount, source_type: 'balance_adjustment', source_id: id, description: `Balance set to ${(newBalance / 100).toFixed(2)} by file upload`, created_at: '2026-03-10T10:00:00.000Z' }).execute();
+      await t.core.db.updateTable('accounts').set({ balance_cents: newBalance }).where('id', '=', accountId).execute();
+    };
+    await old('0190a0a0-0000-7000-8000-00000000000a', a.id, -35_000, 5_000);
+    await old('0190a0a0-0000-7000-8000-00000000000b', b.id, 20_000, 25_000);
+    expect((await verifyLedger(t.core.db)).map((p) => p.kind)).toContain('tie_out');
+    await migrate0008(t.core.db as never, { dialect: 'sqlite' });
+    expect(await verifyLedger(t.core.db)).toEqual([]);
+    const fa = (await accountFigures(t.core.db, [a.id, b.id]));
+    expect(fa.get(a.id)).toEqual({ balanceCents: 5_000, openCents: 5_000, unappliedCents: 0 });
+    expect(fa.get(b.id)).toEqual({ balanceCents: 25_000, openCents: 25_000, unappliedCents: 0 });
+    const m2 = (await t.run(t.csr, 'payers.get', { accountId: a.id })).invoices.find((i: any) => i.invoiceNumber === 'M2');
+    expect(m2.openCents).toBe(5_000); // oldest due (M1) taken first
   });
 });

@@ -4,6 +4,7 @@ import * as m0003 from './0003_deposits';
 import * as m0004 from './0004_credits';
 import * as m0005 from './0005_sync';
 import * as m0006 from './0006_notifications';
+import * as m0008 from './0008_adjustments_as_charges';
 import type { LedgerMigration } from './types';
 
 /**
@@ -18,4 +19,5 @@ export const migrations: ReadonlyArray<readonly [name: string, migration: Ledger
   ['0004_credits', m0004],
   ['0005_sync', m0005],
   ['0006_notifications', m0006],
+  ['0008_adjustments_as_charges', m0008],
 ];
