@@ -11,7 +11,6 @@ import type { MigrationContext } from './types';
  * Ids derive from the adjustment's id, so every replica converts to the same records.
  */
 export async function up(raw: Kysely<unknown>, _ctx: MigrationContext): Promise<void> {
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- a migration sees the schema of its own time, not today's types
   const db = raw as Kysely<any>;
   const entries = await db
     .selectFrom('account_entries as e')
