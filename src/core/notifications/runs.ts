@@ -68,7 +68,7 @@ export const runStatements = defineCommand({
     }
     const r = await queueStatements(ctx, profile, batch, candidates, { dedupe: true });
     const issues: BatchIssueDTO[] = r.notes;
-    const already = r.skipped - r.notes.length;
+    const already = r.skipped - (r.notes.length - r.superseded);
     if (already > 0) issues.push({ message: `${already} account(s) were already notified at their current level; they were not notified again.` });
     return finishBatch(ctx, batch.id, r, issues);
   },
