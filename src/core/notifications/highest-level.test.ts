@@ -72,4 +72,40 @@ describe('the highest dunning level wins (issue 11, observation 3)', () => {
     const pending = await pendingOf(a.id);
     expect(pending.map((n) => n.level)).toEqual([2]);
   });
+
+  it('"Run statements" previews how many of each level it will queue, counting accounts a higher level keeps', async () => {
+    t = await makeLedger();
+    await seedAccount(t, '300001', [{ number: 'A', due: '2025-03-31', lines: ['410.00'] }]); // level 3
+    await seedAccount(t, '300002', [{ number: 'B', due: '2026-03-01', lines: ['20.00'] }]); // level 1
+    const c = await seedAccount(t, '300003', [{ number: 'C', due: '2026-03-05', lines: ['30.00'] }]); // level 1, but a Final notice queued
+    const profile = await saveProfile(t);
+    await t.run(t.supervisor, 'statements.uploadFile', { profileId: profile.id, fileName: 'final.csv', rows: fileRows('300003', 3) });
+    const p = await t.run(t.supervisor, 'statements.previewRun', { profileId: profile.id });
+    expect(p.levels.map((l: any) => [l.level, l.count])).toEqual([[1, 1], [2, 0], [3, 1]]);
+    expect([p.toQueue, p.higherQueued, p.alreadyNotified, p.optedOut]).toEqual([2, 1, 0, 0]);
+    // Nothing was queued by the preview; the run then queues exactly that.
+    expect((await t.run(t.supervisor, 'notifications.list', { view: 'all' })).total).toBe(1);
+    const batch = await t.run(t.supervisor, 'statements.run', { profileId: profile.id });
+    expect(batch.notifications).toBe(2);
+    expect((await pendingOf(c.id)).map((n) => n.level)).toEqual([3]);
+    const again = await t.run(t.supervisor, 'statements.previewRun', { profileId: profile.id });
+    expect([again.toQueue, again.alreadyNotified, again.higherQueued]).toEqual([0, 2, 1]);
+  });
+
+  it('the queue can be searched by account and filtered by level and status', async () => {
+    t = await makeLedger();
+    await seedAccount(t, '400001', [{ number: 'A', due: '2025-03-31', lines: ['410.00'] }], 'Quinn Zephyr');
+    await seedAccount(t, '400002', [{ number: 'B', due: '2026-03-01', lines: ['20.00'] }], 'Rita Young');
+    const profile = await saveProfile(t);
+    await t.run(t.supervisor, 'statements.run', { profileId: profile.id });
+    await t.run(t.supervisor, 'statements.uploadFile', { profileId: profile.id, fileName: 'l1.csv', rows: fileRows('400001', 1) });
+    const list = (f: Record<string, unknown>) => t.run(t.supervisor, 'notifications.list', { view: 'all', ...f });
+    expect((await list({ search: '400001' })).rows.map((r: any) => r.accountNumber)).toEqual(['400001', '400001']);
+    expect((await list({ search: 'zeph' })).total).toBe(2);
+    expect((await list({ search: '4000' })).total).toBe(3);
+    expect((await list({ level: 3 })).rows.map((r: any) => [r.accountNumber, r.status])).toEqual([['400001', 'queued']]);
+    expect((await list({ status: 'cancelled' })).rows.map((r: any) => [r.accountNumber, r.level])).toEqual([['400001', 1]]);
+    expect((await list({ search: '400001', level: 1, status: 'queued' })).total).toBe(0);
+    expect((await list({ search: '%' })).total).toBe(0);
+  });
 });

@@ -92,35 +92,7 @@ export async function queueStatements(
   const settings = await readSettings(ctx.db);
   const office = { name: settings.officeName, contact: settings.officeContact };
   const ids = candidates.map((c) => c.facts.id);
-  const optedOut = new Set<string>();
-  const already = new Set<string>();
-  const pending: { id: string; account_id: string; level: number; level_name: string; batch_id: string }[] = [];
-  for (let i = 0; i < ids.length; i += 500) {
-    const part = ids.slice(i, i + 500);
-    for (const o of await ctx.db.selectFrom('notification_opt_outs').select('account_id').where('account_id', 'in', part).execute()) optedOut.add(o.account_id);
-    if (opts.dedupe) {
-      const rows = await ctx.db
-        .selectFrom('notifications')
-        .innerJoin('statements', 'statements.id', 'notifications.statement_id')
-        .select(['notifications.account_id', 'notifications.level', 'statements.oldest_due_date'])
-        .where('notifications.profile_id', '=', profile.id)
-        .where('notifications.account_id', 'in', part)
-        .where('notifications.status', '!=', 'cancelled')
-        .where((eb) => eb.or([eb('notifications.error_kind', 'is', null), eb('notifications.error_kind', '!=', 'permanent')]))
-        .execute();
-      for (const r of rows) already.add(`${r.account_id}|${r.level}|${r.oldest_due_date}`);
-    }
-    pending.push(
-      ...(await ctx.db
-        .selectFrom('notifications')
-        .select(['id', 'account_id', 'level', 'level_name', 'batch_id'])
-        .where('account_id', 'in', part)
-        .where('status', 'in', PENDING)
-        .execute()),
-    );
-  }
-  const pendingByAccount = new Map<string, typeof pending>();
-  for (const p of pending) pendingByAccount.set(p.account_id, [...(pendingByAccount.get(p.account_id) ?? []), p]);
+  const { optedOut, already, pendingByAccount } = await queueContext(ctx.db, profile.id, ids, opts.dedupe);
 
   const out: QueueResult = { statements: 0, notifications: 0, superseded: 0, skipped: 0, notes: [], notificationIds: [] };
   const statements: Database['statements'][] = [];
@@ -142,7 +114,7 @@ export async function queueStatements(
     }
     const notificationId = ctx.id(`notification/${f.id}`);
     // The highest pending level of the account; a lower request never replaces it.
-    const higher = (pendingByAccount.get(f.id) ?? []).filter((p) => Number(p.level) > c.level.level).sort((x, y) => Number(y.level) - Number(x.level))[0];
+    const higher = higherPending(pendingByAccount.get(f.id), c.level.level);
     const ch = resolveChannel(profile.channelMode, f.email, opts.channel);
     const values = mergeValues(snapshot, c.level.name);
     const template = templateLabel(profile, c.level, ch.channel);
@@ -253,6 +225,44 @@ export async function queueStatements(
   }
   await insertChunked(ctx.db, 'notification_history', history, 8);
   return out;
+}
+
+type PendingRow = { id: string; account_id: string; level: number; level_name: string; batch_id: string };
+
+/**
+ * What queueing for these accounts depends on: who opted out, who was already notified at a level
+ * for an oldest due date (`account|level|oldestDue`, when deduplicating), and each account's
+ * pending notifications. Shared by queueing and its preview, so the preview says what will happen.
+ */
+export async function queueContext(db: Kysely<Database>, profileId: string, ids: string[], dedupe: boolean) {
+  const optedOut = new Set<string>();
+  const already = new Set<string>();
+  const pending: PendingRow[] = [];
+  for (let i = 0; i < ids.length; i += 500) {
+    const part = ids.slice(i, i + 500);
+    for (const o of await db.selectFrom('notification_opt_outs').select('account_id').where('account_id', 'in', part).execute()) optedOut.add(o.account_id);
+    if (dedupe) {
+      const rows = await db
+        .selectFrom('notifications')
+        .innerJoin('statements', 'statements.id', 'notifications.statement_id')
+        .select(['notifications.account_id', 'notifications.level', 'statements.oldest_due_date'])
+        .where('notifications.profile_id', '=', profileId)
+        .where('notifications.account_id', 'in', part)
+        .where('notifications.status', '!=', 'cancelled')
+        .where((eb) => eb.or([eb('notifications.error_kind', 'is', null), eb('notifications.error_kind', '!=', 'permanent')]))
+        .execute();
+      for (const r of rows) already.add(`${r.account_id}|${r.level}|${r.oldest_due_date}`);
+    }
+    pending.push(...(await db.selectFrom('notifications').select(['id', 'account_id', 'level', 'level_name', 'batch_id']).where('account_id', 'in', part).where('status', 'in', PENDING).execute()));
+  }
+  const pendingByAccount = new Map<string, PendingRow[]>();
+  for (const p of pending) pendingByAccount.set(p.account_id, [...(pendingByAccount.get(p.account_id) ?? []), p]);
+  return { optedOut, already, pendingByAccount };
+}
+
+/** The highest pending notification of an account above `level`, if any: a request at `level` must not replace it. */
+export function higherPending(pending: PendingRow[] | undefined, level: number): PendingRow | undefined {
+  return (pending ?? []).filter((p) => Number(p.level) > level).sort((x, y) => Number(y.level) - Number(x.level))[0];
 }
 
 export async function addHistory(db: Kysely<Database>, h: Omit<HistoryRow, 'id' | 'seq'> & { id?: string }): Promise<void> {
