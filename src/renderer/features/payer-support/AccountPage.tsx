@@ -164,14 +164,14 @@ export function AccountPage({ params }: PageProps) {
           <Text size="xs" c="dimmed" mb="xs">
             Newest first, in the order the entries took effect; Balance is the account's balance right after each one. The date is the business date the entry carries.
           </Text>
-          {/* Not sortable: re-sorting would detach each running balance from its place. */}
+          {/* Sortable only by when recorded: any other order would detach each running balance from its place. */}
           <DataTable
             label="Activity history"
             testId="activity-history"
             rows={activity}
             rowKey={(a) => a.id}
             columns={[
-              { key: 'at', header: 'Recorded', cell: (a) => <Text size="xs" c="dimmed">{formatDateTime(a.createdAt)}</Text> },
+              { key: 'at', header: 'Recorded', cell: (a) => <Text size="xs" c="dimmed">{formatDateTime(a.createdAt)}</Text>, sortValue: (a) => a.createdAt },
               { key: 'date', header: 'Dated', cell: (a) => formatDate(a.entryDate) },
               { key: 'desc', header: 'Description', cell: (a) => a.description },
               { key: 'amount', header: 'Amount', cell: (a) => <Money cents={a.amountCents} />, align: 'right' },
