@@ -92,12 +92,12 @@ export const listNotifications = defineQuery({
     }
     if (i.search) {
       // An account number (exact or its start) or a word of the payer's name.
-      const text = i.search.toLowerCase();
+      const like = i.search.toLowerCase().replace(/[!%_]/g, (ch) => `!${ch}`);
       const matching = db
         .selectFrom('accounts')
         .select('id')
-        // instr, not LIKE: % and _ in what was typed mean themselves.
-        .where(sql<boolean>`(instr(lower(account_number), ${text}) = 1 OR instr(lower(name), ${text}) > 0)`);
+        // % and _ typed in the box mean themselves (escaped), in SQLite and Postgres alike.
+        .where(sql<boolean>`(lower(account_number) LIKE ${`${like}%`} ESCAPE '!' OR lower(name) LIKE ${`%${like}%`} ESCAPE '!')`);
       q = q.where('notifications.account_id', 'in', matching);
       c = c.where('account_id', 'in', matching);
     }
