@@ -81,7 +81,13 @@ test('statement profile with three levels, statement run, queue Queued → Sent,
   await page.getByRole('button', { name: 'Statements', exact: true }).click();
   await expect(page.getByRole('heading', { name: 'Statements', exact: true })).toBeVisible();
   expect(await axeViolations(page)).toEqual([]);
-  await page.getByRole('button', { name: 'Run statements' }).click();
+  // It asks first: how many of each level it will queue.
+  await page.getByRole('button', { name: 'Run statements…' }).click();
+  const runPreview = page.getByTestId('run-preview');
+  await expect(runPreview).toContainText('Level 3 Final notice:');
+  expect(await axeViolations(page)).toEqual([]);
+  await shot(page, 'run-preview');
+  await runPreview.getByRole('button', { name: /^Queue [\d,]+ notification/ }).click();
   await expect(page.getByRole('heading', { name: /^Statement batch STB-/ })).toBeVisible();
   const count = Number((await page.getByTestId('batch-statements').innerText()).replace(/,/g, ''));
   expect(count).toBeGreaterThan(10);

@@ -10,8 +10,10 @@ import { verifyLedger } from '../ledger/checks';
 /**
  * Random command sequences from several users (payments, deposits, applications, un-applies,
  * returns, transfers, completes and reopens, month closes) with the invariants checked after every
- * step: the ledger checks (balances, open amounts, application bounds, deposit rules), every
- * account's balance equals charges less payments, closed deposits and closed months unchanged,
+ * step: the ledger checks (balances, open amounts, application bounds, deposit rules, and the one
+ * balance rule: balance = open charges − unapplied money, division aging = sum of balances), every
+ * account's balance equals charges less payments and credits, balance and bill files among the
+ * random operations, closed deposits and closed months unchanged,
  * roles enforced, and no command ever fails with an internal error.
  */
 
@@ -38,9 +40,14 @@ const cmd = fc.oneof(
   { weight: 1, arbitrary: fc.record({ t: fc.constant('reopenMonth' as const), by: fc.constantFrom<Who>('admin', 'admin', 'supervisor'), back: fc.nat(2) }) },
   { weight: 1, arbitrary: fc.record({ t: fc.constant('strict' as const), on: fc.boolean() }) },
   { weight: 3, arbitrary: fc.record({ t: fc.constant('advance' as const), days: fc.integer({ min: 1, max: 12 }) }) },
+  // Imports: a balance file setting one or two payers' balances, a bill file adding (or re-sending,
+  // which supersedes) invoices. The one balance rule must hold after each.
+  { weight: 2, arbitrary: fc.record({ t: fc.constant('balanceFile' as const), by: fc.constantFrom<Who>('admin', 'admin', 'supervisor'), rows: fc.array(fc.record({ acct: idx, cents: fc.integer({ min: -8_000, max: 90_000 }) }), { minLength: 1, maxLength: 2 }) }) },
+  { weight: 2, arbitrary: fc.record({ t: fc.constant('billFile' as const), by: fc.constantFrom<Who>('admin', 'admin', 'supervisor'), acct: idx, inv: fc.nat(2), back: fc.integer({ min: -20, max: 40 }), amounts: fc.array(fc.integer({ min: 1, max: 30_000 }), { minLength: 1, maxLength: 2 }) }) },
 );
 type Cmd = typeof cmd extends fc.Arbitrary<infer T> ? T : never;
 
+const ADMIN_ONLY = new Set(['balanceFile', 'billFile']);
 const SUPERVISOR_ONLY = new Set(['deposit', 'enter', 'add', 'remove', 'complete', 'reopen', 'unapply', 'reapply', 'delete', 'return', 'transfer', 'close']);
 
 function shiftMonth(period: string, delta: number): string {
@@ -228,6 +235,20 @@ async function runSequence(cmds: Cmd[]): Promise<void> {
         case 'advance':
           t.clock.advance(c.days * 86_400_000);
           continue;
+        case 'balanceFile':
+        case 'billFile': {
+          const accountNumber = (i: number) => `70${i % accounts.length}`;
+          const rows =
+            c.t === 'balanceFile'
+              ? c.rows.map((r, k) => ({ row: k + 2, accountNumber: accountNumber(r.acct), balanceCents: r.cents }))
+              : c.amounts.map((amountCents, k) => {
+                  const date = addDays(today, -c.back);
+                  return { row: k + 2, accountNumber: accountNumber(c.acct), invoiceNumber: `BF-${c.inv}`, invoiceDate: date, dueDate: addDays(date, 10), category: 'Tuition', description: `Line ${k + 1}`, amountCents };
+                });
+          name = 'imports.applyRows';
+          input = { sha256: (n * 7919 + cmds.length).toString(16).padStart(64, '0'), fileName: `${c.t}.csv`, kind: c.t === 'balanceFile' ? 'balance' : 'bill', divisionId: t.divisionId, format: 'csv', rowsRead: rows.length, rows, parseIssues: [], notes: [] };
+          break;
+        }
       }
       const r = await t.attempt(actor, name, input);
       commandsRun++;
@@ -242,6 +263,7 @@ async function runSequence(cmds: Cmd[]): Promise<void> {
       }
       // Roles: only the roles named may run it.
       if (actor.role === 'csr' && SUPERVISOR_ONLY.has(c.t)) expect(r.ok ? 'ok' : r.error.code, label).toBe('FORBIDDEN');
+      if (actor.role !== 'admin' && ADMIN_ONLY.has(c.t)) expect(r.ok ? 'ok' : r.error.code, label).toBe('FORBIDDEN');
       if (c.t === 'reopenMonth' && actor.role !== 'admin') expect(r.ok ? 'ok' : r.error.code, label).toBe('FORBIDDEN');
       if (r.ok) {
         const v = r.value as Record<string, any>;
@@ -255,12 +277,14 @@ async function runSequence(cmds: Cmd[]): Promise<void> {
       // Invariants after every step.
       const problems = await verifyLedger(t.core.db);
       expect(problems, label).toEqual([]);
-      const derived = await sql<{ id: string; balance: number; charges: number; paid: number }>`
+      // Balance = current charges − payments − active credits (balance files post charges or credits).
+      const derived = await sql<{ id: string; balance: number; charges: number; paid: number; credited: number }>`
         SELECT a.id, a.balance_cents AS balance,
-          (SELECT COALESCE(SUM(c.amount_cents), 0) FROM charge_lines c WHERE c.account_id = a.id) AS charges,
-          (SELECT COALESCE(SUM(p.amount_cents), 0) FROM payments p WHERE p.account_id = a.id AND p.status NOT IN ('voided', 'cancelled')) AS paid
+          (SELECT COALESCE(SUM(c.amount_cents), 0) FROM charge_lines c JOIN invoices i ON i.id = c.invoice_id WHERE c.account_id = a.id AND i.status = 'open') AS charges,
+          (SELECT COALESCE(SUM(p.amount_cents), 0) FROM payments p WHERE p.account_id = a.id AND p.status NOT IN ('voided', 'cancelled')) AS paid,
+          (SELECT COALESCE(SUM(cr.amount_cents), 0) FROM credits cr WHERE cr.account_id = a.id AND cr.status = 'active') AS credited
         FROM accounts a`.execute(t.core.db);
-      for (const a of derived.rows) expect(Number(a.balance), `${label} balance of ${a.id}`).toBe(Number(a.charges) - Number(a.paid));
+      for (const a of derived.rows) expect(Number(a.balance), `${label} balance of ${a.id}`).toBe(Number(a.charges) - Number(a.paid) - Number(a.credited));
       const stillClosed = new Set((await t.core.db.selectFrom('periods').select('period').where('status', '=', 'closed').execute()).map((r) => r.period));
       for (const [m, fp] of monthsBefore) if (stillClosed.has(m)) expect(await monthFingerprint(t, m), `${label}: closed month ${m} changed`).toBe(fp);
       const depositsAfter = await closedDepositFingerprints(t);
@@ -286,7 +310,7 @@ describe('deposits and period close under random command sequences', () => {
     );
     console.log(`${commandsRun} commands:`, Object.fromEntries([...stats].sort()));
     // The sequences must really exercise the rules, not only be refused.
-    for (const name of ['payments.record', 'deposits.create', 'deposits.enterPayment', 'deposits.addPayments', 'deposits.removePayment', 'deposits.complete', 'deposits.reopen', 'payments.unapply', 'payments.reapply', 'payments.delete', 'payments.return', 'payments.transferCredit', 'periods.close', 'periods.reopen']) {
+    for (const name of ['payments.record', 'deposits.create', 'deposits.enterPayment', 'deposits.addPayments', 'deposits.removePayment', 'deposits.complete', 'deposits.reopen', 'payments.unapply', 'payments.reapply', 'payments.delete', 'payments.return', 'payments.transferCredit', 'periods.close', 'periods.reopen', 'imports.applyRows']) {
       expect(stats.get(name)?.ok ?? 0, `${name} never succeeded`).toBeGreaterThan(0);
     }
   }, Number(process.env.PROPERTY_TIMEOUT ?? 180_000));

@@ -276,7 +276,7 @@ describe('aging', () => {
     await t.run(t.csr, 'payments.record', { accountId: a.id, amount: '1.00', method: 'cash' }); // oldest first: G-6
     const r = await t.run(t.supervisor, 'reports.aging', {});
     expect(r.asOf).toBe('2026-03-15');
-    expect(r.total).toEqual({ current: 1000, d1_30: 5000, d31_60: 4000, d61_90: 5000 + 500, d90plus: 5900, total: 21400, accounts: 2 });
+    expect(r.total).toEqual({ current: 1000, d1_30: 5000, d31_60: 4000, d61_90: 5000 + 500, d90plus: 5900, unapplied: 0, total: 21400, accounts: 2 });
     expect(r.divisions).toHaveLength(1);
     const drill = await t.run(t.supervisor, 'reports.agingAccounts', { bucket: 'd90plus' });
     expect(drill.rows.map((x: any) => [x.accountNumber, x.d90plus])).toEqual([['5601', 5900]]);

@@ -1,4 +1,3 @@
-import { sql } from 'kysely';
 import type { ImportSummaryDTO } from '../../shared/contract/imports';
 import { newId } from '../../shared/ids';
 import { fail } from '../../shared/result';
@@ -9,6 +8,7 @@ import { sha256, sequentialId } from '../util/canonical-json';
 import type { Database } from '../db/schema';
 import { insertInvoice } from '../invoices/create-invoice';
 import { creditClosedPayments, supersedeInvoice } from '../invoices/supersede';
+import { postBalanceAdjustment } from '../ledger/adjustments';
 import { applyOldestDueFirst } from '../ledger/apply';
 import { assertPeriodOpen } from '../ledger/journal';
 import { applyRowsInput, type ApplyRowsInput, type BalanceRowInput, type BillRowInput } from './command-input';
@@ -135,16 +135,18 @@ async function createAccounts(ctx: CommandCtx, plan: ImportPlan): Promise<Map<st
   return ids;
 }
 
-/** Each account's new balance arrives as one adjustment of the difference, in bulk statements. */
+/**
+ * Each account's new balance arrives as one adjustment of the difference, posted as an adjustment
+ * charge (raising) or credit (lowering) so open charges, aging and statements move with it
+ * (ledger/adjustments.ts).
+ */
 async function applyBalances(ctx: CommandCtx, uploadId: string, plan: ImportPlan, created: Map<string, string>) {
   const moves = [
     ...plan.accountsToCreate.filter((a) => a.balanceCents !== 0).map((a) => ({ accountId: created.get(a.key)!, oldCents: 0, newCents: a.balanceCents, details: {} })),
     ...plan.balanceUpdates,
   ];
   const adjBase = ctx.id('adjustments');
-  const entryBase = ctx.id('adjustment-entries');
   const adjustments: Database['balance_adjustments'][] = [];
-  const entries: Database['account_entries'][] = [];
   for (const m of moves) {
     if (Object.keys(m.details).length > 0) {
       await ctx.db.updateTable('accounts').set({ ...m.details, updated_at: ctx.now }).where('id', '=', m.accountId).execute();
@@ -153,13 +155,11 @@ async function applyBalances(ctx: CommandCtx, uploadId: string, plan: ImportPlan
     if (delta === 0) continue;
     const adjId = sequentialId(adjBase, adjustments.length);
     adjustments.push({ id: adjId, account_id: m.accountId, upload_id: uploadId, amount_cents: delta, old_balance_cents: m.oldCents, new_balance_cents: m.newCents, reason: 'Universal balance file', adjustment_date: ctx.today, created_by: ctx.actor.userId, created_at: ctx.now });
-    entries.push({ id: sequentialId(entryBase, entries.length), account_id: m.accountId, entry_date: ctx.today, kind: 'adjustment', amount_cents: delta, source_type: 'balance_adjustment', source_id: adjId, description: `Balance set to ${(m.newCents / 100).toFixed(2)} by file upload`, created_at: ctx.now });
   }
   await insertMany(ctx, 'balance_adjustments', adjustments);
-  await insertMany(ctx, 'account_entries', entries);
-  // One statement moves every cached balance by its account's adjustment from this upload.
-  await sql`UPDATE accounts SET balance_cents = balance_cents + (SELECT ba.amount_cents FROM balance_adjustments ba WHERE ba.upload_id = ${uploadId} AND ba.account_id = accounts.id), updated_at = ${ctx.now}
-            WHERE id IN (SELECT account_id FROM balance_adjustments WHERE upload_id = ${uploadId})`.execute(ctx.db);
+  for (const a of adjustments) {
+    await postBalanceAdjustment(ctx, { adjustmentId: a.id, accountId: a.account_id, amountCents: a.amount_cents, newBalanceCents: a.new_balance_cents, date: a.adjustment_date, reason: 'file upload' });
+  }
   return { updated: plan.balanceUpdates.length, invoicesCreated: 0, invoicesReplaced: 0 };
 }
 

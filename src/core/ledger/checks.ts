@@ -2,9 +2,11 @@ import { sql, type Kysely } from 'kysely';
 import type { Database } from '../db/schema';
 import { verifyDeposits } from '../deposits/checks';
 import { verifyCredits } from '../credits/checks';
+import { agingReport } from '../reports/aging';
+import { accountFigures } from './tie-out';
 
 export interface LedgerProblem {
-  kind: 'balance' | 'open_amount' | 'over_applied' | 'over_applied_line' | 'deposit' | 'credit';
+  kind: 'balance' | 'tie_out' | 'division' | 'open_amount' | 'over_applied' | 'over_applied_line' | 'deposit' | 'credit';
   rule?: string;
   id: string;
   expected: number;
@@ -14,7 +16,9 @@ export interface LedgerProblem {
 /**
  * Proves the cached figures equal what the records say: every account's balance is the sum of its
  * journal entries, every charge line's open amount is its amount less its applications (payments'
- * and credits'), and no payment is applied beyond its amount.
+ * and credits'), and no payment is applied beyond its amount. Then the one balance rule: every
+ * account's balance is its open charges less its unapplied money (ledger/tie-out.ts), and each
+ * division's aging total is the sum of its accounts' balances.
  */
 export async function verifyLedger(db: Kysely<Database>): Promise<LedgerProblem[]> {
   const problems: LedgerProblem[] = [];
@@ -44,7 +48,25 @@ export async function verifyLedger(db: Kysely<Database>): Promise<LedgerProblem[
     eb.or([eb.and([eb('amount_cents', '>=', 0), eb.or([eb('open_cents', '<', 0), eb('open_cents', '>', eb.ref('amount_cents'))])])]),
   ).execute();
   for (const r of negLines) problems.push({ kind: 'over_applied_line', id: r.id, expected: Number(r.amount_cents), actual: Number(r.open_cents) });
+  problems.push(...(await verifyTieOut(db)));
   problems.push(...(await verifyDeposits(db)));
   problems.push(...(await verifyCredits(db)));
+  return problems;
+}
+
+async function verifyTieOut(db: Kysely<Database>): Promise<LedgerProblem[]> {
+  const problems: LedgerProblem[] = [];
+  for (const [id, f] of await accountFigures(db)) {
+    const explained = f.openCents - f.unappliedCents;
+    if (explained !== f.balanceCents) problems.push({ kind: 'tie_out', rule: 'balance is not open charges less unapplied money', id, expected: explained, actual: f.balanceCents });
+  }
+  // Totals do not depend on the ageing date, only the buckets do.
+  const aging = await agingReport(db, '2000-01-01');
+  const agingByDivision = new Map(aging.divisions.map((d) => [d.divisionId, d.total]));
+  const sums = await db.selectFrom('accounts').select(['division_id', (eb) => eb.fn.sum<number>('balance_cents').as('total')]).groupBy('division_id').execute();
+  for (const s of sums) {
+    const agingTotal = agingByDivision.get(s.division_id) ?? 0;
+    if (agingTotal !== Number(s.total)) problems.push({ kind: 'division', rule: 'aging total is not the sum of balances', id: s.division_id, expected: Number(s.total), actual: agingTotal });
+  }
   return problems;
 }

@@ -82,9 +82,24 @@ export const listNotifications = defineQuery({
       q = q.where('notifications.account_id', '=', i.accountId);
       c = c.where('account_id', '=', i.accountId);
     }
-    if (i.view === 'errors') {
-      q = q.where('notifications.status', '=', 'error');
-      c = c.where('status', '=', 'error');
+    if (i.view === 'errors' || i.status) {
+      q = q.where('notifications.status', '=', i.view === 'errors' ? 'error' : i.status!);
+      c = c.where('status', '=', i.view === 'errors' ? 'error' : i.status!);
+    }
+    if (i.level) {
+      q = q.where('notifications.level', '=', i.level);
+      c = c.where('level', '=', i.level);
+    }
+    if (i.search) {
+      // An account number (exact or its start) or a word of the payer's name.
+      const like = i.search.toLowerCase().replace(/[!%_]/g, (ch) => `!${ch}`);
+      const matching = db
+        .selectFrom('accounts')
+        .select('id')
+        // % and _ typed in the box mean themselves (escaped), in SQLite and Postgres alike.
+        .where(sql<boolean>`(lower(account_number) LIKE ${`${like}%`} ESCAPE '!' OR lower(name) LIKE ${`%${like}%`} ESCAPE '!')`);
+      q = q.where('notifications.account_id', 'in', matching);
+      c = c.where('account_id', 'in', matching);
     }
     const rows = await q.orderBy('notifications.created_at', 'desc').orderBy('accounts.account_number').limit(i.limit ?? 5000).execute();
     const total = Number((await c.executeTakeFirst())?.n ?? 0);

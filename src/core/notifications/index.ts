@@ -11,7 +11,7 @@ import {
   updateNotificationSettings,
 } from './actions';
 import { listProfiles, saveProfile } from './profiles';
-import { getBatch, lettersPdf, listBatches, previewStatementFile, runStatements, statementPdf, uploadStatementFile } from './runs';
+import { getBatch, lettersPdf, listBatches, previewRun, previewStatementFile, runStatements, statementPdf, uploadStatementFile } from './runs';
 
 /** Statements and balance notifications: the commands and queries registry.ts lists. */
 export const notificationCommands = [
@@ -27,6 +27,7 @@ export const notificationCommands = [
 
 export const notificationQueries = [
   listProfiles,
+  previewRun,
   previewStatementFile,
   listBatches,
   getBatch,

@@ -63,7 +63,10 @@ export interface Candidate {
 
 export interface QueueResult {
   statements: number;
+  /** Notifications queued (pending) by this call. */
   notifications: number;
+  /** Requests below what was already queued for their account: recorded, cancelled as superseded. */
+  superseded: number;
   skipped: number;
   notes: { accountNumber?: string; message: string }[];
   notificationIds: string[];
@@ -71,9 +74,12 @@ export interface QueueResult {
 
 /**
  * Creates one statement and one notification per candidate account inside the command's
- * transaction, merging the level's template now (the Status History names it). An account's
- * earlier pending notifications are superseded (cancelled, with a history line), so an account has
- * at most one pending notification. Opted-out payers are skipped; with `dedupe`, so is an account
+ * transaction, merging the level's template now (the Status History names it). The highest
+ * dunning level wins, whatever the source (run, file, on-demand): a request at the same or a higher
+ * level supersedes the account's pending notifications (cancelled, with a history line); a request
+ * below what is pending is recorded (its statement and notification) but cancelled at once as
+ * superseded by the higher one, which stays queued untouched. So an account has at most one pending
+ * notification and nothing lowers it. Opted-out payers are skipped; with `dedupe`, so is an account
  * already notified at this level for the same oldest due date.
  */
 export async function queueStatements(
@@ -86,32 +92,9 @@ export async function queueStatements(
   const settings = await readSettings(ctx.db);
   const office = { name: settings.officeName, contact: settings.officeContact };
   const ids = candidates.map((c) => c.facts.id);
-  const optedOut = new Set<string>();
-  const already = new Set<string>();
-  const pending: { id: string; account_id: string; level: number; batch_id: string }[] = [];
-  for (let i = 0; i < ids.length; i += 500) {
-    const part = ids.slice(i, i + 500);
-    for (const o of await ctx.db.selectFrom('notification_opt_outs').select('account_id').where('account_id', 'in', part).execute()) optedOut.add(o.account_id);
-    if (opts.dedupe) {
-      const rows = await ctx.db
-        .selectFrom('notifications')
-        .innerJoin('statements', 'statements.id', 'notifications.statement_id')
-        .select(['notifications.account_id', 'notifications.level', 'statements.oldest_due_date'])
-        .where('notifications.profile_id', '=', profile.id)
-        .where('notifications.account_id', 'in', part)
-        .where('notifications.status', '!=', 'cancelled')
-        .where((eb) => eb.or([eb('notifications.error_kind', 'is', null), eb('notifications.error_kind', '!=', 'permanent')]))
-        .execute();
-      for (const r of rows) already.add(`${r.account_id}|${r.level}|${r.oldest_due_date}`);
-    }
-    pending.push(
-      ...(await ctx.db.selectFrom('notifications').select(['id', 'account_id', 'level', 'batch_id']).where('account_id', 'in', part).where('status', 'in', PENDING).execute()),
-    );
-  }
-  const pendingByAccount = new Map<string, typeof pending>();
-  for (const p of pending) pendingByAccount.set(p.account_id, [...(pendingByAccount.get(p.account_id) ?? []), p]);
+  const { optedOut, already, pendingByAccount } = await queueContext(ctx.db, profile.id, ids, opts.dedupe);
 
-  const out: QueueResult = { statements: 0, notifications: 0, skipped: 0, notes: [], notificationIds: [] };
+  const out: QueueResult = { statements: 0, notifications: 0, superseded: 0, skipped: 0, notes: [], notificationIds: [] };
   const statements: Database['statements'][] = [];
   const notifications: NotificationRow[] = [];
   const history: HistoryRow[] = [];
@@ -130,6 +113,8 @@ export async function queueStatements(
       continue;
     }
     const notificationId = ctx.id(`notification/${f.id}`);
+    // The highest pending level of the account; a lower request never replaces it.
+    const higher = higherPending(pendingByAccount.get(f.id), c.level.level);
     const ch = resolveChannel(profile.channelMode, f.email, opts.channel);
     const values = mergeValues(snapshot, c.level.name);
     const template = templateLabel(profile, c.level, ch.channel);
@@ -160,9 +145,9 @@ export async function queueStatements(
       channel: ch.channel,
       to_address: ch.toAddress,
       scheduled_at: scheduled,
-      status: ch.error ? 'error' : 'queued',
-      error_kind: ch.error ? 'permanent' : null,
-      error_message: ch.error,
+      status: higher ? 'cancelled' : ch.error ? 'error' : 'queued',
+      error_kind: ch.error && !higher ? 'permanent' : null,
+      error_message: higher ? null : ch.error,
       outcome_unknown: 0,
       attempts: 0,
       next_attempt_at: null,
@@ -186,10 +171,19 @@ export async function queueStatements(
       seq: 1,
       at: ctx.now,
       status: 'queued',
-      detail: `Queued in batch ${batch.number} for ${new Date(scheduled).toISOString().slice(0, 16).replace('T', ' ')} UTC: ${c.level.name} (level ${c.level.level}) by ${ch.channel}, amount due ${formatMoney(snapshot.amountDueCents)}.`,
+      detail: `${higher ? 'Requested' : 'Queued'} in batch ${batch.number} for ${new Date(scheduled).toISOString().slice(0, 16).replace('T', ' ')} UTC: ${c.level.name} (level ${c.level.level}) by ${ch.channel}, amount due ${formatMoney(snapshot.amountDueCents)}.`,
       template,
       actor: ctx.actor.userId,
     });
+    if (higher) {
+      const why = `Superseded by the ${higher.level_name} (level ${higher.level}) already queued for this account: the highest dunning level wins, so this ${c.level.name} (level ${c.level.level}) was not queued.`;
+      history.push({ id: ctx.id(`history/${notificationId}/superseded`), notification_id: notificationId, seq: 2, at: ctx.now, status: 'cancelled', detail: why, template, actor: ctx.actor.userId });
+      out.notes.push({ accountNumber: f.number, message: `Account ${f.number}: ${why}` });
+      out.statements++;
+      out.superseded++;
+      out.notificationIds.push(notificationId);
+      continue;
+    }
     if (ch.error) {
       history.push({
         id: ctx.id(`history/${notificationId}/error`),
@@ -231,6 +225,44 @@ export async function queueStatements(
   }
   await insertChunked(ctx.db, 'notification_history', history, 8);
   return out;
+}
+
+type PendingRow = { id: string; account_id: string; level: number; level_name: string; batch_id: string };
+
+/**
+ * What queueing for these accounts depends on: who opted out, who was already notified at a level
+ * for an oldest due date (`account|level|oldestDue`, when deduplicating), and each account's
+ * pending notifications. Shared by queueing and its preview, so the preview says what will happen.
+ */
+export async function queueContext(db: Kysely<Database>, profileId: string, ids: string[], dedupe: boolean) {
+  const optedOut = new Set<string>();
+  const already = new Set<string>();
+  const pending: PendingRow[] = [];
+  for (let i = 0; i < ids.length; i += 500) {
+    const part = ids.slice(i, i + 500);
+    for (const o of await db.selectFrom('notification_opt_outs').select('account_id').where('account_id', 'in', part).execute()) optedOut.add(o.account_id);
+    if (dedupe) {
+      const rows = await db
+        .selectFrom('notifications')
+        .innerJoin('statements', 'statements.id', 'notifications.statement_id')
+        .select(['notifications.account_id', 'notifications.level', 'statements.oldest_due_date'])
+        .where('notifications.profile_id', '=', profileId)
+        .where('notifications.account_id', 'in', part)
+        .where('notifications.status', '!=', 'cancelled')
+        .where((eb) => eb.or([eb('notifications.error_kind', 'is', null), eb('notifications.error_kind', '!=', 'permanent')]))
+        .execute();
+      for (const r of rows) already.add(`${r.account_id}|${r.level}|${r.oldest_due_date}`);
+    }
+    pending.push(...(await db.selectFrom('notifications').select(['id', 'account_id', 'level', 'level_name', 'batch_id']).where('account_id', 'in', part).where('status', 'in', PENDING).execute()));
+  }
+  const pendingByAccount = new Map<string, PendingRow[]>();
+  for (const p of pending) pendingByAccount.set(p.account_id, [...(pendingByAccount.get(p.account_id) ?? []), p]);
+  return { optedOut, already, pendingByAccount };
+}
+
+/** The highest pending notification of an account above `level`, if any: a request at `level` must not replace it. */
+export function higherPending(pending: PendingRow[] | undefined, level: number): PendingRow | undefined {
+  return (pending ?? []).filter((p) => Number(p.level) > level).sort((x, y) => Number(y.level) - Number(x.level))[0];
 }
 
 export async function addHistory(db: Kysely<Database>, h: Omit<HistoryRow, 'id' | 'seq'> & { id?: string }): Promise<void> {

@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { FileDownloadDTO } from '../../shared/contract/imports';
-import { notificationsContract, type BatchDTO, type BatchDetailDTO, type BatchIssueDTO, type LevelDTO, type NotificationStatus, type ProfileDTO } from '../../shared/contract/notifications';
+import { notificationsContract, type BatchDTO, type BatchDetailDTO, type BatchIssueDTO, type LevelDTO, type NotificationStatus, type ProfileDTO, type RunPreviewDTO } from '../../shared/contract/notifications';
 import { addDays } from '../../shared/dates';
 import { newId, referenceFromId } from '../../shared/ids';
 import { fail } from '../../shared/result';
@@ -9,7 +9,7 @@ import { defineCommand, defineQuery, type CommandCtx } from '../commands/types';
 import type { Database } from '../db/schema';
 import { daysPastDue, highestLevelForItems, levelOffset, selectLevel } from './levels';
 import { loadProfile } from './profiles';
-import { queueStatements, statusCounts, type Candidate } from './queue';
+import { higherPending, queueContext, queueStatements, statusCounts, type Candidate } from './queue';
 import { gatherAccountFacts, type StatementSnapshot } from './statement-data';
 import { parseStatementFile } from './statement-file';
 import { renderStatementPdf } from './statement-pdf';
@@ -34,6 +34,53 @@ export async function finishBatch(ctx: CommandCtx, batchId: string, r: { stateme
   return loadBatch(ctx.db, batchId);
 }
 
+/** Who a statement run covers (division, minimum balance, days past due) and at which level. */
+async function runCandidates(db: Kysely<Database>, profile: ProfileDTO, asOf: string): Promise<Candidate[]> {
+  const minBalance = Math.max(1, profile.minBalanceCents);
+  let q = db.selectFrom('accounts').select('id').where('status', '=', 'active').where('balance_cents', '>=', minBalance);
+  if (profile.divisionId) q = q.where('division_id', '=', profile.divisionId);
+  const ids = (await q.orderBy('account_number').execute()).map((r) => r.id);
+  const facts = await gatherAccountFacts(db, ids, asOf);
+  const candidates: Candidate[] = [];
+  for (const id of ids) {
+    const f = facts.get(id)!;
+    if (f.closingCents < minBalance || !f.oldestDueDate) continue;
+    if (daysPastDue(f.oldestDueDate, asOf) < profile.minDaysPastDue) continue;
+    const level = highestLevelForItems(profile.levels, f.itemDays);
+    if (!level) continue;
+    candidates.push({ facts: f, level, triggerDate: addDays(f.oldestDueDate, levelOffset(level)) });
+  }
+  return candidates;
+}
+
+/**
+ * "Run statements" asks before it queues: how many notifications of each level the run would
+ * queue, and how many accounts it would leave (already notified, a higher level queued, opted out).
+ */
+export const previewRun = defineQuery({
+  name: 'statements.previewRun',
+  roles: SUPERVISORS,
+  input: notificationsContract['statements.previewRun'].input,
+  run: async ({ db, clock }, i): Promise<RunPreviewDTO> => {
+    const profile = await loadProfile(db, i.profileId);
+    const asOf = i.asOf ?? clock.today();
+    const candidates = await runCandidates(db, profile, asOf);
+    const { optedOut, already, pendingByAccount } = await queueContext(db, profile.id, candidates.map((c) => c.facts.id), true);
+    const out: RunPreviewDTO = { profileId: profile.id, asOf, levels: profile.levels.map((l) => ({ level: l.level, name: l.name, count: 0 })), toQueue: 0, alreadyNotified: 0, higherQueued: 0, optedOut: 0 };
+    for (const c of candidates) {
+      if (optedOut.has(c.facts.id)) out.optedOut++;
+      else if (already.has(`${c.facts.id}|${c.level.level}|${c.facts.oldestDueDate}`)) out.alreadyNotified++;
+      else if (higherPending(pendingByAccount.get(c.facts.id), c.level.level)) out.higherQueued++;
+      else {
+        out.toQueue++;
+        const l = out.levels.find((x) => x.level === c.level.level);
+        if (l) l.count++;
+      }
+    }
+    return out;
+  },
+});
+
 /**
  * Statement run: every active account the profile covers (division, minimum balance, days past
  * due) whose oldest unpaid charge has reached a dunning level gets a statement and one notification
@@ -52,23 +99,10 @@ export const runStatements = defineCommand({
     if (!profile.active) fail('CONFLICT', `The profile "${profile.name}" is inactive; activate it before running statements.`, { field: 'profileId' });
     const asOf = i.asOf ?? ctx.today;
     const batch = await createBatch(ctx, i.batchId!, profile, 'run', asOf, null);
-    const minBalance = Math.max(1, profile.minBalanceCents);
-    let q = ctx.db.selectFrom('accounts').select('id').where('status', '=', 'active').where('balance_cents', '>=', minBalance);
-    if (profile.divisionId) q = q.where('division_id', '=', profile.divisionId);
-    const ids = (await q.orderBy('account_number').execute()).map((r) => r.id);
-    const facts = await gatherAccountFacts(ctx.db, ids, asOf);
-    const candidates: Candidate[] = [];
-    for (const id of ids) {
-      const f = facts.get(id)!;
-      if (f.closingCents < minBalance || !f.oldestDueDate) continue;
-      if (daysPastDue(f.oldestDueDate, asOf) < profile.minDaysPastDue) continue;
-      const level = highestLevelForItems(profile.levels, f.itemDays);
-      if (!level) continue;
-      candidates.push({ facts: f, level, triggerDate: addDays(f.oldestDueDate, levelOffset(level)) });
-    }
+    const candidates = await runCandidates(ctx.db, profile, asOf);
     const r = await queueStatements(ctx, profile, batch, candidates, { dedupe: true });
     const issues: BatchIssueDTO[] = r.notes;
-    const already = r.skipped - r.notes.length;
+    const already = r.skipped - (r.notes.length - r.superseded);
     if (already > 0) issues.push({ message: `${already} account(s) were already notified at their current level; they were not notified again.` });
     return finishBatch(ctx, batch.id, r, issues);
   },

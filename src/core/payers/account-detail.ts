@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { AccountDetailDTO, InvoiceDTO } from '../../shared/contract/dto';
 import { payersContract } from '../../shared/contract/payers';
 import { fail } from '../../shared/result';
@@ -7,6 +7,7 @@ import { defineQuery } from '../commands/types';
 import type { Database } from '../db/schema';
 import { paymentSummarySelect, toPaymentSummary } from '../payments/payment-views';
 import { accountsQuery, toAccountSummary } from './search';
+import { accountFigures } from '../ledger/tie-out';
 
 /** The account page: balance, invoices with their charge lines and open amounts, payments, history. */
 export async function loadAccountDetail(db: Kysely<Database>, accountId: string): Promise<AccountDetailDTO> {
@@ -16,8 +17,12 @@ export async function loadAccountDetail(db: Kysely<Database>, accountId: string)
     db.selectFrom('invoices').selectAll().where('account_id', '=', accountId).orderBy('due_date', 'desc').orderBy('invoice_number').limit(500).execute(),
     db.selectFrom('charge_lines').selectAll().where('account_id', '=', accountId).orderBy('line_no').execute(),
     paymentSummarySelect(db).where('payments.account_id', '=', accountId).orderBy('payments.payment_date', 'desc').orderBy('payments.created_at', 'desc').limit(500).execute(),
-    db.selectFrom('account_entries').selectAll().where('account_id', '=', accountId).orderBy('entry_date').orderBy('created_at').orderBy('id').execute(),
+    // In the order they were posted (took effect), so each running balance is the balance the
+    // account had right then: a file's "Balance set to 250.00" shows 250.00 beside it. Within one
+    // moment, SQLite's rowid is the order the rows were written (this query runs on the desktop).
+    db.selectFrom('account_entries').selectAll().where('account_id', '=', accountId).orderBy('created_at').orderBy(sql`rowid`).execute(),
   ]);
+  const figures = (await accountFigures(db, [accountId])).get(accountId);
   const byInvoice = new Map<string, InvoiceDTO['lines']>();
   for (const l of lines) {
     const list = byInvoice.get(l.invoice_id) ?? [];
@@ -63,6 +68,8 @@ export async function loadAccountDetail(db: Kysely<Database>, accountId: string)
     }),
     payments: payments.map(toPaymentSummary),
     activity: activity.reverse(),
+    openChargesCents: figures?.openCents ?? 0,
+    unappliedCents: figures?.unappliedCents ?? 0,
   };
 }
 

@@ -95,7 +95,12 @@ export interface AccountDetailDTO {
   account: AccountSummaryDTO;
   invoices: InvoiceDTO[];
   payments: PaymentSummaryDTO[];
+  /** Newest first, in the order the entries were posted; each with the balance right after it. */
   activity: ActivityDTO[];
+  /** Open amounts of the current invoices' charge lines. */
+  openChargesCents: number;
+  /** Payments and credits not yet applied to a charge: balance = openChargesCents − unappliedCents. */
+  unappliedCents: number;
 }
 
 export interface ApplicationDTO {

@@ -137,6 +137,21 @@ export interface NotificationRowDTO {
   sentAt: string | null;
 }
 
+/** What "Run statements" would queue, asked before it queues anything. */
+export interface RunPreviewDTO {
+  profileId: string;
+  asOf: string;
+  /** Per level of the profile: how many notifications the run would queue at it. */
+  levels: { level: number; name: string; count: number }[];
+  /** Total that would be queued. */
+  toQueue: number;
+  /** Accounts already notified at their current level (not notified again). */
+  alreadyNotified: number;
+  /** Accounts with a higher level already queued (recorded as superseded, nothing lowered). */
+  higherQueued: number;
+  optedOut: number;
+}
+
 export interface NotificationHistoryDTO {
   at: string;
   status: NotificationStatus;
@@ -235,6 +250,7 @@ export const notificationsContract = {
   'statementProfiles.list': channel<ProfileDTO[]>()(z.object({}).strict()),
   'statementProfiles.save': channel<ProfileDTO>()(profileInput),
   'statements.run': channel<BatchDTO>()(z.object({ batchId: id.optional(), profileId: id, asOf: isoDate.optional() }).strict()),
+  'statements.previewRun': channel<RunPreviewDTO>()(z.object({ profileId: id, asOf: isoDate.optional() }).strict()),
   'statements.previewFile': channel<StatementFilePreviewDTO>()(
     z
       .object({
@@ -264,6 +280,10 @@ export const notificationsContract = {
         batchId: id.optional(),
         profileId: id.optional(),
         accountId: id.optional(),
+        /** Account number (exact or its start) or words of the payer's name. */
+        search: z.string().trim().max(200).optional(),
+        level: z.number().int().min(1).max(9).optional(),
+        status: z.enum(NotificationStatuses).optional(),
         limit: z.number().int().min(1).max(20_000).optional(),
       })
       .strict(),

@@ -43,7 +43,11 @@ export const AgingBucketLabels: Record<AgingBucket, string> = {
   d90plus: '90+ days',
 };
 
-export type AgingFigures = Record<AgingBucket, number> & { total: number; accounts: number };
+/**
+ * `unapplied` is money on the accounts not yet applied to a charge (payments, credits), as a
+ * negative amount: total = the buckets + unapplied, which is the sum of the accounts' balances.
+ */
+export type AgingFigures = Record<AgingBucket, number> & { unapplied: number; total: number; accounts: number };
 
 export interface AgingReportDTO {
   asOf: string;
@@ -56,6 +60,8 @@ export interface AgingAccountDTO extends Record<AgingBucket, number> {
   accountNumber: string;
   accountName: string;
   divisionName: string;
+  /** Money on the account not yet applied, negative; total = buckets + unapplied = the balance. */
+  unapplied: number;
   total: number;
 }
 

@@ -5,6 +5,7 @@ import * as m0004 from './0004_credits';
 import * as m0005 from './0005_sync';
 import * as m0006 from './0006_notifications';
 import * as m0007 from './0007_business_time';
+import * as m0008 from './0008_adjustments_as_charges';
 import * as m0009 from './0009_refund_requests';
 import * as m0011 from './0011_security_data';
 import type { LedgerMigration } from './types';
@@ -22,6 +23,7 @@ export const migrations: ReadonlyArray<readonly [name: string, migration: Ledger
   ['0005_sync', m0005],
   ['0006_notifications', m0006],
   ['0007_business_time', m0007],
+  ['0008_adjustments_as_charges', m0008],
   ['0009_refund_requests', m0009],
   ['0011_security_data', m0011],
 ];

@@ -1,7 +1,8 @@
-import { Alert, Badge, Button, Card, Checkbox, CloseButton, Group, SegmentedControl, Stack, Text } from '@mantine/core';
+import { Alert, Badge, Button, Card, Checkbox, CloseButton, Group, SegmentedControl, Select, Stack, Text, TextInput } from '@mantine/core';
+import { useDebouncedValue } from '@mantine/hooks';
 import { notifications as toast } from '@mantine/notifications';
 import { useEffect, useMemo, useState } from 'react';
-import { NotificationStatuses, type NotificationRowDTO } from '../../../shared/contract/notifications';
+import { NotificationStatuses, type NotificationRowDTO, type NotificationStatus } from '../../../shared/contract/notifications';
 import { formatDateTime } from '../../../shared/dates';
 import type { AppError } from '../../../shared/result';
 import type { PageProps } from '../../app/pages';
@@ -23,7 +24,19 @@ export function NotificationQueuePage({ params }: PageProps) {
   const go = useNav((s) => s.go);
   const view = params.view === 'errors' ? 'errors' : 'all';
   const filter = { batchId: params.batchId, profileId: params.profileId };
-  const input = { view, ...(filter.batchId ? { batchId: filter.batchId } : {}), ...(filter.profileId ? { profileId: filter.profileId } : {}) } as const;
+  const [search, setSearch] = useState('');
+  const [searchNow] = useDebouncedValue(search.trim(), 200);
+  const [level, setLevel] = useState<string | null>(null);
+  const [status, setStatus] = useState<string | null>(null);
+  // The core filters (search by account number or name, level, status); the page only asks.
+  const input = {
+    view,
+    ...(filter.batchId ? { batchId: filter.batchId } : {}),
+    ...(filter.profileId ? { profileId: filter.profileId } : {}),
+    ...(searchNow ? { search: searchNow } : {}),
+    ...(level ? { level: Number(level) } : {}),
+    ...(status && view === 'all' ? { status: status as NotificationStatus } : {}),
+  } as const;
   const list = useQuery('notifications.list', input, { refreshOn: ['notifications'] });
   const profiles = useQuery('statementProfiles.list', {});
   const [open, setOpen] = useState<string | null>(null);
@@ -147,6 +160,21 @@ export function NotificationQueuePage({ params }: PageProps) {
             </Badge>
           )}
         </Group>
+      </Group>
+      <Group gap="xs" align="flex-end">
+        <TextInput label="Account" placeholder="Account number or name" value={search} onChange={(e) => setSearch(e.currentTarget.value)} w={260} data-testid="queue-search" />
+        <Select
+          label="Level"
+          placeholder="Any level"
+          clearable
+          value={level}
+          onChange={setLevel}
+          data={Array.from({ length: 9 }, (_, i) => ({ value: String(i + 1), label: `Level ${i + 1}` }))}
+          w={140}
+        />
+        {view === 'all' && (
+          <Select label="Status" placeholder="Any status" clearable value={status} onChange={setStatus} data={NotificationStatuses.map((s) => ({ value: s, label: STATUS_LABEL[s] }))} w={160} />
+        )}
       </Group>
       <Group gap="xs" data-testid="queue-counts">
         {NotificationStatuses.filter((s) => list.data?.counts[s]).map((s) => (

@@ -1,7 +1,7 @@
 import { Alert, Anchor, Badge, Button, Card, FileButton, Group, List, Select, SimpleGrid, Stack, Text, TextInput, Title } from '@mantine/core';
 import { IconUpload } from '@tabler/icons-react';
 import { useState } from 'react';
-import type { StatementFilePreviewDTO } from '../../../shared/contract/notifications';
+import type { RunPreviewDTO, StatementFilePreviewDTO } from '../../../shared/contract/notifications';
 import { NotificationStatuses } from '../../../shared/contract/notifications';
 import { formatDate, formatDateTime } from '../../../shared/dates';
 import type { AppError } from '../../../shared/result';
@@ -25,15 +25,27 @@ export function StatementsPage() {
   const [error, setError] = useState<AppError | null>(null);
   const [running, setRunning] = useState(false);
   const [preview, setPreview] = useState<StatementFilePreviewDTO | null>(null);
+  const [runPreview, setRunPreview] = useState<RunPreviewDTO | null>(null);
   const chosen = profileId ?? active[0]?.id ?? null;
 
-  const run = async () => {
+  // Ask first: the core says how many of each level the run would queue; nothing is queued yet.
+  const previewRun = async () => {
     if (!chosen) return;
     setRunning(true);
-    const r = await call('statements.run', { profileId: chosen, ...(asOf ? { asOf } : {}) });
+    const r = await call('statements.previewRun', { profileId: chosen, ...(asOf ? { asOf } : {}) });
     setRunning(false);
     if (!r.ok) return setError(r.error);
     setError(null);
+    setRunPreview(r.value);
+  };
+  const run = async () => {
+    if (!runPreview) return;
+    setRunning(true);
+    const r = await call('statements.run', { profileId: runPreview.profileId, asOf: runPreview.asOf });
+    setRunning(false);
+    if (!r.ok) return setError(r.error);
+    setError(null);
+    setRunPreview(null);
     go('statement-batch', { batchId: r.value.id });
   };
   const readFile = async (file: File | null) => {
@@ -81,16 +93,56 @@ export function StatementsPage() {
               label="Statement profile"
               data={active.map((p) => ({ value: p.id, label: p.name }))}
               value={chosen}
-              onChange={setProfileId}
+              onChange={(v) => {
+                setProfileId(v);
+                setRunPreview(null);
+              }}
               allowDeselect={false}
               placeholder={active.length ? undefined : 'No active profile: add one in Statement Profiles'}
             />
-            <TextInput label="Statement date" description="Leave empty for today (YYYY-MM-DD)." value={asOf} onChange={(e) => setAsOf(e.currentTarget.value.trim())} />
-            <Group justify="flex-end">
-              <Button onClick={() => void run()} loading={running} disabled={!chosen}>
-                Run statements
-              </Button>
-            </Group>
+            <TextInput
+              label="Statement date"
+              description="Leave empty for today (YYYY-MM-DD)."
+              value={asOf}
+              onChange={(e) => {
+                setAsOf(e.currentTarget.value.trim());
+                setRunPreview(null);
+              }}
+            />
+            {!runPreview && (
+              <Group justify="flex-end">
+                <Button onClick={() => void previewRun()} loading={running} disabled={!chosen}>
+                  Run statements…
+                </Button>
+              </Group>
+            )}
+            {runPreview && (
+              <Stack gap="xs" data-testid="run-preview">
+                <Text size="sm">
+                  Statements of {formatDate(runPreview.asOf)}: <b>{runPreview.toQueue.toLocaleString()}</b> notification(s) will be queued.
+                </Text>
+                <List size="sm">
+                  {runPreview.levels.map((l) => (
+                    <List.Item key={l.level}>
+                      Level {l.level} {l.name}: {l.count.toLocaleString()}
+                    </List.Item>
+                  ))}
+                </List>
+                {(runPreview.alreadyNotified > 0 || runPreview.higherQueued > 0 || runPreview.optedOut > 0) && (
+                  <Text size="sm" c="dimmed">
+                    Not queued: {runPreview.alreadyNotified} already notified at their level, {runPreview.higherQueued} with a higher level already queued (kept; the highest level wins), {runPreview.optedOut} opted out.
+                  </Text>
+                )}
+                <Group justify="flex-end">
+                  <Button variant="default" onClick={() => setRunPreview(null)}>
+                    Cancel
+                  </Button>
+                  <Button onClick={() => void run()} loading={running} disabled={runPreview.toQueue === 0}>
+                    Queue {runPreview.toQueue.toLocaleString()} notification(s)
+                  </Button>
+                </Group>
+              </Stack>
+            )}
           </Stack>
         </Card>
         <Card withBorder>

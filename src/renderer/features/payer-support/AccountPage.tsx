@@ -69,7 +69,8 @@ export function AccountPage({ params }: PageProps) {
   if (res.error) return <ErrorAlert error={res.error} title="Account not available" />;
   if (!res.data) return <Text c="dimmed">Loading…</Text>;
   const { account, invoices, payments, activity } = res.data;
-  const openTotal = invoices.reduce((s, i) => s + (i.status === 'open' ? i.openCents : 0), 0);
+  // The core's figures: balance = open charges − unapplied money (ledger/tie-out.ts).
+  const { openChargesCents, unappliedCents } = res.data;
   return (
     <Stack>
       <PageHeader
@@ -109,7 +110,10 @@ export function AccountPage({ params }: PageProps) {
           <Text size="sm" c="dimmed">
             Open charges
           </Text>
-          <Money cents={openTotal} size="xl" fw={700} />
+          <Money cents={openChargesCents} size="xl" fw={700} data-testid="account-open-charges" />
+          <Text size="xs" c="dimmed">
+            Less unapplied payments and credits: <Money cents={unappliedCents} size="xs" data-testid="account-unapplied" />
+          </Text>
         </Card>
         <Card withBorder>
           <Text size="sm" c="dimmed">
@@ -157,16 +161,21 @@ export function AccountPage({ params }: PageProps) {
           />
         </Tabs.Panel>
         <Tabs.Panel value="activity" pt="md">
+          <Text size="xs" c="dimmed" mb="xs">
+            Newest first, in the order the entries took effect; Balance is the account's balance right after each one. The date is the business date the entry carries.
+          </Text>
+          {/* Sortable only by when recorded: any other order would detach each running balance from its place. */}
           <DataTable
             label="Activity history"
+            testId="activity-history"
             rows={activity}
             rowKey={(a) => a.id}
             columns={[
-              { key: 'date', header: 'Date', cell: (a) => formatDate(a.entryDate), sortValue: (a) => a.entryDate },
+              { key: 'at', header: 'Recorded', cell: (a) => <Text size="xs" c="dimmed">{formatDateTime(a.createdAt)}</Text>, sortValue: (a) => a.createdAt },
+              { key: 'date', header: 'Dated', cell: (a) => formatDate(a.entryDate) },
               { key: 'desc', header: 'Description', cell: (a) => a.description },
               { key: 'amount', header: 'Amount', cell: (a) => <Money cents={a.amountCents} />, align: 'right' },
-              { key: 'balance', header: 'Balance', cell: (a) => <Money cents={a.runningBalanceCents} />, align: 'right' },
-              { key: 'at', header: 'Recorded', cell: (a) => <Text size="xs" c="dimmed">{formatDateTime(a.createdAt)}</Text> },
+              { key: 'balance', header: 'Balance after', cell: (a) => <Money cents={a.runningBalanceCents} />, align: 'right' },
             ]}
             empty={<Text c="dimmed">No activity yet.</Text>}
           />

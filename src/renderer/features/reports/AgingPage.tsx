@@ -18,7 +18,7 @@ export function AgingPage(_: PageProps) {
   const { divisionId } = useDivision();
   const [asOf, setAsOf] = useState(localDate());
   const [drill, setDrill] = useState<{ divisionId: string | null; bucket?: AgingBucket; label: string } | null>(null);
-  const report = useQuery('reports.aging', { asOf, divisionId }, { refreshOn: ['payments', 'applications', 'invoices'] });
+  const report = useQuery('reports.aging', { asOf, divisionId }, { refreshOn: ['payments', 'applications', 'invoices', 'credits', 'accounts'] });
   const accounts = useQuery('reports.agingAccounts', drill ? { asOf, divisionId: drill.divisionId, ...(drill.bucket ? { bucket: drill.bucket } : {}), limit: 2000 } : null);
   const r = report.data;
 
@@ -35,6 +35,7 @@ export function AgingPage(_: PageProps) {
           )}
         </Table.Td>
       ))}
+      <Table.Td ta="right">{f.unapplied === 0 ? <Money cents={0} c="dimmed" /> : <Money cents={f.unapplied} />}</Table.Td>
       <Table.Td ta="right">
         <Anchor component="button" fw={700} onClick={() => setDrill({ divisionId: div, label: `${name} · all` })} aria-label={`${formatMoney(f.total)}: ${name} all accounts`}>
           <Money cents={f.total} />
@@ -46,7 +47,7 @@ export function AgingPage(_: PageProps) {
 
   return (
     <Stack>
-      <PageHeader title="A/R Aging" subtitle="Open charges by days past their due date. Check it before closing the month." />
+      <PageHeader title="A/R Aging" subtitle="Open charges by days past their due date, less money not yet applied: each total is the sum of the balances. Check it before closing the month." />
       <Card withBorder>
         <Group align="flex-end" mb="sm">
           <TextInput label="Aged as of" type="date" value={asOf} onChange={(e) => setAsOf(e.currentTarget.value || localDate())} />
@@ -65,7 +66,10 @@ export function AgingPage(_: PageProps) {
                     {AgingBucketLabels[b]}
                   </Table.Th>
                 ))}
-                <Table.Th ta="right">Total</Table.Th>
+                <Table.Th ta="right" title="Payments and credits not yet applied to a charge">
+                  Unapplied
+                </Table.Th>
+                <Table.Th ta="right">Total (balances)</Table.Th>
                 <Table.Th ta="right">Accounts</Table.Th>
               </Table.Tr>
             </Table.Thead>
@@ -112,5 +116,6 @@ const drillColumns: Column<AgingAccountDTO>[] = [
   { key: 'name', header: 'Name', cell: (a) => a.accountName, sortValue: (a) => a.accountName },
   { key: 'div', header: 'Division', cell: (a) => a.divisionName },
   ...AgingBuckets.map((b): Column<AgingAccountDTO> => ({ key: b, header: AgingBucketLabels[b], cell: (a) => <Money cents={a[b]} />, sortValue: (a) => a[b], align: 'right' })),
-  { key: 'total', header: 'Total', cell: (a) => <Money cents={a.total} fw={700} />, sortValue: (a) => a.total, align: 'right' },
+  { key: 'unapplied', header: 'Unapplied', cell: (a) => <Money cents={a.unapplied} />, sortValue: (a) => a.unapplied, align: 'right' },
+  { key: 'total', header: 'Balance', cell: (a) => <Money cents={a.total} fw={700} />, sortValue: (a) => a.total, align: 'right' },
 ];
