@@ -3,6 +3,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { Router } from '../router/router';
+import type { Session } from '../router/session';
 import { serveStatic } from './static-files';
 
 export interface BrowserHost {
@@ -16,6 +17,8 @@ export interface BrowserHost {
 type Request = { id: number; channel: string; input: unknown };
 
 const MAX_MESSAGE_BYTES = 8 * 1024 * 1024;
+/** How long a closed tab's session waits for the same tab to reload and reconnect. */
+const RESUME_GRACE_MS = 30_000;
 
 /**
  * The browser host: the same router the Electron window uses, served to a browser over HTTP (the
@@ -44,13 +47,31 @@ export async function startBrowserHost(router: Router, opts: { staticDir: string
       socket.destroy();
       return;
     }
-    wss.handleUpgrade(req, socket, head, (ws) => attach(ws));
+    wss.handleUpgrade(req, socket, head, (ws) => attach(ws, url.searchParams.get('resume') ?? ''));
   });
 
-  function attach(ws: WebSocket) {
-    const session = router.openSession((event, payload) => {
+  // A reload keeps its sign-in: the tab holds a random resume key (sessionStorage, so per tab) that
+  // is only accepted with this launch's token, only for a session whose socket closed moments ago.
+  const parked = new Map<string, { session: Session; timer: NodeJS.Timeout }>();
+
+  function attach(ws: WebSocket, resumeKey: string) {
+    const emit: Session['emit'] = (event, payload) => {
       if (ws.readyState === ws.OPEN) ws.send(JSON.stringify({ event, payload }));
-    });
+    };
+    const resumed = resumeKey ? parked.get(resumeKey) : undefined;
+    let session: Session;
+    let key: string;
+    if (resumed) {
+      clearTimeout(resumed.timer);
+      parked.delete(resumeKey);
+      session = resumed.session;
+      session.emit = emit;
+      key = resumeKey;
+    } else {
+      session = router.openSession(emit);
+      key = randomBytes(24).toString('hex');
+    }
+    ws.send(JSON.stringify({ event: 'host.session', payload: { resume: key } }));
     ws.on('message', async (data) => {
       let req: Request;
       try {
@@ -63,7 +84,14 @@ export async function startBrowserHost(router: Router, opts: { staticDir: string
       const result = await router.invoke(session, req.channel, req.input);
       if (ws.readyState === ws.OPEN) ws.send(JSON.stringify({ id: req.id, result }));
     });
-    ws.on('close', () => router.closeSession(session));
+    ws.on('close', () => {
+      const timer = setTimeout(() => {
+        parked.delete(key);
+        router.closeSession(session);
+      }, RESUME_GRACE_MS);
+      timer.unref();
+      parked.set(key, { session, timer });
+    });
   }
 
   return {
@@ -72,6 +100,7 @@ export async function startBrowserHost(router: Router, opts: { staticDir: string
     token,
     close: async () => {
       for (const c of wss.clients) c.terminate();
+      for (const p of parked.values()) clearTimeout(p.timer);
       wss.close();
       await new Promise<void>((r) => server.close(() => r()));
     },
