@@ -18,6 +18,7 @@ import { addPaymentsToDeposit, completeDeposit, createDeposit, enterDepositPayme
 import { closePeriod, closePreviewQuery, listPeriodsQuery, reopenPeriod } from './periods/periods';
 import { afterCloseReport } from './reports/after-close';
 import { agingAccountsQuery, agingReportQuery } from './reports/aging';
+import { homeSummaryQuery } from './reports/home';
 
 /**
  * Every command and query of the ledger. Each workflow exports its definitions from its own
@@ -55,4 +56,5 @@ export const allQueries: QueryDef[] = [
   listDepositsQuery, getDeposit, listUndepositedQuery, paymentCorrections, listPeriodsQuery, closePreviewQuery, agingReportQuery, agingAccountsQuery, afterCloseReport,
   ...notificationQueries,
   ...creditQueries,
+  homeSummaryQuery,
 ] as QueryDef[];
