@@ -19,6 +19,7 @@ import { closePeriod, closePreviewQuery, listPeriodsQuery, reopenPeriod } from '
 import { afterCloseReport } from './reports/after-close';
 import { agingAccountsQuery, agingReportQuery } from './reports/aging';
 import { homeSummaryQuery } from './reports/home';
+import { auditExportQuery, readableAuditQuery } from './reports/audit-readable';
 
 /**
  * Every command and query of the ledger. Each workflow exports its definitions from its own
@@ -57,4 +58,6 @@ export const allQueries: QueryDef[] = [
   ...notificationQueries,
   ...creditQueries,
   homeSummaryQuery,
+  readableAuditQuery,
+  auditExportQuery,
 ] as QueryDef[];
