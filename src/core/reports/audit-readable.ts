@@ -68,7 +68,7 @@ const ACTION_WORDS: Record<string, string> = {
 };
 
 /** Internal bookkeeping fields people do not need to read (ids are shown through the record name). */
-const HIDDEN = /(^id$|_id$|Id$|^hash$|^seq$|password|token)/;
+const HIDDEN = /(^id$|_id$|Id$|^hash$|^seq$|password|token|^created_?[aA]t$|^created_?[bB]y$)/;
 /** Fields holding integer cents. */
 const MONEY = /(cents|Cents)$/;
 
