@@ -6,6 +6,7 @@ import { getUpload, listUploads } from './imports/uploads';
 import { createInvoice } from './invoices/create-invoice';
 import { getAccountDetail } from './payers/account-detail';
 import { createAccount, setAccountStatus } from './payers/accounts';
+import { updateAccount } from './payers/update-account';
 import { createDivision, listDivisions } from './payers/divisions';
 import { searchPayersQuery } from './payers/search';
 import { getPayment, getPaymentByReference } from './payments/payment-queries';
@@ -32,6 +33,7 @@ export const allCommands: CommandDef[] = [
   createDivision,
   createAccount,
   setAccountStatus,
+  updateAccount,
   createInvoice,
   recordPayment,
   updateSettings,
