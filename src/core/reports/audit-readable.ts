@@ -132,9 +132,18 @@ export async function readableAudit(db: Kysely<Database>, f: Filter, limit: numb
   if (f.to) q = q.where('audit_log.at', '<', `${f.to}T99`);
   if (f.record) {
     const like = `%${f.record.replace(/[%_\\]/g, (c) => '\\' + c)}%`;
+    // A human number (account, deposit, payment, invoice) names its record's id, whose entries may not repeat the number.
+    const rec = f.record;
+    const ids = [
+      ...(await db.selectFrom('accounts').select('id').where('account_number', '=', rec).execute()),
+      ...(await db.selectFrom('deposits').select('id').where('number', '=', rec).execute()),
+      ...(await db.selectFrom('payments').select('id').where('reference', '=', rec.toUpperCase()).execute()),
+      ...(await db.selectFrom('invoices').select('id').where('invoice_number', '=', rec).execute()),
+    ].map((r) => r.id);
     q = q.where((eb) =>
       eb.or([
         eb('audit_log.entity_id', '=', f.record!),
+        ...(ids.length > 0 ? [eb('audit_log.entity_id', 'in', ids.slice(0, 500))] : []),
         eb(sql<string>`audit_log.after_json`, 'like', sql<string>`${like} ESCAPE '\\'`),
         eb(sql<string>`audit_log.before_json`, 'like', sql<string>`${like} ESCAPE '\\'`),
       ]),
