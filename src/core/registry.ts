@@ -7,6 +7,7 @@ import { createInvoice } from './invoices/create-invoice';
 import { getAccountDetail } from './payers/account-detail';
 import { createAccount, setAccountStatus } from './payers/accounts';
 import { createDivision, listDivisions, renameDivision } from './payers/divisions';
+import { updateAccount } from './payers/update-account';
 import { searchPayersQuery } from './payers/search';
 import { getPayment, getPaymentByReference } from './payments/payment-queries';
 import { releaseHeldPayment, voidHeldPayment } from './payments/held-payments';
@@ -19,6 +20,8 @@ import { addPaymentsToDeposit, completeDeposit, createDeposit, deleteDeposit, en
 import { closePeriod, closePreviewQuery, listPeriodsQuery, reopenPeriod } from './periods/periods';
 import { afterCloseReport } from './reports/after-close';
 import { agingAccountsQuery, agingReportQuery } from './reports/aging';
+import { homeSummaryQuery } from './reports/home';
+import { auditExportQuery, readableAuditQuery } from './reports/audit-readable';
 
 /**
  * Every command and query of the ledger. Each workflow exports its definitions from its own
@@ -32,6 +35,7 @@ export const allCommands: CommandDef[] = [
   renameDivision,
   createAccount,
   setAccountStatus,
+  updateAccount,
   createInvoice,
   recordPayment,
   releaseHeldPayment,
@@ -59,4 +63,7 @@ export const allQueries: QueryDef[] = [
   listDepositsQuery, getDeposit, listUndepositedQuery, paymentCorrections, listPeriodsQuery, closePreviewQuery, agingReportQuery, agingAccountsQuery, afterCloseReport,
   ...notificationQueries,
   ...creditQueries,
+  homeSummaryQuery,
+  readableAuditQuery,
+  auditExportQuery,
 ] as QueryDef[];

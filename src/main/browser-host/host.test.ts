@@ -22,9 +22,13 @@ afterAll(async () => {
   await t.cleanup();
 });
 
-function connect(token: string, origin: string): Promise<WebSocket> {
+/** The host's first message names the tab's resume key; it is caught before anything can miss it. */
+const resumeKeys = new WeakMap<WebSocket, Promise<string>>();
+
+function connect(token: string, origin: string, resume = ''): Promise<WebSocket> {
   return new Promise((resolve, reject) => {
-    const ws = new WebSocket(`ws://127.0.0.1:${host.port}/rpc?token=${token}`, { origin });
+    const ws = new WebSocket(`ws://127.0.0.1:${host.port}/rpc?token=${token}${resume ? `&resume=${resume}` : ''}`, { origin });
+    resumeKeys.set(ws, new Promise((r) => ws.once('message', (d) => r(JSON.parse(String(d)).payload.resume))));
     ws.once('open', () => resolve(ws));
     ws.once('unexpected-response', (_req, res) => reject(new Error(`HTTP ${res.statusCode}`)));
     ws.once('error', reject);
@@ -73,5 +77,26 @@ describe('browser host', () => {
     });
     expect(reply).toEqual({ id: null, result: { ok: false, error: { code: 'VALIDATION', message: 'Malformed request.' } } });
     ws.close();
+  });
+
+  it('a reloaded tab keeps its sign-in with its resume key; a made-up key gets a fresh, signed-out session', async () => {
+    const keyOf = (ws: WebSocket) => resumeKeys.get(ws)!;
+    const first = await connect(host.token, origin());
+    const key = await keyOf(first);
+    expect(key).toMatch(/^[0-9a-f]{48}$/);
+    expect(await rpc(first, 'auth.signIn', { username: 'admin', password: 'correct horse battery' })).toMatchObject({ ok: true });
+    const closed = new Promise((r) => first.once('close', r));
+    first.close();
+    await closed;
+
+    const stranger = await connect(host.token, origin(), 'f'.repeat(48));
+    expect(await keyOf(stranger)).not.toBe('f'.repeat(48));
+    expect(await rpc(stranger, 'auth.status', {})).toMatchObject({ ok: true, value: { session: null } });
+    stranger.close();
+
+    const again = await connect(host.token, origin(), key);
+    expect(await keyOf(again)).toBe(key);
+    expect(await rpc(again, 'auth.status', {})).toMatchObject({ ok: true, value: { session: { user: { username: 'admin' } } } });
+    again.close();
   });
 });

@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { WIRE_MAX_FRAME_BYTES } from '../../shared/wire';
 import type { Router } from '../router/router';
+import type { Session } from '../router/session';
 import { serveStatic } from './static-files';
 import { WireAssembler } from './wire-assembler';
 
@@ -15,6 +16,9 @@ export interface BrowserHost {
 }
 
 const malformed = (message: string) => ({ ok: false, error: { code: 'VALIDATION', message } });
+
+/** How long a closed tab's session waits for the same tab to reload and reconnect. */
+const RESUME_GRACE_MS = 30_000;
 
 /**
  * The browser host: the same router the Electron window uses, served to a browser over HTTP (the
@@ -65,14 +69,32 @@ export async function startBrowserHost(router: Router, opts: { staticDir: string
       socket.destroy();
       return;
     }
-    wss.handleUpgrade(req, socket, head, (ws) => attach(ws));
+    wss.handleUpgrade(req, socket, head, (ws) => attach(ws, url.searchParams.get('resume') ?? ''));
   });
 
-  function attach(ws: WebSocket) {
+  // A reload keeps its sign-in: the tab holds a random resume key (sessionStorage, so per tab) that
+  // is only accepted with this launch's token, only for a session whose socket closed moments ago.
+  const parked = new Map<string, { session: Session; timer: NodeJS.Timeout }>();
+
+  function attach(ws: WebSocket, resumeKey: string) {
     const reply = (msg: unknown) => {
       if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(msg));
     };
-    const session = router.openSession((event, payload) => reply({ event, payload }));
+    const emit: Session['emit'] = (event, payload) => reply({ event, payload });
+    const resumed = resumeKey ? parked.get(resumeKey) : undefined;
+    let session: Session;
+    let key: string;
+    if (resumed) {
+      clearTimeout(resumed.timer);
+      parked.delete(resumeKey);
+      session = resumed.session;
+      session.emit = emit;
+      key = resumeKey;
+    } else {
+      session = router.openSession(emit);
+      key = randomBytes(24).toString('hex');
+    }
+    reply({ event: 'host.session', payload: { resume: key } });
     const parts = new WireAssembler();
     // Invalid UTF-8, a frame over the limit, a reset: ws itself closes this socket with the
     // matching code (1007, 1009); the listener only keeps the error from ending the process.
@@ -88,7 +110,12 @@ export async function startBrowserHost(router: Router, opts: { staticDir: string
     });
     ws.on('close', () => {
       parts.clear();
-      router.closeSession(session);
+      const timer = setTimeout(() => {
+        parked.delete(key);
+        router.closeSession(session);
+      }, RESUME_GRACE_MS);
+      timer.unref();
+      parked.set(key, { session, timer });
     });
   }
 
@@ -98,6 +125,7 @@ export async function startBrowserHost(router: Router, opts: { staticDir: string
     token,
     close: async () => {
       for (const c of wss.clients) c.terminate();
+      for (const p of parked.values()) clearTimeout(p.timer);
       wss.close();
       server.closeAllConnections();
       await new Promise<void>((r) => server.close(() => r()));

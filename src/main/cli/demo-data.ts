@@ -26,7 +26,10 @@ export const demoDataCommand: CliCommand = async (argv, defaults) => {
   try {
     if (await needsSetup(core.db)) {
       if (!values.admin || !values.password) {
-        console.error('This ledger has no users yet. Pass --admin USER --password PW to create the first administrator, or set it up in the app first.');
+        console.error(
+          `The ledger ${core.ledger.path} has no users yet. Pass --admin USER --password PW to create the first administrator, or set it up in the app first. ` +
+            'For a ready-made demo in one step, run: npm run web -- --demo',
+        );
         return 2;
       }
       await setupFirstAdmin(core.db, systemClock, { username: values.admin, displayName: values.admin, password: values.password });

@@ -31,6 +31,8 @@ if (!cmd) {
 try {
   const { values } = parseArgs({ args: rest, options: { db: { type: 'string' } }, strict: false });
   const db = resolve(typeof values.db === 'string' ? values.db : ledgerPath(defaultDataDir()));
+  // Every verb names the ledger it uses (on stderr, so --json output stays clean).
+  console.error(`Ledger: ${db}`);
   process.exitCode = await cmd(rest, { db });
 } catch (e) {
   console.error(e instanceof Error ? e.message : e);

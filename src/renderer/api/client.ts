@@ -35,6 +35,7 @@ function webSocketBridge(): Bridge {
   if (fromHash) {
     sessionStorage.setItem('ledgerdesk.token', fromHash);
     history.replaceState(null, '', location.pathname); // keep the token out of the address bar
+    sessionStorage.removeItem('ledgerdesk.resume'); // a new launch: the old tab's session is gone
   }
   const token = sessionStorage.getItem('ledgerdesk.token') ?? '';
   let ws: WebSocket | null = null;
@@ -47,7 +48,9 @@ function webSocketBridge(): Bridge {
     if (ws && ws.readyState === WebSocket.OPEN) return Promise.resolve(ws);
     if (opening) return opening;
     opening = new Promise((resolve, reject) => {
-      const s = new WebSocket(`ws://${location.host}/rpc?token=${encodeURIComponent(token)}`);
+      // The resume key brings back this tab's sign-in after a reload (the host keeps it briefly).
+      const resume = sessionStorage.getItem('ledgerdesk.resume') ?? '';
+      const s = new WebSocket(`ws://${location.host}/rpc?token=${encodeURIComponent(token)}&resume=${encodeURIComponent(resume)}`);
       s.onopen = () => {
         ws = s;
         opening = null;
@@ -65,7 +68,8 @@ function webSocketBridge(): Bridge {
       };
       s.onmessage = (m) => {
         const msg = JSON.parse(String(m.data)) as { id?: number; result?: Result<unknown>; event?: string; payload?: unknown };
-        if (msg.event) listeners.get(msg.event)?.forEach((cb) => cb(msg.payload));
+        if (msg.event === 'host.session') sessionStorage.setItem('ledgerdesk.resume', (msg.payload as { resume: string }).resume);
+        else if (msg.event) listeners.get(msg.event)?.forEach((cb) => cb(msg.payload));
         else if (typeof msg.id === 'number') {
           pending.get(msg.id)?.(msg.result!);
           pending.delete(msg.id);

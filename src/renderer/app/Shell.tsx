@@ -1,4 +1,4 @@
-import { AppShell, Badge, Box, Button, Group, Menu, NavLink, ScrollArea, Select, Stack, Text, UnstyledButton } from '@mantine/core';
+import { Anchor, AppShell, Badge, Box, Button, Group, Menu, NavLink, ScrollArea, Select, Stack, Text, Title, UnstyledButton } from '@mantine/core';
 import { useHotkeys } from '@mantine/hooks';
 import { Fragment, useEffect, useState } from 'react';
 import { RoleLabels } from '../../shared/roles';
@@ -27,12 +27,22 @@ export function Shell() {
     if (divisionId && divisions.data && !divisions.data.some((d) => d.id === divisionId)) setDivision(null);
   }, [divisionId, divisions.data, setDivision]);
 
-  const page = pages[route.page] ?? pages['payer-support']!;
+  const known = pages[route.page];
+  const page = known ?? pages.home!;
   const allowed = page.roles.includes(role);
   const Page = page.component;
+  // The screen's identity: view parameters (wizard step, search text) change without a remount.
+  const params = route.params ?? {};
+  const pageKey = route.page + JSON.stringify(Object.entries(params).filter(([k]) => !page.viewParams?.includes(k)));
   const navItems = Object.entries(pages)
     .filter(([, p]) => p.nav && p.roles.includes(role))
     .sort((a, b) => a[1].nav!.order - b[1].nav!.order);
+
+  // A new screen: focus its heading, unless the screen put focus on its own first field.
+  useEffect(() => {
+    const main = document.querySelector('main');
+    if (main && !main.contains(document.activeElement)) document.querySelector<HTMLElement>('[data-page-heading]')?.focus();
+  }, [pageKey]);
 
   return (
     <AppShell header={{ height: 56 }} navbar={{ width: 220, breakpoint: 0 }} padding="lg">
@@ -100,7 +110,21 @@ export function Shell() {
       </AppShell.Navbar>
       <AppShell.Main bg="gray.0">
         <Box maw={1280} mx="auto">
-          {allowed ? <Page key={JSON.stringify(route)} params={route.params ?? {}} /> : <Text>This page is not available to your role.</Text>}
+          {allowed ? (
+            <Page key={pageKey} params={params} />
+          ) : (
+            <Stack>
+              <Title order={1} size="h2">
+                {known ? 'Not available to your role' : 'Page not found'}
+              </Title>
+              <Text>
+                {known ? 'This page is not available to your role.' : 'There is no page at this address.'}{' '}
+                <Anchor component="button" onClick={() => go('home')}>
+                  Go to Home
+                </Anchor>
+              </Text>
+            </Stack>
+          )}
         </Box>
       </AppShell.Main>
       <FindPayer opened={finding} onClose={() => setFinding(false)} />

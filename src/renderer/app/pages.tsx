@@ -1,5 +1,7 @@
 import type { ComponentType } from 'react';
 import type { Role } from '../../shared/roles';
+import { HomePage } from '../features/home/HomePage';
+import '../features/payers/register';
 import { AuditPage } from '../features/admin/AuditPage';
 import { SettingsPage } from '../features/admin/SettingsPage';
 import { UsersPage } from '../features/admin/UsersPage';
@@ -36,6 +38,8 @@ export interface PageDef {
   nav?: { label: string; section: 'Front desk' | 'Billing' | 'Administration'; order: number };
   /** Who sees it in the sidebar. Core still checks every command. */
   roles: readonly Role[];
+  /** Parameters that change the view, not the screen (a wizard step, search text): the page keeps its state. */
+  viewParams?: readonly string[];
 }
 
 const ALL: readonly Role[] = ['csr', 'supervisor', 'admin'];
@@ -47,9 +51,10 @@ const ADM: readonly Role[] = ['admin'];
  * features/<workflow>/ folder.
  */
 export const pages: Record<string, PageDef> = {
-  'payer-support': { component: PayerSupportPage, roles: ALL, nav: { label: 'Payer Support', section: 'Front desk', order: 10 } },
+  home: { component: HomePage, roles: ALL, nav: { label: 'Home', section: 'Front desk', order: 1 } },
+  'payer-support': { component: PayerSupportPage, roles: ALL, nav: { label: 'Payer Support', section: 'Front desk', order: 10 }, viewParams: ['q', 'paid'] },
   account: { component: AccountPage, roles: ALL },
-  'make-payment': { component: MakePaymentPage, roles: ALL },
+  'make-payment': { component: MakePaymentPage, roles: ALL, viewParams: ['step'] },
   payment: { component: PaymentDetailPage, roles: ALL },
   'post-credit': { component: PostCreditPage, roles: ALL, nav: { label: 'Post Credit', section: 'Front desk', order: 20 } },
   'credit-items': { component: CreditItemsPage, roles: ADM, nav: { label: 'Credit Items', section: 'Administration', order: 30 } },

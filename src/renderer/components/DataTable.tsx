@@ -1,4 +1,4 @@
-import { Table, Text, UnstyledButton } from '@mantine/core';
+import { Table, Text, UnstyledButton, VisuallyHidden } from '@mantine/core';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useMemo, useRef, useState, type KeyboardEvent, type ReactNode } from 'react';
 
@@ -51,7 +51,8 @@ export function DataTable<T>({ rows, columns, rowKey, onRowOpen, label, empty, m
   const padBottom = items.length > 0 ? virtual.getTotalSize() - items[items.length - 1]!.end : 0;
 
   const onKey = (e: KeyboardEvent<HTMLTableRowElement>, index: number, row: T) => {
-    if (e.key === 'Enter' && onRowOpen) {
+    // Enter on a button inside the row (Make Payment) is that button's, not the row's.
+    if (e.key === 'Enter' && onRowOpen && e.target === e.currentTarget) {
       e.preventDefault();
       onRowOpen(row);
     } else if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
@@ -64,7 +65,8 @@ export function DataTable<T>({ rows, columns, rowKey, onRowOpen, label, empty, m
 
   if (rows.length === 0 && empty) return <>{empty}</>;
   return (
-    <div ref={scrollRef} style={{ maxHeight, overflow: 'auto' }} data-testid={testId}>
+    // Without focusable rows the scrolling area itself takes focus, so the keyboard can scroll it.
+    <div ref={scrollRef} style={{ maxHeight, overflow: 'auto' }} data-testid={testId} {...(onRowOpen ? {} : { tabIndex: 0, role: 'region', 'aria-label': label })}>
       <Table striped highlightOnHover stickyHeader aria-label={label} aria-rowcount={sorted.length} verticalSpacing={6}>
         <Table.Thead>
           <Table.Tr>
@@ -79,6 +81,8 @@ export function DataTable<T>({ rows, columns, rowKey, onRowOpen, label, empty, m
                     {c.header}
                     {sort?.key === c.key ? (sort.dir === 1 ? ' ▲' : ' ▼') : ''}
                   </UnstyledButton>
+                ) : c.header === '' ? (
+                  <VisuallyHidden>Actions</VisuallyHidden>
                 ) : (
                   c.header
                 )}

@@ -5,7 +5,10 @@ export function PageHeader({ title, subtitle, actions }: { title: ReactNode; sub
   return (
     <Group justify="space-between" align="flex-end" mb="md" wrap="nowrap">
       <Stack gap={2}>
-        <Title order={2}>{title}</Title>
+        {/* The page's one h1; focus lands here when the screen or a wizard step changes. */}
+        <Title order={1} size="h2" tabIndex={-1} data-page-heading>
+          {title}
+        </Title>
         {subtitle && (
           <Text c="dimmed" size="sm">
             {subtitle}

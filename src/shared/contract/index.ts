@@ -16,6 +16,7 @@ import { categoriesContract } from './categories';
 import { depositsContract } from './deposits';
 import { periodsContract } from './periods';
 import { notificationsContract } from './notifications';
+import { reportsContract } from './reports';
 
 /**
  * The one contract between the renderer and main (Electron IPC or the browser host's WebSocket).
@@ -37,6 +38,7 @@ export const contract = {
   ...depositsContract,
   ...periodsContract,
   ...notificationsContract,
+  ...reportsContract,
   ...syncContract,
   ...backupContract,
 } as const;

@@ -32,7 +32,19 @@ export const accountInput = z
   })
   .strict();
 
+/** Edit Payer: only the fields given change. Contact details for every role; name and numbers for supervisors. */
+export const updateAccountInput = z
+  .object({
+    accountId: id,
+    email: z.string().trim().max(254).refine((s) => s === '' || z.string().email().safeParse(s).success, 'Enter a valid email address.').optional(),
+    name: required(200, 'Name').optional(),
+    accountNumber: required(40, 'Account number').regex(/^[A-Za-z0-9][A-Za-z0-9._\/-]*$/, 'Account numbers use letters, digits and . _ / - only.').optional(),
+    portalUserId: z.string().trim().max(80).optional(),
+  })
+  .strict();
+
 export const accountsContract = {
+  'accounts.update': channel<AccountSummaryDTO>()(updateAccountInput),
   'accounts.create': channel<AccountSummaryDTO>()(accountInput),
   'accounts.setStatus': channel<AccountSummaryDTO>()(
     z.object({ accountId: id, status: z.enum(['active', 'inactive']), reason: required(300, 'Reason') }).strict(),

@@ -1,28 +1,81 @@
-import { Alert, Button, Card, Code, Stack, Text } from '@mantine/core';
+import { Alert, Button, Card, Group, Select, Stack, Table, Text, TextInput } from '@mantine/core';
+import { useDebouncedValue } from '@mantine/hooks';
 import { useState } from 'react';
+import type { ReadableAuditDTO } from '../../../shared/contract/reports';
 import { formatDateTime } from '../../../shared/dates';
+import type { AppError } from '../../../shared/result';
 import { call } from '../../api/client';
 import { useQuery } from '../../api/hooks';
 import { DataTable } from '../../components/DataTable';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { PageHeader } from '../../components/PageHeader';
+import { saveDownload } from '../../lib/files';
 import { useRole } from '../../stores/session';
 
+function Changes({ e }: { e: ReadableAuditDTO }) {
+  if (e.changes.length === 0) return <Text size="xs" c="dimmed">No field changes</Text>;
+  return (
+    <Table withRowBorders={false} verticalSpacing={0} horizontalSpacing={4} fz="xs" aria-label={`Changes in entry ${e.seq}`}>
+      <Table.Tbody>
+        {e.changes.map((c) => (
+          <Table.Tr key={c.field}>
+            <Table.Th fw={600}>{c.field}</Table.Th>
+            <Table.Td>
+              {c.before ?? '—'} → {c.after ?? '—'}
+            </Table.Td>
+          </Table.Tr>
+        ))}
+      </Table.Tbody>
+    </Table>
+  );
+}
+
+/** The audit log as people read it: what happened in words, each field before and after, filtered. */
 export function AuditPage() {
-  const log = useQuery('audit.list', { limit: 500 });
   const role = useRole();
+  const [userId, setUserId] = useState<string | null>(null);
+  const [action, setAction] = useState<string | null>(null);
+  const [entity, setEntity] = useState<string | null>(null);
+  const [record, setRecord] = useState('');
+  const [from, setFrom] = useState('');
+  const [to, setTo] = useState('');
+  const [recordQ] = useDebouncedValue(record.trim(), 200);
+  const filter = {
+    ...(userId ? { userId } : {}),
+    ...(action ? { action } : {}),
+    ...(entity ? { entity } : {}),
+    ...(recordQ ? { record: recordQ } : {}),
+    ...(from ? { from } : {}),
+    ...(to ? { to } : {}),
+  };
+  const log = useQuery('reports.audit', { ...filter, limit: 500 });
+  const users = useQuery('users.list', role === 'admin' ? {} : null);
   const [check, setCheck] = useState<{ ok: boolean; entries: number; reason: string | null } | null>(null);
+  const [exportError, setExportError] = useState<AppError | null>(null);
+  const exportAs = async (format: 'csv' | 'xlsx') => {
+    const r = await call('reports.auditExport', { ...filter, format });
+    if (r.ok) saveDownload(r.value);
+    setExportError(r.ok ? null : r.error);
+  };
   return (
     <Stack>
       <PageHeader
         title="Audit Log"
         subtitle="Every change, with who, when, before and after. The log is hash-chained: any edit breaks the chain."
         actions={
-          role === 'admin' && (
-            <Button variant="default" onClick={async () => { const r = await call('audit.verify', {}); if (r.ok) setCheck(r.value); }}>
-              Verify chain
+          <>
+            <Button variant="default" onClick={() => void exportAs('csv')}>
+              Export CSV
             </Button>
-          )
+            <Button variant="default" onClick={() => void exportAs('xlsx')}>
+              Export XLSX
+            </Button>
+            {role === 'admin' && (
+              <Button variant="default" onClick={async () => { const r = await call('audit.verify', {}); if (r.ok) setCheck(r.value); }}>
+                Verify chain
+              </Button>
+            )}
+          </>
         }
       />
       {check && (
@@ -30,27 +83,32 @@ export function AuditPage() {
           {check.ok ? `The chain is intact (${check.entries} entries).` : `The chain is broken: ${check.reason}.`}
         </Alert>
       )}
-      <ErrorAlert error={log.error} />
+      <Card withBorder>
+        <Group align="flex-end" wrap="wrap">
+          {role === 'admin' && (
+            <Select label="User" w={180} clearable placeholder="Anyone" data={(users.data ?? []).map((u) => ({ value: u.id, label: u.displayName }))} value={userId} onChange={setUserId} />
+          )}
+          <Select label="Action" w={170} clearable searchable placeholder="Any action" data={log.data?.actions ?? []} value={action} onChange={setAction} />
+          <Select label="Record kind" w={170} clearable searchable placeholder="Any record" data={log.data?.entities ?? []} value={entity} onChange={setEntity} />
+          <TextInput label="Record" w={200} placeholder="DEP-…, PMT-…, account" value={record} onChange={(e) => setRecord(e.currentTarget.value)} data-testid="audit-record" />
+          <TextInput label="From" type="date" value={from} onChange={(e) => setFrom(e.currentTarget.value)} />
+          <TextInput label="To" type="date" value={to} onChange={(e) => setTo(e.currentTarget.value)} />
+        </Group>
+      </Card>
+      <ErrorAlert error={log.error ?? exportError} />
       <Card withBorder>
         <DataTable
           label="Audit log"
           maxHeight={640}
-          rows={log.data ?? []}
+          rowHeight={64}
+          rows={log.data?.rows ?? []}
           rowKey={(e) => String(e.seq)}
+          testId="audit-log"
           columns={[
             { key: 'seq', header: '#', cell: (e) => e.seq, sortValue: (e) => e.seq },
             { key: 'at', header: 'When', cell: (e) => formatDateTime(e.at), sortValue: (e) => e.at },
-            { key: 'who', header: 'Who', cell: (e) => e.userName ?? '—' },
-            { key: 'what', header: 'What', cell: (e) => `${e.action} ${e.entity}` },
-            {
-              key: 'after',
-              header: 'Details',
-              cell: (e) => (
-                <Text size="xs" lineClamp={2} maw={480}>
-                  <Code>{JSON.stringify(e.after ?? e.before ?? {})}</Code>
-                </Text>
-              ),
-            },
+            { key: 'what', header: 'What happened', cell: (e) => <Text size="sm">{e.description}</Text>, sortValue: (e) => e.description },
+            { key: 'changes', header: 'Before → after', cell: (e) => <Changes e={e} /> },
           ]}
         />
       </Card>

@@ -1,7 +1,8 @@
-import { ActionIcon, Anchor, Button, Card, Group, Loader, Stack, Text, TextInput, Title } from '@mantine/core';
+import { ActionIcon, Alert, Anchor, Button, Card, Group, Loader, Stack, Text, TextInput, Title } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
 import { IconSearch } from '@tabler/icons-react';
-import { create } from 'zustand';
+import { useEffect, useState } from 'react';
+import type { PageProps } from '../../app/pages';
 import type { AccountSummaryDTO, PaymentSummaryDTO } from '../../../shared/contract/dto';
 import { formatDate } from '../../../shared/dates';
 import { useQuery } from '../../api/hooks';
@@ -14,15 +15,26 @@ import { useDivision } from '../../stores/division';
 import { useNav } from '../../stores/navigation';
 import { METHOD_LABELS } from './labels';
 
-/** The search text survives leaving the page (Done after a payment returns to the same results). */
-const useSearchText = create<{ q: string; set(q: string): void }>((set) => ({ q: '', set: (q) => set({ q }) }));
-
-export function PayerSupportPage() {
-  const { q, set } = useSearchText();
+/**
+ * The search text lives in the address (`#/payer-support?q=…`), so Back, reload and Done after a
+ * payment return to the same results; `paid` names a payment just made, listed first.
+ */
+export function PayerSupportPage({ params }: PageProps) {
+  const [q, setQ] = useState(params.q ?? '');
   const [debounced] = useDebouncedValue(q, 60);
-  const divisionId = useDivision((s) => s.divisionId);
-  const go = useNav((s) => s.go);
+  const { divisionId, setDivision } = useDivision();
+  const { go, replace } = useNav();
+  const paid = params.paid;
+  useEffect(() => {
+    if ((params.q ?? '') !== debounced) replace('payer-support', debounced ? { q: debounced, ...(paid ? { paid } : {}) } : {});
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [debounced]);
   const res = useQuery('payers.search', debounced.trim() ? { query: debounced, divisionId, limit: 200 } : null, { refreshOn: ['payments', 'accounts'] });
+  // Nothing in the selected division: look in all of them, to say where the payer is.
+  const nothingHere = !!divisionId && !!res.data && res.data.accounts.length === 0 && res.data.payments.length === 0;
+  const elsewhere = useQuery('payers.search', nothingHere ? { query: debounced, divisionId: null, limit: 50 } : null);
+  const otherDivisions = [...new Map((elsewhere.data?.accounts ?? []).map((a) => [a.divisionId, a.divisionName])).entries()];
+  const payments = res.data ? [...res.data.payments].sort((a, b) => Number(b.id === paid) - Number(a.id === paid)) : [];
 
   const accountCols: Column<AccountSummaryDTO>[] = [
     { key: 'number', header: 'Account', cell: (a) => <Anchor component="button" onClick={() => go('account', { accountId: a.id })}>{a.accountNumber}</Anchor>, sortValue: (a) => a.accountNumber },
@@ -62,7 +74,7 @@ export function PayerSupportPage() {
         <Group gap={4} wrap="nowrap">
           <StatusBadge status={p.status} />
           {p.unsynced && (
-            <Text size="xs" c="orange.8" title="Saved on this computer; not yet on the central server">
+            <Text size="xs" c="orange.7" title="Saved on this computer; not yet on the central server">
               not synced
             </Text>
           )}
@@ -82,16 +94,36 @@ export function PayerSupportPage() {
           aria-label="Search payers"
           placeholder="Account number, name, user ID or reference number"
           value={q}
-          onChange={(e) => set(e.currentTarget.value)}
+          onChange={(e) => setQ(e.currentTarget.value)}
           rightSection={res.loading ? <Loader size="xs" /> : <ActionIcon variant="filled" color="red" aria-label="Search" onClick={() => res.reload()}><IconSearch size={16} /></ActionIcon>}
           data-testid="payer-search"
         />
       </Card>
       <ErrorAlert error={res.error} title="Search failed" />
+      {nothingHere && otherDivisions.length > 0 && (
+        <Alert color="blue" variant="light" title="Found in another division" data-testid="other-divisions">
+          <Stack gap="xs">
+            <Text size="sm">
+              Nothing matches “{debounced}” in the selected division, but {otherDivisions.map(([, name]) => name).join(', ')}{' '}
+              {otherDivisions.length === 1 ? 'has' : 'have'} matching accounts.
+            </Text>
+            <Group gap="xs">
+              {otherDivisions.map(([id, name]) => (
+                <Button key={id} size="xs" onClick={() => setDivision(id)}>
+                  Switch to {name}
+                </Button>
+              ))}
+              <Button size="xs" variant="default" onClick={() => setDivision(null)}>
+                Search all divisions
+              </Button>
+            </Group>
+          </Stack>
+        </Alert>
+      )}
       {debounced.trim() && res.data && (
         <>
           <Card withBorder>
-            <Title order={3} size="h4" mb="xs">
+            <Title order={2} size="h4" mb="xs">
               Accounts Found <Text span c="dimmed" size="sm">({res.data.accounts.length})</Text>
             </Title>
             <DataTable
@@ -105,12 +137,12 @@ export function PayerSupportPage() {
             />
           </Card>
           <Card withBorder>
-            <Title order={3} size="h4" mb="xs">
-              Payments Found <Text span c="dimmed" size="sm">({res.data.payments.length})</Text>
+            <Title order={2} size="h4" mb="xs">
+              Payments Found <Text span c="dimmed" size="sm">({payments.length})</Text>
             </Title>
             <DataTable
               label="Payments Found"
-              rows={res.data.payments}
+              rows={payments}
               columns={paymentCols}
               rowKey={(p) => p.id}
               onRowOpen={(p) => go('payment', { paymentId: p.id })}

@@ -82,7 +82,7 @@ export function PaymentDetailPage({ params }: PageProps) {
         </Card>
       </SimpleGrid>
       <Card withBorder>
-        <Title order={3} size="h4" mb="xs">
+        <Title order={2} size="h4" mb="xs">
           Applied to charge lines
         </Title>
         <Table aria-label="Applications" verticalSpacing={4}>

@@ -90,7 +90,7 @@ export function AgingPage(_: PageProps) {
       </Card>
       {drill && (
         <Card withBorder>
-          <Title order={3} size="h4" mb="xs">
+          <Title order={2} size="h4" mb="xs">
             Accounts — {drill.label} {accounts.data ? `(${accounts.data.totalAccounts})` : ''}
           </Title>
           <Text size="sm" c="dimmed" mb="xs">

@@ -1,0 +1,4 @@
+import { accountActions } from '../payer-support/account-slots';
+import { EditPayerButton } from './EditPayerButton';
+
+accountActions.push(EditPayerButton);
