@@ -23,10 +23,10 @@ export interface Host {
 }
 
 /** Starts the real browser host (`npm run web`'s program) on a fresh ledger and returns its address. */
-export async function startHost(opts: { seed: 'empty' | 'demo'; accounts?: number }): Promise<Host> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'ledgerdesk-e2e-'));
+export async function startHost(opts: { seed: 'empty' | 'demo'; accounts?: number; dataDir?: string }): Promise<Host> {
+  const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'ledgerdesk-e2e-'));
   mkdirSync(dataDir, { recursive: true });
-  if (opts.seed === 'demo') {
+  if (opts.seed === 'demo' && !opts.dataDir) {
     const db = join(dataDir, 'ledger.sqlite');
     const r = spawnSync(TSX, ['e2e/support/seed.ts', db, String(opts.accounts ?? 300)], { cwd: ROOT, encoding: 'utf8' });
     if (r.status !== 0) throw new Error(`seeding failed: ${r.stderr}${r.stdout}`);
