@@ -109,8 +109,12 @@ describe('audit chain', () => {
     expect(good.entries).toBeGreaterThan(5);
     // The database refuses edits; an attacker with the file would drop the trigger first.
     expect(() => t.core.ledger.raw.prepare(`UPDATE audit_log SET after_json = '{}' WHERE seq = 3`).run()).toThrow(/append-only/);
+    const trigger = (t.core.ledger.raw.prepare(`SELECT sql FROM sqlite_master WHERE name = 'audit_no_update'`).get() as { sql: string }).sql;
     t.core.ledger.raw.exec('DROP TRIGGER audit_no_update');
     t.core.ledger.raw.prepare(`UPDATE audit_log SET after_json = '{"amount_cents":1}' WHERE seq = 3`).run();
+    // A missing trigger is itself reported; with it put back, the edited row is found.
+    expect((await verifyAuditChain(t.core.db)).ok).toBe(false);
+    t.core.ledger.raw.exec(trigger);
     const bad = await verifyAuditChain(t.core.db);
     expect(bad).toMatchObject({ ok: false, brokenAt: 3, reason: 'entry 3 was altered' });
   });
