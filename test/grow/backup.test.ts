@@ -37,7 +37,7 @@ describe('npm run cli -- backup / restore', () => {
   it('backs up, and a restore brings the ledger back to the backup, keeping the replaced one', async () => {
     const file = join(dir, 'nightly.sqlite');
     const b = cli('backup', file);
-    expect(b.stderr).toBe('');
+    expect(b.stderr).toMatch(/^Ledger: .*ledger\.sqlite\n$/);
     expect(b.status).toBe(0);
     expect(b.stdout).toContain('Backed up');
     expect(await divisions(file)).toEqual(['North Clinic']);

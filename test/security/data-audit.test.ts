@@ -8,10 +8,10 @@ import { ADMIN, drain, makeDesk, serverDb, startServer, type Desk, type RunningS
 
 /** Issue 12, finding 3 (the parts built so far): the server's hold on each desk's chain, and the append-only guard. */
 
-async function http<T>(server: RunningServer, method: string, path: string, token?: string, json?: unknown): Promise<{ status: number; body: T }> {
+async function http<T>(server: RunningServer, method: string, path: string, token?: string, json?: unknown, extra: Record<string, string> = {}): Promise<{ status: number; body: T }> {
   const res = await fetch(new URL(path, server.url), {
     method,
-    headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(json ? { 'content-type': 'application/json' } : {}) },
+    headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(json ? { 'content-type': 'application/json' } : {}), ...extra },
     body: json ? JSON.stringify(json) : undefined,
   });
   const text = await res.text();
@@ -62,7 +62,9 @@ describe('audit trail held by the server (issue 12, finding 3)', () => {
     const tok = await http<SignInResponse>(server, 'POST', '/v1/auth/sign-in', undefined, { ...ADMIN, clientId: a.sync.id });
     const first = (await a.core.db.selectFrom('audit_log').selectAll().where('seq', '=', 1).executeTakeFirstOrThrow()) as Record<string, unknown>;
     const edited = { ...first, after_json: '{"edited":true}' };
-    const r = await http<{ error: { code: string } }>(server, 'POST', '/v1/audit/push', tok.body.token, { clientId: a.sync.id, entries: [edited] });
+    // Pushed as desk a itself (its device credential), so only the entry's content is wrong.
+    const cred = (await (a.sync as unknown as { opts: { tokens: { device: { get(): Promise<{ secret: string } | null> } } } }).opts.tokens.device.get())!;
+    const r = await http<{ error: { code: string } }>(server, 'POST', '/v1/audit/push', tok.body.token, { clientId: a.sync.id, entries: [edited] }, { 'x-ledgerdesk-device': cred.secret });
     expect(r.status).toBe(409);
     const adminSnap = await http<SnapshotResponse>(server, 'GET', '/v1/sync/snapshot', tok.body.token);
     expect(adminSnap.body.tables.security_alerts!.map((x) => x.kind)).toContain('audit-entry-differs');

@@ -19,10 +19,10 @@ import { ADMIN, drain, makeDesk, serverDb, startServer, type Desk, type RunningS
 
 const CARLA = { username: 'carla', password: 'csr-password-1' };
 
-async function http<T>(server: RunningServer, method: string, path: string, token?: string, json?: unknown): Promise<{ status: number; body: T; text: string }> {
+async function http<T>(server: RunningServer, method: string, path: string, token?: string, json?: unknown, extra: Record<string, string> = {}): Promise<{ status: number; body: T; text: string }> {
   const res = await fetch(new URL(path, server.url), {
     method,
-    headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(json ? { 'content-type': 'application/json' } : {}) },
+    headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(json ? { 'content-type': 'application/json' } : {}), ...extra },
     body: json ? JSON.stringify(json) : undefined,
   });
   const text = await res.text();
@@ -174,11 +174,11 @@ describe('data scoped by role, no secrets at rest (issue 12, findings 1-2)', () 
 
   it('finding 2: a plaintext password pushed to the server is refused', async () => {
     const si = await http<SignInResponse>(server, 'POST', '/v1/auth/sign-in', undefined, { username: ADMIN.username, password: ADMIN.password });
-    const clientId = '01900000-0000-7000-8000-00000000c0de';
+    const dev = (await http<{ clientId: string; deviceSecret: string }>(server, 'POST', '/v1/clients/register', si.body.token, {})).body;
     const push = await http<{ outcomes: { status: string; error?: { code: string } }[] }>(server, 'POST', '/v1/sync/push', si.body.token, {
-      clientId,
+      clientId: dev.clientId,
       commands: [{ id: '01900000-0000-7000-8000-0000000c0de1', clientSeq: 1, name: 'users.create', version: 2, input: { userId: '01900000-0000-7000-8000-0000000c0de2', username: 'pat', displayName: 'P', role: 'csr', password: 'plain-over-the-wire-1' } }],
-    });
+    }, { 'x-ledgerdesk-device': dev.deviceSecret });
     expect(push.body.outcomes[0]!.status).toBe('rejected');
   });
 
@@ -206,12 +206,12 @@ describe('data scoped by role, no secrets at rest (issue 12, findings 1-2)', () 
     expect((await router.invoke(asAdmin, 'auth.signIn', ADMIN)).ok).toBe(true);
     const csrList = await router.invoke(asCsr, 'sync.needsAttention.list', {});
     expect(csrList).toEqual({ ok: true, value: [] });
-    const adminList = (await router.invoke(asAdmin, 'sync.needsAttention.list', {})) as { ok: true; value: { commandId: string; input: Record<string, unknown> }[] };
+    const adminList = (await router.invoke(asAdmin, 'sync.needsAttention.list', {})) as { ok: true; value: { commandId: string }[] };
     expect(adminList.value).toHaveLength(1);
-    expect(JSON.stringify(adminList.value[0]!.input)).not.toMatch(/password/i);
-    const denied = await router.invoke(asCsr, 'sync.needsAttention.resolve', { commandId: adminList.value[0]!.commandId, action: 'dismiss' });
+    expect(JSON.stringify(adminList.value[0]!)).not.toMatch(/password/i);
+    const denied = await router.invoke(asCsr, 'sync.needsAttention.resolve', { commandId: adminList.value[0]!.commandId, action: 'acknowledge' });
     expect(denied.ok).toBe(false);
-    const ok = await router.invoke(asAdmin, 'sync.needsAttention.resolve', { commandId: adminList.value[0]!.commandId, action: 'dismiss' });
+    const ok = await router.invoke(asAdmin, 'sync.needsAttention.resolve', { commandId: adminList.value[0]!.commandId, action: 'acknowledge' });
     expect(ok.ok).toBe(true);
   }, 120_000);
 });

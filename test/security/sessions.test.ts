@@ -1,3 +1,4 @@
+import { hashPasswordSync } from '../../src/core/auth/passwords';
 /**
  * Finding 5: after a password reset the old desk session kept working and the server token stayed
  * valid for up to 12 hours; a reactivated user's old tokens came back to life. Probes go to the
@@ -52,23 +53,30 @@ describe('desk sessions end when the user changes', () => {
 
 describe('server tokens end when the user changes', () => {
   let srv: RunningServer;
-  const clientId = randomUUID();
+  let device = { clientId: '', deviceSecret: '' };
   let seq = 0;
   beforeAll(async () => {
     srv = await startServer();
   });
   afterAll(async () => srv?.kill());
 
-  const post = async (path: string, body: unknown, token?: string) => {
-    const r = await fetch(`${srv.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) }, body: JSON.stringify(body) });
+  const post = async (path: string, body: unknown, token?: string, extra: Record<string, string> = {}) => {
+    const r = await fetch(`${srv.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}), ...extra }, body: JSON.stringify(body) });
     return { status: r.status, body: (await r.json()) as any };
   };
   const me = async (token: string) => (await fetch(`${srv.url}/v1/auth/me`, { headers: { authorization: `Bearer ${token}` } })).status;
   const signIn = async (username: string, password: string) => (await post('/v1/auth/sign-in', { username, password })).body.token as string;
-  const push = (token: string, name: string, input: unknown) => post('/v1/sync/push', { clientId, commands: [{ id: randomUUID(), clientSeq: ++seq, name, version: 1, input }] }, token);
+  // A desk's push: its server-issued client id and device secret; users.* v2 carry the password's stored form.
+  const push = (token: string, name: string, input: Record<string, unknown>) => {
+    const v2 = name === 'users.create' || name === 'users.resetPassword';
+    const { password, ...rest } = input as { password?: string };
+    const body = v2 && password ? { ...rest, passwordHash: hashPasswordSync(password) } : input;
+    return post('/v1/sync/push', { clientId: device.clientId, commands: [{ id: randomUUID(), clientSeq: ++seq, name, version: v2 ? 2 : 1, input: body }] }, token, { 'x-ledgerdesk-device': device.deviceSecret });
+  };
 
   it('a password reset, a role change and a deactivation revoke the tokens; reactivation does not revive them', async () => {
     const admin = await signIn(ADMIN.username, ADMIN.password);
+    device = (await post('/v1/clients/register', {}, admin)).body as typeof device;
     const carlaId = randomUUID();
     expect((await push(admin, 'users.create', { userId: carlaId, username: 'carla', displayName: 'Carla CSR', role: 'csr', password: CARLA_PW })).status).toBe(200);
 

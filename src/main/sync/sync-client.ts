@@ -351,7 +351,9 @@ export class SyncClient extends EventEmitter {
         for (const [userId, t] of Object.entries(await this.opts.tokens.all())) {
           if (t.token !== token) continue;
           await this.opts.tokens.delete(userId);
-          if (e.details?.reason === 'inactive') await forgetUserCredential(this.core, userId);
+          // Deactivated, or revoked by the server (a password reset or role change ends every token):
+          // the offline verifier goes too, so the old password no longer opens this desk.
+          if (e.details?.reason === 'inactive' || e.details?.reason === 'revoked') await forgetUserCredential(this.core, userId);
         }
       }
       throw e;
