@@ -23,7 +23,7 @@ export function SyncStatusBadge() {
   return (
     <Group gap={6} wrap="nowrap" role="status" aria-live="polite" data-testid="sync-status">
       <Tooltip label={blocked?.message ?? status.lastError ?? `Server: ${status.serverUrl}`} multiline w={320}>
-        <UnstyledButton onClick={() => go('needs-attention', {})} aria-label={`Sync: ${state}. ${blocked?.message ?? ''}`}>
+        <UnstyledButton onClick={() => go('needs-attention', {})} aria-label={`${state}${blocked ? `: ${blocked.message}` : ' (sync status)'}`}>
           <Badge color={color} variant="light" size="sm">
             {state}
           </Badge>
@@ -38,7 +38,7 @@ export function SyncStatusBadge() {
         {status.pending === 0 ? 'All changes sent' : `${status.pending} change${status.pending === 1 ? '' : 's'} waiting`} · synced {timeAgo(status.lastSyncedAt)}
       </Text>
       {status.needsAttention > 0 && (
-        <UnstyledButton onClick={() => go('needs-attention', {})} aria-label={`${status.needsAttention} items need attention`}>
+        <UnstyledButton onClick={() => go('needs-attention', {})}>
           <Badge color="red" variant="filled" size="sm" data-testid="sync-attention">
             {status.needsAttention} need{status.needsAttention === 1 ? 's' : ''} attention
           </Badge>
