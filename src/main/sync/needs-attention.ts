@@ -159,7 +159,7 @@ export async function listNeedsAttention(core: LedgerCore, actor: Actor, command
       commandId: r.command_id,
       command: r.name,
       title: `${label}${amount}${forWhom} ${outcome}`,
-      what: `${label}${amount}${forWhom}${kept ? ` (${kept.reference})` : ''}, entered ${formatDate(businessDate)} by ${r.display_name ?? r.username ?? 'an unknown user'}.`,
+      what: `${label}${amount}${forWhom}${kept ? ` (${kept.reference}, dated ${formatDate(kept.paymentDate)})` : ''}, entered ${formatDate(businessDate)} by ${r.display_name ?? r.username ?? 'an unknown user'}.`,
       why: why(error),
       advice: advice(r.name, error, kept),
       who: r.display_name ?? r.username ?? 'unknown',
