@@ -10,7 +10,8 @@ import type { Actor, Clock } from '../../src/core/commands/types';
 import type { Database } from '../../src/core/db/schema';
 import { openDesktopCore } from '../../src/core/ledger-core';
 import { verifyLedger } from '../../src/core/ledger/checks';
-import { discoverSyncTables } from '../../src/core/sync/tables';
+import { discoverSyncTables, ROLE_SCOPES, scopeRow } from '../../src/core/sync/tables';
+import type { Role } from '../../src/shared/roles';
 import { FileStore } from '../../src/main/imports/file-store';
 import { SyncClient, type SyncClientOptions } from '../../src/main/sync/sync-client';
 import { FileTokenStore } from '../../src/main/sync/token-store';
@@ -243,6 +244,9 @@ export async function dumpTables(db: Kysely<Database>, dialect: 'sqlite' | 'post
 export async function compareWithServer(desk: Desk, server: { db: Kysely<Database>; dialect: 'sqlite' | 'postgres' }) {
   const mine = await dumpTables(desk.core.db, 'sqlite');
   const theirs = await dumpTables(server.db, server.dialect);
+  // A desk holds what its role may receive (src/core/sync/tables.ts ROLE_SCOPES): compare with that cut.
+  const scope = (await desk.core.db.selectFrom('sync_state').select('value').where('key', '=', 'scope').executeTakeFirst())?.value as Role | undefined;
+  if (scope) for (const t of Object.keys(ROLE_SCOPES)) if (theirs[t]) theirs[t] = theirs[t]!.map((r) => scopeRow(t, scope, r as Record<string, unknown>)).filter((r) => r !== null);
   const names = Object.keys(mine).filter((n) => n in theirs);
   return { mine: Object.fromEntries(names.map((n) => [n, mine[n]])), theirs: Object.fromEntries(names.map((n) => [n, theirs[n]])) };
 }

@@ -264,6 +264,9 @@ describe.each(backends)('sync scenarios on %s', (backend) => {
     expect(proxy.counts.requests - chunkPuts).toBeLessThan(20); // status + push + pull, no chunks again
     expect(await serverCount(`SELECT COUNT(*) AS n FROM stored_files WHERE sha256 = '${sha}'`)).toBe(1);
     expect(b.files.has(sha)).toBe(false);
+    // Import files go to Admins only (role-scoped files): office B's supervisor and CSR cannot fetch it.
+    await expect(b.sync.fetchFile(sha)).rejects.toThrow(/does not have this file/);
+    await b.signIn(ADMIN.username, ADMIN.password);
     const got = await b.sync.fetchFile(sha);
     expect(FileStore.sha256(got)).toBe(sha);
     expect(b.files.has(sha)).toBe(true);
