@@ -164,7 +164,7 @@ test('Post Transaction from an account page fills the account in; an inactive ac
 
 test('a deposited payment is refunded in two parts, with a refund receipt', async ({ page, host }) => {
   await page.goto(host.url);
-  await signIn(page, 'csr');
+  await signIn(page, 'supervisor');
   await openAccount(page, '100030');
   await page.getByRole('tab', { name: /^Payments/ }).click();
   const deposited = page.getByRole('table', { name: 'Payments' }).getByRole('row').filter({ hasText: 'Deposited' }).first();

@@ -198,6 +198,8 @@ test('a supervisor records a returned check against a paid invoice and the balan
 
   // The balance is back: $150 charged, the $125 check returned, a $25 fee.
   await page.keyboard.press('Control+K');
+  // Type only once the finder's field has focus (keys pressed before that go elsewhere).
+  await expect(page.getByRole('dialog', { name: 'Find a payer' }).getByRole('textbox')).toBeFocused();
   await page.keyboard.type('Erin Keyboard');
   await expect(page.getByRole('dialog', { name: 'Find a payer' }).getByRole('option').first()).toContainText('E2E-1');
   await page.keyboard.press('Enter');
@@ -238,7 +240,7 @@ test('a supervisor records a returned check against a paid invoice and the balan
 test('closing last month shows what is open, then a back-dated payment is refused; reopening needs an admin and a reason', async ({ page, host }) => {
   await page.goto(host.url);
   await signIn(page, 'supervisor');
-  await page.getByRole('button', { name: 'A/R Aging' }).click();
+  await page.getByRole('button', { name: 'A/R Aging', exact: true }).click();
   await expect(page.getByRole('table', { name: 'Aging by division' })).toContainText('North Clinic');
   await page.getByRole('button', { name: /North Clinic 90\+ days accounts/ }).click();
   await expect(page.getByTestId('aging-accounts').getByRole('row').nth(1)).toBeVisible();

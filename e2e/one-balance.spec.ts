@@ -21,7 +21,7 @@ async function dropFile(page: Page, name: string, content: string) {
 async function upload(page: Page, kind: 'Universal balance file' | 'Bill file', name: string, content: string) {
   await page.getByRole('button', { name: 'File Transfers', exact: true }).click();
   await expect(page.getByRole('heading', { name: 'File Transfers' })).toBeVisible();
-  await page.getByText(kind, { exact: true }).click();
+  await page.getByRole('radiogroup', { name: 'File kind' }).getByText(kind, { exact: true }).click();
   await page.getByRole('textbox', { name: 'Division' }).last().click();
   await page.getByRole('option', { name: 'North Clinic' }).click();
   await dropFile(page, name, content);

@@ -117,8 +117,8 @@ test('an admin adds a user; a CSR does not see admin pages', async ({ page, host
   await dialog.getByLabel('User name').fill('dana');
   await dialog.getByLabel(/^Temporary password/).fill('short');
   await dialog.getByRole('button', { name: 'Add user' }).click();
-  await expect(dialog.getByText('Passwords have at least 10 characters.').first()).toBeVisible();
-  await dialog.getByLabel(/^Temporary password/).fill('dana-password-1');
+  await expect(dialog.getByText('Passwords have at least 12 characters.').first()).toBeVisible();
+  await dialog.getByLabel(/^Temporary password/).fill('dana-copper-lantern-42');
   await dialog.getByRole('button', { name: 'Add user' }).click();
   await expect(dialog).toBeHidden();
   await expect(page.getByRole('table', { name: 'Users' })).toContainText('dana');
