@@ -1,7 +1,7 @@
 import type { Page } from '@playwright/test';
 import { expect, shot, signIn, test, USERS } from './support/host';
 
-test.use({ seed: 'demo' });
+test.use({ seed: 'demo', ledger: 'corrections' });
 test.describe.configure({ mode: 'serial' });
 
 /** Issue 11: an empty deposit deleted then the month closed; a negative batch entry recorded as a returned check. */

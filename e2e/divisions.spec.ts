@@ -1,6 +1,6 @@
 import { axeViolations, expect, shot, test } from './support/host';
 
-test.use({ seed: 'empty' });
+test.use({ seed: 'empty', ledger: 'divisions' });
 
 /** Issue 13, observation 6: a new office starts without the command line: its first division is made in the app. */
 test('a new office creates and renames a division in the app', async ({ page, host }) => {

@@ -1,6 +1,6 @@
 import { axeViolations, expect, shot, test } from './support/host';
 
-test.use({ seed: 'empty' });
+test.use({ seed: 'empty', ledger: 'first-run' });
 
 test('first run asks for the first administrator, then signs in and out', async ({ page, host }) => {
   await page.goto(host.url);

@@ -90,10 +90,16 @@ export async function axeViolations(page: Page, opts: { all?: boolean } = {}): P
 }
 
 /** One host per spec file: `test.use({ seed: 'demo' })` chooses the ledger it starts with. */
-export const test = base.extend<{ page: Page }, { seed: 'empty' | 'demo'; host: Host }>({
+/**
+ * A host lives for a worker, and Playwright reuses a worker for every spec file with the same
+ * options: a spec that changes shared state (closes a month, creates the first admin) names its
+ * own `ledger`, which gives it a worker and a host of its own.
+ */
+export const test = base.extend<{ page: Page }, { seed: 'empty' | 'demo'; ledger: string; host: Host }>({
   seed: ['demo', { scope: 'worker', option: true }],
+  ledger: ['shared', { scope: 'worker', option: true }],
   host: [
-    async ({ seed }, use) => {
+    async ({ seed, ledger: _ledger }, use) => {
       const host = await startHost({ seed });
       await use(host);
       host.proc.kill('SIGTERM');
