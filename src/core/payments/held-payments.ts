@@ -3,7 +3,7 @@ import { formatMoney } from '../../shared/money';
 import { fail } from '../../shared/result';
 import { ANY_ROLE, SUPERVISORS } from '../../shared/roles';
 import { defineCommand, type CommandCtx } from '../commands/types';
-import { assertPeriodOpen } from '../ledger/journal';
+import { assertEntryDate } from '../periods/business-date';
 import { cancelPendingNotificationsIfPaid } from '../notifications/queue';
 import { loadPaymentDetail } from './payment-views';
 import { postPayment } from './record-payment';
@@ -33,7 +33,8 @@ export const releaseHeldPayment = defineCommand({
   run: async (ctx, i) => {
     const p = await loadHeld(ctx, i.paymentId);
     if (p.account_status !== 'active') fail('CONFLICT', `Account ${p.account_number} is inactive; nothing can be posted to it. Void the payment or reactivate the account.`, { field: 'paymentId' });
-    await assertPeriodOpen(ctx, i.paymentDate, 'paymentDate');
+    // The same date rules as entering a payment: an open month, not a typo year ahead.
+    await assertEntryDate(ctx, i.paymentDate, 'paymentDate', undefined);
     const after = { status: 'pending' as const, payment_date: i.paymentDate, hold_reason: null };
     await ctx.db.updateTable('payments').set(after).where('id', '=', p.id).execute();
     await postPayment(ctx, { ...p, payment_date: i.paymentDate }, true);
