@@ -7,12 +7,10 @@ import { fileURLToPath } from 'node:url';
 import { receivedMails, startSink, type Sink } from '../test/notifications/sink';
 import { axeViolations, expect, shot, signIn, test } from './support/host';
 
-test.use({ seed: 'demo' });
+test.use({ seed: 'demo', ledger: 'notifications' });
 // The two tests share a ledger (the second uses the profile and payer of the first), and the first
 // drives two real processes (the SMTP sink and the deliver worker) against the host's SQLite file.
-// It passed in every earlier full run but once delivered 254 of 256 in a loaded run (cause not yet
-// found, see the closing note); serial mode retries the pair from a fresh ledger.
-test.describe.configure({ mode: 'serial', retries: 2 });
+test.describe.configure({ mode: 'serial' });
 
 const ROOT = resolve(fileURLToPath(new URL('.', import.meta.url)), '..');
 const TSX = join(ROOT, 'node_modules', '.bin', 'tsx');
@@ -126,7 +124,7 @@ test('statement profile with three levels, statement run, queue Queued → Sent,
 
   // 6. The sender runs with the SMTP server up: everything goes out, the retried one too.
   const r2 = await deliver(host.dataDir, sink.port);
-  expect(r2.sent).toBe(count);
+  expect(r2.sent, JSON.stringify(r2)).toBe(count);
   await expect(history.getByRole('row')).toHaveCount(7, { timeout: 10_000 }); // header + Queued, Sending, Error, Queued, Sending, Sent
   await expect(history.getByRole('row').nth(6)).toContainText(/Sent to .+ attempt 2, with the statement PDF attached/);
   await expect(history).toContainText('Monthly statements v1 · level');

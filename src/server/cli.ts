@@ -4,6 +4,7 @@ import { needsSetup, setupFirstAdmin } from '../core/auth/sign-in';
 import { systemClock } from '../core/ledger-core';
 import { isLoopbackHost } from '../shared/server-address';
 import { buildServer } from './app';
+import { clockFromEnv } from './clock-from-env';
 import { openServerStore } from './db/open';
 
 /**
@@ -12,6 +13,7 @@ import { openServerStore } from './db/open';
  *   DATABASE_URL (postgres://...: use PostgreSQL instead), TLS_CERT + TLS_KEY (PEM files: serve HTTPS),
  *   ALLOW_HTTP=1 (serve plain HTTP on a non-loopback HOST: only behind a reverse proxy that ends TLS),
  *   TRUST_PROXY=1 (behind a reverse proxy), TOKEN_TTL_MINUTES (720), LOG_LEVEL (info),
+ *   LEDGERDESK_CLOCK_FILE (tests only: milliseconds the clock runs ahead, see clock-from-env.ts),
  *   MAX_EVENT_STREAMS_PER_TOKEN (4), UPLOAD_QUOTA_MB (200: unfinished uploads per user),
  *   LEDGERDESK_ADMIN_USER + LEDGERDESK_ADMIN_PASSWORD (create the first Admin on an empty server),
  *   SCHEDULE_EVERY_MS (900000: how often recurring payments are run here; 0 = never).
@@ -35,7 +37,7 @@ async function main() {
     process.exit(2);
   }
   const dataDir = resolve(env.DATA_DIR ?? 'server-data');
-  const store = await openServerStore({ dataDir, databaseUrl: env.DATABASE_URL || undefined });
+  const store = await openServerStore({ dataDir, databaseUrl: env.DATABASE_URL || undefined, clock: clockFromEnv(env) });
   if (env.LEDGERDESK_ADMIN_USER && env.LEDGERDESK_ADMIN_PASSWORD && (await needsSetup(store.core.db))) {
     await store.core.executor.serial(() =>
       setupFirstAdmin(store.core.db, systemClock, { username: env.LEDGERDESK_ADMIN_USER!, displayName: env.LEDGERDESK_ADMIN_NAME ?? 'Administrator', password: env.LEDGERDESK_ADMIN_PASSWORD! }),

@@ -74,3 +74,33 @@ export function formatInZone(iso: string | null | undefined, timeZone: string | 
   if (!iso) return '';
   return new Intl.DateTimeFormat('en-US', { dateStyle: 'medium', timeStyle: 'short', timeZone }).format(new Date(iso));
 }
+
+const offsetFormats = new Map<string, Intl.DateTimeFormat>();
+/** Minutes the zone's wall clock is ahead of UTC at an instant (negative west of Greenwich). */
+function zoneOffsetMinutes(at: number, timeZone: string): number {
+  let f = offsetFormats.get(timeZone);
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-US', { timeZone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit' });
+    offsetFormats.set(timeZone, f);
+  }
+  const p = Object.fromEntries(f.formatToParts(new Date(at)).map((x) => [x.type, x.value]));
+  const wall = Date.UTC(Number(p.year), Number(p.month) - 1, Number(p.day), Number(p.hour), Number(p.minute), Number(p.second));
+  return Math.round((wall - Math.floor(at / 1000) * 1000) / 60_000);
+}
+
+/**
+ * The instant a wall-clock time (`2026-03-08`, `09:30`) happens in an IANA zone, whatever zone
+ * this machine is in. A time skipped by a DST jump moves forward by the jump; an hour that happens
+ * twice takes its first occurrence. Null for a malformed date or time.
+ */
+export function instantInZone(isoDate: string, time: string, timeZone: string): Date | null {
+  if (!isIsoDate(isoDate) || !/^([01]\d|2[0-3]):[0-5]\d$/.test(time)) return null;
+  const [y, m, d] = isoDate.split('-').map(Number) as [number, number, number];
+  const [hh, mm] = time.split(':').map(Number) as [number, number];
+  const wall = Date.UTC(y, m - 1, d, hh, mm);
+  // The offsets half a day either side cover any DST change near the wall time.
+  const before = wall - zoneOffsetMinutes(wall - 43_200_000, timeZone) * 60_000;
+  const after = wall - zoneOffsetMinutes(wall + 43_200_000, timeZone) * 60_000;
+  const valid = [before, after].filter((at) => at + zoneOffsetMinutes(at, timeZone) * 60_000 === wall);
+  return new Date(valid.length > 0 ? Math.min(...valid) : before);
+}

@@ -1,6 +1,6 @@
 import { v7 as uuidv7 } from 'uuid';
 
-/** Client-generated, time-ordered ids for every record (DESIGN.md: reused on every retry). */
+/** Client-generated, time-ordered ids for every record (docs/design.md: reused on every retry). */
 export const newId = (): string => uuidv7();
 
 const CROCKFORD = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';

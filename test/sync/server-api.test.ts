@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { hashPasswordSync } from '../../src/core/auth/passwords';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
 import { tmpdir } from 'node:os';
@@ -118,12 +118,17 @@ describe('server API: bad input and safety', () => {
   });
 
   it('expires tokens', async () => {
-    const short = await startServer({ env: { TOKEN_TTL_MINUTES: '0.02' } });
+    // The server's clock is moved forward through its clock file: no sleeping against a short lifetime.
+    const clockFile = join(mkdtempSync(join(tmpdir(), 'ledgerdesk-clock-')), 'offset');
+    writeFileSync(clockFile, '0');
+    const short = await startServer({ env: { TOKEN_TTL_MINUTES: '60', LEDGERDESK_CLOCK_FILE: clockFile } });
     try {
       const r = await fetch(`${short.url}/v1/auth/sign-in`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(ADMIN) });
       const { token } = (await r.json()) as { token: string };
       expect((await fetch(`${short.url}/v1/auth/me`, { headers: { authorization: `Bearer ${token}` } })).status).toBe(200);
-      await new Promise((res) => setTimeout(res, 1500));
+      writeFileSync(clockFile, String(59 * 60_000));
+      expect((await fetch(`${short.url}/v1/auth/me`, { headers: { authorization: `Bearer ${token}` } })).status).toBe(200);
+      writeFileSync(clockFile, String(61 * 60_000));
       const late = await fetch(`${short.url}/v1/auth/me`, { headers: { authorization: `Bearer ${token}` } });
       expect(late.status).toBe(401);
       expect(((await late.json()) as { error: { code: string } }).error.code).toBe('SESSION_EXPIRED');

@@ -18,7 +18,7 @@ export interface LockedPaid {
 
 /**
  * Payments whose applications must not change: in a closed deposit, or dated in a closed month.
- * Closed is closed (DESIGN.md): their money is carried forward by a credit posted today instead.
+ * Closed is closed (docs/design.md): their money is carried forward by a credit posted today instead.
  */
 export async function lockedPayments(db: CommandCtx['db'], paymentIds: string[]): Promise<Map<string, { reference: string; why: string }>> {
   const out = new Map<string, { reference: string; why: string }>();

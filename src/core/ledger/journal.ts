@@ -41,7 +41,7 @@ export async function postEntry(ctx: CommandCtx, e: EntryInput): Promise<string>
   return id;
 }
 
-/** A closed month accepts no postings dated in it (DESIGN.md: periods). */
+/** A closed month accepts no postings dated in it (docs/design.md: ledger rules). */
 export async function assertPeriodOpen(ctx: CommandCtx, date: string, field = 'date'): Promise<void> {
   const p = await ctx.db.selectFrom('periods').select('status').where('period', '=', periodOf(date)).executeTakeFirst();
   if (p?.status === 'closed') {

@@ -6,6 +6,8 @@ import { newId } from '../../shared/ids';
 import type { CommandCtx } from '../commands/types';
 import type { Database } from '../db/schema';
 import { readSettings } from '../settings/settings';
+import { readOfficeTimeZone } from '../commands/business-time';
+import { instantInZone } from '../../shared/dates';
 import { buildSnapshot, mergeValues, type AccountFacts } from './statement-data';
 import { renderTemplate } from './templates';
 
@@ -26,10 +28,10 @@ export function templateLabel(profile: Pick<ProfileDTO, 'name' | 'version'>, lev
 }
 
 /** When a notification goes out: at the profile's time of day on the level's date, never before now. */
-export function scheduleAt(triggerDate: string, sendTime: string, now: string): string {
-  const local = new Date(`${triggerDate}T${sendTime}:00`);
-  const at = Number.isNaN(local.getTime()) ? new Date(now) : local;
-  return at.toISOString() > now ? at.toISOString() : now;
+export function scheduleAt(triggerDate: string, sendTime: string, now: string, officeTimeZone: string | null): string {
+  // The send time is the office's wall clock (never this machine's zone); UTC until a zone is chosen.
+  const at = instantInZone(triggerDate, sendTime, officeTimeZone ?? 'UTC');
+  return at && at.toISOString() > now ? at.toISOString() : now;
 }
 
 export function resolveChannel(
@@ -91,6 +93,7 @@ export async function queueStatements(
 ): Promise<QueueResult> {
   const settings = await readSettings(ctx.db);
   const office = { name: settings.officeName, contact: settings.officeContact };
+  const officeTimeZone = await readOfficeTimeZone(ctx.db);
   const ids = candidates.map((c) => c.facts.id);
   const { optedOut, already, pendingByAccount } = await queueContext(ctx.db, profile.id, ids, opts.dedupe);
 
@@ -132,7 +135,7 @@ export async function queueStatements(
       snapshot_json: JSON.stringify(snapshot),
       created_at: ctx.now,
     });
-    const scheduled = opts.immediate ? ctx.now : scheduleAt(c.triggerDate, profile.sendTime, ctx.now);
+    const scheduled = opts.immediate ? ctx.now : scheduleAt(c.triggerDate, profile.sendTime, ctx.now, officeTimeZone);
     notifications.push({
       id: notificationId,
       batch_id: batch.id,

@@ -217,6 +217,7 @@ export async function runDeliveryBatch(db: Kysely<Database>, clock: Clock, trans
   await deliverLetters(db, clock, limit, report);
 
   let handled = 0;
+  let reconnected = false;
   while (handled < limit && !report.stoppedBecause) {
     const claimed = await claim(db, clock.now(), 'email', Math.min(chunk, limit - handled), testAddress, report);
     if (claimed.length === 0) break;
@@ -246,21 +247,30 @@ export async function runDeliveryBatch(db: Kysely<Database>, clock: Clock, trans
       if (!stillOurs) continue;
       let accepted: Awaited<ReturnType<MailTransport['send']>> | null = null;
       let failure: unknown = null;
-      try {
-        const r = await transport.send({
-          from,
-          to,
-          subject: testAddress ? `[TEST for ${c.accountEmail}] ${c.n.subject ?? ''}` : (c.n.subject ?? ''),
-          text: c.n.body_text,
-          messageId: c.n.message_id,
-          date: clock.now(),
-          headers: { 'X-Ledgerdesk-Notification': c.n.id, 'X-Ledgerdesk-Account': c.accountNumber },
-          attachments: [{ filename: `statement-${snapshot.account.number}-${snapshot.statementDate}.pdf`, content: pdf, contentType: 'application/pdf' }],
-        });
-        if (r.accepted.length === 0) throw Object.assign(new Error(`recipient refused: ${r.response}`), { code: 'EENVELOPE', responseCode: 550, response: r.response });
-        accepted = r;
-      } catch (e) {
-        failure = e;
+      const mail = {
+        from,
+        to,
+        subject: testAddress ? `[TEST for ${c.accountEmail}] ${c.n.subject ?? ''}` : (c.n.subject ?? ''),
+        text: c.n.body_text,
+        messageId: c.n.message_id,
+        date: clock.now(),
+        headers: { 'X-Ledgerdesk-Notification': c.n.id, 'X-Ledgerdesk-Account': c.accountNumber },
+        attachments: [{ filename: `statement-${snapshot.account.number}-${snapshot.statementDate}.pdf`, content: pdf, contentType: 'application/pdf' }],
+      };
+      for (let attempt = 1; attempt <= 2 && !accepted; attempt++) {
+        try {
+          const r = await transport.send(mail);
+          if (r.accepted.length === 0) throw Object.assign(new Error(`recipient refused: ${r.response}`), { code: 'EENVELOPE', responseCode: 550, response: r.response });
+          accepted = r;
+          failure = null;
+        } catch (e) {
+          failure = e;
+          // A mail server that accepted messages in this run and then dropped the connection (an
+          // idle or per-connection limit) gets one more try on a fresh connection before the run
+          // stops; a server that is down from the start stops the run at once.
+          if (!(classifySendError(e).connection && report.sent > 0 && !reconnected)) break;
+          reconnected = true;
+        }
       }
       if (accepted) {
         const r = accepted;
