@@ -139,7 +139,7 @@ describe.each(backends)('sync scenarios on %s', (backend) => {
     // By hand, as a desk of its own (issue 13: a client id is issued by the server, bound to a device secret).
     const reg = (await fetch(`${server.url}/v1/clients/register`, { method: 'POST', headers: { authorization: `Bearer ${tok}`, 'content-type': 'application/json' }, body: '{}' }).then((r) => r.json())) as { clientId: string; deviceSecret: string };
     const body = { clientId: reg.clientId, commands: [{ id: '01900000-0000-7000-8000-000000000001', clientSeq: 10_000_000, name: 'payments.record', version: 1, input: { accountId: accounts[2], amount: '1.00', method: 'cash', paymentId: '01900000-0000-7000-8000-0000000000aa' } }] };
-    const post = () => fetch(`${server.url}/v1/sync/push`, { method: 'POST', headers: { authorization: `Bearer ${tok}`, 'content-type': 'application/json', 'x-ledgerdesk-device': reg.deviceSecret }, body: JSON.stringify(body) }).then((r) => r.json());
+    const post = () => fetch(`${server.url}/v1/sync/push`, { method: 'POST', headers: { authorization: `Bearer ${tok}`, 'content-type': 'application/json', 'x-ledgerdesk-device': reg.deviceSecret }, body: JSON.stringify(body) }).then((r) => r.json() as Promise<any>);
     const [r1, r2] = [await post(), await post()];
     expect(r1.outcomes[0].status).toBe('accepted');
     expect(r2).toEqual(r1);

@@ -120,6 +120,10 @@ app.whenReady().then(async () => {
   Menu.setApplicationMenu(buildMenu(isDev));
   createWindow();
   app.on('activate', () => BrowserWindow.getAllWindows().length === 0 && createWindow());
+}).catch((e: unknown) => {
+  // Starting failed (ledger unreadable, migrations refused): say so and quit rather than hang windowless.
+  console.error('[ledgerdesk] could not start:', e);
+  app.exit(1);
 });
 
 app.on('window-all-closed', () => {

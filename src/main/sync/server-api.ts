@@ -42,7 +42,7 @@ export class ServerApi {
     }
     let res: Response;
     try {
-      res = await this.fetchImpl(new URL(path, this.baseUrl), { method, headers, body: body as BodyInit | undefined, signal: AbortSignal.timeout(this.timeoutMs) });
+      res = await this.fetchImpl(new URL(path, this.baseUrl), { method, headers, body: body as RequestInit['body'], signal: AbortSignal.timeout(this.timeoutMs) });
     } catch (e) {
       throw new TransportError(`The server is not reachable (${(e as Error).message}).`);
     }
