@@ -1,4 +1,5 @@
 import { listAudit, verifyAudit } from './audit/audit-queries';
+import { acknowledgeSecurityAlert, listSecurityAlerts } from './audit/security-alerts';
 import { createUser, listUsers, resetPassword, updateUser } from './auth/users';
 import type { CommandDef, QueryDef } from './commands/types';
 import { applyImportRows } from './imports/apply-rows';
@@ -46,6 +47,7 @@ export const allCommands: CommandDef[] = [
   unapplyPayment, reapplyPayment, deletePayment, returnPayment, transferCredit, closePeriod, reopenPeriod,
   ...notificationCommands,
   ...creditCommands,
+  acknowledgeSecurityAlert,
 ] as CommandDef[];
 
 export const allQueries: QueryDef[] = [
@@ -58,6 +60,7 @@ export const allQueries: QueryDef[] = [
   getSettings,
   listAudit,
   verifyAudit,
+  listSecurityAlerts,
   listUploads,
   getUpload,
   listDepositsQuery, getDeposit, listUndepositedQuery, paymentCorrections, listPeriodsQuery, closePreviewQuery, agingReportQuery, agingAccountsQuery, afterCloseReport,

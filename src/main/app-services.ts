@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { checkAuditAtStart } from '../core/audit/audit-startup';
 import { openDesktopCore, type CoreOptions } from '../core/ledger-core';
 import { startRecurringScheduler } from '../core/recurring/run';
 import { registerBackupChannel } from './cli/backup-channel';
@@ -31,6 +32,10 @@ export async function startAppServices(dataDir: string, opts: AppServicesOptions
       ref.sync?.notifyLocalChange(); // push at once when online
     },
   });
+  // The audit chain is checked at every start: a failure becomes a security alert on the Audit Log
+  // screen for Admins; the app still opens.
+  const auditCheck = await core.executor.serial(() => checkAuditAtStart(core.db, core.clock.now().toISOString(), 'desk'));
+  if (!auditCheck.ok) console.error(`[ledgerdesk] SECURITY: the audit log does not verify: ${auditCheck.reason}`);
   const router = (ref.router = new Router(core));
   const imports = new ImportService(core, { dataDir, templatesDir: join(opts.resourcesDir ?? join(process.cwd(), 'resources'), 'templates') });
   registerImportChannels(router, imports);

@@ -1,5 +1,6 @@
 import { readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { checkAuditAtStart } from '../core/audit/audit-startup';
 import { needsSetup, setupFirstAdmin } from '../core/auth/sign-in';
 import { systemClock } from '../core/ledger-core';
 import { isLoopbackHost } from '../shared/server-address';
@@ -16,7 +17,8 @@ import { openServerStore } from './db/open';
  *   LEDGERDESK_CLOCK_FILE (tests only: milliseconds the clock runs ahead, see clock-from-env.ts),
  *   MAX_EVENT_STREAMS_PER_TOKEN (4), UPLOAD_QUOTA_MB (200: unfinished uploads per user),
  *   LEDGERDESK_ADMIN_USER + LEDGERDESK_ADMIN_PASSWORD (create the first Admin on an empty server),
- *   SCHEDULE_EVERY_MS (900000: how often recurring payments are run here; 0 = never).
+ *   SCHEDULE_EVERY_MS (900000: how often recurring payments are run here; 0 = never),
+ *   AUDIT_KEY_FILE (DATA_DIR/audit.key: the key that seals the audit chain; made at first start).
  */
 /** A PEM file, refused before reading when it is not a small regular file. */
 function readPem(path: string, what: string): Buffer {
@@ -43,6 +45,9 @@ async function main() {
       setupFirstAdmin(store.core.db, systemClock, { username: env.LEDGERDESK_ADMIN_USER!, displayName: env.LEDGERDESK_ADMIN_NAME ?? 'Administrator', password: env.LEDGERDESK_ADMIN_PASSWORD! }),
     );
   }
+  // The audit chain is checked at every start; a failure is raised to Admins, the server still serves.
+  const audit = await store.core.executor.serial(() => checkAuditAtStart(store.core.db, systemClock.now().toISOString(), 'server'));
+  if (!audit.ok) console.error(`[ledgerdesk-server] SECURITY: the audit log does not verify: ${audit.reason}. Raised to Admins as a security alert.`);
   const https = tls ? { cert: readPem(env.TLS_CERT!, 'TLS_CERT'), key: readPem(env.TLS_KEY!, 'TLS_KEY') } : undefined;
   const server = await buildServer(store, {
     logLevel: env.LOG_LEVEL ?? 'info',

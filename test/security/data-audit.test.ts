@@ -86,4 +86,34 @@ describe('audit trail held by the server (issue 12, finding 3)', () => {
     expect(check.ok).toBe(false);
     expect(check.reason).toMatch(/append-only guard is missing \(audit_no_update\)/);
   }, 60_000);
+
+  it("the desk keeps the server's acknowledgement of its chain, and its check compares with it", async () => {
+    const admin = a.users[ADMIN.username]!;
+    await a.run(admin, 'divisions.create', { name: 'West' });
+    await drain(a);
+    const last = await a.core.db.selectFrom('audit_log').select(['seq', 'hash']).orderBy('seq', 'desc').limit(1).executeTakeFirstOrThrow();
+    const head = await a.core.db.selectFrom('audit_head').selectAll().executeTakeFirstOrThrow();
+    expect([head.ack_seq, head.ack_hash]).toEqual([last.seq, last.hash]);
+    expect(await verifyAuditChain(a.core.db)).toMatchObject({ ok: true, keyed: true, acknowledgedThrough: last.seq });
+    // The server keeps the same head for this desk.
+    const s = serverDb(server);
+    const rec = await s.db.selectFrom('srv_clients' as never).selectAll().where('client_id' as never, '=', a.sync.id as never).executeTakeFirstOrThrow();
+    await s.close();
+    expect([Number((rec as { audit_seq: number }).audit_seq), (rec as { audit_hash: string }).audit_hash]).toEqual([last.seq, last.hash]);
+  }, 120_000);
+
+  it("the server checks its own chain at start-up and raises a failure to Admins (it still serves)", async () => {
+    await server.kill();
+    const raw = new BetterSqlite3(join(server.dataDir, 'server.sqlite'));
+    raw.exec('DROP TRIGGER audit_no_delete');
+    raw.prepare('DELETE FROM audit_log WHERE seq = (SELECT MAX(seq) FROM audit_log)').run();
+    raw.exec(`CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit_log BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END`);
+    raw.close();
+    await server.restart();
+    expect(server.output.join('')).toMatch(/SECURITY: the audit log does not verify: entries \d+ to \d+ were removed from the end/);
+    const tok = await http<SignInResponse>(server, 'POST', '/v1/auth/sign-in', undefined, { ...ADMIN });
+    const snap = await http<SnapshotResponse>(server, 'GET', '/v1/sync/snapshot', tok.body.token);
+    const alert = snap.body.tables.security_alerts!.find((x) => x.kind === 'audit-verify-failed');
+    expect(JSON.parse(String(alert!.detail_json)).reason).toMatch(/removed from the end/);
+  }, 120_000);
 });

@@ -25,10 +25,24 @@ export interface SecurityAlertsTable {
   client_id: string | null;
   user_id: string | null;
   detail_json: string;
+  /** Per machine (LOCAL_COLUMNS): which Admin acknowledged it here, and when (migration 0012). */
+  acknowledged_at: string | null;
+  acknowledged_by: string | null;
+}
+
+/** An alert a machine raised about itself (its audit check at start-up failed); never synced. */
+export interface LocalSecurityAlertsTable {
+  id: string;
+  at: string;
+  kind: string;
+  detail_json: string;
+  acknowledged_at: string | null;
+  acknowledged_by: string | null;
 }
 
 export interface SecurityTables {
   local_user_verifiers: LocalUserVerifiersTable;
   audit_head: AuditHeadTable;
   security_alerts: SecurityAlertsTable;
+  local_security_alerts: LocalSecurityAlertsTable;
 }

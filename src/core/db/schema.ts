@@ -145,6 +145,8 @@ export interface AuditLogTable {
   after_json: string | null;
   prev_hash: string;
   hash: string;
+  /** HMAC-SHA-256 of `hash` under the machine's audit key (migration 0012); null before it. */
+  mac: string | null;
 }
 
 /** Receipts and notices waiting for the server to send them. */

@@ -5,7 +5,7 @@ import { canonicalJson, sha256 } from '../util/canonical-json';
 type Row = Database['audit_log'];
 
 /** The audit chain's per-entry hash (the same formula as audit/audit-log.ts). */
-export function auditEntryHash(r: Omit<Row, 'hash'>): string {
+export function auditEntryHash(r: Omit<Row, 'hash' | 'mac'>): string {
   return sha256(canonicalJson([r.seq, r.id, r.at, r.user_id, r.action, r.entity, r.entity_id, r.before_json, r.after_json, r.prev_hash]));
 }
 
@@ -13,7 +13,7 @@ export function auditEntryHash(r: Omit<Row, 'hash'>): string {
  * Checks that `entries` continue a chain whose last known entry is (headSeq, headHash): each one
  * follows the previous by seq and prev_hash, and its hash covers its content.
  */
-export function verifyChainSegment(headSeq: number, headHash: string, entries: Row[]): { ok: true } | { ok: false; seq: number; reason: string } {
+export function verifyChainSegment(headSeq: number, headHash: string, entries: Omit<Row, 'mac'>[]): { ok: true } | { ok: false; seq: number; reason: string } {
   let seq = headSeq;
   let prev = headHash || GENESIS_HASH;
   for (const e of entries) {

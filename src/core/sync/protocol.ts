@@ -106,8 +106,11 @@ export const auditEntry = z
     after_json: z.string().nullable(),
     prev_hash: z.string().length(64),
     hash: z.string().length(64),
+    /** The desk's own seal (HMAC under its key): accepted and dropped; the server cannot check it. */
+    mac: z.string().max(64).nullable().optional(),
   })
-  .strict();
+  .strict()
+  .transform(({ mac: _mac, ...e }) => e);
 
 export const auditPushRequest = z.object({ clientId: uuidish, entries: z.array(auditEntry).min(1).max(5000) }).strict();
 

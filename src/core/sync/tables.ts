@@ -18,11 +18,15 @@ export const LOCAL_TABLES = new Set<string>([
   // The audit chain's sealed head and a desk's offline sign-in verifiers (migration 0011).
   'audit_head',
   'local_user_verifiers',
+  // Alerts a machine raised about its own start-up audit check (migration 0012).
+  'local_security_alerts',
 ]);
 
 /** Columns that stay per machine (never sent, never overwritten by a pull). */
 export const LOCAL_COLUMNS: Record<string, readonly string[]> = {
   users: ['failed_attempts', 'locked_until'],
+  // Acknowledging an alert is an Admin's note on that machine (migration 0012).
+  security_alerts: ['acknowledged_at', 'acknowledged_by'],
 };
 
 /**

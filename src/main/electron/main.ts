@@ -12,6 +12,7 @@ import type { Session } from '../router/session';
 import { DEFAULT_EXTERNAL_HOSTS, externalLinkAllowed } from '../../shared/external-links';
 import { APP_URL, isAppUrl } from './app-origin';
 import { registerAppScheme, serveRenderer } from './app-protocol';
+import { desktopAuditKey } from './audit-key';
 import { chooseTokenStore } from './token-choice';
 import { buildMenu } from './menu';
 import { loadWindowState, saveWindowState } from './window-state';
@@ -109,6 +110,7 @@ app.whenReady().then(async () => {
   services = await startAppServices(app.getPath('userData'), {
     resourcesDir: app.isPackaged ? process.resourcesPath : join(app.getAppPath(), 'resources'),
     tokenStore,
+    auditKey: await desktopAuditKey(app.getPath('userData')).load(),
   });
   for (const channel of channels) {
     ipcMain.handle(channel, (event, input: unknown) => {

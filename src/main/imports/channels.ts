@@ -1,3 +1,5 @@
+import { requireRole } from '../../core/commands/require-role';
+import { ADMINS } from '../../shared/roles';
 import type { Router } from '../router/router';
 import { actorOf } from '../router/session';
 import type { ImportDecisions } from '../../shared/contract/imports';
@@ -18,12 +20,19 @@ export function registerImportChannels(router: Router, imports: ImportService): 
       }
     });
   });
-  router.register('imports.cancel', async (session, input) => imports.cancel(actorOf(session), (input as { previewId: string }).previewId));
+  // Previews belong to Admins (only they may make one); the role is checked first, as for commands.
+  const adminsOnly = (session: Parameters<typeof actorOf>[0], what: string) => requireRole(router.core.db, router.core.clock, actorOf(session), ADMINS, what);
+  router.register('imports.cancel', async (session, input) => {
+    await adminsOnly(session, 'imports.cancel');
+    return imports.cancel(actorOf(session), (input as { previewId: string }).previewId);
+  });
   router.register('imports.decide', async (session, input) => {
+    await adminsOnly(session, 'imports.decide');
     const i = input as { previewId: string; decisions: ImportDecisions };
     return imports.decide(actorOf(session), i.previewId, i.decisions);
   });
   router.register('imports.apply', async (session, input) => {
+    await adminsOnly(session, 'imports.apply');
     const i = input as { previewId: string; decisions?: ImportDecisions };
     return imports.apply(actorOf(session), i.previewId, i.decisions);
   });

@@ -1,3 +1,4 @@
+import { recordAuditAck } from '../../core/audit/audit-log';
 import { EventEmitter } from 'node:events';
 import { sql } from 'kysely';
 import type { Actor } from '../../core/commands/types';
@@ -22,6 +23,8 @@ import { DeviceIdentity, headers as deviceHeaders, isDeviceRefusal, ledgerDevice
 import { forgetUserCredential, storeSignedInUser } from './user-credentials';
 import type { NeedsAttentionDTO, SyncStatusDTO } from '../../shared/contract/sync';
 import { listNeedsAttention, resolveNeedsAttention, type ResolveInput } from './needs-attention';
+
+const AUDIT_WIRE_COLUMNS = ['seq', 'id', 'at', 'user_id', 'action', 'entity', 'entity_id', 'before_json', 'after_json', 'prev_hash', 'hash'] as const;
 
 /** The header's status and the Needs Attention items: the shapes the contract gives the renderer. */
 export type SyncStatus = SyncStatusDTO;
@@ -512,16 +515,21 @@ export class SyncClient extends EventEmitter {
       const token = await this.anyToken();
       if (!token) return;
       const head = Number((await getState(this.core.db, 'auditPushedSeq')) ?? 0);
-      const entries = await this.core.db.selectFrom('audit_log').selectAll().where('seq', '>', head).orderBy('seq').limit(2000).execute();
+      // The entries as the server checks them (plain links); the MAC stays here, it is this desk's seal.
+      const entries = await this.core.db.selectFrom('audit_log').select(AUDIT_WIRE_COLUMNS).where('seq', '>', head).orderBy('seq').limit(2000).execute();
       if (entries.length === 0) return;
-      let r: { acceptedThrough: number };
+      let r: { acceptedThrough: number; head?: { seq: number; hash: string } };
       try {
-        r = await this.call<{ acceptedThrough: number }>(token, 'POST', '/v1/audit/push', { json: { clientId: this.clientId, entries }, headers: this.device });
+        r = await this.call<{ acceptedThrough: number; head?: { seq: number; hash: string } }>(token, 'POST', '/v1/audit/push', { json: { clientId: this.clientId, entries }, headers: this.device });
       } catch (e) {
         if (isDeviceRefusal(e)) await this.identity.forget();
         throw e;
       }
-      await this.core.executor.serial(() => setState(this.core.db, 'auditPushedSeq', String(r.acceptedThrough)));
+      await this.core.executor.serial(async () => {
+        await setState(this.core.db, 'auditPushedSeq', String(r.acceptedThrough));
+        // The server's acknowledgement, sealed: a tail removed after this is caught by verification.
+        if (r.head && r.head.seq > 0) await recordAuditAck(this.core.db, r.head.seq, r.head.hash);
+      });
       if (entries.length < 2000) return;
     }
   }

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
 import pg from 'pg';
+import { fileAuditKey } from '../../core/audit/audit-key';
 import { createCore, type LedgerCore } from '../../core/ledger-core';
 import type { Clock } from '../../core/commands/types';
 import type { Database, Dialect } from '../../core/db/schema';
@@ -29,7 +30,16 @@ export interface ServerStore {
 
 const MIGRATE_LOCK = 74_280_002;
 
+/**
+ * The server's audit key: `AUDIT_KEY_FILE`, or `audit.key` in the data folder, made at first start
+ * (mode 0600). Every server process on one PostgreSQL database must read the same file.
+ */
+function serverAuditKey(dataDir: string): Promise<Buffer> {
+  return fileAuditKey(process.env.AUDIT_KEY_FILE || join(dataDir, 'audit.key')).load();
+}
+
 export async function openServerStore(opts: { dataDir: string; databaseUrl?: string; clock?: Clock }): Promise<ServerStore> {
+  const auditKey = await serverAuditKey(opts.dataDir);
   if (opts.databaseUrl) {
     const pool = new pg.Pool({ connectionString: opts.databaseUrl, max: Number(process.env.PG_POOL_MAX ?? 10) });
     const db = new Kysely<ServerDatabase>({ dialect: new PostgresDialect({ pool }) });
@@ -45,7 +55,7 @@ export async function openServerStore(opts: { dataDir: string; databaseUrl?: str
       await lockConn.query('SELECT pg_advisory_unlock($1)', [MIGRATE_LOCK]).catch(() => undefined);
       lockConn.release();
     }
-    const core = createCore(db as unknown as Kysely<Database>, 'postgres', { writeOutbox: false, clock: opts.clock });
+    const core = createCore(db as unknown as Kysely<Database>, 'postgres', { writeOutbox: false, clock: opts.clock, auditKey });
     const u = new URL(opts.databaseUrl);
     return { db, dialect: 'postgres', core, tables, pool, describe: `postgres://${u.host}${u.pathname}`, close: () => db.destroy() };
   }
@@ -64,7 +74,7 @@ export async function openServerStore(opts: { dataDir: string; databaseUrl?: str
   await migrateServer(db, 'sqlite');
   const tables = await installChangeCapture(db as unknown as Kysely<Database>, 'sqlite');
   const close = async () => db.destroy();
-  const core = createCore(db as unknown as Kysely<Database>, 'sqlite', { writeOutbox: false, clock: opts.clock }, close);
+  const core = createCore(db as unknown as Kysely<Database>, 'sqlite', { writeOutbox: false, clock: opts.clock, auditKey }, close);
   return { db, dialect: 'sqlite', core, tables, describe: `sqlite:${path}`, close };
 }
 

@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { channel } from './define';
-import type { AuditEntryDTO, SettingsDTO } from './dto';
+import type { AuditCheckDTO, AuditEntryDTO, SecurityAlertDTO, SettingsDTO } from './dto';
 import { isTimeZone } from '../dates';
-import { trimmed } from './fields';
+import { id, trimmed } from './fields';
 
 export const adminContract = {
   'settings.get': channel<SettingsDTO>()(z.object({}).strict()),
@@ -28,5 +28,8 @@ export const adminContract = {
   'audit.list': channel<AuditEntryDTO[]>()(
     z.object({ entity: z.string().max(60).optional(), entityId: z.string().max(80).optional(), limit: z.number().int().min(1).max(1000).optional() }).strict(),
   ),
-  'audit.verify': channel<{ ok: boolean; entries: number; brokenAt: number | null; reason: string | null }>()(z.object({}).strict()),
+  'audit.verify': channel<AuditCheckDTO>()(z.object({}).strict()),
+  /** Admins: alerts the server raised (a refused audit push, its own failed check) and this desk's own. */
+  'security.alerts.list': channel<SecurityAlertDTO[]>()(z.object({ includeAcknowledged: z.boolean().optional() }).strict()),
+  'security.alerts.acknowledge': channel<SecurityAlertDTO>()(z.object({ id }).strict()),
 } as const;

@@ -146,6 +146,31 @@ export interface AuditEntryDTO {
   after: unknown;
 }
 
+/** The audit chain's check (issue 12): `keyed` when this machine's audit key sealed and checked it. */
+export interface AuditCheckDTO {
+  ok: boolean;
+  entries: number;
+  brokenAt: number | null;
+  reason: string | null;
+  keyed: boolean;
+  /** The last entry the server acknowledged holding (a synced desk). */
+  acknowledgedThrough: number | null;
+}
+
+/** A security alert for Admins: raised by the server (synced to Admins) or by this desk's own start-up check. */
+export interface SecurityAlertDTO {
+  id: string;
+  at: string;
+  kind: string;
+  source: 'server' | 'this desk';
+  /** In words, for an Admin. */
+  description: string;
+  clientId: string | null;
+  userName: string | null;
+  acknowledgedAt: string | null;
+  acknowledgedBy: string | null;
+}
+
 export interface SettingsDTO {
   idleMinutes: number;
   strictClose: boolean;

@@ -11,6 +11,7 @@ import { ErrorAlert } from '../../components/ErrorAlert';
 import { PageHeader } from '../../components/PageHeader';
 import { saveDownload } from '../../lib/files';
 import { useRole } from '../../stores/session';
+import { SecurityAlerts } from './SecurityAlerts';
 
 function Changes({ e }: { e: ReadableAuditDTO }) {
   if (e.changes.length === 0) return <Text size="xs" c="dimmed">No field changes</Text>;
@@ -50,7 +51,8 @@ export function AuditPage() {
   };
   const log = useQuery('reports.audit', { ...filter, limit: 500 });
   const users = useQuery('users.list', role === 'admin' ? {} : null);
-  const [check, setCheck] = useState<{ ok: boolean; entries: number; reason: string | null } | null>(null);
+  // Admins: the chain is verified when the page opens (and again on "Verify chain").
+  const check = useQuery('audit.verify', role === 'admin' ? {} : null, { refreshOn: [] });
   const [exportError, setExportError] = useState<AppError | null>(null);
   const exportAs = async (format: 'csv' | 'xlsx') => {
     const r = await call('reports.auditExport', { ...filter, format });
@@ -61,7 +63,7 @@ export function AuditPage() {
     <Stack>
       <PageHeader
         title="Audit Log"
-        subtitle="Every change, with who, when, before and after. The log is hash-chained: any edit breaks the chain."
+        subtitle="Every change, with who, when, before and after. The log is chained and sealed with this computer's audit key: any edit, removal or reordering breaks the seal."
         actions={
           <>
             <Button variant="default" onClick={() => void exportAs('csv')}>
@@ -71,18 +73,22 @@ export function AuditPage() {
               Export XLSX
             </Button>
             {role === 'admin' && (
-              <Button variant="default" onClick={async () => { const r = await call('audit.verify', {}); if (r.ok) setCheck(r.value); }}>
+              <Button variant="default" loading={check.loading} onClick={check.reload}>
                 Verify chain
               </Button>
             )}
           </>
         }
       />
-      {check && (
-        <Alert color={check.ok ? 'green' : 'red'} role="status">
-          {check.ok ? `The chain is intact (${check.entries} entries).` : `The chain is broken: ${check.reason}.`}
+      {check.data && (
+        <Alert color={check.data.ok ? 'green' : 'red'} role="status" data-testid="audit-verified">
+          {check.data.ok
+            ? `Verified ✓ ${check.data.entries} entries${check.data.keyed ? ', sealed with this computer’s audit key' : ''}${check.data.acknowledgedThrough ? `; the server holds them through #${check.data.acknowledgedThrough}` : ''}.`
+            : `The audit log does not verify: ${check.data.reason}.`}
         </Alert>
       )}
+      <ErrorAlert error={check.error} />
+      {role === 'admin' && <SecurityAlerts />}
       <Card withBorder>
         <Group align="flex-end" wrap="wrap">
           {role === 'admin' && (
