@@ -1,5 +1,6 @@
 import * as XLSX from 'xlsx';
 import { describe, expect, it } from 'vitest';
+import { makeZip, xlsxSkeleton } from '../../../../test/fixtures/imports/helpers';
 import { parseImportFile, parseImportFileIsolated, STATEMENT_LIMITS } from './index';
 
 const csv = (lines: string[]) => new Uint8Array(Buffer.from(lines.join('\r\n'), 'utf8'));
@@ -83,6 +84,15 @@ describe('statement files: the third kind of the import parser', () => {
     expect(read(csv(lines), 'big.csv')).toEqual({ ok: false, code: 'LIMIT', message: 'The file has more than 50,000 rows of data, which is more than can be imported at once. Split it into smaller files.' });
     const huge = new Uint8Array(10_000_001).fill(0x41);
     expect(read(huge, 'huge.csv')).toEqual({ ok: false, code: 'LIMIT', message: 'The file is 10 MB; files up to 10 MB can be imported.' });
+  });
+
+  it('a workbook that would unpack to more than 50 MB is refused before it is opened', () => {
+    const big = makeZip([...xlsxSkeleton(), { name: 'xl/worksheets/sheet1.xml', data: new Uint8Array(4), declaredSize: 50_000_001 }]);
+    expect(read(big, 'big.xlsx')).toEqual({
+      ok: false,
+      code: 'LIMIT',
+      message: 'This workbook would unpack to more than 50 MB when opened, which is more than can be imported. Save it as CSV, or split it into smaller files.',
+    });
   });
 
   it('runs the same in the worker', async () => {

@@ -7,9 +7,12 @@ import type { ParseLimits } from './types';
 
 /**
  * A statement file feeds one `statements.uploadFile` command: at most 50,000 rows, and its
- * contract caps the upload at 10 MB. The zip-bomb, cell, time and memory limits are the parser's own.
+ * contract caps the upload at 10 MB. 50,000 rows of a few columns are about 10 MB of sheet XML, so a
+ * workbook may unpack to 50 MB (not the 200 MB of a File Transfers workbook): SheetJS needs about
+ * ten times a sheet's XML in memory, and a sheet of millions of cells within that ratio is what a
+ * cell bomb is. The compression-ratio, cell, time and memory limits are the parser's own.
  */
-export const STATEMENT_LIMITS: Partial<ParseLimits> = Object.freeze({ maxFileBytes: 10_000_000, maxRows: 50_000 });
+export const STATEMENT_LIMITS: Partial<ParseLimits> = Object.freeze({ maxFileBytes: 10_000_000, maxRows: 50_000, maxUncompressedBytes: 50_000_000 });
 
 const LEVEL = /^\d{1,2}$/;
 
