@@ -14,8 +14,10 @@ export interface CreditProblem {
  * - a credit's cached open amount is its amount less its applications, within 0..amount, and a
  *   replaced/reversed credit is applied nowhere;
  * - a credit's journal entries net to −amount while active and to 0 once replaced/reversed;
- * - refunds never exceed the payment, and what is applied plus what is refunded never exceeds it;
- * - each refund of a payment that counted toward the balance posted +amount;
+ * - refunds never exceed the payment, and what is applied plus what is refunded never exceeds it
+ *   (less what refunds charged again: a closed deposit's or month's applications stay as recorded);
+ * - each refund of a payment that counted toward the balance posted +amount (its charged-again
+ *   lines carry part of it);
  * - a cancelled payment is applied nowhere and its journal nets to zero; a scheduled one has
  *   neither applications nor journal entries yet;
  * - at most one scheduled payment per (recurring payment, due date).
@@ -44,19 +46,21 @@ export async function verifyCredits(db: Kysely<Database>): Promise<CreditProblem
     FROM credit_applications ca GROUP BY ca.credit_id, ca.charge_line_id HAVING SUM(ca.amount_cents) < 0`.execute(db);
   for (const r of lineCredits.rows) out.push({ kind: 'credit', id: r.id, expected: 0, actual: Number(r.net), rule: 'credit un-applied beyond what it had applied to a line' });
 
-  const refunds = await sql<{ id: string; amount: number; refunded: number; applied: number }>`
+  const refunds = await sql<{ id: string; amount: number; refunded: number; charged: number; applied: number }>`
     SELECT p.id, p.amount_cents AS amount,
       (SELECT COALESCE(SUM(r.amount_cents), 0) FROM refunds r WHERE r.payment_id = p.id) AS refunded,
+      (SELECT COALESCE(SUM(r.charged_again_cents), 0) FROM refunds r WHERE r.payment_id = p.id) AS charged,
       (SELECT COALESCE(SUM(ap.amount_cents), 0) FROM applications ap WHERE ap.payment_id = p.id) AS applied
     FROM payments p WHERE EXISTS (SELECT 1 FROM refunds r WHERE r.payment_id = p.id)`.execute(db);
   for (const r of refunds.rows) {
     const amount = Number(r.amount);
     if (Number(r.refunded) > amount) out.push({ kind: 'credit', id: r.id, expected: amount, actual: Number(r.refunded), rule: 'payment refunded beyond its amount' });
-    if (Number(r.refunded) + Number(r.applied) > amount) out.push({ kind: 'credit', id: r.id, expected: amount, actual: Number(r.refunded) + Number(r.applied), rule: 'payment applied and refunded beyond its amount' });
+    const used = Number(r.refunded) - Number(r.charged) + Number(r.applied);
+    if (used > amount) out.push({ kind: 'credit', id: r.id, expected: amount, actual: used, rule: 'payment applied and refunded beyond its amount' });
   }
 
   const refundEntries = await sql<{ id: string; amount: number; journal: number; counted: number }>`
-    SELECT r.id, r.amount_cents AS amount,
+    SELECT r.id, r.amount_cents - r.charged_again_cents AS amount,
       (SELECT COALESCE(SUM(e.amount_cents), 0) FROM account_entries e WHERE e.source_type = 'refund' AND e.source_id = r.id) AS journal,
       (SELECT COALESCE(SUM(e.amount_cents), 0) FROM account_entries e WHERE e.source_type = 'payment' AND e.source_id = r.payment_id AND e.kind NOT IN ('payment_cancelled', 'payment_void')) AS counted
     FROM refunds r`.execute(db);

@@ -70,6 +70,12 @@ export interface RefundsTable {
   reason: string;
   /** How much of the payment's applications this refund undid (charge lines opened again). */
   unapplied_cents: number;
+  /**
+   * How much of the payment's applications this refund charged again instead of undoing, because a
+   * closed deposit or closed month holds the payment (refunds.ts chargeAgain). Those lines are an
+   * invoice numbered with the refund's reference; they carry that part of the balance's rise.
+   */
+  charged_again_cents: number;
   receipt_email: string | null;
   created_by: string;
   created_at: string;

@@ -1,7 +1,8 @@
 import { referenceFromId } from '../../shared/ids';
 import { formatMoney } from '../../shared/money';
 import type { CommandCtx } from '../commands/types';
-import { applyCredit, applyCreditsToNewInvoice } from '../credits/apply-credits';
+import { applyCredit } from '../credits/apply-credits';
+import { postCorrectionCharge } from './correction-charge';
 import { postEntry } from './journal';
 
 export interface BalanceAdjustment {
@@ -29,18 +30,14 @@ export async function postBalanceAdjustment(ctx: CommandCtx, a: BalanceAdjustmen
   if (a.amountCents === 0) return;
   const description = `Balance set to ${(a.newBalanceCents / 100).toFixed(2)} by ${a.reason}`;
   if (a.amountCents > 0) {
-    const invoiceId = ctx.id(`adjustment/${a.adjustmentId}/invoice`);
-    const lineId = ctx.id(`adjustment/${a.adjustmentId}/line`);
-    await ctx.db
-      .insertInto('invoices')
-      .values({ id: invoiceId, account_id: a.accountId, invoice_number: adjustmentInvoiceNumber(a.adjustmentId), invoice_date: a.date, due_date: a.date, status: 'open', superseded_by: null, created_at: ctx.now })
-      .execute();
-    await ctx.db
-      .insertInto('charge_lines')
-      .values({ id: lineId, invoice_id: invoiceId, account_id: a.accountId, line_no: 1, category: 'Adjustment', description, amount_cents: a.amountCents, open_cents: a.amountCents, due_date: a.date, created_at: ctx.now })
-      .execute();
-    await postEntry(ctx, { accountId: a.accountId, entryDate: a.date, kind: 'adjustment', amountCents: a.amountCents, sourceType: 'charge_line', sourceId: lineId, description, label: `adjustment/${a.adjustmentId}` });
-    await applyCreditsToNewInvoice(ctx, a.accountId, invoiceId);
+    await postCorrectionCharge(ctx, {
+      label: `adjustment/${a.adjustmentId}`,
+      accountId: a.accountId,
+      invoiceNumber: adjustmentInvoiceNumber(a.adjustmentId),
+      date: a.date,
+      kind: 'adjustment',
+      lines: [{ category: 'Adjustment', description, amountCents: a.amountCents, dueDate: a.date }],
+    });
     return;
   }
   const creditId = ctx.id(`adjustment/${a.adjustmentId}/credit`);

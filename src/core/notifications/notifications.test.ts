@@ -310,7 +310,8 @@ describe('statement files and on-demand', () => {
     const csv = ['Account Number,Amount Due,Due Date,Level', 'A1001,10.00,2026-03-01,', 'A1001,15.50,2026-01-01,', 'ZZ999,5.00,2026-03-01,', 'A1002,12.00,03/01/2026,3', 'A1003,abc,2026-03-01,', 'A1004,9.00,2026-03-20,'].join('\n');
     const preview = await t.run(t.supervisor, 'statements.previewFile', { fileName: 'notices.csv', contentBase64: Buffer.from(csv).toString('base64') });
     expect(preview.unknownAccounts).toEqual([{ row: 4, accountNumber: 'ZZ999' }]);
-    expect(preview.issues).toEqual([{ row: 6, column: 'Amount Due', message: '"abc": This is not an amount of money (for example 125.00).' }]);
+    expect(preview.issues).toEqual([{ row: 6, column: 'Amount Due', message: '"abc" is not an amount of money (for example 1234.56).' }]);
+    expect(preview.notes).toEqual([]);
     expect(preview.rows).toHaveLength(5);
     const batch = await t.run(t.supervisor, 'statements.uploadFile', { profileId: profile.id, fileName: 'notices.csv', rows: preview.rows });
     expect(batch.source).toBe('file');

@@ -11,7 +11,7 @@ import { daysPastDue, highestLevelForItems, levelOffset, selectLevel } from './l
 import { loadProfile } from './profiles';
 import { higherPending, queueContext, queueStatements, statusCounts, type Candidate } from './queue';
 import { gatherAccountFacts, type StatementSnapshot } from './statement-data';
-import { parseStatementFile } from './statement-file';
+import { readStatementFile } from './statement-file';
 import { renderStatementPdf } from './statement-pdf';
 
 export async function createBatch(ctx: CommandCtx, batchId: string, profile: ProfileDTO, source: BatchDTO['source'], asOf: string, fileName: string | null) {
@@ -114,18 +114,15 @@ export const previewStatementFile = defineQuery({
   roles: SUPERVISORS,
   input: notificationsContract['statements.previewFile'].input,
   run: async ({ db }, i) => {
-    let parsed;
-    try {
-      parsed = parseStatementFile(i.fileName, Buffer.from(i.contentBase64, 'base64'));
-    } catch (e) {
-      fail('VALIDATION', `${i.fileName}: ${(e as Error).message}`, { field: 'file' });
-    }
+    const parsed = await readStatementFile(i.fileName, Buffer.from(i.contentBase64, 'base64'));
+    if (!parsed.ok) fail(parsed.code, `${i.fileName}: ${parsed.message}`, { field: 'file' });
     const known = await accountsByNumber(db, [...new Set(parsed.rows.map((r) => r.accountNumber))], null);
     return {
       fileName: i.fileName,
       rows: parsed.rows,
       unknownAccounts: parsed.rows.filter((r) => !known.has(r.accountNumber)).map((r) => ({ row: r.row, accountNumber: r.accountNumber })),
       issues: [...parsed.issues, ...parsed.rows.filter((r) => (known.get(r.accountNumber)?.length ?? 0) > 1).map((r) => ({ row: r.row, column: 'Account Number', message: `Account ${r.accountNumber} exists in several divisions.` }))],
+      notes: parsed.notes,
     };
   },
 });

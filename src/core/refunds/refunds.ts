@@ -9,6 +9,8 @@ import { defineCommand, defineQuery, type CommandCtx } from '../commands/types';
 import type { Database } from '../db/schema';
 import { applyAccountCredits } from '../credits/apply-credits';
 import { paymentLockedReason } from '../deposits/rules';
+import { lockedPayments } from '../invoices/supersede';
+import { postCorrectionCharge } from '../ledger/correction-charge';
 import { assertPeriodOpen, getActiveAccount, postEntry } from '../ledger/journal';
 import { readSettings } from '../settings/settings';
 import { refundApprovalNeeded } from './refund-approval';
@@ -22,17 +24,28 @@ async function loadPaymentRow(ctx: Pick<CommandCtx, 'db'>, paymentId: string): P
   return p;
 }
 
+/** One step of un-applying newest first: how much of which application's line comes back. */
+interface TakeBack {
+  applicationId: string;
+  chargeLineId: string;
+  amountCents: number;
+  invoiceNumber: string;
+  category: string;
+  description: string;
+  dueDate: string;
+}
+
 /**
- * Un-applies up to `amountCents` of a payment's applications, newest first (latest applied, then
- * latest due), as new negative application rows naming the row they reverse. Returns the total.
+ * What un-applying up to `amountCents` of a payment's applications takes back, newest first (latest
+ * applied, then latest due), line by line. Reads only: see unapplyPlanned and chargeAgain.
  */
-export async function unapplyNewestFirst(ctx: CommandCtx, paymentId: string, amountCents: number, labelPrefix: string): Promise<number> {
-  if (amountCents <= 0) return 0;
-  const rows = await ctx.db
+async function planUnapplyNewestFirst(db: CommandCtx['db'], paymentId: string, amountCents: number): Promise<TakeBack[]> {
+  if (amountCents <= 0) return [];
+  const rows = await db
     .selectFrom('applications')
     .innerJoin('charge_lines', 'charge_lines.id', 'applications.charge_line_id')
     .innerJoin('invoices', 'invoices.id', 'charge_lines.invoice_id')
-    .select(['applications.id', 'applications.charge_line_id', 'applications.amount_cents', 'applications.created_at'])
+    .select(['applications.id', 'applications.charge_line_id', 'applications.amount_cents', 'applications.created_at', 'invoices.invoice_number', 'charge_lines.category', 'charge_lines.description', 'charge_lines.due_date'])
     .where('applications.payment_id', '=', paymentId)
     .orderBy('applications.created_at', 'desc')
     .orderBy('charge_lines.due_date', 'desc')
@@ -43,7 +56,7 @@ export async function unapplyNewestFirst(ctx: CommandCtx, paymentId: string, amo
   const net = new Map<string, number>();
   for (const r of rows) net.set(r.charge_line_id, (net.get(r.charge_line_id) ?? 0) + Number(r.amount_cents));
   let left = amountCents;
-  let done = 0;
+  const plan: TakeBack[] = [];
   const seen = new Set<string>();
   for (const r of rows) {
     if (left === 0) break;
@@ -51,23 +64,64 @@ export async function unapplyNewestFirst(ctx: CommandCtx, paymentId: string, amo
     seen.add(r.charge_line_id);
     const amt = Math.min(left, net.get(r.charge_line_id) ?? 0);
     if (amt <= 0) continue;
+    plan.push({ applicationId: r.id, chargeLineId: r.charge_line_id, amountCents: amt, invoiceNumber: r.invoice_number, category: r.category, description: r.description, dueDate: r.due_date });
+    left -= amt;
+  }
+  return plan;
+}
+
+/** Writes the plan as new negative application rows naming the row they reverse. Returns the total. */
+async function unapplyPlanned(ctx: CommandCtx, paymentId: string, plan: TakeBack[], labelPrefix: string): Promise<number> {
+  let done = 0;
+  for (const u of plan) {
     await ctx.db
       .insertInto('applications')
       .values({
-        id: ctx.id(`application/${labelPrefix}/${r.charge_line_id}`),
+        id: ctx.id(`application/${labelPrefix}/${u.chargeLineId}`),
         payment_id: paymentId,
-        charge_line_id: r.charge_line_id,
-        amount_cents: -amt,
-        reverses_id: r.id,
+        charge_line_id: u.chargeLineId,
+        amount_cents: -u.amountCents,
+        reverses_id: u.applicationId,
         created_by: ctx.actor.userId,
         created_at: ctx.now,
       })
       .execute();
-    await ctx.db.updateTable('charge_lines').set({ open_cents: sql<number>`open_cents + ${amt}` }).where('id', '=', r.charge_line_id).execute();
-    left -= amt;
-    done += amt;
+    await ctx.db.updateTable('charge_lines').set({ open_cents: sql<number>`open_cents + ${u.amountCents}` }).where('id', '=', u.chargeLineId).execute();
+    done += u.amountCents;
   }
   return done;
+}
+
+/**
+ * Un-applies up to `amountCents` of a payment's applications, newest first (latest applied, then
+ * latest due), as new negative application rows naming the row they reverse. Returns the total.
+ */
+export async function unapplyNewestFirst(ctx: CommandCtx, paymentId: string, amountCents: number, labelPrefix: string): Promise<number> {
+  return unapplyPlanned(ctx, paymentId, await planUnapplyNewestFirst(ctx.db, paymentId, amountCents), labelPrefix);
+}
+
+/**
+ * Closed is closed: a payment a closed deposit or closed month holds keeps its applications, so what
+ * un-applying would have re-opened is charged again instead, on the refund's (open) date, as an
+ * invoice numbered with the refund's reference, each line keeping the due date it had (aging ages it
+ * as the re-opened line would have). Returns the amount charged and the invoice.
+ */
+async function chargeAgain(ctx: CommandCtx, refund: { id: string; reference: string; date: string }, p: Database['payments'], why: string, plan: TakeBack[]): Promise<{ cents: number; invoiceId: string | null }> {
+  if (plan.length === 0) return { cents: 0, invoiceId: null };
+  const invoiceId = await postCorrectionCharge(ctx, {
+    label: `refund/${refund.id}/charge-again`,
+    accountId: p.account_id,
+    invoiceNumber: refund.reference,
+    date: refund.date,
+    kind: 'refund',
+    lines: plan.map((u) => ({
+      category: u.category,
+      dueDate: u.dueDate,
+      amountCents: u.amountCents,
+      description: `Owed again after refund ${refund.reference} of payment ${p.reference} (${why}): invoice ${u.invoiceNumber}${u.description ? `, ${u.description}` : ''}`.slice(0, 200),
+    })),
+  });
+  return { cents: plan.reduce((s, u) => s + u.amountCents, 0), invoiceId };
 }
 
 async function netApplied(ctx: CommandCtx, paymentId: string): Promise<number> {
@@ -149,29 +203,37 @@ export async function performRefund(ctx: CommandCtx, i: RefundOrder, opts: { app
 
   // Money of the payment that is neither applied nor refunded covers the refund first.
   const free = Number(p.amount_cents) - (await netApplied(ctx, p.id)) - already;
-  const unapplied = await unapplyNewestFirst(ctx, p.id, Math.max(0, i.amount - Math.max(0, free)), `refund/${refundId}`);
+  const takeBack = await planUnapplyNewestFirst(ctx.db, p.id, Math.max(0, i.amount - Math.max(0, free)));
+  const locked = (await lockedPayments(ctx.db, [p.id])).get(p.id);
+  // A category payment outside the balance never lowered it, so its refund does not raise it.
+  const raisesBalance = (await paymentJournalNet(ctx, p.id)) !== 0;
+  const reference = referenceFromId(refundId, 'RFD');
+  const charged = locked ? (raisesBalance ? await chargeAgain(ctx, { id: refundId, reference, date: refundDate }, p, locked.why, takeBack) : { cents: 0, invoiceId: null }) : null;
+  const unapplied = charged ? 0 : await unapplyPlanned(ctx, p.id, takeBack, `refund/${refundId}`);
   const row: Database['refunds'] = {
     id: refundId,
     payment_id: p.id,
     account_id: p.account_id,
-    reference: referenceFromId(refundId, 'RFD'),
+    reference,
     amount_cents: i.amount,
     refund_date: refundDate,
     method: p.method,
     reason: i.reason,
     unapplied_cents: unapplied,
+    charged_again_cents: charged?.cents ?? 0,
     receipt_email: i.receiptEmail || null,
     created_by: ctx.actor.userId,
     created_at: ctx.now,
   };
   await ctx.db.insertInto('refunds').values(row).execute();
-  // A category payment outside the balance never lowered it, so its refund does not raise it.
-  if ((await paymentJournalNet(ctx, p.id)) !== 0) {
+  // What was charged again already raised the balance; the refund entry carries the rest.
+  const refundEntry = i.amount - (charged?.cents ?? 0);
+  if (raisesBalance && refundEntry > 0) {
     await postEntry(ctx, {
       accountId: p.account_id,
       entryDate: refundDate,
       kind: 'refund',
-      amountCents: i.amount,
+      amountCents: refundEntry,
       sourceType: 'refund',
       sourceId: refundId,
       description: `Refund ${row.reference} of payment ${p.reference} (${METHOD_LABEL[p.method]})`,
@@ -203,7 +265,8 @@ export async function performRefund(ctx: CommandCtx, i: RefundOrder, opts: { app
       })
       .execute();
   }
-  await ctx.audit({ action: 'create', entity: 'refund', entityId: refundId, after: { ...row, refundedBeforeCents: already } });
+  const linked = charged && locked ? { paymentLocked: locked.why, chargedAgainInvoiceId: charged.invoiceId } : {};
+  await ctx.audit({ action: 'create', entity: 'refund', entityId: refundId, after: { ...row, refundedBeforeCents: already, ...linked } });
   // Lines opened again are paid first by credits waiting on the account.
   await applyAccountCredits(ctx, p.account_id, `refund/${refundId}/credits`);
   ctx.changed('payments', 'accounts', 'invoices', 'refunds');

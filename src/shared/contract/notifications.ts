@@ -190,6 +190,8 @@ export interface StatementFilePreviewDTO {
   /** Rows whose account is not in the ledger: nothing is queued for them. */
   unknownAccounts: { row: number; accountNumber: string }[];
   issues: { row: number; column?: string; message: string }[];
+  /** How the file was read, when worth knowing: a totals line skipped, the sheet chosen, the encoding. */
+  notes: string[];
 }
 
 export interface AccountNotificationsDTO {

@@ -9,6 +9,7 @@ import * as m0008 from './0008_adjustments_as_charges';
 import * as m0009 from './0009_refund_requests';
 import * as m0011 from './0011_security_data';
 import * as m0012 from './0012_audit_mac';
+import * as m0013 from './0013_refund_charged_again';
 import type { LedgerMigration } from './types';
 
 /**
@@ -28,4 +29,5 @@ export const migrations: ReadonlyArray<readonly [name: string, migration: Ledger
   ['0009_refund_requests', m0009],
   ['0011_security_data', m0011],
   ['0012_audit_mac', m0012],
+  ['0013_refund_charged_again', m0013],
 ];

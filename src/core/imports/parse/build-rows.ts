@@ -5,8 +5,9 @@
 import { formatMoney } from '../../../shared/money';
 import { FormattedNumber, isBlankRow, type Cell, type RowSource, type SheetRow } from './cells';
 import { FIELDS, type FieldSpec, type HeaderMatch } from './columns';
+import { finishStatementRow } from './statement-kind';
 import { cellDate, cellEmail, cellMoney, cellText } from './values';
-import { overLimit, type BalanceRow, type BillRow, type ImportKind, type ParseLimits, type ReadAs, type RowIssue, type SampleCell } from './types';
+import { overLimit, type BalanceRow, type BillRow, type ParseKind, type ParseLimits, type ReadAs, type RowIssue, type SampleCell, type StatementRow } from './types';
 
 /** The applyRows command accepts 100,000 issues; the rest are counted in a note. */
 const MAX_ISSUES = 50_000;
@@ -15,7 +16,7 @@ const MAX_NOTES = 40;
 const PROGRESS_EVERY = 5_000;
 
 export interface BuiltRows {
-  rows: BalanceRow[] | BillRow[];
+  rows: BalanceRow[] | BillRow[] | StatementRow[];
   issues: RowIssue[];
   notes: string[];
   rowsRead: number;
@@ -28,7 +29,7 @@ export interface BuiltRows {
 const TOTAL_LABEL = /^(grand\s+|sub-?\s*)?totals?(?![a-z])(?!\s+[a-z])/i;
 
 export function buildRows(
-  kind: ImportKind,
+  kind: ParseKind,
   header: { row: number; match: HeaderMatch },
   pending: SheetRow[],
   source: RowSource,
@@ -40,7 +41,8 @@ export function buildRows(
   const colOf = (key: string) => header.match.columns.get(key);
   const headerText = (f: FieldSpec) => clip(header.match.headers[colOf(f.key)!] || f.label, 200);
   const accountCol = colOf('accountNumber')!;
-  const moneyKey = kind === 'balance' ? 'balanceCents' : 'amountCents';
+  // Each kind has one required money column: the one totals lines are checked against.
+  const moneyKey = FIELDS[kind].find((f) => f.type === 'money' && f.required)!.key;
   const moneyCol = colOf(moneyKey)!;
   const requiredCols = FIELDS[kind].filter((f) => f.required).map((f) => colOf(f.key)!);
   const divisionCol = colOf('division');
@@ -164,6 +166,8 @@ export function buildRows(
           addIssue({ row: r.row, column: clip(header.match.headers[accountCol]!, 200), severity: 'error', message: `Account ${clip(account, 40)} appears more than once in the file (first on row ${first}).` });
         }
       }
+    } else if (kind === 'statement') {
+      if (!bad) bad = !finishStatementRow(out, (key, message) => addIssue({ row: r.row, column: headerText(FIELDS.statement.find((f) => f.key === key)!), severity: 'error', message }));
     } else if (!bad) {
       if (out.invoiceDate === undefined) {
         out.invoiceDate = out.dueDate;
@@ -186,7 +190,7 @@ export function buildRows(
   if (totalsNotes.length > 5) notes.push(`${totalsNotes.length - 5} more totals lines were skipped.`);
   if (footerRows.length) notes.push(`${footerRows.length === 1 ? 'Row' : 'Rows'} ${listRows(footerRows)} below the totals line had no amount and ${footerRows.length === 1 ? 'was' : 'were'} skipped.`);
   if (droppedIssues) notes.push(`${droppedIssues.toLocaleString('en-US')} more row problems were found but are not listed.`);
-  return { rows: rows as unknown as BalanceRow[] | BillRow[], issues, notes: notes.slice(0, MAX_NOTES).map((n) => clip(n, 500)), rowsRead, readAs, suggested, sample };
+  return { rows: rows as unknown as BuiltRows['rows'], issues, notes: notes.slice(0, MAX_NOTES).map((n) => clip(n, 500)), rowsRead, readAs, suggested, sample };
 }
 
 /** Rows looked at to suggest a reading, and money/date cells shown in the preview. */

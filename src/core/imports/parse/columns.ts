@@ -2,7 +2,7 @@
  * The columns of each file kind, the header spellings accepted for them, and how the header row is
  * found: as a person would, the first row near the top that has every required column.
  */
-import type { ImportKind } from './types';
+import type { ParseKind } from './types';
 import { cellText } from './values';
 import type { Cell, SheetRow } from './cells';
 
@@ -62,7 +62,15 @@ export const BILL_FIELDS: readonly FieldSpec[] = [
   EMAIL,
 ];
 
-export const FIELDS: Record<ImportKind, readonly FieldSpec[]> = { balance: BALANCE_FIELDS, bill: BILL_FIELDS };
+/** Statement/notification files (statement-kind.ts checks the level and the sign of the amount). */
+export const STATEMENT_FIELDS: readonly FieldSpec[] = [
+  ACCOUNT,
+  { key: 'amountDueCents', label: 'Amount Due', aliases: ['Amount Due', 'Amount', 'Balance', 'Balance Due', 'Total Due'], required: true, type: 'money' },
+  { key: 'dueDate', label: 'Due Date', aliases: ['Due Date', 'Due', 'Date Due', 'Payment Due Date'], required: true, type: 'date' },
+  { key: 'level', label: 'Level', aliases: ['Level', 'Dunning Level', 'Notification Level'], required: false, type: 'text', maxLength: 20 },
+];
+
+export const FIELDS: Record<ParseKind, readonly FieldSpec[]> = { balance: BALANCE_FIELDS, bill: BILL_FIELDS, statement: STATEMENT_FIELDS };
 
 /** "Acct. #" -> "acct", "E-mail" -> "email", "Muñoz" -> "munoz": case, spacing, accents and punctuation ignored. */
 export function normaliseHeader(s: string): string {
@@ -78,8 +86,8 @@ interface AliasHit {
 }
 
 /** A Map, not an object: a header named "constructor" must not find Object's constructor. */
-const aliasTables = new Map<ImportKind, Map<string, AliasHit>>();
-function aliasTable(kind: ImportKind): Map<string, AliasHit> {
+const aliasTables = new Map<ParseKind, Map<string, AliasHit>>();
+function aliasTable(kind: ParseKind): Map<string, AliasHit> {
   let t = aliasTables.get(kind);
   if (!t) {
     t = new Map();
@@ -104,7 +112,7 @@ export interface HeaderMatch {
   ignored: string[];
 }
 
-export function matchHeaders(cells: Cell[], kind: ImportKind): HeaderMatch {
+export function matchHeaders(cells: Cell[], kind: ParseKind): HeaderMatch {
   const table = aliasTable(kind);
   const headers = cells.map((c) => cellText(c));
   const best = new Map<string, { index: number; rank: number }>();
@@ -129,7 +137,7 @@ export function matchHeaders(cells: Cell[], kind: ImportKind): HeaderMatch {
 export type HeaderSearch = { found: true; at: number; match: HeaderMatch } | { found: false; best: HeaderMatch | null };
 
 /** The first of the given rows that has every required column; otherwise the closest one, to explain. */
-export function findHeaderRow(rows: SheetRow[], kind: ImportKind): HeaderSearch {
+export function findHeaderRow(rows: SheetRow[], kind: ParseKind): HeaderSearch {
   let best: HeaderMatch | null = null;
   let bestScore = -1;
   for (let i = 0; i < rows.length; i++) {

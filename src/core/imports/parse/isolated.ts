@@ -6,7 +6,7 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { fileTooBigMessage, memoryLimitMessage, resolveLimits, type ImportKind, type ParseFailure, type ParseLimits, type ParseOutcome, type ReadAs } from './types';
+import { fileTooBigMessage, memoryLimitMessage, resolveLimits, type ParseKind, type ParseFailure, type ParseLimits, type ParseOutcome, type ReadAs } from './types';
 import type { WorkerInput, WorkerMessage } from './worker-protocol';
 
 export interface IsolatedOptions {
@@ -46,7 +46,7 @@ function workerEntry(): { file: URL; tsEntry?: string } {
 const seconds = (ms: number) => (ms < 1000 ? `${ms} ms` : `${Math.round(ms / 1000)} seconds`);
 const failure = (code: ParseFailure['code'], message: string): ParseFailure => ({ ok: false, code, message });
 
-export function parseImportFileIsolated<K extends ImportKind>(bytes: Uint8Array, fileName: string, kind: K, opts: IsolatedOptions = {}): Promise<ParseOutcome<K>> {
+export function parseImportFileIsolated<K extends ParseKind>(bytes: Uint8Array, fileName: string, kind: K, opts: IsolatedOptions = {}): Promise<ParseOutcome<K>> {
   const limits = resolveLimits(opts.limits);
   const cancelled: ParseFailure = { ok: false, code: 'CONFLICT', message: 'Reading the file was cancelled.', cancelled: true };
   if (opts.signal?.aborted) return Promise.resolve(cancelled);
@@ -77,7 +77,7 @@ export function parseImportFileIsolated<K extends ImportKind>(bytes: Uint8Array,
       return;
     }
 
-    const finish = (outcome: ParseOutcome) => {
+    const finish = (outcome: ParseOutcome<ParseKind>) => {
       if (settled) return;
       settled = true;
       clearTimeout(timer);

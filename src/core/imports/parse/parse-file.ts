@@ -10,9 +10,9 @@ import { decodeText } from './decode-text';
 import { detectFormat } from './detect-format';
 import { buildRows, clip, HeaderOnly } from './build-rows';
 import { HEADER_SCAN_ROWS, openWorkbook } from './workbook-reader';
-import { FileRefused, fileTooBigMessage, overLimit, refuse, resolveLimits, type ImportKind, type ParseLimits, type ParseOutcome, type ReadAs } from './types';
+import { FileRefused, fileTooBigMessage, overLimit, refuse, resolveLimits, type ParseKind, type ParseLimits, type ParseOutcome, type ReadAs } from './types';
 
-export function parseImportFile<K extends ImportKind>(
+export function parseImportFile<K extends ParseKind>(
   bytes: Uint8Array,
   fileName: string,
   kind: K,

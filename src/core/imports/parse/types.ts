@@ -3,6 +3,9 @@ import type { ImportKind } from '../../../shared/contract/imports';
 
 export type { ImportKind };
 
+/** What the parser reads: the two File Transfers kinds, and statement/notification files (statement-kind.ts). */
+export type ParseKind = ImportKind | 'statement';
+
 export type FileFormat = 'csv' | 'xlsx' | 'xlsm' | 'xlsb' | 'xls' | 'ods';
 
 /** How text cells are read: explicit choices on the upload, pre-selected from what the file suggests. */
@@ -110,6 +113,20 @@ export interface ParsedBillFile extends ParsedFile {
   rows: BillRow[];
 }
 
+/** A row of a statement/notification file: what the payer owes, by when, and at which dunning level. */
+export interface StatementRow {
+  row: number;
+  accountNumber: string;
+  amountDueCents: number;
+  dueDate: string;
+  level: number | null;
+}
+
+export interface ParsedStatementFile extends ParsedFile {
+  kind: 'statement';
+  rows: StatementRow[];
+}
+
 /**
  * The whole file was refused. VALIDATION: not a usable file; LIMIT: a size, row, memory or time limit;
  * CONFLICT: cancelled by the caller (`cancelled: true`); INTERNAL: the reader itself failed.
@@ -121,10 +138,10 @@ export interface ParseFailure {
   cancelled?: true;
 }
 
-type ParsedOf<K extends ImportKind> = K extends 'balance' ? ParsedBalanceFile : ParsedBillFile;
+type ParsedOf<K extends ParseKind> = K extends 'balance' ? ParsedBalanceFile : K extends 'statement' ? ParsedStatementFile : ParsedBillFile;
 
-/** `ParseOutcome<'balance'>` narrows rows to BalanceRow[]; plain `ParseOutcome` is either kind. */
-export type ParseOutcome<K extends ImportKind = ImportKind> = ParsedOf<K> | ParseFailure;
+/** `ParseOutcome<'balance'>` narrows rows to BalanceRow[]; plain `ParseOutcome` is either import kind. */
+export type ParseOutcome<K extends ParseKind = ImportKind> = ParsedOf<K> | ParseFailure;
 
 export function resolveLimits(partial?: Partial<ParseLimits>): ParseLimits {
   const out: ParseLimits = { ...DEFAULT_LIMITS };

@@ -1,15 +1,15 @@
 /** Messages between parseImportFileIsolated and worker.ts. */
-import type { ImportKind, ParseLimits, ParseOutcome, ReadAs } from './types';
+import type { ParseKind, ParseLimits, ParseOutcome, ReadAs } from './types';
 
 export interface ParseJob {
   bytes: Uint8Array;
   fileName: string;
-  kind: ImportKind;
+  kind: ParseKind;
   limits: ParseLimits;
   readAs?: Partial<ReadAs>;
 }
 
-export type WorkerMessage = { type: 'progress'; rows: number } | { type: 'result'; outcome: ParseOutcome };
+export type WorkerMessage = { type: 'progress'; rows: number } | { type: 'result'; outcome: ParseOutcome<ParseKind> };
 
 export interface WorkerInput {
   job: ParseJob;

@@ -151,10 +151,10 @@ export function StatementsPage() {
               Upload a statement file
             </Title>
             <Text size="sm" c="dimmed">
-              CSV or XLSX with the columns Account Number, Amount Due, Due Date and (optional) Level. The notifications go to the queue of the profile chosen on the left.
+              A CSV file or a spreadsheet (.xlsx, .xlsm, .xlsb, .xls, .ods) with the columns Account Number, Amount Due, Due Date and (optional) Level. The notifications go to the queue of the profile chosen on the left.
             </Text>
             <Group>
-              <FileButton onChange={(f) => void readFile(f)} accept=".csv,.txt,.xlsx">
+              <FileButton onChange={(f) => void readFile(f)} accept=".csv,.txt,.xlsx,.xlsm,.xlsb,.xls,.ods">
                 {(props) => (
                   <Button variant="default" leftSection={<IconUpload size={16} />} {...props} disabled={!chosen}>
                     Choose file
@@ -167,6 +167,13 @@ export function StatementsPage() {
                 <Text size="sm">
                   <b>{preview.fileName}</b>: {preview.rows.length - preview.unknownAccounts.length} row(s) to queue.
                 </Text>
+                {preview.notes.length > 0 && (
+                  <List size="sm" aria-label="How the file was read">
+                    {preview.notes.map((n) => (
+                      <List.Item key={n}>{n}</List.Item>
+                    ))}
+                  </List>
+                )}
                 {preview.unknownAccounts.length > 0 && (
                   <Alert color="yellow" title={`${preview.unknownAccounts.length} unknown account(s): nothing will be queued for them`}>
                     <List size="sm">
