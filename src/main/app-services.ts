@@ -7,6 +7,8 @@ import { ImportService } from './imports/import-service';
 import { ledgerPath } from './paths';
 import { Router } from './router/router';
 import { registerSyncChannels } from './sync/channels';
+import { JoinService } from './sync/join';
+import { registerJoinChannels } from './sync/join-channels';
 import { SyncClient } from './sync/sync-client';
 import { FileTokenStore, type TokenStore } from './sync/token-store';
 
@@ -38,6 +40,8 @@ export async function startAppServices(dataDir: string, opts: AppServicesOptions
   // Sync with the central server, once an administrator has set its address (Needs Attention, header).
   const sync = (ref.sync = new SyncClient({ core, tokens: opts.tokenStore ?? new FileTokenStore(join(dataDir, 'server-tokens.json')), files: imports.files }));
   registerSyncChannels(router, sync);
+  // Joining an office's server: at first run, or with the ledger this desk kept on its own (seeds an empty server).
+  registerJoinChannels(router, new JoinService({ core, sync, files: imports.files, raw: core.ledger.raw, backupDir: join(dataDir, 'backups') }));
   // With a server, sign-in goes there first (it gives this desk the user's offline verifier); when
   // the server is unreachable the local check against that verifier decides.
   router.onlineSignIn = async (username, password) => {

@@ -22,6 +22,7 @@ import { jsonDepthExceeds, MAX_JSON_DEPTH } from './json-depth';
 import { receiveAudit } from './audit';
 import { pullPage, snapshot, type ReadRouteDeps } from './pull';
 import { runPush } from './push';
+import { applySeed, seedRequest, seedStatus } from './seed';
 import { startScheduler, type Scheduler } from './scheduler';
 
 export interface ServerOptions {
@@ -199,6 +200,28 @@ export async function buildServer(store: ServerStore, opts: ServerOptions = {}):
       const { clientId } = parse(z.object({ clientId: z.string().min(1).max(100) }).strict(), req.params);
       await requireDevice(store.db, clientId, req.headers);
       return clientRecord(store.db, clientId);
+    }),
+  );
+
+  // Seeding an empty server from a standalone desk (issue 13, src/server/seed.ts): Admins only.
+  app.get(
+    '/v1/seed/status',
+    handle(async (req) => {
+      const u = await authed(req);
+      if (u.role !== 'admin') throw new AppFailure('FORBIDDEN', 'Only a server administrator may join a desk that holds its own ledger.');
+      return seedStatus(store);
+    }),
+  );
+  app.post(
+    '/v1/seed',
+    { bodyLimit: opts.pushBodyLimit ? Math.max(opts.pushBodyLimit, 256 * 1024 * 1024) : 256 * 1024 * 1024 },
+    handle(async (req) => {
+      const u = await authed(req);
+      if (u.role !== 'admin') throw new AppFailure('FORBIDDEN', 'Only a server administrator may seed the server from a desk.');
+      const r = await applySeed(store, u, parse(seedRequest, req.body));
+      req.log.info({ userId: u.userId, tables: r.totals.length, cursor: r.cursor }, 'seeded from a desk');
+      announce(r.cursor);
+      return r;
     }),
   );
 
