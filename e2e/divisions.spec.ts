@@ -5,6 +5,7 @@ test.use({ seed: 'empty', ledger: 'divisions' });
 /** Issue 13, observation 6: a new office starts without the command line: its first division is made in the app. */
 test('a new office creates and renames a division in the app', async ({ page, host }) => {
   await page.goto(host.url);
+  await page.getByRole('button', { name: 'Start on this computer' }).click();
   await page.getByLabel('Your name').fill('Olivia Owner');
   await page.getByLabel('User name').fill('olivia');
   await page.getByLabel(/^Password/).fill('a-long-enough-password');
