@@ -11,7 +11,7 @@ test('a new office creates and renames a division in the app', async ({ page, ho
   await page.getByLabel(/^Password/).fill('a-long-enough-password');
   await page.getByLabel('Confirm password').fill('a-long-enough-password');
   await page.getByRole('button', { name: 'Create administrator' }).click();
-  await expect(page.getByTestId('user-menu')).toContainText('Olivia Owner');
+  await expect(page.getByTestId('user-menu')).toContainText('Olivia Owner', { timeout: 30_000 });
 
   await page.getByRole('button', { name: 'Divisions' }).click();
   await expect(page.getByRole('heading', { name: 'Divisions' })).toBeVisible();

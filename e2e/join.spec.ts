@@ -52,7 +52,7 @@ test.afterAll(() => {
 });
 
 test("first run: join my office's server with the server account", async ({ page }) => {
-  test.setTimeout(120_000);
+  test.setTimeout(240_000);
   await page.goto(host.url);
   await expect(page.getByRole('heading', { name: 'Set up Ledgerdesk' })).toBeVisible();
   await shot(page, 'choices');
@@ -86,7 +86,7 @@ test("first run: join my office's server with the server account", async ({ page
   await page.getByLabel(/^Password/).fill('admin-password-1');
   await page.getByRole('button', { name: 'Join and sign in' }).click();
   // Signed in as the server's administrator: no local administrator was made.
-  await expect(page.getByTestId('user-menu')).toContainText('Office Administrator', { timeout: 30_000 });
+  await expect(page.getByTestId('user-menu')).toContainText('Office Administrator', { timeout: 90_000 });
   await page.getByRole('button', { name: 'Users' }).click();
   await expect(page.getByRole('row', { name: /Office Administrator/ })).toBeVisible();
   await shot(page, 'joined-users');

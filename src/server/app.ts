@@ -14,7 +14,7 @@ import {
 } from '../core/sync/protocol';
 import { AppFailure, type ErrorCode } from '../shared/result';
 import { ServerAuth, type AuthedUser } from './auth';
-import { clientRecord, registerClient, requireDevice } from './clients';
+import { clientRecord, listClients, registerClient, requireDevice, revokeClient } from './clients';
 import type { ServerStore } from './db/open';
 import { assertMayReadFile } from './file-access';
 import { ServerFiles } from './files';
@@ -188,9 +188,28 @@ export async function buildServer(store: ServerStore, opts: ServerOptions = {}):
     handle(async (req) => {
       const u = await authed(req);
       const body = parse(registerClientRequest, req.body ?? {});
-      const r = await registerClient(store, u, () => store.core.clock.now());
+      const r = await registerClient(store, u, () => store.core.clock.now(), body.label);
       req.log.info({ clientId: r.clientId, userId: u.userId, label: body.label }, 'desk registered');
       return r;
+    }),
+  );
+  // The Admin's list of desks, and revoking one (src/server/clients.ts).
+  app.get(
+    '/v1/clients',
+    handle(async (req) => {
+      const u = await authed(req);
+      if (u.role !== 'admin') throw new AppFailure('FORBIDDEN', 'Only an administrator may list the desks.');
+      return listClients(store.db);
+    }),
+  );
+  app.post(
+    '/v1/clients/:clientId/revoke',
+    handle(async (req) => {
+      const u = await authed(req);
+      const { clientId } = parse(z.object({ clientId: z.string().min(1).max(100) }).strict(), req.params);
+      const revoked = await revokeClient(store, u, clientId);
+      req.log.info({ clientId, by: u.userId }, 'desk revoked');
+      return { revoked };
     }),
   );
   app.get(

@@ -158,10 +158,15 @@ export class Router {
     return ok(await this.sessionDTO(s));
   }
 
-  private async signIn(s: Session, i: unknown): Promise<Result<unknown>> {
+  /** A session for a user the server has just signed in on this desk (first-run join): the local check only. */
+  signInJoined(s: Session, username: string, password: string): Promise<Result<unknown>> {
+    return this.signIn(s, { username, password }, false);
+  }
+
+  private async signIn(s: Session, i: unknown, online = true): Promise<Result<unknown>> {
     const { username, password } = i as { username: string; password: string };
     try {
-      await this.onlineSignIn?.(username, password);
+      if (online) await this.onlineSignIn?.(username, password);
       const user = await this.core.executor.serial(() => signIn(this.core.db, this.core.clock, username, password, { throttle: this.throttle, source: 'desk' }));
       s.user = toUserDTO(user);
       s.credential = credentialOf(user);

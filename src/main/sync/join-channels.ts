@@ -23,11 +23,13 @@ export function registerJoinChannels(router: Router, join: JoinService): void {
     if (s.user) return { ok: false, error: { code: 'CONFLICT', message: 'Sign out first.' } };
     const joined = await asResult(() => join.joinFresh(input.serverUrl, input.username, input.password));
     if (!joined.ok) return joined;
-    return router.invoke(s, 'auth.signIn', { username: input.username, password: input.password });
+    return router.signInJoined(s, input.username, input.password);
   });
   router.register('sync.joinInfo', async () => ok({ standalone: await holdsOwnLedger(router.core) }));
   router.register('sync.joinServer', async (s, i) => {
     const input = i as { serverUrl: string; username: string; password: string };
     return asResult(() => join.joinWithData(actorOf(s), input.serverUrl, input.username, input.password));
   });
+  router.register('sync.desks.list', async (s) => asResult(() => join.desks(actorOf(s))));
+  router.register('sync.desks.revoke', async (s, i) => asResult(() => join.revokeDesk(actorOf(s), (i as { clientId: string }).clientId)));
 }

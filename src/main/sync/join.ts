@@ -9,13 +9,14 @@ import { getState, setState, upsertRows } from '../../core/sync/client-apply';
 import { CHUNK_BYTES, type SignInResponse } from '../../core/sync/protocol';
 import { discoverSyncTables, ident } from '../../core/sync/tables';
 import { sha256 } from '../../core/util/canonical-json';
-import type { JoinCheckDTO, JoinReportDTO } from '../../shared/contract/join';
+import type { DeskDTO, JoinCheckDTO, JoinReportDTO } from '../../shared/contract/join';
 import { ADMINS } from '../../shared/roles';
 import { AppFailure } from '../../shared/result';
 import { serverAddressProblem } from '../../shared/server-address';
 import { backupLedger } from '../cli/backup';
 import { ServerApi, ServerError, TransportError, type FetchLike } from './server-api';
 import type { LocalFiles, SyncClient } from './sync-client';
+import type { TokenStore } from './token-store';
 
 /** The server's answer to a seed (src/server/seed.ts). */
 interface SeedAnswer {
@@ -32,6 +33,8 @@ export interface JoinDeps {
   /** The ledger's own connection, for the backup made before anything is sent. */
   raw?: BetterSqlite3.Database;
   backupDir: string;
+  /** Server tokens per user (the Admin's, for the list of desks). */
+  tokens?: TokenStore;
   fetch?: FetchLike;
   timeoutMs?: number;
 }
@@ -211,6 +214,33 @@ export class JoinService {
       mapped: seeded.mapped.map((m) => m.username),
       verified: checks.every((c) => c.ok) && auditThere >= auditHere,
     };
+  }
+
+  /** The server and this Admin's own server token (the list of desks is the server's, for Admins). */
+  private async adminApi(actor: Actor | null, what: string): Promise<{ api: ServerApi; token: string }> {
+    const { core, sync } = this.d;
+    const a = await requireRole(core.db, core.clock, actor, ADMINS, what);
+    const url = sync.status().serverUrl;
+    if (!url) throw new AppFailure('CONFLICT', 'This computer is not connected to a server.');
+    const t = await this.d.tokens?.get(a.userId);
+    if (!t || Date.parse(t.expiresAt) <= core.clock.now().getTime()) {
+      throw new AppFailure('UNAUTHENTICATED', 'Sign in to the server again (Needs Attention → Sign in to the server) to manage the desks.');
+    }
+    return { api: new ServerApi(url, this.d.fetch ?? fetch, this.d.timeoutMs ?? 60_000), token: t.token };
+  }
+
+  /** The desks the server knows (Admin). */
+  async desks(actor: Actor | null): Promise<DeskDTO[]> {
+    const { api, token } = await this.adminApi(actor, 'sync.desks.list');
+    const rows = await api.request<Omit<DeskDTO, 'current'>[]>('GET', '/v1/clients', { token }).catch((e) => plain(e, api.baseUrl));
+    return rows.map((r) => ({ ...r, current: r.clientId === this.d.sync.id }));
+  }
+
+  /** Revokes a desk (Admin): the server refuses its pushes until an Admin signs in there again. */
+  async revokeDesk(actor: Actor | null, clientId: string): Promise<{ revoked: boolean }> {
+    const { api, token } = await this.adminApi(actor, 'sync.desks.revoke');
+    if (clientId === this.d.sync.id) throw new AppFailure('VALIDATION', 'This is the computer you are using; revoke it from another desk.', { field: 'clientId' });
+    return api.request<{ revoked: boolean }>('POST', `/v1/clients/${encodeURIComponent(clientId)}/revoke`, { token, json: {} }).catch((e) => plain(e, api.baseUrl));
   }
 
   /** One file, in checksummed chunks (the server verifies the whole before it may be named). */
