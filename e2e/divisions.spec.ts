@@ -5,12 +5,13 @@ test.use({ seed: 'empty', ledger: 'divisions' });
 /** Issue 13, observation 6: a new office starts without the command line: its first division is made in the app. */
 test('a new office creates and renames a division in the app', async ({ page, host }) => {
   await page.goto(host.url);
+  await page.getByRole('button', { name: 'Start on this computer' }).click();
   await page.getByLabel('Your name').fill('Olivia Owner');
   await page.getByLabel('User name').fill('olivia');
   await page.getByLabel(/^Password/).fill('a-long-enough-password');
   await page.getByLabel('Confirm password').fill('a-long-enough-password');
   await page.getByRole('button', { name: 'Create administrator' }).click();
-  await expect(page.getByTestId('user-menu')).toContainText('Olivia Owner');
+  await expect(page.getByTestId('user-menu')).toContainText('Olivia Owner', { timeout: 30_000 });
 
   await page.getByRole('button', { name: 'Divisions' }).click();
   await expect(page.getByRole('heading', { name: 'Divisions' })).toBeVisible();

@@ -7,6 +7,11 @@ test('first run asks for the first administrator, then signs in and out', async 
   await expect(page.getByRole('heading', { name: 'Set up Ledgerdesk' })).toBeVisible();
   expect(page.url()).not.toContain('token='); // the token leaves the address bar at once
   await shot(page, 'setup');
+  // Two real choices (issue 13): join the office's server, or start on this computer alone.
+  await expect(page.getByRole('button', { name: "Join my office's server" })).toBeVisible();
+  expect(await axeViolations(page)).toEqual([]);
+  await page.getByRole('button', { name: 'Start on this computer' }).click();
+  await expect(page.getByRole('heading', { name: 'Start on this computer' })).toBeVisible();
 
   // Bad input first: short password, mismatched confirmation.
   await page.getByLabel('Your name').fill('Olivia Owner');

@@ -8,6 +8,8 @@ import { ImportService } from './imports/import-service';
 import { ledgerPath } from './paths';
 import { Router } from './router/router';
 import { registerSyncChannels } from './sync/channels';
+import { JoinService } from './sync/join';
+import { registerJoinChannels } from './sync/join-channels';
 import { SyncClient } from './sync/sync-client';
 import { FileTokenStore, type TokenStore } from './sync/token-store';
 
@@ -41,8 +43,11 @@ export async function startAppServices(dataDir: string, opts: AppServicesOptions
   registerImportChannels(router, imports);
   registerBackupChannel(router, core, core.ledger.raw, dataDir);
   // Sync with the central server, once an administrator has set its address (Needs Attention, header).
-  const sync = (ref.sync = new SyncClient({ core, tokens: opts.tokenStore ?? new FileTokenStore(join(dataDir, 'server-tokens.json')), files: imports.files }));
+  const tokens = opts.tokenStore ?? new FileTokenStore(join(dataDir, 'server-tokens.json'));
+  const sync = (ref.sync = new SyncClient({ core, tokens, files: imports.files }));
   registerSyncChannels(router, sync);
+  // Joining an office's server: at first run, or with the ledger this desk kept on its own (seeds an empty server).
+  registerJoinChannels(router, new JoinService({ core, sync, files: imports.files, raw: core.ledger.raw, backupDir: join(dataDir, 'backups'), tokens }));
   // With a server, sign-in goes there first (it gives this desk the user's offline verifier); when
   // the server is unreachable the local check against that verifier decides.
   router.onlineSignIn = async (username, password) => {

@@ -14,7 +14,7 @@ import {
 } from '../core/sync/protocol';
 import { AppFailure, type ErrorCode } from '../shared/result';
 import { ServerAuth, type AuthedUser } from './auth';
-import { clientRecord, registerClient, requireDevice } from './clients';
+import { clientRecord, listClients, registerClient, requireDevice, revokeClient } from './clients';
 import type { ServerStore } from './db/open';
 import { assertMayReadFile } from './file-access';
 import { ServerFiles } from './files';
@@ -22,6 +22,7 @@ import { jsonDepthExceeds, MAX_JSON_DEPTH } from './json-depth';
 import { receiveAudit } from './audit';
 import { pullPage, snapshot, type ReadRouteDeps } from './pull';
 import { runPush } from './push';
+import { applySeed, seedRequest, seedStatus } from './seed';
 import { startScheduler, type Scheduler } from './scheduler';
 
 export interface ServerOptions {
@@ -187,9 +188,28 @@ export async function buildServer(store: ServerStore, opts: ServerOptions = {}):
     handle(async (req) => {
       const u = await authed(req);
       const body = parse(registerClientRequest, req.body ?? {});
-      const r = await registerClient(store, u, () => store.core.clock.now());
+      const r = await registerClient(store, u, () => store.core.clock.now(), body.label);
       req.log.info({ clientId: r.clientId, userId: u.userId, label: body.label }, 'desk registered');
       return r;
+    }),
+  );
+  // The Admin's list of desks, and revoking one (src/server/clients.ts).
+  app.get(
+    '/v1/clients',
+    handle(async (req) => {
+      const u = await authed(req);
+      if (u.role !== 'admin') throw new AppFailure('FORBIDDEN', 'Only an administrator may list the desks.');
+      return listClients(store.db);
+    }),
+  );
+  app.post(
+    '/v1/clients/:clientId/revoke',
+    handle(async (req) => {
+      const u = await authed(req);
+      const { clientId } = parse(z.object({ clientId: z.string().min(1).max(100) }).strict(), req.params);
+      const revoked = await revokeClient(store, u, clientId);
+      req.log.info({ clientId, by: u.userId }, 'desk revoked');
+      return { revoked };
     }),
   );
   app.get(
@@ -199,6 +219,28 @@ export async function buildServer(store: ServerStore, opts: ServerOptions = {}):
       const { clientId } = parse(z.object({ clientId: z.string().min(1).max(100) }).strict(), req.params);
       await requireDevice(store.db, clientId, req.headers);
       return clientRecord(store.db, clientId);
+    }),
+  );
+
+  // Seeding an empty server from a standalone desk (issue 13, src/server/seed.ts): Admins only.
+  app.get(
+    '/v1/seed/status',
+    handle(async (req) => {
+      const u = await authed(req);
+      if (u.role !== 'admin') throw new AppFailure('FORBIDDEN', 'Only a server administrator may join a desk that holds its own ledger.');
+      return seedStatus(store);
+    }),
+  );
+  app.post(
+    '/v1/seed',
+    { bodyLimit: opts.pushBodyLimit ? Math.max(opts.pushBodyLimit, 256 * 1024 * 1024) : 256 * 1024 * 1024 },
+    handle(async (req) => {
+      const u = await authed(req);
+      if (u.role !== 'admin') throw new AppFailure('FORBIDDEN', 'Only a server administrator may seed the server from a desk.');
+      const r = await applySeed(store, u, parse(seedRequest, req.body));
+      req.log.info({ userId: u.userId, tables: r.totals.length, cursor: r.cursor }, 'seeded from a desk');
+      announce(r.cursor);
+      return r;
     }),
   );
 

@@ -28,6 +28,7 @@ const PUBLIC_CHANNELS = new Set<string>(['auth.status', 'auth.setupFirstAdmin', 
 export class Router {
   private readonly sessions = new Map<string, Session>();
   private readonly handlers = new Map<string, MainHandler>();
+  private readonly publicChannels = new Set<string>(PUBLIC_CHANNELS);
   /** Failed sign-ins on this desk slow further ones down (per name, and for the desk as a whole). */
   private readonly throttle = new SignInThrottle();
   /** Called after a successful local sign-in (the sync client signs in to the server too). */
@@ -57,6 +58,12 @@ export class Router {
     this.handlers.set(channel, handler);
   }
 
+  /** A channel callable before anyone signs in (first-run join); its handler checks what it needs. */
+  registerPublic(channel: Channel, handler: MainHandler): void {
+    this.publicChannels.add(channel);
+    this.handlers.set(channel, handler);
+  }
+
   openSession(emit: Session['emit']): Session {
     const s: Session = { id: newId(), user: null, lastActivity: this.now(), emit };
     this.sessions.set(s.id, s);
@@ -74,7 +81,7 @@ export class Router {
   async invoke(session: Session, channel: string, input: unknown): Promise<Result<unknown>> {
     try {
       if (!channelSet.has(channel)) return err('VALIDATION', `Unknown channel: ${String(channel).slice(0, 80)}.`);
-      if (!PUBLIC_CHANNELS.has(channel)) {
+      if (!this.publicChannels.has(channel)) {
         const live = await this.checkSession(session);
         if (!live.ok) return live;
       }
@@ -151,10 +158,15 @@ export class Router {
     return ok(await this.sessionDTO(s));
   }
 
-  private async signIn(s: Session, i: unknown): Promise<Result<unknown>> {
+  /** A session for a user the server has just signed in on this desk (first-run join): the local check only. */
+  signInJoined(s: Session, username: string, password: string): Promise<Result<unknown>> {
+    return this.signIn(s, { username, password }, false);
+  }
+
+  private async signIn(s: Session, i: unknown, online = true): Promise<Result<unknown>> {
     const { username, password } = i as { username: string; password: string };
     try {
-      await this.onlineSignIn?.(username, password);
+      if (online) await this.onlineSignIn?.(username, password);
       const user = await this.core.executor.serial(() => signIn(this.core.db, this.core.clock, username, password, { throttle: this.throttle, source: 'desk' }));
       s.user = toUserDTO(user);
       s.credential = credentialOf(user);

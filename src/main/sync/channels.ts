@@ -4,6 +4,7 @@ import { AppFailure, err, ok } from '../../shared/result';
 import { requireRole } from '../../core/commands/require-role';
 import type { Router } from '../router/router';
 import { actorOf } from '../router/session';
+import { holdsOwnLedger } from './join';
 import type { ResolveInput } from './needs-attention';
 import type { SyncClient } from './sync-client';
 
@@ -35,6 +36,10 @@ export function registerSyncChannels(router: Router, sync: SyncClient): () => vo
     const url = (i as { serverUrl: string | null }).serverUrl;
     const problem = url ? serverAddressProblem(url) : null;
     if (problem) return err('VALIDATION', problem, { field: 'serverUrl' });
+    // A desk that worked on its own joins through sync.joinServer (seed, verify), never by a snapshot that would replace its ledger.
+    if (url && (await holdsOwnLedger(router.core))) {
+      return err('CONFLICT', 'This computer holds its own ledger. Use "Join my office\'s server" with the server administrator\'s sign-in: an empty server is filled from this ledger and checked; nothing here is replaced.', { field: 'serverUrl', reason: 'standalone' });
+    }
     // Core's role check: refuses and audits like every command does.
     return wrap(async () => {
       await requireRole(router.core.db, router.core.clock, actorOf(s), ADMINS, 'sync.configure');

@@ -29,6 +29,8 @@ import { StatementsPage } from '../features/notifications/StatementsPage';
 import '../features/notifications/register';
 import { NeedsAttentionPage } from '../features/sync/NeedsAttentionPage';
 import '../features/sync/register';
+import { BackupPage } from '../features/join/BackupPage';
+import { DesksPage } from '../features/join/DesksPage';
 
 export type PageProps = { params: Record<string, string> };
 
@@ -69,6 +71,8 @@ export const pages: Record<string, PageDef> = {
   divisions: { component: DivisionsPage, roles: ADM, nav: { label: 'Divisions', section: 'Administration', order: 8 } },
   users: { component: UsersPage, roles: ADM, nav: { label: 'Users', section: 'Administration', order: 10 } },
   settings: { component: SettingsPage, roles: ADM, nav: { label: 'Settings', section: 'Administration', order: 90 } },
+  backup: { component: BackupPage, roles: ADM, nav: { label: 'Backup', section: 'Administration', order: 92 } },
+  desks: { component: DesksPage, roles: ADM, nav: { label: 'Desks', section: 'Administration', order: 94 } },
   audit: { component: AuditPage, roles: SUP, nav: { label: 'Audit Log', section: 'Administration', order: 80 } },
   statements: { component: StatementsPage, roles: SUP, nav: { label: 'Statements', section: 'Billing', order: 50 } },
   'statement-batch': { component: StatementBatchPage, roles: SUP },

@@ -129,6 +129,20 @@ export const serverMigrations: ReadonlyArray<readonly [string, Up]> = [
       await db.schema.createIndex('srv_files_owner').on('srv_files').columns(['uploaded_by', 'complete']).execute();
     },
   ],
+  [
+    'join-revoked-desks',
+    async (db) => {
+      // Desks an Admin revoked (src/server/clients.ts): their credential is gone; only an Admin's sign-in there registers it again.
+      await db.schema
+        .createTable('srv_revoked_clients')
+        .addColumn('client_id', 'text', (c) => c.primaryKey())
+        .addColumn('revoked_by', 'text', (c) => c.notNull())
+        .addColumn('revoked_at', 'text', (c) => c.notNull())
+        .execute();
+      // A desk's name for the Admin's list (sent at registration).
+      await db.schema.alterTable('srv_client_devices').addColumn('label', 'text').execute();
+    },
+  ],
 ];
 
 export async function migrateServer(db: Kysely<ServerDatabase>, dialect: Dialect): Promise<string[]> {

@@ -9,6 +9,7 @@ import { importsContract } from './imports';
 import { paymentsContract } from './payments';
 import { syncContract } from './sync';
 import { backupContract } from './backup';
+import { joinContract } from './join';
 import { creditsContract } from './credits';
 import { refundsContract } from './refunds';
 import { recurringContract } from './recurring';
@@ -41,6 +42,7 @@ export const contract = {
   ...reportsContract,
   ...syncContract,
   ...backupContract,
+  ...joinContract,
 } as const;
 
 export type Contract = typeof contract;

@@ -9,6 +9,7 @@ import { ErrorAlert } from '../../components/ErrorAlert';
 import { PageHeader } from '../../components/PageHeader';
 import { useSession } from '../../stores/session';
 import { timeAgo, useSyncStatus } from './useSyncStatus';
+import { JoinServerPanel } from '../join/JoinServerPanel';
 
 /**
  * Needs Attention: work this desk entered that the server refused (a deposit completed in another
@@ -50,6 +51,7 @@ export function NeedsAttentionPage(_: PageProps) {
         }
       />
       <ErrorAlert error={error ?? items.error} title="Could not do that" />
+      {status && session?.user.role === 'admin' && !status.configured && <JoinServerPanel onJoined={reload} />}
       {status && <ServerPanel status={status} isAdmin={session?.user.role === 'admin'} me={session?.user.displayName ?? ''} onChange={reload} />}
       {items.data && items.data.length === 0 && (
         <Alert color="green" title="Nothing needs attention">

@@ -1,0 +1,103 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { test as base, expect } from '@playwright/test';
+import { axeViolations, shot, startHost, type Host } from './support/host';
+
+/**
+ * Issue 13, item 1 end to end: a fresh desk's first run offers "Join my office's server"; the desk
+ * joins a running server with the server's account (no local administrator is made), with plain
+ * errors for an unsafe address, an unreachable server and a wrong password on the way.
+ */
+const ROOT = resolve(fileURLToPath(new URL('.', import.meta.url)), '..');
+const test = base;
+
+let server: ChildProcess;
+let serverUrl = '';
+let host: Host;
+
+function startServer(): Promise<string> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'ledgerdesk-e2e-join-server-'));
+  server = spawn(process.execPath, ['--import', 'tsx', 'src/server/cli.ts'], {
+    cwd: ROOT,
+    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, DATABASE_URL: '', LOG_LEVEL: 'warn', LEDGERDESK_ADMIN_USER: 'admin', LEDGERDESK_ADMIN_PASSWORD: 'admin-password-1', LEDGERDESK_ADMIN_NAME: 'Office Administrator', SIGNIN_PER_MINUTE: '1000' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  return new Promise((ok, fail) => {
+    let out = '';
+    const timer = setTimeout(() => fail(new Error(`server did not start: ${out}`)), 60_000);
+    server.stdout!.on('data', (d) => {
+      out += String(d);
+      const m = /listening on (https?:\/\/\S+)/.exec(out);
+      if (m) {
+        clearTimeout(timer);
+        ok(m[1]!);
+      }
+    });
+    server.stderr!.on('data', (d) => (out += String(d)));
+  });
+}
+
+test.beforeAll(async () => {
+  test.setTimeout(120_000);
+  serverUrl = await startServer();
+  host = await startHost({ seed: 'empty', dataDir: mkdtempSync(join(tmpdir(), 'ledgerdesk-e2e-join-desk-')) });
+});
+
+test.afterAll(() => {
+  host?.proc.kill('SIGTERM');
+  server?.kill('SIGTERM');
+});
+
+test("first run: join my office's server with the server account", async ({ page }) => {
+  test.setTimeout(240_000);
+  await page.goto(host.url);
+  await expect(page.getByRole('heading', { name: 'Set up Ledgerdesk' })).toBeVisible();
+  await shot(page, 'choices');
+  expect(await axeViolations(page)).toEqual([]);
+  await page.getByRole('button', { name: "Join my office's server" }).click();
+  await expect(page.getByRole('heading', { name: "Join my office's server" })).toBeVisible();
+
+  const address = page.getByLabel(/^Server address/);
+  const alert = page.getByRole('alert');
+  // Not https to another machine: refused before anything is sent.
+  await address.fill('http://ledger.example.org');
+  await page.getByLabel('User name').fill('admin');
+  await page.getByLabel(/^Password/).fill('admin-password-1');
+  await page.getByRole('button', { name: 'Join and sign in' }).click();
+  await expect(alert).toContainText('must start with https://');
+  await shot(page, 'not-https');
+  expect(await axeViolations(page)).toEqual([]);
+
+  // Nothing answers there.
+  await address.fill('http://127.0.0.1:9');
+  await page.getByRole('button', { name: 'Join and sign in' }).click();
+  await expect(alert).toContainText('cannot be reached');
+
+  // The right server, the wrong password.
+  await address.fill(serverUrl);
+  await page.getByLabel(/^Password/).fill('not-the-password');
+  await page.getByRole('button', { name: 'Join and sign in' }).click();
+  await expect(alert).toContainText('The user name or password is incorrect.');
+  await shot(page, 'wrong-password');
+
+  await page.getByLabel(/^Password/).fill('admin-password-1');
+  await page.getByRole('button', { name: 'Join and sign in' }).click();
+  // Signed in as the server's administrator: no local administrator was made.
+  await expect(page.getByTestId('user-menu')).toContainText('Office Administrator', { timeout: 90_000 });
+  await page.getByRole('button', { name: 'Users' }).click();
+  await expect(page.getByRole('row', { name: /Office Administrator/ })).toBeVisible();
+  await shot(page, 'joined-users');
+  expect(await axeViolations(page)).toEqual([]);
+
+  // After a sign-out, the same server account opens this desk again.
+  await page.getByTestId('user-menu').click();
+  await page.getByRole('menuitem', { name: 'Sign out' }).click();
+  await page.getByLabel('User name').fill('admin');
+  await page.getByLabel('Password').fill('admin-password-1');
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  // (online sign-in first: the server's slow password checks, under a loaded machine)
+  await expect(page.getByTestId('user-menu')).toContainText('Office Administrator', { timeout: 30_000 });
+});

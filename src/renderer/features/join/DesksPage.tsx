@@ -1,0 +1,89 @@
+import { Badge, Button, Card, Group, Modal, Stack, Text } from '@mantine/core';
+import { useState } from 'react';
+import type { DeskDTO } from '../../../shared/contract/join';
+import type { AppError } from '../../../shared/result';
+import { call } from '../../api/client';
+import { useQuery } from '../../api/hooks';
+import type { PageProps } from '../../app/pages';
+import { DataTable } from '../../components/DataTable';
+import { ErrorAlert } from '../../components/ErrorAlert';
+import { PageHeader } from '../../components/PageHeader';
+
+const when = (iso: string | null) => (iso ? new Date(iso).toLocaleString() : '—');
+
+/**
+ * Desks (Admin): every computer the server issued an identity to, when it was last heard from and
+ * how far its work has come. Revoking one stops the server accepting its work until an
+ * administrator signs in on it again (its work stays on that computer meanwhile).
+ */
+export function DesksPage(_: PageProps) {
+  const desks = useQuery('sync.desks.list', {});
+  const [confirm, setConfirm] = useState<DeskDTO | null>(null);
+  const [error, setError] = useState<AppError | null>(null);
+  const [busy, setBusy] = useState(false);
+  const revoke = async (d: DeskDTO) => {
+    setBusy(true);
+    const r = await call('sync.desks.revoke', { clientId: d.clientId });
+    setBusy(false);
+    setError(r.ok ? null : r.error);
+    setConfirm(null);
+    desks.reload();
+  };
+  return (
+    <Stack>
+      <PageHeader title="Desks" subtitle="The computers connected to the office's server." actions={<Button variant="default" onClick={desks.reload}>Refresh</Button>} />
+      <ErrorAlert error={error ?? desks.error} title="Could not do that" />
+      <Card withBorder>
+        <DataTable
+          label="Desks"
+          testId="desks"
+          rows={desks.data ?? []}
+          rowKey={(d) => d.clientId}
+          empty={<Text c="dimmed">No desks yet.</Text>}
+          columns={[
+            { key: 'id', header: 'Desk', cell: (d) => <Text size="sm" ff="monospace">{d.clientId.slice(-12)}</Text>, sortValue: (d) => d.clientId },
+            { key: 'label', header: 'Name', cell: (d) => (d.current ? 'This computer' : (d.label ?? '—')) },
+            { key: 'by', header: 'Registered by', cell: (d) => d.registeredBy ?? '—' },
+            { key: 'seen', header: 'Last seen', cell: (d) => when(d.lastSeenAt), sortValue: (d) => d.lastSeenAt },
+            { key: 'seq', header: 'Last change', align: 'right', cell: (d) => d.lastSeq, sortValue: (d) => d.lastSeq },
+            {
+              key: 'state',
+              header: 'Access',
+              cell: (d) =>
+                d.revokedAt ? (
+                  <Badge color="red.9" variant="light">Revoked {when(d.revokedAt)}</Badge>
+                ) : d.current ? (
+                  <Badge color="green.9" variant="light">Active</Badge>
+                ) : (
+                  <Group gap="xs">
+                    <Badge color="green.9" variant="light">Active</Badge>
+                    <Button size="compact-sm" variant="default" color="red" onClick={() => setConfirm(d)} aria-label={`Revoke desk ${d.clientId.slice(-12)}`}>
+                      Revoke…
+                    </Button>
+                  </Group>
+                ),
+            },
+          ]}
+        />
+      </Card>
+      <Modal opened={!!confirm} onClose={() => setConfirm(null)} title="Revoke this desk?">
+        {confirm && (
+          <Stack>
+            <Text size="sm">
+              Desk {confirm.clientId.slice(-12)} will no longer be able to send work or receive changes. Its users are signed out of the server. Work already on it is kept there; an administrator must sign in on
+              it to connect it again.
+            </Text>
+            <Group justify="flex-end">
+              <Button variant="default" onClick={() => setConfirm(null)}>
+                Cancel
+              </Button>
+              <Button color="red.9" loading={busy} onClick={() => void revoke(confirm)}>
+                Revoke desk
+              </Button>
+            </Group>
+          </Stack>
+        )}
+      </Modal>
+    </Stack>
+  );
+}
