@@ -179,7 +179,7 @@ function ReportScreen({ name, description, scopeNote, users }: { name: ReportNam
               </Card>
             ))}
           </SimpleGrid>
-          {r.chart && (
+          {r.chart && r.chart.points.length > 0 && (
             <Card withBorder mb="md">
               <Title order={3} size="h4" mb="xs">
                 {r.chart.title}
