@@ -23,6 +23,7 @@ import { afterCloseReport } from './reports/after-close';
 import { agingAccountsQuery, agingReportQuery } from './reports/aging';
 import { homeSummaryQuery } from './reports/home';
 import { auditExportQuery, readableAuditQuery } from './reports/audit-readable';
+import { reportQueries } from './reports/report-queries';
 
 /**
  * Every command and query of the ledger. Each workflow exports its definitions from its own
@@ -69,4 +70,5 @@ export const allQueries: QueryDef[] = [
   homeSummaryQuery,
   readableAuditQuery,
   auditExportQuery,
+  ...reportQueries,
 ] as QueryDef[];

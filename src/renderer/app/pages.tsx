@@ -22,6 +22,7 @@ import '../features/deposits/register';
 import { PeriodsPage } from '../features/periods/PeriodsPage';
 import { RefundRequestsPage } from '../features/refunds/RefundRequestsPage';
 import { AgingPage } from '../features/reports/AgingPage';
+import { ReportsPage } from '../features/reports/ReportsPage';
 import { NotificationQueuePage } from '../features/notifications/NotificationQueuePage';
 import { StatementBatchPage } from '../features/notifications/StatementBatchPage';
 import { StatementProfilesPage } from '../features/notifications/StatementProfilesPage';
@@ -65,6 +66,7 @@ export const pages: Record<string, PageDef> = {
   deposit: { component: DepositPage, roles: SUP },
   periods: { component: PeriodsPage, roles: SUP, nav: { label: 'Periods', section: 'Billing', order: 40 } },
   'refund-requests': { component: RefundRequestsPage, roles: SUP, nav: { label: 'Refund Approvals', section: 'Billing', order: 45 } },
+  reports: { component: ReportsPage, roles: ALL, nav: { label: 'Reports', section: 'Billing', order: 25 } },
   aging: { component: AgingPage, roles: SUP, nav: { label: 'A/R Aging', section: 'Billing', order: 30 } },
   'file-transfers': { component: FileTransfersPage, roles: ADM, nav: { label: 'File Transfers', section: 'Administration', order: 5 } },
   upload: { component: UploadResultPage, roles: ADM },

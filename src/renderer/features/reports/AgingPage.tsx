@@ -11,6 +11,8 @@ import { Money } from '../../components/Money';
 import { PageHeader } from '../../components/PageHeader';
 import { useDivision } from '../../stores/division';
 import { useNav } from '../../stores/navigation';
+import { ReportActions } from './ReportActions';
+import { ReportPrint } from './ReportPrint';
 
 /** A/R aging by due date, per division and in total; a figure drills down to the accounts in it. */
 export function AgingPage(_: PageProps) {
@@ -21,6 +23,8 @@ export function AgingPage(_: PageProps) {
   const report = useQuery('reports.aging', { asOf, divisionId }, { refreshOn: ['payments', 'applications', 'invoices', 'credits', 'accounts'] });
   const accounts = useQuery('reports.agingAccounts', drill ? { asOf, divisionId: drill.divisionId, ...(drill.bucket ? { bucket: drill.bucket } : {}), limit: 2000 } : null);
   const r = report.data;
+  // The same aging as a printable, exportable report (title, filters, totals, every account).
+  const printable = useQuery('reports.agingTable', { asOf, divisionId }, { refreshOn: ['payments', 'applications', 'invoices', 'credits', 'accounts'] });
 
   const cells = (f: AgingFigures, div: string | null, name: string) => (
     <>
@@ -47,7 +51,12 @@ export function AgingPage(_: PageProps) {
 
   return (
     <Stack>
-      <PageHeader title="A/R Aging" subtitle="Open charges by days past their due date, less money not yet applied: each total is the sum of the balances. Check it before closing the month." />
+      <PageHeader
+        title="A/R Aging"
+        subtitle="Open charges by days past their due date, less money not yet applied: each total is the sum of the balances. Check it before closing the month."
+        actions={<ReportActions request={{ report: 'aging', filter: { asOf, divisionId } }} disabled={!printable.data} />}
+      />
+      {printable.data && <ReportPrint r={printable.data} />}
       <Card withBorder>
         <Group align="flex-end" mb="sm">
           <TextInput label="Aged as of" type="date" value={asOf} onChange={(e) => setAsOf(e.currentTarget.value || localDate())} />
