@@ -106,6 +106,36 @@ export const invoiceInput = z
   })
   .strict();
 
+/**
+ * Edit Invoice: the whole new set of charge lines. Every current line is named by its id (kept,
+ * changed, or voided with `void: true`); lines without an id are added. The edit is a new version
+ * of the invoice (the old one is superseded, never deleted), so closed months stay as they were.
+ */
+export const editInvoiceInput = z
+  .object({
+    invoiceId: id,
+    /** The new version's id (made by the caller or the command's prepare, so re-runs agree). */
+    newInvoiceId: id.optional(),
+    dueDate: isoDate.optional(),
+    reason: required(300, 'Reason'),
+    lines: z
+      .array(
+        z
+          .object({
+            lineId: id.optional(),
+            category: required(60, 'Category'),
+            description: trimmed(200, 'Description'),
+            amount: positiveMoneyText,
+            void: z.boolean().optional(),
+          })
+          .strict(),
+      )
+      .min(1, 'An invoice has at least one charge line.')
+      .max(200, 'An invoice has at most 200 charge lines.'),
+  })
+  .strict();
+
 export const invoicesContract = {
   'invoices.create': channel<InvoiceDTO>()(invoiceInput),
+  'invoices.edit': channel<InvoiceDTO>()(editInvoiceInput),
 } as const;
