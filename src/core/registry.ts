@@ -5,6 +5,7 @@ import type { CommandDef, QueryDef } from './commands/types';
 import { applyImportRows } from './imports/apply-rows';
 import { getUpload, listUploads } from './imports/uploads';
 import { createInvoice } from './invoices/create-invoice';
+import { editInvoice } from './invoices/edit-invoice';
 import { getAccountDetail } from './payers/account-detail';
 import { createAccount, setAccountStatus } from './payers/accounts';
 import { createDivision, listDivisions, renameDivision } from './payers/divisions';
@@ -39,6 +40,7 @@ export const allCommands: CommandDef[] = [
   setAccountStatus,
   updateAccount,
   createInvoice,
+  editInvoice,
   recordPayment,
   releaseHeldPayment,
   voidHeldPayment,

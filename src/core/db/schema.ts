@@ -27,6 +27,10 @@ export interface AccountsTable {
   name: string;
   email: string | null;
   portal_user_id: string | null;
+  /** Migration 0018; optional so rows built before it (imports) stay valid. */
+  phone?: string | null;
+  /** Several lines ("\n"), printed in the letters' address window. */
+  postal_address?: string | null;
   status: 'active' | 'inactive';
   /** Cache of SUM(account_entries.amount_cents); checked by ledger/checks.ts. */
   balance_cents: number;

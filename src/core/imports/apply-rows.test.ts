@@ -82,8 +82,8 @@ describe('universal balance file', () => {
     expect(await balance(b.id)).toBe(900);
   });
 
-  it('only an admin may apply a file', async () => {
-    const r = await t.attempt(t.supervisor, 'imports.applyRows', balanceFile([]));
+  it('only the roles the Settings allow may apply a file (by default Admins for bill files)', async () => {
+    const r = await t.attempt(t.supervisor, 'imports.applyRows', { ...balanceFile([]), kind: 'bill' });
     expect(r).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
   });
 });

@@ -1,7 +1,8 @@
 import type { ImportSummaryDTO } from '../../shared/contract/imports';
 import { newId } from '../../shared/ids';
 import { fail } from '../../shared/result';
-import { ADMINS } from '../../shared/roles';
+import { ANY_ROLE } from '../../shared/roles';
+import { assertMay, fileRule } from '../settings/role-rules';
 
 import { defineCommand, insertMany, type CommandCtx } from '../commands/types';
 import { sha256, sequentialId } from '../util/canonical-json';
@@ -35,12 +36,14 @@ async function loadUploadSummary(ctx: CommandCtx, uploadId: string): Promise<Imp
 export const applyImportRows = defineCommand({
   name: 'imports.applyRows',
   version: 1,
-  roles: ADMINS,
+  // Who may upload each kind of file is a setting (Settings: balance files, bill files).
+  roles: ANY_ROLE,
   input: applyRowsInput,
   synced: true,
   prepare: (i) => (i.uploadId ? {} : { uploadId: newId() }),
   subject: (i) => i.uploadId,
   run: async (ctx, i): Promise<ApplyRowsResult> => {
+    await assertMay(ctx.db, ctx.actor.role, fileRule(i.kind), 'kind');
     const earlier = await findEarlierUpload(ctx, i);
     if (earlier) return { uploadId: earlier, duplicateOf: earlier, ...(await loadUploadSummary(ctx, earlier)) };
     await assertPeriodOpen(ctx, ctx.today, 'date');

@@ -2,7 +2,8 @@ import type { Kysely } from 'kysely';
 import type { UploadResultDTO, UploadSummaryDTO } from '../../shared/contract/imports';
 import { importsContract } from '../../shared/contract/imports';
 import { fail } from '../../shared/result';
-import { ADMINS } from '../../shared/roles';
+import { ANY_ROLE } from '../../shared/roles';
+import { assertMay, fileRule, uploadableKinds } from '../settings/role-rules';
 import { defineQuery } from '../commands/types';
 import type { Database } from '../db/schema';
 
@@ -64,15 +65,24 @@ export async function findUploadBySha(db: Kysely<Database>, sha256: string, kind
 
 export const listUploads = defineQuery({
   name: 'imports.list',
-  roles: ADMINS,
+  roles: ANY_ROLE,
   input: importsContract['imports.list'].input,
-  run: async ({ db }, i) => (await summarySelect(db).orderBy('uploads.uploaded_at', 'desc').limit(i.limit ?? 100).execute()).map(toSummary),
+  // The uploads of the kinds this role may upload (Settings), nothing else.
+  run: async ({ db, actor }, i) => {
+    const kinds = await uploadableKinds(db, actor.role);
+    if (kinds.length === 0) return [];
+    return (await summarySelect(db).where('uploads.kind', 'in', kinds).orderBy('uploads.uploaded_at', 'desc').limit(i.limit ?? 100).execute()).map(toSummary);
+  },
 });
 
 export const getUpload = defineQuery({
   name: 'imports.get',
-  roles: ADMINS,
+  roles: ANY_ROLE,
   input: importsContract['imports.get'].input,
-  run: ({ db }, i) => loadUpload(db, i.uploadId),
+  run: async ({ db, actor }, i) => {
+    const u = await loadUpload(db, i.uploadId);
+    await assertMay(db, actor.role, fileRule(u.kind));
+    return u;
+  },
 });
 

@@ -2,7 +2,7 @@ import type { InvoiceDTO } from '../../shared/contract/dto';
 import { invoicesContract } from '../../shared/contract/payers';
 import { newId } from '../../shared/ids';
 import { fail } from '../../shared/result';
-import { ADMINS } from '../../shared/roles';
+import { SUPERVISORS } from '../../shared/roles';
 import { defineCommand, type CommandCtx } from '../commands/types';
 import { assertPeriodOpen, getActiveAccount, postEntry } from '../ledger/journal';
 import { applyCreditsToNewInvoice } from '../credits/apply-credits';
@@ -16,10 +16,15 @@ export interface NewInvoice {
   lines: { category: string; description: string; amountCents: number }[];
 }
 
-/** Inserts an invoice with its charge lines and one journal entry per line (shared with bill imports). */
-export async function insertInvoice(ctx: CommandCtx, inv: NewInvoice): Promise<InvoiceDTO> {
+/**
+ * Inserts an invoice with its charge lines and one journal entry per line (shared with bill
+ * imports and Edit Invoice). `postOn`: the date its charges post when the invoice's own date is in
+ * a closed month (a new version of an invoice of a closed month posts today).
+ */
+export async function insertInvoice(ctx: CommandCtx, inv: NewInvoice, opts: { postOn?: string } = {}): Promise<InvoiceDTO> {
   const acct = await getActiveAccount(ctx, inv.accountId);
-  await assertPeriodOpen(ctx, inv.invoiceDate, 'invoiceDate');
+  const postOn = opts.postOn ?? inv.invoiceDate;
+  await assertPeriodOpen(ctx, postOn, 'invoiceDate');
   const clash = await ctx.db
     .selectFrom('invoices')
     .select('id')
@@ -61,7 +66,7 @@ export async function insertInvoice(ctx: CommandCtx, inv: NewInvoice): Promise<I
       .execute();
     await postEntry(ctx, {
       accountId: acct.id,
-      entryDate: inv.invoiceDate,
+      entryDate: postOn,
       kind: 'charge',
       amountCents: l.amountCents,
       sourceType: 'charge_line',
@@ -83,7 +88,7 @@ export async function insertInvoice(ctx: CommandCtx, inv: NewInvoice): Promise<I
 export const createInvoice = defineCommand({
   name: 'invoices.create',
   version: 1,
-  roles: ADMINS,
+  roles: SUPERVISORS,
   input: invoicesContract['invoices.create'].input,
   synced: true,
   prepare: (i) => (i.invoiceId ? {} : { invoiceId: newId() }),

@@ -19,7 +19,7 @@ export interface StatementSnapshot {
   statementId: string;
   statementDate: string;
   periodStart: string;
-  account: { id: string; number: string; name: string; email: string | null; divisionName: string };
+  account: { id: string; number: string; name: string; email: string | null; divisionName: string; /** Postal address lines (absent in snapshots made before migration 0018). */ address?: string | null };
   office: { name: string; contact: string };
   openingCents: number;
   closingCents: number;
@@ -40,6 +40,7 @@ export interface AccountFacts {
   number: string;
   name: string;
   email: string | null;
+  address: string | null;
   divisionId: string;
   divisionName: string;
   status: string;
@@ -81,7 +82,7 @@ export async function gatherAccountFacts(db: Kysely<Database>, accountIds: strin
     const accounts = await db
       .selectFrom('accounts')
       .innerJoin('divisions', 'divisions.id', 'accounts.division_id')
-      .select(['accounts.id', 'accounts.account_number', 'accounts.name', 'accounts.email', 'accounts.division_id', 'accounts.status', 'divisions.name as division_name'])
+      .select(['accounts.id', 'accounts.account_number', 'accounts.name', 'accounts.email', 'accounts.postal_address', 'accounts.division_id', 'accounts.status', 'divisions.name as division_name'])
       .where('accounts.id', 'in', ids)
       .execute();
     const prev = await db
@@ -118,6 +119,7 @@ export async function gatherAccountFacts(db: Kysely<Database>, accountIds: strin
         number: a.account_number,
         name: a.name,
         email: a.email,
+        address: a.postal_address ?? null,
         divisionId: a.division_id,
         divisionName: a.division_name,
         status: a.status,
@@ -165,7 +167,7 @@ export function buildSnapshot(
     statementId,
     statementDate: asOf,
     periodStart: f.periodStart,
-    account: { id: f.id, number: f.number, name: f.name, email: f.email, divisionName: f.divisionName },
+    account: { id: f.id, number: f.number, name: f.name, email: f.email, divisionName: f.divisionName, address: f.address },
     office,
     openingCents: f.openingCents,
     closingCents: f.closingCents,

@@ -81,6 +81,7 @@ export function drawStatement(doc: Doc, s: StatementSnapshot): void {
   header(doc, s, 'STATEMENT');
   const top = doc.y;
   doc.font('Helvetica-Bold').fontSize(11).fillColor('#000').text(s.account.name, LEFT, top);
+  if (s.account.address) doc.font('Helvetica').fontSize(9.5).text(s.account.address, LEFT, doc.y + 2, { width: 280 });
   doc.font('Helvetica').fontSize(9).text(`Account ${s.account.number} · ${s.account.divisionName}`, LEFT, doc.y + 2);
   if (s.account.email) doc.text(s.account.email, LEFT, doc.y + 2);
 
@@ -171,8 +172,9 @@ export function renderLettersPdf(title: string, createdAt: string, letters: { bo
     if (i > 0) doc.addPage();
     const s = l.snapshot;
     header(doc, s, l.levelName.toUpperCase());
-    // The address window: name and account (payer records hold no postal address yet).
+    // The address window: name, the payer's postal address (Edit Payer), then the account.
     doc.font('Helvetica-Bold').fontSize(11).fillColor('#000').text(s.account.name, LEFT, 150);
+    if (s.account.address) doc.font('Helvetica').fontSize(10.5).text(s.account.address, LEFT, doc.y + 2, { width: 260 });
     doc.font('Helvetica').fontSize(9).text(`Account ${s.account.number}`, LEFT, doc.y + 2);
     doc.font('Helvetica').fontSize(10.5).fillColor('#000').text(l.body, LEFT, 230, { width: RIGHT - LEFT, lineGap: 3 });
     doc.addPage();

@@ -1,7 +1,8 @@
 import { accountsContract } from '../../shared/contract/payers';
 import { newId } from '../../shared/ids';
 import { fail } from '../../shared/result';
-import { ADMINS, SUPERVISORS } from '../../shared/roles';
+import { ANY_ROLE } from '../../shared/roles';
+import { assertMay } from '../settings/role-rules';
 import { defineCommand, type CommandCtx } from '../commands/types';
 import type { Database } from '../db/schema';
 import { accountsQuery, toAccountSummary } from './search';
@@ -12,6 +13,8 @@ export interface NewAccount {
   accountNumber: string;
   name: string;
   email?: string | null;
+  phone?: string | null;
+  postalAddress?: string | null;
   portalUserId?: string | null;
 }
 
@@ -32,6 +35,8 @@ export async function insertAccount(ctx: CommandCtx, a: NewAccount): Promise<Dat
     account_number: a.accountNumber,
     name: a.name,
     email: a.email || null,
+    phone: a.phone || null,
+    postal_address: a.postalAddress ? a.postalAddress.split(/\r?\n/).map((l) => l.trim()).filter(Boolean).join('\n') || null : null,
     portal_user_id: a.portalUserId ? a.portalUserId.toLowerCase() : null,
     status: 'active',
     balance_cents: 0,
@@ -53,12 +58,14 @@ export async function loadAccountSummary(ctx: Pick<CommandCtx, 'db'>, accountId:
 export const createAccount = defineCommand({
   name: 'accounts.create',
   version: 1,
-  roles: ADMINS,
+  // Who may add a payer is a setting (payerIdentityRoles; default Supervisors and Admins).
+  roles: ANY_ROLE,
   input: accountsContract['accounts.create'].input,
   synced: true,
   prepare: (i) => (i.accountId ? {} : { accountId: newId() }),
   subject: (i) => i.accountId,
   run: async (ctx, i) => {
+    await assertMay(ctx.db, ctx.actor.role, 'payerIdentityRoles');
     await insertAccount(ctx, { ...i, accountId: i.accountId! });
     return loadAccountSummary(ctx, i.accountId!);
   },
@@ -67,11 +74,12 @@ export const createAccount = defineCommand({
 export const setAccountStatus = defineCommand({
   name: 'accounts.setStatus',
   version: 1,
-  roles: SUPERVISORS,
+  roles: ANY_ROLE,
   input: accountsContract['accounts.setStatus'].input,
   synced: true,
   subject: (i) => i.accountId,
   run: async (ctx, i) => {
+    await assertMay(ctx.db, ctx.actor.role, 'payerIdentityRoles', 'status');
     const before = await ctx.db.selectFrom('accounts').selectAll().where('id', '=', i.accountId).executeTakeFirst();
     if (!before) fail('NOT_FOUND', 'That account does not exist.', { field: 'accountId' });
     await ctx.db.updateTable('accounts').set({ status: i.status, updated_at: ctx.now }).where('id', '=', i.accountId).execute();

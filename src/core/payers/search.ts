@@ -13,6 +13,8 @@ const accountSelect = [
   'accounts.division_id',
   'divisions.name as division_name',
   'accounts.email',
+  'accounts.phone',
+  'accounts.postal_address',
   'accounts.portal_user_id',
   'accounts.status',
   'accounts.balance_cents',
@@ -25,6 +27,8 @@ type AccountRow = {
   division_id: string;
   division_name: string;
   email: string | null;
+  phone?: string | null;
+  postal_address?: string | null;
   portal_user_id: string | null;
   status: 'active' | 'inactive';
   balance_cents: number;
@@ -37,6 +41,8 @@ export const toAccountSummary = (r: AccountRow): AccountSummaryDTO => ({
   divisionId: r.division_id,
   divisionName: r.division_name,
   email: r.email,
+  phone: r.phone ?? null,
+  postalAddress: r.postal_address ?? null,
   portalUserId: r.portal_user_id,
   status: r.status,
   balanceCents: Number(r.balance_cents),

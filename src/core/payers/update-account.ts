@@ -1,16 +1,26 @@
 import { accountsContract } from '../../shared/contract/payers';
 import { fail } from '../../shared/result';
-import { ANY_ROLE, SUPERVISORS } from '../../shared/roles';
+import { ANY_ROLE } from '../../shared/roles';
 import { defineCommand } from '../commands/types';
+import type { Database } from '../db/schema';
+import { assertMay } from '../settings/role-rules';
 import { loadAccountSummary } from './accounts';
 
-/** Fields a CSR may change (contact details); the rest identify the payer and need a supervisor. */
-const CONTACT_FIELDS = ['email'] as const;
-const IDENTITY_FIELDS = ['name', 'accountNumber', 'portalUserId'] as const;
+type Row = Database['accounts'];
+/** Input field -> column. Contact details are one role rule, identity (name, numbers, status) another. */
+const CONTACT = { email: 'email', phone: 'phone', postalAddress: 'postal_address' } as const;
+const IDENTITY = { name: 'name', accountNumber: 'account_number', portalUserId: 'portal_user_id', status: 'status' } as const;
+type Field = keyof typeof CONTACT | keyof typeof IDENTITY;
+const COLUMN: Record<Field, keyof Row> = { ...CONTACT, ...IDENTITY };
+
+/** Blank text clears an optional field; addresses keep their lines, trimmed each. */
+const blankToNull = (s: string) => (s.trim() === '' ? null : s);
+const normalAddress = (s: string) => blankToNull(s.split(/\r?\n/).map((l) => l.trim()).filter(Boolean).join('\n'));
 
 /**
- * Edit Payer: changes what was given, audited with each field before and after. The role rule is
- * here, per field, so the desktop and the server refuse the same edits.
+ * Edit Payer: changes what was given, audited with each field before and after. The role rules
+ * (Settings: payerContactRoles, payerIdentityRoles) are checked here, per field, so the desktop and
+ * the server refuse the same edits. A status change needs a reason, kept in the audit entry.
  */
 export const updateAccount = defineCommand({
   name: 'accounts.update',
@@ -22,22 +32,22 @@ export const updateAccount = defineCommand({
   run: async (ctx, i) => {
     const before = await ctx.db.selectFrom('accounts').selectAll().where('id', '=', i.accountId).executeTakeFirst();
     if (!before) fail('NOT_FOUND', 'That account does not exist.', { field: 'accountId' });
-    const asked = [...CONTACT_FIELDS, ...IDENTITY_FIELDS].filter((k) => i[k] !== undefined);
+    const asked = (Object.keys(COLUMN) as Field[]).filter((k) => i[k] !== undefined);
     if (asked.length === 0) fail('VALIDATION', 'Nothing to change.');
-    const next = {
-      email: i.email === undefined ? before.email : i.email || null,
-      name: i.name ?? before.name,
-      account_number: i.accountNumber ?? before.account_number,
-      portal_user_id: i.portalUserId === undefined ? before.portal_user_id : i.portalUserId ? i.portalUserId.toLowerCase() : null,
-    };
-    const changed = (Object.keys(next) as (keyof typeof next)[]).filter((k) => next[k] !== before[k]);
-    const identity = changed.filter((k) => k !== 'email');
-    if (identity.length > 0 && !SUPERVISORS.includes(ctx.actor.role)) {
-      const field = identity[0] === 'account_number' ? 'accountNumber' : identity[0] === 'portal_user_id' ? 'portalUserId' : 'name';
-      fail('FORBIDDEN', 'Only a supervisor or an administrator may change a payer’s name, account number or portal user ID.', { field });
+    const next: Partial<Row> = {};
+    for (const f of asked) {
+      const v = i[f]!;
+      const value = f === 'postalAddress' ? normalAddress(v) : f === 'portalUserId' ? blankToNull(v)?.toLowerCase() ?? null : f === 'email' || f === 'phone' ? blankToNull(v) : v;
+      if ((before[COLUMN[f]] ?? null) !== value) (next as Record<string, unknown>)[COLUMN[f]] = value;
     }
+    const changed = asked.filter((f) => COLUMN[f] in next);
     if (changed.length === 0) return loadAccountSummary(ctx, i.accountId);
-    if (changed.includes('account_number')) {
+    const identity = changed.filter((f) => f in IDENTITY);
+    const contact = changed.filter((f) => f in CONTACT);
+    if (identity.length) await assertMay(ctx.db, ctx.actor.role, 'payerIdentityRoles', identity[0]);
+    if (contact.length) await assertMay(ctx.db, ctx.actor.role, 'payerContactRoles', contact[0]);
+    if (changed.includes('status') && !i.statusReason) fail('VALIDATION', 'Say why the status changes.', { field: 'statusReason' });
+    if (next.account_number !== undefined) {
       const clash = await ctx.db
         .selectFrom('accounts')
         .select('id')
@@ -48,12 +58,13 @@ export const updateAccount = defineCommand({
       if (clash) fail('CONFLICT', `Account number ${next.account_number} already exists in this division.`, { field: 'accountNumber' });
     }
     await ctx.db.updateTable('accounts').set({ ...next, updated_at: ctx.now }).where('id', '=', i.accountId).execute();
+    const cols = changed.map((f) => COLUMN[f]);
     await ctx.audit({
       action: 'update',
       entity: 'account',
       entityId: i.accountId,
-      before: Object.fromEntries(changed.map((k) => [k, before[k]])),
-      after: Object.fromEntries(changed.map((k) => [k, next[k]])),
+      before: Object.fromEntries(cols.map((c) => [c, before[c] ?? null])),
+      after: { ...Object.fromEntries(cols.map((c) => [c, next[c]])), ...(changed.includes('status') ? { reason: i.statusReason } : {}) },
     });
     ctx.changed('accounts');
     return loadAccountSummary(ctx, i.accountId);

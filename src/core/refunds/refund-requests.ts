@@ -3,7 +3,8 @@ import { refundsContract, type RefundRequestDTO } from '../../shared/contract/re
 import { newId } from '../../shared/ids';
 import { formatMoney } from '../../shared/money';
 import { fail } from '../../shared/result';
-import { ANY_ROLE, SUPERVISORS } from '../../shared/roles';
+import { ANY_ROLE } from '../../shared/roles';
+import { assertMay } from '../settings/role-rules';
 import { defineCommand, defineQuery, type CommandCtx } from '../commands/types';
 import type { Database } from '../db/schema';
 import type { RefundRequestsTable } from '../db/schema-refund-requests';
@@ -121,12 +122,13 @@ export const requestRefund = defineCommand({
 export const approveRefundRequest = defineCommand({
   name: 'refunds.approveRequest',
   version: 1,
-  roles: SUPERVISORS,
+  roles: ANY_ROLE,
   input: refundsContract['refunds.approveRequest'].input,
   synced: true,
   prepare: (i) => (i.refundId ? {} : { refundId: newId() }),
   subject: (i) => i.requestId,
   run: async (ctx, i) => {
+    await assertMay(ctx.db, ctx.actor.role, 'refundApproverRoles');
     const r = await loadPending(ctx, i.requestId);
     const requester = await ctx.db.selectFrom('users').select('display_name').where('id', '=', r.requested_by).executeTakeFirst();
     // The refund is the approver's: made now, in today's open month, with every refund rule.
@@ -146,11 +148,12 @@ export const approveRefundRequest = defineCommand({
 export const declineRefundRequest = defineCommand({
   name: 'refunds.declineRequest',
   version: 1,
-  roles: SUPERVISORS,
+  roles: ANY_ROLE,
   input: refundsContract['refunds.declineRequest'].input,
   synced: true,
   subject: (i) => i.requestId,
   run: async (ctx, i) => {
+    await assertMay(ctx.db, ctx.actor.role, 'refundApproverRoles');
     const r = await loadPending(ctx, i.requestId);
     const after = { status: 'declined' as const, decided_by: ctx.actor.userId, decided_at: ctx.now, decline_reason: i.reason };
     await ctx.db.updateTable('refund_requests').set(after).where('id', '=', r.id).execute();
@@ -162,7 +165,10 @@ export const declineRefundRequest = defineCommand({
 
 export const listRefundRequestsQuery = defineQuery({
   name: 'refunds.requests',
-  roles: SUPERVISORS,
+  roles: ANY_ROLE,
   input: refundsContract['refunds.requests'].input,
-  run: ({ db }, i) => listRefundRequests(db, i),
+  run: async ({ db, actor }, i) => {
+    await assertMay(db, actor.role, 'refundApproverRoles');
+    return listRefundRequests(db, i);
+  },
 });

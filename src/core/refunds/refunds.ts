@@ -13,6 +13,7 @@ import { lockedPayments } from '../invoices/supersede';
 import { postCorrectionCharge } from '../ledger/correction-charge';
 import { assertPeriodOpen, getActiveAccount, postEntry } from '../ledger/journal';
 import { readSettings } from '../settings/settings';
+import { mayDo } from '../settings/role-rules';
 import { refundApprovalNeeded } from './refund-approval';
 import { blockedReason, loadPaymentRefunds, loadRefund, REFUNDABLE_KINDS, refundedTotal, returnedTotal } from './refund-views';
 
@@ -192,7 +193,8 @@ export async function performRefund(ctx: CommandCtx, i: RefundOrder, opts: { app
       { field: 'amount', refundableCents: left },
     );
   }
-  if (ctx.actor.role === 'csr' && !opts.approved) {
+  // Roles that may approve refunds (Settings; default Supervisors and Admins) need no approval of their own.
+  if (!opts.approved && !(await mayDo(ctx.db, ctx.actor.role, 'refundApproverRoles'))) {
     const why = await refundApprovalNeeded(ctx.db, p, i.amount);
     if (why) fail('FORBIDDEN', `${why} A Supervisor or Admin must approve this refund: send it as a request.`, { field: 'amount', needsApproval: true, because: why });
   }

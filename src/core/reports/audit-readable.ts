@@ -68,7 +68,7 @@ const ACTION_WORDS: Record<string, string> = {
 };
 
 /** Internal bookkeeping fields people do not need to read (ids are shown through the record name). */
-const HIDDEN = /(^id$|_id$|Id$|^hash$|^seq$|password|token|^created_?[aA]t$|^created_?[bB]y$)/;
+const HIDDEN = /(^id$|(?<!portal_user)_id$|Id$|^hash$|^seq$|password|token|^created_?[aA]t$|^created_?[bB]y$)/;
 /** Fields holding integer cents. */
 const MONEY = /(cents|Cents)$/;
 
@@ -78,6 +78,7 @@ const fieldLabel = (k: string) =>
     .replace(/_/g, ' ')
     .replace(/([a-z])([A-Z])/g, '$1 $2')
     .trim()
+    .replace(/ id$/i, ' ID')
     .replace(/^./, (c) => c.toUpperCase());
 
 function show(k: string, v: unknown): string | null {

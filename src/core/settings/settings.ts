@@ -13,6 +13,12 @@ export const DEFAULT_SETTINGS: SettingsDTO = {
   officeTimeZone: '',
   postDatedAfterDays: 1,
   refundApprovalAboveCents: null,
+  // As the help pages describe: CSRs upload balance files (seed 000), only Admins bill files.
+  balanceFileRoles: ['csr', 'supervisor', 'admin'],
+  billFileRoles: ['admin'],
+  refundApproverRoles: ['supervisor', 'admin'],
+  payerContactRoles: ['csr', 'supervisor', 'admin'],
+  payerIdentityRoles: ['supervisor', 'admin'],
 };
 
 export async function readSettings(db: Kysely<Database>): Promise<SettingsDTO> {

@@ -18,9 +18,9 @@ afterAll(async () => t.cleanup());
 const csv = (s: string) => Buffer.from(s, 'utf8');
 
 describe('ImportService', () => {
-  it('keeps the file by its SHA-256 and refuses a CSR', async () => {
+  it('keeps the file by its SHA-256 and refuses a CSR a bill file (Settings: bill files are for Admins)', async () => {
     const bytes = csv('Account Number,Balance\r\nZ1,1.00\r\n');
-    const denied = await service.preview(t.csr, { previewId: newId(), fileName: 'a.csv', kind: 'balance', divisionId: t.divisionId, bytes });
+    const denied = await service.preview(t.csr, { previewId: newId(), fileName: 'a.csv', kind: 'bill', divisionId: t.divisionId, bytes });
     expect(denied).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
     const r = await service.preview(t.admin, { previewId: newId(), fileName: 'a.csv', kind: 'balance', divisionId: t.divisionId, bytes });
     expect(r.ok).toBe(true);

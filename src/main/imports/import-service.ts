@@ -3,9 +3,8 @@ import { join } from 'node:path';
 import * as XLSX from 'xlsx';
 import type { FileDownloadDTO, ImportDecisions, ImportKind, ImportPreviewDTO, ReadAsDTO, UploadResultDTO } from '../../shared/contract/imports';
 import { err, ok, type Result } from '../../shared/result';
-import { ADMINS } from '../../shared/roles';
 import { toResult } from '../../core/commands/executor';
-import { requireRole } from '../../core/commands/require-role';
+import { fileRule, requireRoleRule } from '../../core/settings/role-rules';
 import type { Actor } from '../../core/commands/types';
 import type { LedgerCore } from '../../core/ledger-core';
 import type { ApplyRowsResult } from '../../core/imports/apply-rows';
@@ -51,7 +50,7 @@ export class ImportService {
     onProgress?: (rows: number) => void,
   ): Promise<Result<ImportPreviewDTO>> {
     try {
-      const who = await requireRole(this.core.db, this.core.clock, actor, ADMINS, 'imports.preview');
+      const who = await requireRoleRule(this.core.db, this.core.clock, actor, fileRule(i.kind), `imports.preview (${i.kind} file)`);
       if (i.divisionId) {
         const d = await this.core.db.selectFrom('divisions').select('id').where('id', '=', i.divisionId).executeTakeFirst();
         if (!d) return err('NOT_FOUND', 'That division does not exist.', { field: 'divisionId' });

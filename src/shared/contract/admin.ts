@@ -3,6 +3,13 @@ import { channel } from './define';
 import type { AuditCheckDTO, AuditEntryDTO, SecurityAlertDTO, SettingsDTO } from './dto';
 import { isTimeZone } from '../dates';
 import { id, trimmed } from './fields';
+import { Roles } from '../roles';
+
+/** A role rule's roles; an Admin is always added (Admins cannot be locked out). */
+const roleList = z
+  .array(z.enum(Roles))
+  .max(3)
+  .transform((rs) => Roles.filter((r) => r === 'admin' || rs.includes(r)));
 
 export const adminContract = {
   'settings.get': channel<SettingsDTO>()(z.object({}).strict()),
@@ -22,6 +29,11 @@ export const adminContract = {
           .optional(),
         postDatedAfterDays: z.number().int().min(0, 'At least 0 days.').max(30, 'At most 30 days (later dates are refused anyway).').optional(),
         refundApprovalAboveCents: z.number().int().min(0, 'The amount cannot be negative.').max(1e12).nullable().optional(),
+        balanceFileRoles: roleList.optional(),
+        billFileRoles: roleList.optional(),
+        refundApproverRoles: roleList.optional(),
+        payerContactRoles: roleList.optional(),
+        payerIdentityRoles: roleList.optional(),
       })
       .strict(),
   ),

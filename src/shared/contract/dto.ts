@@ -36,6 +36,9 @@ export interface AccountSummaryDTO {
   divisionId: string;
   divisionName: string;
   email: string | null;
+  phone: string | null;
+  /** Lines separated by "\n"; printed on letters and statements. */
+  postalAddress: string | null;
   portalUserId: string | null;
   status: AccountStatus;
   balanceCents: number;
@@ -182,4 +185,14 @@ export interface SettingsDTO {
   postDatedAfterDays: number;
   /** Refunds above this amount (cents) need a Supervisor or Admin; null: no amount limit (closed months always need one). */
   refundApprovalAboveCents: number | null;
+  /** Roles as settings (issue 14 item 9): who may do each; an Admin always may. Enforced in core. */
+  balanceFileRoles: Role[];
+  billFileRoles: Role[];
+  refundApproverRoles: Role[];
+  /** Email, phone, postal address of a payer. */
+  payerContactRoles: Role[];
+  /** Add a payer; change its name, account number, portal user ID or status. */
+  payerIdentityRoles: Role[];
 }
+
+export type RoleRule = 'balanceFileRoles' | 'billFileRoles' | 'refundApproverRoles' | 'payerContactRoles' | 'payerIdentityRoles';

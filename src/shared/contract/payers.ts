@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { channel } from './define';
 import type { AccountDetailDTO, AccountSummaryDTO, DivisionDTO, InvoiceDTO, SearchResultDTO } from './dto';
-import { id, isoDate, positiveMoneyText, required, trimmed } from './fields';
+import { id, isoDate, optionalEmail, positiveMoneyText, required, trimmed } from './fields';
 
 const divisionFilter = id.nullable().optional();
 
@@ -21,25 +21,58 @@ export const payersContract = {
   'payers.get': channel<AccountDetailDTO>()(z.object({ accountId: id }).strict()),
 } as const;
 
+const accountNumber = required(40, 'Account number').regex(/^[A-Za-z0-9][A-Za-z0-9._\/-]*$/, 'Account numbers use letters, digits and . _ / - only.');
+
+/** Payer contact fields: one definition for Add Payer, Edit Payer and their forms. */
+export const payerFields = {
+  accountNumber,
+  name: required(200, 'Name'),
+  email: optionalEmail,
+  phone: z
+    .string()
+    .trim()
+    .max(40, 'Phone is longer than 40 characters.')
+    .regex(/^[0-9+()\-. /]*(?:\s*(?:x|ext\.?)\s*[0-9]+)?$/i, 'Phone numbers use digits, spaces and + ( ) - . only (an extension as "x123").')
+    .optional(),
+  /** Several lines, as printed in a letter's address window. */
+  postalAddress: z
+    .string()
+    .trim()
+    .max(300, 'Postal address is longer than 300 characters.')
+    .refine((s) => s.split(/\r?\n/).length <= 6, 'A postal address has at most 6 lines.')
+    .optional(),
+  portalUserId: z.string().trim().max(80, 'Portal user ID is longer than 80 characters.').optional(),
+};
+
 export const accountInput = z
   .object({
     accountId: id.optional(),
     divisionId: id,
-    accountNumber: required(40, 'Account number').regex(/^[A-Za-z0-9][A-Za-z0-9._\/-]*$/, 'Account numbers use letters, digits and . _ / - only.'),
-    name: required(200, 'Name'),
-    email: z.string().trim().max(254).refine((s) => s === '' || z.string().email().safeParse(s).success, 'Enter a valid email address.').optional(),
-    portalUserId: z.string().trim().max(80).optional(),
+    accountNumber: payerFields.accountNumber,
+    name: payerFields.name,
+    email: payerFields.email,
+    phone: payerFields.phone,
+    postalAddress: payerFields.postalAddress,
+    portalUserId: payerFields.portalUserId,
   })
   .strict();
 
-/** Edit Payer: only the fields given change. Contact details for every role; name and numbers for supervisors. */
+/**
+ * Edit Payer: only the fields given change. Contact details (email, phone, postal address) for the
+ * roles the Settings allow (default every role); name, numbers and status for supervisors and admins.
+ */
 export const updateAccountInput = z
   .object({
     accountId: id,
-    email: z.string().trim().max(254).refine((s) => s === '' || z.string().email().safeParse(s).success, 'Enter a valid email address.').optional(),
-    name: required(200, 'Name').optional(),
-    accountNumber: required(40, 'Account number').regex(/^[A-Za-z0-9][A-Za-z0-9._\/-]*$/, 'Account numbers use letters, digits and . _ / - only.').optional(),
-    portalUserId: z.string().trim().max(80).optional(),
+    email: payerFields.email,
+    phone: payerFields.phone,
+    postalAddress: payerFields.postalAddress,
+    name: payerFields.name.optional(),
+    accountNumber: payerFields.accountNumber.optional(),
+    portalUserId: payerFields.portalUserId,
+    status: z.enum(['active', 'inactive']).optional(),
+    /** Required when the status changes. */
+    statusReason: trimmed(300, 'Reason').optional(),
   })
   .strict();
 
@@ -73,6 +106,36 @@ export const invoiceInput = z
   })
   .strict();
 
+/**
+ * Edit Invoice: the whole new set of charge lines. Every current line is named by its id (kept,
+ * changed, or voided with `void: true`); lines without an id are added. The edit is a new version
+ * of the invoice (the old one is superseded, never deleted), so closed months stay as they were.
+ */
+export const editInvoiceInput = z
+  .object({
+    invoiceId: id,
+    /** The new version's id (made by the caller or the command's prepare, so re-runs agree). */
+    newInvoiceId: id.optional(),
+    dueDate: isoDate.optional(),
+    reason: required(300, 'Reason'),
+    lines: z
+      .array(
+        z
+          .object({
+            lineId: id.optional(),
+            category: required(60, 'Category'),
+            description: trimmed(200, 'Description'),
+            amount: positiveMoneyText,
+            void: z.boolean().optional(),
+          })
+          .strict(),
+      )
+      .min(1, 'An invoice has at least one charge line.')
+      .max(200, 'An invoice has at most 200 charge lines.'),
+  })
+  .strict();
+
 export const invoicesContract = {
   'invoices.create': channel<InvoiceDTO>()(invoiceInput),
+  'invoices.edit': channel<InvoiceDTO>()(editInvoiceInput),
 } as const;

@@ -9,6 +9,7 @@ import { call } from '../../api/client';
 import { useQuery } from '../../api/hooks';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { PageHeader } from '../../components/PageHeader';
+import { RoleRulesFields } from './RoleRulesFields';
 
 const TIME_ZONES = (Intl as unknown as { supportedValuesOf(k: 'timeZone'): string[] }).supportedValuesOf('timeZone');
 
@@ -16,7 +17,20 @@ export function SettingsPage() {
   const settings = useQuery('settings.get', {});
   const [error, setError] = useState<AppError | null>(null);
   const form = useForm<SettingsDTO>({
-    initialValues: { idleMinutes: 15, strictClose: false, officeName: '', officeContact: '', postDatedAfterDays: 1, refundApprovalAboveCents: null, officeTimeZone: '' },
+    initialValues: {
+      idleMinutes: 15,
+      strictClose: false,
+      officeName: '',
+      officeContact: '',
+      postDatedAfterDays: 1,
+      refundApprovalAboveCents: null,
+      officeTimeZone: '',
+      balanceFileRoles: ['csr', 'supervisor', 'admin'],
+      billFileRoles: ['admin'],
+      refundApproverRoles: ['supervisor', 'admin'],
+      payerContactRoles: ['csr', 'supervisor', 'admin'],
+      payerIdentityRoles: ['supervisor', 'admin'],
+    },
   });
   // The refund limit is typed as money text; blank means no amount limit.
   const [refundLimit, setRefundLimit] = useState('');
@@ -89,6 +103,7 @@ export function SettingsPage() {
               error={form.errors.refundApprovalAboveCents}
               data-testid="refund-approval-limit"
             />
+            <RoleRulesFields form={form} />
             <Group justify="flex-end">
               <Button type="submit">Save settings</Button>
             </Group>
