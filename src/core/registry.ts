@@ -22,6 +22,7 @@ import { afterCloseReport } from './reports/after-close';
 import { agingAccountsQuery, agingReportQuery } from './reports/aging';
 import { homeSummaryQuery } from './reports/home';
 import { auditExportQuery, readableAuditQuery } from './reports/audit-readable';
+import { paymentLinkCommands, paymentLinkQueries } from './payment-links';
 
 /**
  * Every command and query of the ledger. Each workflow exports its definitions from its own
@@ -46,6 +47,7 @@ export const allCommands: CommandDef[] = [
   unapplyPayment, reapplyPayment, deletePayment, returnPayment, transferCredit, closePeriod, reopenPeriod,
   ...notificationCommands,
   ...creditCommands,
+  ...paymentLinkCommands,
 ] as CommandDef[];
 
 export const allQueries: QueryDef[] = [
@@ -66,4 +68,5 @@ export const allQueries: QueryDef[] = [
   homeSummaryQuery,
   readableAuditQuery,
   auditExportQuery,
+  ...paymentLinkQueries,
 ] as QueryDef[];

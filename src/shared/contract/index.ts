@@ -17,6 +17,7 @@ import { depositsContract } from './deposits';
 import { periodsContract } from './periods';
 import { notificationsContract } from './notifications';
 import { reportsContract } from './reports';
+import { paymentLinksContract } from './payment-links';
 
 /**
  * The one contract between the renderer and main (Electron IPC or the browser host's WebSocket).
@@ -39,6 +40,7 @@ export const contract = {
   ...periodsContract,
   ...notificationsContract,
   ...reportsContract,
+  ...paymentLinksContract,
   ...syncContract,
   ...backupContract,
 } as const;
