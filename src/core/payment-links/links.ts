@@ -32,6 +32,7 @@ async function toDto(db: Kysely<Database>, l: PaymentLinksTable, today: string):
     expiresOn: l.expires_on,
     state: linkState(l, today),
     createdAt: l.created_at,
+    createdBy: l.created_by,
     createdByName: by?.display_name ?? l.created_by,
     revokedAt: l.revoked_at,
     revokeReason: l.revoke_reason,

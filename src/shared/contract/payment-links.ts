@@ -21,6 +21,7 @@ export interface PaymentLinkDTO {
   /** Expired is read from the date: an open link past its last day. */
   state: PaymentLinkState;
   createdAt: string;
+  createdBy: string;
   createdByName: string;
   revokedAt: string | null;
   revokeReason: string | null;
