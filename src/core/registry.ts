@@ -25,6 +25,7 @@ import { agingAccountsQuery, agingReportQuery } from './reports/aging';
 import { homeSummaryQuery } from './reports/home';
 import { auditExportQuery, readableAuditQuery } from './reports/audit-readable';
 import { reportQueries } from './reports/report-queries';
+import { paymentLinkCommands, paymentLinkQueries } from './payment-links';
 
 /**
  * Every command and query of the ledger. Each workflow exports its definitions from its own
@@ -51,6 +52,7 @@ export const allCommands: CommandDef[] = [
   ...notificationCommands,
   ...creditCommands,
   acknowledgeSecurityAlert,
+  ...paymentLinkCommands,
 ] as CommandDef[];
 
 export const allQueries: QueryDef[] = [
@@ -73,4 +75,5 @@ export const allQueries: QueryDef[] = [
   readableAuditQuery,
   auditExportQuery,
   ...reportQueries,
+  ...paymentLinkQueries,
 ] as QueryDef[];

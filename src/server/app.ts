@@ -23,6 +23,7 @@ import { receiveAudit } from './audit';
 import { pullPage, snapshot, type ReadRouteDeps } from './pull';
 import { runPush } from './push';
 import { applySeed, seedRequest, seedStatus } from './seed';
+import { publishPaymentLinkSettings, registerPaymentLinkRoutes, type PaymentLinkOptions } from './payment-links';
 import { startScheduler, type Scheduler } from './scheduler';
 
 export interface ServerOptions {
@@ -38,6 +39,8 @@ export interface ServerOptions {
   maxEventStreamsPerToken?: number;
   /** Unfinished upload bytes one user may hold. */
   uploadQuotaBytes?: number;
+  /** Payer pages and the gateway (PUBLIC_URL, STRIPE_*): see src/server/payment-links.ts. */
+  paymentLinks?: PaymentLinkOptions;
 }
 
 const STATUS: Record<ErrorCode, number> = {
@@ -361,6 +364,10 @@ export async function buildServer(store: ServerStore, opts: ServerOptions = {}):
       return reply.type('application/octet-stream').header('content-length', size).header('x-sha256', sha).send(Readable.from(files.read(sha)));
     }),
   );
+
+  // One-time payment links: public payer pages and the gateway's webhook (issue 14 item 4).
+  await registerPaymentLinkRoutes(app, store, opts.paymentLinks ?? { publicUrl: null, gateway: null }, announce);
+  await publishPaymentLinkSettings(store, opts.paymentLinks ?? { publicUrl: null, gateway: null }, announce);
 
   const scheduler = opts.scheduleEveryMs === 0 ? null : startScheduler(store, announce, log, opts.scheduleEveryMs);
 

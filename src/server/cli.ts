@@ -7,6 +7,7 @@ import { isLoopbackHost } from '../shared/server-address';
 import { buildServer } from './app';
 import { clockFromEnv } from './clock-from-env';
 import { openServerStore } from './db/open';
+import { stripeConfigFromEnv, stripeGateway } from './gateway/stripe';
 
 /**
  * `npm run server`: the central server. Environment:
@@ -19,12 +20,27 @@ import { openServerStore } from './db/open';
  *   LEDGERDESK_ADMIN_USER + LEDGERDESK_ADMIN_PASSWORD (create the first Admin on an empty server),
  *   SCHEDULE_EVERY_MS (900000: how often recurring payments are run here; 0 = never),
  *   AUDIT_KEY_FILE (DATA_DIR/audit.key: the key that seals the audit chain; made at first start).
+ *   PUBLIC_URL (https://pay.example.org: where payers reach this server's payment-link pages; unset = no links),
+ *   STRIPE_SECRET_KEY + STRIPE_WEBHOOK_SECRET (card payments through Stripe Checkout; unset = the page says how to pay
+ *   by check or transfer), STRIPE_API_BASE (http://127.0.0.1:PORT: a local stand-in for Stripe's API, for tests),
+ *   PAY_PAGES_PER_MINUTE (60: payer page requests per address per minute).
  */
 /** A PEM file, refused before reading when it is not a small regular file. */
 function readPem(path: string, what: string): Buffer {
   const st = statSync(path);
   if (!st.isFile() || st.size > 1024 * 1024) throw new Error(`${what} (${path}) is not a PEM file of at most 1 MB.`);
   return readFileSync(path);
+}
+
+function paymentLinkOptions(env: NodeJS.ProcessEnv) {
+  const stripe = stripeConfigFromEnv(env);
+  let publicUrl: string | null = null;
+  if (env.PUBLIC_URL) {
+    const u = new URL(env.PUBLIC_URL);
+    if (u.protocol !== 'https:' && !isLoopbackHost(u.hostname)) console.warn(`[ledgerdesk-server] PUBLIC_URL ${u.origin} is not https: payers' browsers will send their payment details in the clear to it.`);
+    publicUrl = u.origin + u.pathname.replace(/\/+$/, '');
+  }
+  return { publicUrl, gateway: stripe ? stripeGateway(stripe) : null, perMinute: env.PAY_PAGES_PER_MINUTE ? Number(env.PAY_PAGES_PER_MINUTE) : undefined };
 }
 
 async function main() {
@@ -58,6 +74,7 @@ async function main() {
     scheduleEveryMs: env.SCHEDULE_EVERY_MS !== undefined ? Number(env.SCHEDULE_EVERY_MS) : undefined,
     maxEventStreamsPerToken: env.MAX_EVENT_STREAMS_PER_TOKEN ? Number(env.MAX_EVENT_STREAMS_PER_TOKEN) : undefined,
     uploadQuotaBytes: env.UPLOAD_QUOTA_MB ? Number(env.UPLOAD_QUOTA_MB) * 1024 * 1024 : undefined,
+    paymentLinks: paymentLinkOptions(env),
   });
   const address = await server.app.listen({ port: Number(env.PORT ?? 8787), host });
   // One plain line tests and scripts can read (the JSON logs go to the same stream).

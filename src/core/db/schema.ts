@@ -6,6 +6,7 @@ import type { NotificationTables } from './schema-notifications';
 import type { CreditTables } from './schema-credits';
 import type { RefundRequestTables } from './schema-refund-requests';
 import type { SecurityTables } from './schema-security';
+import type { PaymentLinkTables } from './schema-payment-links';
 
 
 /**
@@ -246,6 +247,7 @@ export type Database = FoundationTables &
   CreditTables &
   NotificationTables &
   RefundRequestTables &
-  SecurityTables;
+  SecurityTables &
+  PaymentLinkTables;
 
 export type Dialect = 'sqlite' | 'postgres';

@@ -2,6 +2,7 @@ import type { ComponentType } from 'react';
 import type { Role } from '../../shared/roles';
 import { HomePage } from '../features/home/HomePage';
 import '../features/payers/register';
+import '../features/payment-links/register';
 import { AuditPage } from '../features/admin/AuditPage';
 import { SettingsPage } from '../features/admin/SettingsPage';
 import { UsersPage } from '../features/admin/UsersPage';

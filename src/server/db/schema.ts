@@ -46,6 +46,8 @@ export interface ServerTables {
   /** Changes with seq <= horizon_seq were removed (src/server/ops/compact-changes.ts). */
   srv_change_horizon: { id: number; horizon_seq: number; compacted_at: string };
   server_migrations: { name: string; applied_at: string };
+  /** Gateway webhook events already taken (src/server/gateway/record-payment.ts). */
+  srv_gateway_events: { event_id: string; gateway: string; type: string; link_id: string | null; payment_id: string | null; outcome: string; received_at: string };
 }
 
 export type ServerDatabase = Database & ServerTables;

@@ -143,6 +143,22 @@ export const serverMigrations: ReadonlyArray<readonly [string, Up]> = [
       await db.schema.alterTable('srv_client_devices').addColumn('label', 'text').execute();
     },
   ],
+  [
+    'paylink-gateway-events',
+    async (db) => {
+      // Every gateway webhook event taken, by the gateway's event id: a replayed event records nothing twice.
+      await db.schema
+        .createTable('srv_gateway_events')
+        .addColumn('event_id', 'text', (c) => c.primaryKey())
+        .addColumn('gateway', 'text', (c) => c.notNull())
+        .addColumn('type', 'text', (c) => c.notNull())
+        .addColumn('link_id', 'text')
+        .addColumn('payment_id', 'text')
+        .addColumn('outcome', 'text', (c) => c.notNull())
+        .addColumn('received_at', 'text', (c) => c.notNull())
+        .execute();
+    },
+  ],
 ];
 
 export async function migrateServer(db: Kysely<ServerDatabase>, dialect: Dialect): Promise<string[]> {

@@ -18,6 +18,7 @@ import { depositsContract } from './deposits';
 import { periodsContract } from './periods';
 import { notificationsContract } from './notifications';
 import { reportsContract } from './reports';
+import { paymentLinksContract } from './payment-links';
 
 /**
  * The one contract between the renderer and main (Electron IPC or the browser host's WebSocket).
@@ -40,6 +41,7 @@ export const contract = {
   ...periodsContract,
   ...notificationsContract,
   ...reportsContract,
+  ...paymentLinksContract,
   ...syncContract,
   ...backupContract,
   ...joinContract,

@@ -1,0 +1,91 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { expectError, makeLedger, manualClock, seedAccount, type TestLedger } from '../../../test/helpers/ledger';
+import { newPayLinkToken } from '../../shared/contract/payment-links';
+import { verifyLedger } from '../ledger/checks';
+import { checkPayAmount } from './pay-amount';
+import { loadPayerView } from './payer-view';
+import { hashLinkToken } from './token';
+
+let t: TestLedger;
+afterEach(async () => t?.cleanup());
+
+const publish = (t: TestLedger, publicUrl: string | null, gateway = true) => t.run(t.admin, 'paymentLinks.publish', { publicUrl, gateway });
+
+describe('payment links in core', () => {
+  it('a standalone desk explains why links are not available and makes none', async () => {
+    t = await makeLedger();
+    const acct = await seedAccount(t, 'A-1', [{ number: 'I-1', due: '2026-03-01', lines: ['50.00'] }]);
+    const avail = await t.run(t.csr, 'paymentLinks.availability', {});
+    expect(avail.available).toBe(false);
+    expect(avail.reason).toMatch(/central server/);
+    expectError(await t.attempt(t.csr, 'paymentLinks.create', { accountId: acct.id, token: newPayLinkToken() }), 'UNAVAILABLE');
+    expect(await t.core.db.selectFrom('payment_links').selectAll().execute()).toEqual([]);
+  });
+
+  it('records the hash, the balance, a business-date expiry, an audit entry without the token, and the email', async () => {
+    t = await makeLedger({ clock: manualClock('2026-03-15T15:00:00Z') });
+    await publish(t, 'https://pay.example.org');
+    const acct = await seedAccount(t, 'A-2', [{ number: 'I-1', due: '2026-03-01', lines: ['50.00', '25.50'] }]);
+    const token = newPayLinkToken();
+    expect(token).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    const link = await t.run(t.csr, 'paymentLinks.create', { accountId: acct.id, token, email: 'payer@example.org' });
+    expect(link).toMatchObject({ state: 'open', amountCents: 7550, expiresOn: '2026-03-29', emailed: true, createdByName: 'Carla CSR' });
+    const row = await t.core.db.selectFrom('payment_links').selectAll().executeTakeFirstOrThrow();
+    expect(row.token_hash).toBe(hashLinkToken(token));
+    const audit = await t.core.db.selectFrom('audit_log').selectAll().where('entity', '=', 'payment_link').execute();
+    expect(audit).toHaveLength(1);
+    expect(JSON.stringify(audit)).not.toContain(token);
+    expect(JSON.stringify(audit)).not.toContain(row.token_hash);
+    const mail = await t.core.db.selectFrom('email_outbox').selectAll().where('kind', '=', 'payment-link').executeTakeFirstOrThrow();
+    expect(mail.body_text).toContain(`https://pay.example.org/pay/${token}`);
+    // A link good for 3 days, and bad input refused with the field.
+    expect((await t.run(t.csr, 'paymentLinks.create', { accountId: acct.id, token: newPayLinkToken(), expiresInDays: 3 })).expiresOn).toBe('2026-03-18');
+    expectError(await t.attempt(t.csr, 'paymentLinks.create', { accountId: acct.id, token: 'short' }), 'VALIDATION', 'token');
+    expectError(await t.attempt(t.csr, 'paymentLinks.create', { accountId: acct.id, token, email: 'x@example.org' }), 'CONFLICT', 'token');
+    expect(await verifyLedger(t.core.db)).toEqual([]);
+  });
+
+  it('the page view: open, then expired after its last day; revoked by its author or a supervisor only', async () => {
+    const clock = manualClock('2026-03-15T15:00:00Z');
+    t = await makeLedger({ clock });
+    await publish(t, 'https://pay.example.org');
+    const acct = await seedAccount(t, 'A-3', [{ number: 'I-1', due: '2026-03-01', lines: ['80.00'] }]);
+    const token = newPayLinkToken();
+    const link = await t.run(t.csr, 'paymentLinks.create', { accountId: acct.id, token });
+    const open = await loadPayerView(t.core.db, token, '2026-03-29');
+    expect(open).toMatchObject({ kind: 'open', accountNumber: 'A-3', balanceCents: 8000, invoices: [{ invoiceNumber: 'I-1', openCents: 8000 }] });
+    expect((await loadPayerView(t.core.db, token, '2026-03-30')).kind).toBe('expired');
+    expect((await loadPayerView(t.core.db, newPayLinkToken(), '2026-03-15')).kind).toBe('unknown');
+    clock.set('2026-03-31T15:00:00Z');
+    expect((await t.run(t.csr, 'paymentLinks.list', { accountId: acct.id }))[0].state).toBe('expired');
+
+    const other = await t.run(t.admin, 'users.create', { username: 'cora', displayName: 'Cora CSR', role: 'csr', password: 'csr-password-2' });
+    expectError(await t.attempt({ userId: other.id, role: 'csr' }, 'paymentLinks.revoke', { linkId: link.id, reason: 'x' }), 'FORBIDDEN', 'linkId');
+    expectError(await t.attempt(t.csr, 'paymentLinks.revoke', { linkId: link.id, reason: '' }), 'VALIDATION', 'reason');
+    const revoked = await t.run(t.supervisor, 'paymentLinks.revoke', { linkId: link.id, reason: 'Wrong payer' });
+    expect(revoked).toMatchObject({ state: 'revoked', revokeReason: 'Wrong payer' });
+    expect((await loadPayerView(t.core.db, token, '2026-03-16')).kind).toBe('revoked');
+    expectError(await t.attempt(t.csr, 'paymentLinks.revoke', { linkId: link.id, reason: 'again' }), 'CONFLICT');
+  });
+
+  it('only the server publishes its address; the desk router has no channel for it', async () => {
+    t = await makeLedger();
+    expectError(await t.attempt(t.csr, 'paymentLinks.publish', { publicUrl: 'https://evil.example', gateway: true }), 'FORBIDDEN');
+    const { channels } = await import('../../shared/contract');
+    expect(channels).not.toContain('paymentLinks.publish');
+    expect(channels).not.toContain('paymentLinks.markPaid');
+  });
+});
+
+describe('what a payer may pay', () => {
+  it('more than zero, at most the balance unless overpaying is allowed, exact text', () => {
+    expect(checkPayAmount('40.00', 10000, false)).toEqual({ ok: true, cents: 4000 });
+    expect(checkPayAmount('$100.00', 10000, false)).toEqual({ ok: true, cents: 10000 });
+    expect(checkPayAmount('100.01', 10000, false)).toEqual({ ok: false, message: 'The amount cannot be more than the balance of $100.00.' });
+    expect(checkPayAmount('100.01', 10000, true)).toEqual({ ok: true, cents: 10001 });
+    expect(checkPayAmount('0', 10000, false).ok).toBe(false);
+    expect(checkPayAmount('-5', 10000, true).ok).toBe(false);
+    expect(checkPayAmount('12.345', 10000, false)).toEqual({ ok: false, message: 'Amounts have at most two decimal places.' });
+    expect(checkPayAmount('5.00', 0, false)).toEqual({ ok: false, message: 'This account has no balance to pay.' });
+  });
+});

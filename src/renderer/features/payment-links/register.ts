@@ -1,0 +1,4 @@
+import { accountActions } from '../payer-support/account-slots';
+import { PaymentLinkButton } from './PaymentLinkButton';
+
+accountActions.push(PaymentLinkButton);
