@@ -8,6 +8,7 @@ import * as m0007 from './0007_business_time';
 import * as m0008 from './0008_adjustments_as_charges';
 import * as m0009 from './0009_refund_requests';
 import * as m0011 from './0011_security_data';
+import * as m0019 from './0019_bulk_search_index';
 import type { LedgerMigration } from './types';
 
 /**
@@ -26,4 +27,5 @@ export const migrations: ReadonlyArray<readonly [name: string, migration: Ledger
   ['0008_adjustments_as_charges', m0008],
   ['0009_refund_requests', m0009],
   ['0011_security_data', m0011],
+  ['0019_bulk_search_index', m0019],
 ];
