@@ -6,11 +6,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { setupFirstAdmin } from '../../src/core/auth/sign-in';
 import { openDesktopCore, systemClock } from '../../src/core/ledger-core';
 
-const TSX = join(process.cwd(), 'node_modules', '.bin', 'tsx');
+// The command line as `npm run cli` runs it: built JavaScript (scripts/build-cli.mjs), no TypeScript loader.
+const { CLI_ENTRY, ensureCliBuilt } = (await import(join(process.cwd(), 'scripts', 'build-cli.mjs'))) as { CLI_ENTRY: string; ensureCliBuilt(): Promise<void> };
 let dir: string;
 let db: string;
 
 beforeAll(async () => {
+  await ensureCliBuilt();
   dir = mkdtempSync(join(tmpdir(), 'ld-cli-'));
   db = join(dir, 'ledger.sqlite');
   const core = await openDesktopCore(db);
@@ -22,9 +24,18 @@ beforeAll(async () => {
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-const cli = (...args: string[]) => spawnSync(TSX, ['src/main/cli/index.ts', 'import', ...args, '--db', db], { encoding: 'utf8' });
+const cli = (...args: string[]) => spawnSync(process.execPath, [CLI_ENTRY, 'import', ...args, '--db', db], { encoding: 'utf8' });
 
 describe('npm run cli -- import', () => {
+  it('answers --help without opening a ledger', () => {
+    const r = spawnSync(process.execPath, [CLI_ENTRY, '--help'], { encoding: 'utf8' });
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain('import FILE --kind balance|bill');
+    const imp = spawnSync(process.execPath, [CLI_ENTRY, 'import', '--help'], { encoding: 'utf8' });
+    expect(imp.status).toBe(0);
+    expect(imp.stdout).toContain('--other-division');
+  });
+
   it('exits 2 on usage errors', () => {
     expect(cli().status).toBe(2);
     expect(cli(join(dir, 'good.csv'), '--kind', 'nonsense').status).toBe(2);

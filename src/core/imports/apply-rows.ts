@@ -9,11 +9,12 @@ import { sha256, sequentialId } from '../util/canonical-json';
 import type { Database } from '../db/schema';
 import { insertInvoice } from '../invoices/create-invoice';
 import { creditClosedPayments, supersedeInvoice } from '../invoices/supersede';
-import { postBalanceAdjustment } from '../ledger/adjustments';
 import { applyOldestDueFirst } from '../ledger/apply';
 import { assertPeriodOpen } from '../ledger/journal';
+import { postAdjustments, type AdjustmentToPost } from './bulk-adjustments';
 import { applyRowsInput, type ApplyRowsInput, type BalanceRowInput, type BillRowInput } from './command-input';
 import { planBalanceImport, planBillImport, type ImportPlan } from './plan';
+import { indexNewAccountsInBulk } from './search-index';
 import { loadUpload } from './uploads';
 
 export interface ApplyRowsResult extends ImportSummaryDTO {
@@ -134,7 +135,8 @@ async function createAccounts(ctx: CommandCtx, plan: ImportPlan): Promise<Map<st
       updated_at: ctx.now,
     };
   });
-  await insertMany(ctx, 'accounts', rows);
+  // Their names go into the search index in one statement, in this transaction.
+  await indexNewAccountsInBulk(ctx, () => insertMany(ctx, 'accounts', rows));
   return ids;
 }
 
@@ -145,11 +147,12 @@ async function createAccounts(ctx: CommandCtx, plan: ImportPlan): Promise<Map<st
  */
 async function applyBalances(ctx: CommandCtx, uploadId: string, plan: ImportPlan, created: Map<string, string>) {
   const moves = [
-    ...plan.accountsToCreate.filter((a) => a.balanceCents !== 0).map((a) => ({ accountId: created.get(a.key)!, oldCents: 0, newCents: a.balanceCents, details: {} })),
-    ...plan.balanceUpdates,
+    ...plan.accountsToCreate.filter((a) => a.balanceCents !== 0).map((a) => ({ accountId: created.get(a.key)!, divisionId: a.divisionId, oldCents: 0, newCents: a.balanceCents, details: {}, isNew: true })),
+    ...plan.balanceUpdates.map((u) => ({ ...u, divisionId: null, isNew: false })),
   ];
   const adjBase = ctx.id('adjustments');
   const adjustments: Database['balance_adjustments'][] = [];
+  const posts: AdjustmentToPost[] = [];
   for (const m of moves) {
     if (Object.keys(m.details).length > 0) {
       await ctx.db.updateTable('accounts').set({ ...m.details, updated_at: ctx.now }).where('id', '=', m.accountId).execute();
@@ -158,11 +161,10 @@ async function applyBalances(ctx: CommandCtx, uploadId: string, plan: ImportPlan
     if (delta === 0) continue;
     const adjId = sequentialId(adjBase, adjustments.length);
     adjustments.push({ id: adjId, account_id: m.accountId, upload_id: uploadId, amount_cents: delta, old_balance_cents: m.oldCents, new_balance_cents: m.newCents, reason: 'Universal balance file', adjustment_date: ctx.today, created_by: ctx.actor.userId, created_at: ctx.now });
+    posts.push({ id: adjId, accountId: m.accountId, divisionId: m.divisionId, amountCents: delta, newBalanceCents: m.newCents, isNew: m.isNew });
   }
   await insertMany(ctx, 'balance_adjustments', adjustments);
-  for (const a of adjustments) {
-    await postBalanceAdjustment(ctx, { adjustmentId: a.id, accountId: a.account_id, amountCents: a.amount_cents, newBalanceCents: a.new_balance_cents, date: a.adjustment_date, reason: 'file upload' });
-  }
+  await postAdjustments(ctx, posts);
   return { updated: plan.balanceUpdates.length, invoicesCreated: 0, invoicesReplaced: 0 };
 }
 

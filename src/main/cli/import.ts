@@ -37,11 +37,16 @@ export const importCommand: CliCommand = async (argv, defaults) => {
         identity: { type: 'string' },
         'other-division': { type: 'string' },
         'use-file-division': { type: 'boolean', default: false },
+        help: { type: 'boolean', short: 'h', default: false },
       },
     }));
   } catch (e) {
     console.error(`${(e as Error).message}\n${USAGE}`);
     return 2;
+  }
+  if (values.help) {
+    console.log(USAGE);
+    return 0;
   }
   const file = positionals[0];
   const kind = values.kind;

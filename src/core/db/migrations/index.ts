@@ -12,6 +12,7 @@ import * as m0012 from './0012_audit_mac';
 import * as m0013 from './0013_refund_charged_again';
 import * as m0018 from './0018_payer_contacts';
 import * as m0017 from './0017_payment_links';
+import * as m0019 from './0019_bulk_search_index';
 import type { LedgerMigration } from './types';
 
 /**
@@ -34,4 +35,5 @@ export const migrations: ReadonlyArray<readonly [name: string, migration: Ledger
   ['0013_refund_charged_again', m0013],
   ['0018_payer_contacts', m0018],
   ['0017_payment_links', m0017],
+  ['0019_bulk_search_index', m0019],
 ];

@@ -14,6 +14,11 @@ const MAX_ISSUES = 50_000;
 /** The applyRows command accepts 50 notes of 500 characters. */
 const MAX_NOTES = 40;
 const PROGRESS_EVERY = 5_000;
+/** Rows handed to a RowSink at a time: small enough to stream, big enough that messages are few. */
+export const ROWS_PER_CHUNK = 5_000;
+
+/** Receives the good rows in order, in chunks, instead of one array at the end (the worker streams them). */
+export type RowSink = (rows: BalanceRow[] | BillRow[]) => void;
 
 export interface BuiltRows {
   rows: BalanceRow[] | BillRow[] | StatementRow[];
@@ -36,6 +41,7 @@ export function buildRows(
   limits: ParseLimits,
   onProgress?: (rows: number) => void,
   wanted: Partial<ReadAs> = {},
+  onRows?: RowSink,
 ): BuiltRows {
   const specs = FIELDS[kind].filter((f) => header.match.columns.has(f.key));
   const colOf = (key: string) => header.match.columns.get(key);
@@ -177,7 +183,10 @@ export function buildRows(
       out.description ??= '';
     }
     if (typeof out[moneyKey] === 'number') sumCents += out[moneyKey] as number;
-    if (!bad) rows.push(out);
+    if (!bad) {
+      rows.push(out);
+      if (onRows && rows.length === ROWS_PER_CHUNK) onRows(rows.splice(0) as unknown as BalanceRow[] | BillRow[]);
+    }
   };
 
   for (const r of pending) take(r);
@@ -185,6 +194,7 @@ export function buildRows(
   if (onProgress && dataRows % PROGRESS_EVERY !== 0) onProgress(dataRows);
 
   if (rowsRead === 0) throw new HeaderOnly();
+  if (onRows && rows.length > 0) onRows(rows.splice(0) as unknown as BalanceRow[] | BillRow[]);
   if (repeatedHeaders.length) notes.push(`${repeatedHeaders.length === 1 ? 'Row' : 'Rows'} ${listRows(repeatedHeaders)} ${repeatedHeaders.length === 1 ? 'repeats' : 'repeat'} the column headings and ${repeatedHeaders.length === 1 ? 'was' : 'were'} skipped.`);
   notes.push(...totalsNotes.slice(0, 5));
   if (totalsNotes.length > 5) notes.push(`${totalsNotes.length - 5} more totals lines were skipped.`);

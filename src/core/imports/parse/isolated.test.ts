@@ -26,6 +26,17 @@ describe('parseImportFileIsolated (worker thread)', () => {
     expect(buffer.toString('utf8')).toBe(before);
   });
 
+  it('streams the rows out in chunks: every row, in order, as the in-process parser reads them', async () => {
+    const bytes = bigBalanceCsv(12_345);
+    const chunks: number[] = [];
+    const inProcess = parseImportFile(bytes, 'big.csv', 'balance', undefined, undefined, undefined, (rows) => chunks.push(rows.length));
+    expect(chunks).toEqual([5_000, 5_000, 2_345]);
+    expect(inProcess).toMatchObject({ ok: true, rowsRead: 12_345, rows: [] });
+    const isolated = await parseImportFileIsolated(bytes, 'big.csv', 'balance');
+    expect(isolated).toEqual(parseImportFile(bytes, 'big.csv', 'balance'));
+    expect(isolated.ok && isolated.rows.length).toBe(12_345);
+  });
+
   it('reports progress in rows processed', async () => {
     const seen: number[] = [];
     const out = await parseImportFileIsolated(bigBalanceCsv(30_000), 'big.csv', 'balance', { onProgress: (n) => seen.push(n) });

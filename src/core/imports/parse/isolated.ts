@@ -77,6 +77,8 @@ export function parseImportFileIsolated<K extends ParseKind>(bytes: Uint8Array, 
       return;
     }
 
+    // The rows arrive in chunks while the worker reads; joined once, when its result comes.
+    const chunks: unknown[][] = [];
     const finish = (outcome: ParseOutcome<ParseKind>) => {
       if (settled) return;
       settled = true;
@@ -95,7 +97,11 @@ export function parseImportFileIsolated<K extends ParseKind>(bytes: Uint8Array, 
     worker.on('message', (m: WorkerMessage) => {
       if (settled) return;
       if (m.type === 'progress') opts.onProgress?.(m.rows);
-      else if (m.type === 'result') finish(m.outcome);
+      else if (m.type === 'rows') chunks.push(m.rows);
+      else if (m.type === 'result') {
+        if (m.outcome.ok) (m.outcome as { rows: unknown[] }).rows = chunks.flat();
+        finish(m.outcome);
+      }
     });
     worker.on('error', (e: Error & { code?: string }) => {
       if (e.code === 'ERR_WORKER_OUT_OF_MEMORY') {

@@ -8,7 +8,7 @@ import { describeMissing, findHeaderRow, type HeaderMatch } from './columns';
 import { CsvReader, rankDelimiters } from './csv-reader';
 import { decodeText } from './decode-text';
 import { detectFormat } from './detect-format';
-import { buildRows, clip, HeaderOnly } from './build-rows';
+import { buildRows, clip, HeaderOnly, type RowSink } from './build-rows';
 import { HEADER_SCAN_ROWS, openWorkbook } from './workbook-reader';
 import { FileRefused, fileTooBigMessage, overLimit, refuse, resolveLimits, type ParseKind, type ParseLimits, type ParseOutcome, type ReadAs } from './types';
 
@@ -19,6 +19,8 @@ export function parseImportFile<K extends ParseKind>(
   limits?: Partial<ParseLimits>,
   onProgress?: (rows: number) => void,
   readAs?: Partial<ReadAs>,
+  /** When given, the rows go here in chunks as they are read and the outcome's `rows` is empty. */
+  onRows?: RowSink,
 ): ParseOutcome<K> {
   const lim = resolveLimits(limits);
   try {
@@ -86,7 +88,7 @@ export function parseImportFile<K extends ParseKind>(
     }
     let built;
     try {
-      built = buildRows(kind, { row: header.row, match: header.match }, header.pending, header.source, lim, onProgress, readAs);
+      built = buildRows(kind, { row: header.row, match: header.match }, header.pending, header.source, lim, onProgress, readAs, onRows);
     } catch (e) {
       if (e instanceof HeaderOnly) return refuse('The file has column headings but no rows of data.');
       throw e;

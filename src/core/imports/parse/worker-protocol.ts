@@ -9,7 +9,12 @@ export interface ParseJob {
   readAs?: Partial<ReadAs>;
 }
 
-export type WorkerMessage = { type: 'progress'; rows: number } | { type: 'result'; outcome: ParseOutcome<ParseKind> };
+/**
+ * From the worker, in order: progress counts and row chunks while reading, then one result whose
+ * `rows` is empty (the chunks, concatenated, are the rows). Chunks are structured-cloned as they
+ * are read, so neither side ever copies the whole file's rows in one message.
+ */
+export type WorkerMessage = { type: 'progress'; rows: number } | { type: 'rows'; rows: unknown[] } | { type: 'result'; outcome: ParseOutcome<ParseKind> };
 
 export interface WorkerInput {
   job: ParseJob;

@@ -35,6 +35,6 @@ if (parentPort && workerData && (workerData as WorkerInput).job) {
     // Thrown out of the row loop and returned as a LIMIT outcome by parseImportFile.
     if (getHeapStatistics().used_heap_size > heapLimit * SOFT_HEAP_SHARE) throw new FileRefused('LIMIT', memoryLimitMessage(job.limits.maxMemoryMb));
     post({ type: 'progress', rows });
-  }, job.readAs);
+  }, job.readAs, (rows) => post({ type: 'rows', rows }));
   post({ type: 'result', outcome });
 }

@@ -1,0 +1,56 @@
+// Builds the command line (src/main/cli/index.ts) and the file-reader worker to plain JavaScript in
+// out/cli/, so `npm run cli` starts without a TypeScript loader. ES modules with code splitting:
+// `--help` loads only the small entry, each verb loads its own chunks. Packages stay external
+// (node_modules is there at run time; better-sqlite3 is native). The worker is emitted as
+// parse-worker.mjs next to the chunks, where isolated.ts looks for it.
+//   node scripts/build-cli.mjs            build now
+//   ensureCliBuilt()                      build only if a source the last build read is newer
+import { existsSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+export const CLI_OUT = join(root, 'out', 'cli');
+export const CLI_ENTRY = join(CLI_OUT, 'index.mjs');
+const INPUTS = join(CLI_OUT, 'inputs.json');
+
+export async function buildCli() {
+  const { build } = await import('esbuild');
+  // Chunk names carry content hashes: clear the folder so no stale chunk lingers.
+  rmSync(CLI_OUT, { recursive: true, force: true });
+  const result = await build({
+    absWorkingDir: root,
+    entryPoints: { index: 'src/main/cli/index.ts', 'parse-worker': 'src/core/imports/parse/worker.ts' },
+    outdir: CLI_OUT,
+    outExtension: { '.js': '.mjs' },
+    bundle: true,
+    splitting: true,
+    format: 'esm',
+    platform: 'node',
+    target: 'node20',
+    packages: 'external',
+    sourcemap: 'linked',
+    metafile: true,
+    logLevel: 'warning',
+  });
+  // The list of sources this build read, for the staleness check (written last: a half-done build is stale).
+  writeFileSync(INPUTS, JSON.stringify(Object.keys(result.metafile.inputs)));
+}
+
+/** True when out/cli is missing or any source file the last build read changed since. */
+export function cliIsStale() {
+  if (!existsSync(INPUTS) || !existsSync(CLI_ENTRY)) return true;
+  const builtAt = statSync(INPUTS).mtimeMs;
+  const inputs = JSON.parse(readFileSync(INPUTS, 'utf8'));
+  for (const f of [...inputs, 'scripts/build-cli.mjs']) {
+    const p = join(root, f);
+    if (!existsSync(p) || statSync(p).mtimeMs > builtAt) return true;
+  }
+  return false;
+}
+
+export async function ensureCliBuilt() {
+  if (cliIsStale()) await buildCli();
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) await buildCli();

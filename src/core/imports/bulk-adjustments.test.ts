@@ -1,0 +1,84 @@
+import { sql } from 'kysely';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { makeLedger, seedAccount, type TestLedger } from '../../../test/helpers/ledger';
+import { verifyLedger } from '../ledger/checks';
+
+/**
+ * Balance files post most adjustments set-wise (bulk-adjustments.ts) and index new names in one
+ * statement (search-index.ts). Every kind of move, mixed in one file, must end exactly as the
+ * one-by-one postings would: balances, open charges, credits, search.
+ */
+let t: TestLedger;
+beforeEach(async () => {
+  t = await makeLedger();
+});
+afterEach(async () => t.cleanup());
+
+let sha = 0;
+const apply = (rows: any[]) =>
+  t.run(t.admin, 'imports.applyRows', {
+    sha256: (++sha).toString(16).padStart(64, '0'),
+    fileName: 'balances.csv',
+    kind: 'balance',
+    divisionId: t.divisionId,
+    format: 'csv',
+    rowsRead: rows.length,
+    rows: rows.map((r, i) => ({ row: i + 2, ...r })),
+    parseIssues: [],
+    notes: [],
+  });
+const account = async (number: string) => t.core.db.selectFrom('accounts').selectAll().where('account_number', '=', number).executeTakeFirstOrThrow();
+const openCharges = async (accountId: string) => Number((await t.core.db.selectFrom('charge_lines').select((eb) => eb.fn.sum<number>('open_cents').as('s')).where('account_id', '=', accountId).executeTakeFirst())?.s ?? 0);
+const openCredits = async (accountId: string) => Number((await t.core.db.selectFrom('credits').select((eb) => eb.fn.sum<number>('open_cents').as('s')).where('account_id', '=', accountId).where('status', '=', 'active').executeTakeFirst())?.s ?? 0);
+
+describe('a balance file posted set-wise', () => {
+  it('raises, cuts, new and existing accounts, with and without credits: balances, charges and credits as one by one', async () => {
+    const billed = await seedAccount(t, 'E1', [{ number: 'I1', due: '2026-01-01', lines: ['100.00'] }]);
+    await seedAccount(t, 'E2');
+    // First file: a new account with a credit (cut), a new one with a charge (raise).
+    await apply([
+      { accountNumber: 'N1', balanceCents: -2_500, name: 'Quillon Credited' },
+      { accountNumber: 'N2', balanceCents: 4_000, name: 'Quillon Charged' },
+    ]);
+    const n1 = await account('N1');
+    const n2 = await account('N2');
+    expect([n1.balance_cents, await openCredits(n1.id), await openCharges(n1.id)].map(Number)).toEqual([-2_500, 2_500, 0]);
+    expect([n2.balance_cents, await openCharges(n2.id)].map(Number)).toEqual([4_000, 4_000]);
+
+    // Second file: N1 raised past its credit (the credit meets the new charge), E1 cut (credit
+    // applied to its open invoice), E2 raised (no credits), N2 unchanged, N3 new.
+    await apply([
+      { accountNumber: 'N1', balanceCents: 1_000 },
+      { accountNumber: 'N2', balanceCents: 4_000 },
+      { accountNumber: 'E1', balanceCents: 6_000 },
+      { accountNumber: 'E2', balanceCents: 750 },
+      { accountNumber: 'N3', balanceCents: 1, name: 'Quillon Third' },
+    ]);
+    const after = async (n: string) => {
+      const a = await account(n);
+      return [Number(a.balance_cents), await openCharges(a.id), await openCredits(a.id)];
+    };
+    expect(await after('N1')).toEqual([1_000, 1_000, 0]);
+    expect(await after('N2')).toEqual([4_000, 4_000, 0]);
+    expect(await after('E1')).toEqual([6_000, 6_000, 0]);
+    expect(await openCharges(billed.id)).toBe(6_000);
+    expect(await after('E2')).toEqual([750, 750, 0]);
+    expect(await after('N3')).toEqual([1, 1, 0]);
+    expect(await verifyLedger(t.core.db)).toEqual([]);
+  });
+
+  it('new names are found by search at once, and accounts created later are indexed by the trigger again', async () => {
+    await apply([
+      { accountNumber: 'S1', balanceCents: 100, name: 'Zanzibar Holloway' },
+      { accountNumber: 'S2', balanceCents: 0, name: 'Zanzibar Pemberton' },
+    ]);
+    const found = await t.run(t.csr, 'payers.search', { query: 'zanzibar' });
+    expect(found.accounts.map((a: any) => a.accountNumber).sort()).toEqual(['S1', 'S2']);
+    expect((await sql<{ n: number }>`SELECT count(*) AS n FROM accounts_fts_paused`.execute(t.core.db)).rows[0]!.n).toBe(0);
+    await t.run(t.admin, 'accounts.create', { divisionId: t.divisionId, accountNumber: 'S3', name: 'Zanzibar Later', email: 's3@example.com' });
+    const again = await t.run(t.csr, 'payers.search', { query: 'zanzibar later' });
+    expect(again.accounts.map((a: any) => a.accountNumber)).toEqual(['S3']);
+    // The index holds each name once: an FTS integrity check against its content table passes.
+    await sql`INSERT INTO accounts_fts(accounts_fts, rank) VALUES ('integrity-check', 1)`.execute(t.core.db);
+  });
+});
