@@ -8,6 +8,7 @@ import { businessTimeAt, readOfficeTimeZone, type BusinessTime } from './busines
 import { auditDenied, recordCommand, runCommand } from './runner';
 import { insertMany, type Actor, type Clock, type CommandDef, type QueryDef } from './types';
 import { zodToAppError } from './zod-error';
+import { assertMay } from '../settings/role-rules';
 
 export interface ExecuteOptions {
   /** The command's id; a repeat with the same id and arguments returns the stored result. */
@@ -57,6 +58,19 @@ export class Executor {
     if (!def.roles.includes(actor.role)) {
       await this.serial(() => this.auditDenied(actor, name));
       return err('FORBIDDEN', `Your role may not do this (${name}).`, { command: name, role: actor.role });
+    }
+    if (def.roleRule) {
+      const rule = def.roleRule;
+      const refused = await this.serial(async () => {
+        try {
+          await assertMay(this.cfg.db, actor.role, rule);
+          return null;
+        } catch (e) {
+          await this.auditDenied(actor, name);
+          return toResult(e);
+        }
+      });
+      if (refused) return refused as Result<O>;
     }
     const parsed = def.input.safeParse(rawInput);
     if (!parsed.success) return { ok: false, error: zodToAppError(parsed.error) };

@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { z } from 'zod';
 import type { Role } from '../../shared/roles';
+import type { RoleRule } from '../../shared/contract/dto';
 import type { AppError } from '../../shared/result';
 import type { AuditRecord } from '../audit/audit-log';
 import type { Database, Dialect } from '../db/schema';
@@ -50,6 +51,11 @@ export interface CommandDef<S extends z.ZodType = z.ZodType, O = unknown> {
   name: string;
   version: number;
   roles: readonly Role[];
+  /**
+   * A Settings rule that narrows `roles` (roles as settings: who uploads files, approves refunds,
+   * adds payers). Checked before the input, like `roles`; the command also asserts it where it runs.
+   */
+  roleRule?: RoleRule;
   input: S;
   /** True when the central server must re-run it (every change to the shared ledger). */
   synced: boolean;

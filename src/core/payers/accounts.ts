@@ -60,6 +60,7 @@ export const createAccount = defineCommand({
   version: 1,
   // Who may add a payer is a setting (payerIdentityRoles; default Supervisors and Admins).
   roles: ANY_ROLE,
+  roleRule: 'payerIdentityRoles',
   input: accountsContract['accounts.create'].input,
   synced: true,
   prepare: (i) => (i.accountId ? {} : { accountId: newId() }),
@@ -75,6 +76,7 @@ export const setAccountStatus = defineCommand({
   name: 'accounts.setStatus',
   version: 1,
   roles: ANY_ROLE,
+  roleRule: 'payerIdentityRoles',
   input: accountsContract['accounts.setStatus'].input,
   synced: true,
   subject: (i) => i.accountId,

@@ -1,5 +1,6 @@
-import { requireRole } from '../../core/commands/require-role';
-import { ADMINS } from '../../shared/roles';
+import { rolesFor } from '../../core/settings/role-rules';
+import { readSettings } from '../../core/settings/settings';
+import type { Role } from '../../shared/roles';
 import type { Router } from '../router/router';
 import { actorOf } from '../router/session';
 import type { ImportDecisions } from '../../shared/contract/imports';
@@ -7,6 +8,13 @@ import type { ImportService } from './import-service';
 
 /** Binds the File Transfers channels of the contract to the import service. */
 export function registerImportChannels(router: Router, imports: ImportService): void {
+  // Roles that may upload some kind of file (Settings; by default everyone balance files, Admins
+  // bill files) are checked before the input; the service and core check the file's own kind.
+  const uploaders = async (): Promise<readonly Role[]> => {
+    const s = await readSettings(router.core.db);
+    return [...new Set([...rolesFor(s, 'balanceFileRoles'), ...rolesFor(s, 'billFileRoles')])];
+  };
+  const forUploaders = { roles: uploaders };
   router.register('imports.preview', async (session, input) => {
     const i = input as { previewId: string; fileName: string; kind: 'balance' | 'bill'; divisionId: string | null; contentBase64: string; decisions?: ImportDecisions; readAs?: { decimalComma?: boolean; dayFirst?: boolean } };
     const bytes = Buffer.from(i.contentBase64, 'base64');
@@ -19,29 +27,24 @@ export function registerImportChannels(router: Router, imports: ImportService): 
         session.emit('import.progress', { previewId: i.previewId, rows, phase: 'reading' });
       }
     });
-  });
-  // Previews belong to Admins (only they may make one); the role is checked first, as for commands.
-  const adminsOnly = (session: Parameters<typeof actorOf>[0], what: string) => requireRole(router.core.db, router.core.clock, actorOf(session), ADMINS, what);
+  }, forUploaders);
   router.register('imports.cancel', async (session, input) => {
-    await adminsOnly(session, 'imports.cancel');
     return imports.cancel(actorOf(session), (input as { previewId: string }).previewId);
-  });
+  }, forUploaders);
   router.register('imports.decide', async (session, input) => {
-    await adminsOnly(session, 'imports.decide');
     const i = input as { previewId: string; decisions: ImportDecisions };
     return imports.decide(actorOf(session), i.previewId, i.decisions);
-  });
+  }, forUploaders);
   router.register('imports.apply', async (session, input) => {
-    await adminsOnly(session, 'imports.apply');
     const i = input as { previewId: string; decisions?: ImportDecisions };
     return imports.apply(actorOf(session), i.previewId, i.decisions);
-  });
+  }, forUploaders);
   router.register('imports.export', async (session, input) => {
     const i = input as { uploadId: string; format: 'csv' | 'xlsx' };
     const allowed = await router.core.executor.query(actorOf(session), 'imports.get', { uploadId: i.uploadId });
     if (!allowed.ok) return allowed;
     return imports.export(i.uploadId, i.format);
-  });
+  }, forUploaders);
   router.register('imports.template', async (_session, input) => {
     const i = input as { kind: 'balance' | 'bill'; format: 'csv' | 'xlsx' };
     return imports.template(i.kind, i.format);

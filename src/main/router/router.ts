@@ -11,6 +11,7 @@ import { SignInThrottle } from '../../core/auth/sign-in-throttle';
 import { toUserDTO } from '../../core/auth/users';
 import { readSettings } from '../../core/settings/settings';
 import { actorOf, type Session } from './session';
+import type { Role } from '../../shared/roles';
 
 /** A digest of what ends a session when it changes (the hash itself is not kept in the session). */
 const credentialOf = (u: { password_hash: string; role: string; active: number }) => createHash('sha256').update(`${u.password_hash}|${u.role}|${u.active}`).digest('hex');
@@ -28,6 +29,7 @@ const PUBLIC_CHANNELS = new Set<string>(['auth.status', 'auth.setupFirstAdmin', 
 export class Router {
   private readonly sessions = new Map<string, Session>();
   private readonly handlers = new Map<string, MainHandler>();
+  private readonly handlerRoles = new Map<string, readonly Role[] | (() => Promise<readonly Role[]>)>();
   private readonly publicChannels = new Set<string>(PUBLIC_CHANNELS);
   /** Failed sign-ins on this desk slow further ones down (per name, and for the desk as a whole). */
   private readonly throttle = new SignInThrottle();
@@ -54,8 +56,10 @@ export class Router {
   }
 
   /** Main-side features (sync, files) add their channels here; the channel must be in the contract. */
-  register(channel: Channel, handler: MainHandler): void {
+  register(channel: Channel, handler: MainHandler, opts: { roles?: readonly Role[] | (() => Promise<readonly Role[]>) } = {}): void {
     this.handlers.set(channel, handler);
+    // A role list is checked before the input, so a refused role learns nothing about valid input.
+    if (opts.roles) this.handlerRoles.set(channel, opts.roles);
   }
 
   /** A channel callable before anyone signs in (first-run join); its handler checks what it needs. */
@@ -87,6 +91,9 @@ export class Router {
       }
       const handler = this.handlers.get(channel);
       if (handler) {
+        const rule = this.handlerRoles.get(channel);
+        const roles = typeof rule === 'function' ? await rule() : rule;
+        if (roles && !(session.user && roles.includes(session.user.role))) return err('FORBIDDEN', `Your role may not do this (${channel}).`, { channel, role: session.user?.role ?? null });
         const parsed = contract[channel as Channel].input.safeParse(input ?? {});
         if (!parsed.success) return { ok: false, error: zodToAppError(parsed.error) };
         return await handler(session, parsed.data);

@@ -1,4 +1,5 @@
 import { AppFailure, ok, type Result } from '../../shared/result';
+import { ADMINS } from '../../shared/roles';
 import type { Router } from '../router/router';
 import { actorOf } from '../router/session';
 import { holdsOwnLedger, type JoinService } from './join';
@@ -29,7 +30,7 @@ export function registerJoinChannels(router: Router, join: JoinService): void {
   router.register('sync.joinServer', async (s, i) => {
     const input = i as { serverUrl: string; username: string; password: string };
     return asResult(() => join.joinWithData(actorOf(s), input.serverUrl, input.username, input.password));
-  });
-  router.register('sync.desks.list', async (s) => asResult(() => join.desks(actorOf(s))));
-  router.register('sync.desks.revoke', async (s, i) => asResult(() => join.revokeDesk(actorOf(s), (i as { clientId: string }).clientId)));
+  }, { roles: ADMINS });
+  router.register('sync.desks.list', async (s) => asResult(() => join.desks(actorOf(s))), { roles: ADMINS });
+  router.register('sync.desks.revoke', async (s, i) => asResult(() => join.revokeDesk(actorOf(s), (i as { clientId: string }).clientId)), { roles: ADMINS });
 }

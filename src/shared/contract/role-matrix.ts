@@ -30,10 +30,12 @@ export const ROLE_MATRIX: Record<Channel, ChannelAccess> = {
   'payers.get': ANY,
 
   'accounts.update': ANY,
-  'accounts.create': ADMINS,
+  // Settings decide (roles as settings); the table holds the defaults.
+  'accounts.create': SUPERVISORS,
   'accounts.setStatus': SUPERVISORS,
 
-  'invoices.create': ADMINS,
+  'invoices.create': SUPERVISORS,
+  'invoices.edit': SUPERVISORS,
 
   'payments.record': ANY,
   'payments.get': ANY,
@@ -90,13 +92,14 @@ export const ROLE_MATRIX: Record<Channel, ChannelAccess> = {
   'security.alerts.list': ADMINS,
   'security.alerts.acknowledge': ADMINS,
 
-  'imports.preview': ADMINS,
-  'imports.cancel': ADMINS,
-  'imports.decide': ADMINS,
-  'imports.apply': ADMINS,
-  'imports.list': ADMINS,
-  'imports.get': ADMINS,
-  'imports.export': ADMINS,
+  // By default every role uploads balance files and Admins bill files (Settings); the kind is checked inside.
+  'imports.preview': ANY,
+  'imports.cancel': ANY,
+  'imports.decide': ANY,
+  'imports.apply': ANY,
+  'imports.list': ANY,
+  'imports.get': ANY,
+  'imports.export': ANY,
   'imports.template': ANY,
 
   'deposits.list': SUPERVISORS,
@@ -164,4 +167,29 @@ export const ROLE_MATRIX: Record<Channel, ChannelAccess> = {
   'sync.configure': ADMINS,
 
   'auth.signOut': ANY,
+
+  // Reports: a CSR sees the catalog and their own payments today; the rest is for supervisors.
+  'reports.catalog': ANY,
+  'reports.payments': ANY,
+  'reports.export': ANY,
+  'reports.deposits': SUPERVISORS,
+  'reports.reversals': SUPERVISORS,
+  'reports.credits': SUPERVISORS,
+  'reports.uploads': SUPERVISORS,
+  'reports.agingTable': SUPERVISORS,
+  'reports.collections': SUPERVISORS,
+
+  // One-time payment links: any desk role sends one (revoking someone else's is checked in core).
+  'paymentLinks.create': ANY,
+  'paymentLinks.revoke': ANY,
+  'paymentLinks.list': ANY,
+  'paymentLinks.availability': ANY,
+  'paymentLinks.configure': ADMINS,
+
+  // Joining an office's server: first run (before any user exists here), then Admin-only.
+  'auth.joinServer': 'public',
+  'sync.joinInfo': ANY,
+  'sync.joinServer': ADMINS,
+  'sync.desks.list': ADMINS,
+  'sync.desks.revoke': ADMINS,
 };

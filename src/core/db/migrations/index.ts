@@ -10,8 +10,8 @@ import * as m0009 from './0009_refund_requests';
 import * as m0011 from './0011_security_data';
 import * as m0012 from './0012_audit_mac';
 import * as m0013 from './0013_refund_charged_again';
-import * as m0018 from './0018_payer_contacts';
 import * as m0017 from './0017_payment_links';
+import * as m0018 from './0018_payer_contacts';
 import * as m0019 from './0019_bulk_search_index';
 import type { LedgerMigration } from './types';
 
@@ -33,7 +33,7 @@ export const migrations: ReadonlyArray<readonly [name: string, migration: Ledger
   ['0011_security_data', m0011],
   ['0012_audit_mac', m0012],
   ['0013_refund_charged_again', m0013],
-  ['0018_payer_contacts', m0018],
   ['0017_payment_links', m0017],
+  ['0018_payer_contacts', m0018],
   ['0019_bulk_search_index', m0019],
 ];
