@@ -35,7 +35,7 @@ export function ReportChart({ chart }: { chart: ReportChartDTO }) {
           ) : (
             <BarChart data={data} accessibilityLayer={false} margin={{ top: 8, right: 16, bottom: 0, left: 8 }}>
               {axes}
-              <Bar dataKey="cents" fill="#1864ab" isAnimationActive={false} />
+              <Bar dataKey="cents" fill="#1864ab" maxBarSize={56} isAnimationActive={false} />
             </BarChart>
           )}
         </ResponsiveContainer>
