@@ -5,7 +5,9 @@ import { formatDate } from '../../../shared/dates';
 import { formatMoney } from '../../../shared/money';
 
 const dollars = (cents: number) => `$${Math.round(cents / 100).toLocaleString('en-US')}`;
-const label = (s: string) => (/^\d{4}-\d{2}-\d{2}$/.test(s) ? formatDate(s) : s);
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+/** Dates as people write them; a month ('2026-08') as "Aug 2026". */
+const label = (s: string) => (/^\d{4}-\d{2}-\d{2}$/.test(s) ? formatDate(s) : /^\d{4}-\d{2}$/.test(s) ? `${MONTHS[Number(s.slice(5)) - 1]} ${s.slice(0, 4)}` : s);
 
 /**
  * A report's chart, for people who look rather than read. Screen readers get one summary; the same
@@ -33,7 +35,7 @@ export function ReportChart({ chart }: { chart: ReportChartDTO }) {
           ) : (
             <BarChart data={data} accessibilityLayer={false} margin={{ top: 8, right: 16, bottom: 0, left: 8 }}>
               {axes}
-              <Bar dataKey="cents" fill="#1864ab" isAnimationActive={false} />
+              <Bar dataKey="cents" fill="#1864ab" maxBarSize={56} isAnimationActive={false} />
             </BarChart>
           )}
         </ResponsiveContainer>
