@@ -34,6 +34,8 @@ test('a standalone desk explains why; with a server a CSR creates, copies and re
   const dialog = page.getByRole('dialog', { name: 'Payment link for 100007' });
   await expect(dialog.getByText('Payment links are not available on this desk')).toBeVisible();
   await expect(dialog).toContainText('central server');
+  // Axe reads colours: wait until the dialog has finished fading in.
+  await expect(dialog).toHaveCSS('opacity', '1');
   expect(await axeViolations(page, { all: true })).toEqual([]);
   await shot(page, 'standalone');
   await page.keyboard.press('Escape');
@@ -47,6 +49,7 @@ test('a standalone desk explains why; with a server a CSR creates, copies and re
   await expect(link).toHaveValue(/^https:\/\/pay\.example\.org\/pay\/[A-Za-z0-9_-]{43}$/);
   await expect(dialog.getByRole('button', { name: 'Copy link' })).toBeVisible();
   await expect(dialog.getByRole('table')).toContainText('open');
+  await expect(dialog).toHaveCSS('opacity', '1');
   expect(await axeViolations(page, { all: true })).toEqual([]);
   await shot(page, 'created');
 
