@@ -239,6 +239,25 @@ describe('payment links through the real server and a stand-in gateway', () => {
     expect(expired.status).toBe(410);
     expect(await expired.text()).toContain('This link has expired');
 
+    // Money the gateway took for an account made inactive meanwhile is kept On Hold, never dropped.
+    const acct2 = await desk.run(admin, 'accounts.create', { divisionId: (await desk.core.db.selectFrom('divisions').select('id').executeTakeFirstOrThrow()).id, accountNumber: 'PL-2', name: 'Quinn Closed' });
+    await desk.run(admin, 'invoices.create', { accountId: acct2.id, invoiceNumber: 'INV-88', invoiceDate: '2026-01-10', dueDate: '2026-01-10', lines: [{ category: 'Fees', description: 'x', amount: '30.00' }] });
+    const l2Token = newPayLinkToken();
+    const l2 = await desk.run(admin, 'paymentLinks.create', { accountId: acct2.id, token: l2Token });
+    await drain(desk);
+    expect((await post(payLinkUrl(publicUrl, l2Token), 'amount=30.00', { 'content-type': 'application/x-www-form-urlencoded' })).status).toBe(303);
+    await desk.run(admin, 'accounts.setStatus', { accountId: acct2.id, status: 'inactive', reason: 'Moved away' });
+    await drain(desk);
+    const ev = completedEvent('evt_paylink_inactive', `cs_test_${standIn.sessions.length}`, l2.id, 3000);
+    const kept = await post(`${publicUrl}/v1/gateway/stripe/webhook`, ev, { 'content-type': 'application/json', 'stripe-signature': sign(ev) });
+    expect(await kept.json()).toMatchObject({ outcome: 'kept' });
+    await drain(desk);
+    const held = await desk.core.db.selectFrom('payments').selectAll().where('account_id', '=', acct2.id).execute();
+    expect(held).toHaveLength(1);
+    expect(held[0]).toMatchObject({ method: 'card', amount_cents: 3000, status: 'on_hold' });
+    expect(held[0]!.hold_reason).toContain('inactive');
+    expect(await ledgerProblems(desk.core.db)).toEqual([]);
+
     const unknown = await fetch(payLinkUrl(publicUrl, newPayLinkToken()));
     expect(unknown.status).toBe(404);
     expect(await unknown.text()).toContain('Link not found');
@@ -251,7 +270,7 @@ describe('payment links on a server with no gateway', () => {
   let desk: Desk;
   beforeAll(async () => {
     const port = await freePort();
-    server = await startServer({ env: { PORT: String(port), PUBLIC_URL: `http://127.0.0.1:${port}`, SCHEDULE_EVERY_MS: '0' } });
+    server = await startServer({ env: { PORT: String(port), PUBLIC_URL: `http://127.0.0.1:${port}`, SCHEDULE_EVERY_MS: '0', PAY_PAGES_PER_MINUTE: '4' } });
     desk = await makeDesk('paylink-nogw', server.url);
   }, 120_000);
   afterAll(async () => {
@@ -279,5 +298,9 @@ describe('payment links on a server with no gateway', () => {
     expect(html).not.toContain('<form');
     // No gateway: the webhook does not exist here.
     expect((await post(`${server.url}/v1/gateway/stripe/webhook`, '{}', { 'content-type': 'application/json' })).status).toBe(404);
+    // Payer pages are rate-limited per address (PAY_PAGES_PER_MINUTE=4 here).
+    const codes: number[] = [];
+    for (let i = 0; i < 4; i++) codes.push((await fetch(payLinkUrl(server.url, token))).status);
+    expect(codes.filter((c) => c === 429).length).toBeGreaterThan(0);
   }, 120_000);
 });

@@ -19,6 +19,8 @@ export interface StatementProfilesTable {
   version: number;
   /** The dunning levels with their templates, as JSON (see ProfileLevel in notifications/profiles.ts). */
   levels_json: string;
+  /** 1: emails carry a one-time payment link (migration 0017). */
+  include_pay_link?: number;
   created_at: string;
   updated_at: string;
 }

@@ -9,7 +9,8 @@ import { readSettings } from '../settings/settings';
 import { readOfficeTimeZone } from '../commands/business-time';
 import { instantInZone } from '../../shared/dates';
 import { buildSnapshot, mergeValues, type AccountFacts } from './statement-data';
-import { renderTemplate } from './templates';
+import { renderTemplate, withPayLink } from './templates';
+import { notificationPayLink } from '../payment-links/notification-link';
 
 type NotificationRow = Database['notifications'];
 type HistoryRow = Database['notification_history'];
@@ -120,6 +121,9 @@ export async function queueStatements(
     const higher = higherPending(pendingByAccount.get(f.id), c.level.level);
     const ch = resolveChannel(profile.channelMode, f.email, opts.channel);
     const values = mergeValues(snapshot, c.level.name);
+    // A profile that asks for it: the email carries a one-time payment link (issue 14 item 4).
+    const payLink = profile.includePayLink && ch.channel === 'email' && !higher && !ch.error ? await notificationPayLink(ctx, f.id, notificationId, ch.toAddress) : null;
+    if (payLink) values.pay_link = payLink;
     const template = templateLabel(profile, c.level, ch.channel);
     statements.push({
       id: statementId,
@@ -159,7 +163,7 @@ export async function queueStatements(
       send_started_at: null,
       message_id: messageIdFor(notificationId),
       subject: ch.channel === 'email' ? renderTemplate(c.level.emailSubject, values) : null,
-      body_text: renderTemplate(ch.channel === 'email' ? c.level.emailBody : c.level.letterBody, values),
+      body_text: withPayLink(renderTemplate(ch.channel === 'email' ? c.level.emailBody : c.level.letterBody, values), ch.channel === 'email' ? c.level.emailBody : '', payLink),
       template,
       smtp_response: null,
       pdf_sha256: null,

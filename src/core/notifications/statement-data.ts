@@ -200,5 +200,7 @@ export function mergeValues(s: StatementSnapshot, levelName: string): Record<Mer
     level_name: levelName,
     office_name: s.office.name,
     office_contact: s.office.contact,
+    // Filled by the queue when the profile includes a payment link (src/core/payment-links).
+    pay_link: '',
   };
 }

@@ -17,6 +17,12 @@ export function unknownMergeFields(template: string): string[] {
   return out;
 }
 
+/** A payment link the template does not place itself goes at the end of the email. */
+export function withPayLink(rendered: string, template: string, link: string | null): string {
+  if (!link || /\{\{\s*pay_link\s*\}\}/.test(template)) return rendered;
+  return `${rendered.replace(/\s+$/, '')}\n\nPay online (no login needed): ${link}\n`;
+}
+
 /** Fills the merge fields. Unknown ones cannot occur in a saved template; they are left as written. */
 export function renderTemplate(template: string, values: Record<MergeField, string>): string {
   return template.replace(FIELD, (whole, name: string) => (isMergeField(name) ? values[name] : whole));

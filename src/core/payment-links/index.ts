@@ -11,3 +11,4 @@ export { publishPaymentLinkServer } from './links';
 
 export const paymentLinkCommands = [createPaymentLink, revokePaymentLink, configurePaymentLinks, publishPaymentLinkServer, markPaymentLinkPaid] as unknown as CommandDef[];
 export const paymentLinkQueries = [listPaymentLinks, paymentLinkAvailability] as unknown as QueryDef[];
+export { notificationPayLink } from './notification-link';

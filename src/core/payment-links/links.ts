@@ -19,7 +19,7 @@ export const linkState = (l: Pick<PaymentLinksTable, 'status' | 'expires_on'>, t
   l.status === 'open' && today > l.expires_on ? 'expired' : l.status;
 
 const NO_SERVER =
-  'Payment links are served by the central server, so the payer can reach them: this desk has no server address for them yet. Connect this desk to the office server (Settings → Server), and have the server started with PUBLIC_URL set to its public address.';
+  'Payment links are served by the central server, so the payer can reach them: this desk has no server address for them yet. An Admin connects this desk to the office server (Needs Attention → server address), and the server must be started with PUBLIC_URL set to the address payers can reach.';
 
 async function toDto(db: Kysely<Database>, l: PaymentLinksTable, today: string): Promise<PaymentLinkDTO> {
   const by = await db.selectFrom('users').select('display_name').where('id', '=', l.created_by).executeTakeFirst();

@@ -5,6 +5,7 @@ import { verifyLedger } from '../ledger/checks';
 import { checkPayAmount } from './pay-amount';
 import { loadPayerView } from './payer-view';
 import { hashLinkToken } from './token';
+import { LEVELS, saveProfile } from '../../../test/notifications/fixtures';
 
 let t: TestLedger;
 afterEach(async () => t?.cleanup());
@@ -74,6 +75,43 @@ describe('payment links in core', () => {
     const { channels } = await import('../../shared/contract');
     expect(channels).not.toContain('paymentLinks.publish');
     expect(channels).not.toContain('paymentLinks.markPaid');
+  });
+});
+
+describe('statement emails with a payment link', () => {
+  it('a profile that asks for it: each email carries its own link (placed by {{pay_link}} or added at the end); letters and other profiles do not', async () => {
+    t = await makeLedger();
+    await publish(t, 'https://pay.example.org');
+    const a1 = await seedAccount(t, 'N-1', [{ number: 'I-1', due: '2026-03-10', lines: ['60.00'] }]);
+    await seedAccount(t, 'N-2', [{ number: 'I-2', due: '2026-03-10', lines: ['20.00'] }]);
+    await t.run(t.admin, 'accounts.update', { accountId: (await t.core.db.selectFrom('accounts').select('id').where('account_number', '=', 'N-2').executeTakeFirstOrThrow()).id, email: '' });
+    const levels = [{ ...LEVELS[0]!, emailBody: 'Dear {{payer_name}}, pay here: {{pay_link}}' }, LEVELS[1]!, LEVELS[2]!];
+    const withLink = await saveProfile(t, { includePayLink: true, levels });
+    expect((await t.run(t.supervisor, 'statementProfiles.list', {}))[0].includePayLink).toBe(true);
+    await t.run(t.supervisor, 'statements.run', { profileId: withLink.id });
+    const ns = await t.core.db.selectFrom('notifications').innerJoin('accounts', 'accounts.id', 'notifications.account_id').select(['account_number', 'channel', 'body_text']).execute();
+    const email = ns.find((n) => n.account_number === 'N-1')!;
+    expect(email.channel).toBe('email');
+    const url = /https:\/\/pay\.example\.org\/pay\/([A-Za-z0-9_-]{43})/.exec(email.body_text)?.[1];
+    expect(url).toBeDefined();
+    expect(email.body_text).toMatch(/^Dear .*, pay here: https:/);
+    const view = await loadPayerView(t.core.db, url!, t.clock.today());
+    expect(view).toMatchObject({ kind: 'open', accountNumber: 'N-1', balanceCents: 6000 });
+    // The letter (no email address) has no link, and no link was made for it.
+    expect(ns.find((n) => n.account_number === 'N-2')!.channel).toBe('letter');
+    const links = await t.core.db.selectFrom('payment_links').selectAll().execute();
+    expect(links.map((l) => l.account_id)).toEqual([a1.id]);
+
+    // A template that does not place it: the link goes at the end. A profile without the option: none.
+    t.clock.set('2026-04-20T15:00:00Z');
+    const plain = await saveProfile(t, { name: 'No links' });
+    await t.run(t.supervisor, 'statements.run', { profileId: plain.id });
+    expect(await t.core.db.selectFrom('payment_links').selectAll().execute()).toHaveLength(1);
+    const atEnd = await saveProfile(t, { name: 'Links at the end', includePayLink: true });
+    t.clock.set('2026-05-25T15:00:00Z');
+    await t.run(t.supervisor, 'statements.run', { profileId: atEnd.id });
+    const last = await t.core.db.selectFrom('notifications').select(['body_text', 'status']).where('profile_id', '=', atEnd.id).where('channel', '=', 'email').executeTakeFirstOrThrow();
+    expect(last.body_text).toMatch(/Pay online \(no login needed\): https:\/\/pay\.example\.org\/pay\/[A-Za-z0-9_-]{43}\n$/);
   });
 });
 

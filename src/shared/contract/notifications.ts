@@ -26,6 +26,7 @@ export const MERGE_FIELDS = {
   level_name: 'The dunning level (e.g. Reminder)',
   office_name: 'Your office name (Settings)',
   office_contact: 'Your office contact (Settings)',
+  pay_link: 'A one-time payment link (emails of a profile that includes one; otherwise empty)',
 } as const;
 export type MergeField = keyof typeof MERGE_FIELDS;
 
@@ -65,6 +66,8 @@ export interface ProfileDTO {
   sendTime: string;
   channelMode: ChannelMode;
   active: boolean;
+  /** Emails carry a one-time payment link (issue 14 item 4). */
+  includePayLink: boolean;
   version: number;
   levels: LevelDTO[];
   updatedAt: string;
@@ -230,6 +233,8 @@ export const profileInput = z
     sendTime: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'Enter a time of day as HH:MM (24-hour).'),
     channelMode: z.enum(ChannelModes),
     active: z.boolean(),
+    /** Emails carry a one-time payment link ({{pay_link}}; added at the end when the template does not place it). */
+    includePayLink: z.boolean().optional(),
     levels: z.array(levelInput).min(1, 'A profile has at least one dunning level.').max(9, 'A profile has at most 9 dunning levels.'),
   })
   .strict();

@@ -28,5 +28,7 @@ export async function up(db: Kysely<unknown>, { dialect }: MigrationContext): Pr
     .addColumn('paid_payment_id', 'text')
     .addColumn('paid_at', 'text')
     .execute();
+  // A statement profile may ask for a payment link in its emails (src/core/notifications/queue.ts).
+  await db.schema.alterTable('statement_profiles').addColumn('include_pay_link', 'integer', (c) => c.notNull().defaultTo(0)).execute();
   await db.schema.createIndex('payment_links_account').on('payment_links').columns(['account_id', 'created_at']).execute();
 }

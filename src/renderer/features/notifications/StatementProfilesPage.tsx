@@ -29,6 +29,7 @@ interface ProfileForm {
   sendTime: string;
   channelMode: ChannelMode;
   active: boolean;
+  includePayLink: boolean;
   levels: LevelForm[];
 }
 
@@ -114,9 +115,10 @@ function ProfileEditor({ profile, onClose }: { profile: ProfileDTO | null; onClo
           sendTime: profile.sendTime,
           channelMode: profile.channelMode,
           active: profile.active,
+          includePayLink: profile.includePayLink,
           levels: profile.levels.map(({ level: _l, ...l }) => l),
         }
-      : { name: '', divisionId: '', minBalance: '0.01', minDaysPastDue: 0, sendTime: '09:00', channelMode: 'email-else-letter', active: true, levels: [NEW_LEVEL(1)] },
+      : { name: '', divisionId: '', minBalance: '0.01', minDaysPastDue: 0, sendTime: '09:00', channelMode: 'email-else-letter', active: true, includePayLink: false, levels: [NEW_LEVEL(1)] },
   });
   const submit = form.onSubmit(async (v) => {
     const r = await call('statementProfiles.save', { ...(profile ? { profileId: profile.id } : {}), ...v, divisionId: v.divisionId || null, minDaysPastDue: Number(v.minDaysPastDue) });
@@ -147,6 +149,10 @@ function ProfileEditor({ profile, onClose }: { profile: ProfileDTO | null; onClo
             <TextInput label="Send at (time of day)" description="24-hour HH:MM, office time." {...form.getInputProps('sendTime')} />
           </SimpleGrid>
           <Switch label="Active" {...form.getInputProps('active', { type: 'checkbox' })} />
+          <Switch
+            label="Emails include a one-time payment link ({{pay_link}}; added at the end when a template does not place it)"
+            {...form.getInputProps('includePayLink', { type: 'checkbox' })}
+          />
           <Group justify="space-between">
             <Title order={3} size="h5">
               Dunning levels

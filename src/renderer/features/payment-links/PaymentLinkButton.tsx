@@ -73,7 +73,7 @@ export function PaymentLinkButton({ detail }: { detail: AccountDetailDTO }) {
       <Button variant="default" onClick={() => void start()}>
         Payment link
       </Button>
-      <Modal opened={open} onClose={() => setOpen(false)} title={`Payment link for ${a.accountNumber}`} size="lg">
+      <Modal opened={open} onClose={() => setOpen(false)} title={`Payment link for ${a.accountNumber}`} size="xl">
         <Stack>
           {avail && !avail.available && (
             <Alert color="yellow" title="Payment links are not available on this desk">
@@ -148,7 +148,7 @@ export function PaymentLinkButton({ detail }: { detail: AccountDetailDTO }) {
                     </Table.Td>
                     <Table.Td>{formatDate(l.expiresOn)}</Table.Td>
                     <Table.Td>
-                      <Badge color={STATE_COLOR[l.state]} variant="light">
+                      <Badge color={STATE_COLOR[l.state]} variant="light" style={{ overflow: 'visible' }}>
                         {l.state}
                       </Badge>
                     </Table.Td>
