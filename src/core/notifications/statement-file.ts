@@ -7,7 +7,7 @@ import { parseImportFileIsolated, STATEMENT_LIMITS, type ParseFailure } from '..
  * worker, never the main process's event loop or memory. Bad cells are reported by row and column;
  * good rows are kept.
  */
-export interface ParsedStatementFile {
+export interface StatementFileReading {
   ok: true;
   rows: StatementFileRowDTO[];
   issues: { row: number; column?: string; message: string }[];
@@ -15,7 +15,7 @@ export interface ParsedStatementFile {
   notes: string[];
 }
 
-export async function readStatementFile(fileName: string, bytes: Uint8Array): Promise<ParsedStatementFile | ParseFailure> {
+export async function readStatementFile(fileName: string, bytes: Uint8Array): Promise<StatementFileReading | ParseFailure> {
   const parsed = await parseImportFileIsolated(bytes, fileName, 'statement', { limits: STATEMENT_LIMITS });
   if (!parsed.ok) return parsed;
   return {

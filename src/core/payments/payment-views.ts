@@ -74,10 +74,12 @@ export async function loadPaymentDetail(db: Kysely<Database>, paymentId: string)
   const applied = apps.reduce((s, a) => s + Number(a.amount_cents), 0);
   const refunds = await db
     .selectFrom('refunds')
-    .select((eb) => eb.fn.coalesce(eb.fn.sum<number>('amount_cents'), eb.lit(0)).as('total'))
+    .select((eb) => [eb.fn.coalesce(eb.fn.sum<number>('amount_cents'), eb.lit(0)).as('total'), eb.fn.coalesce(eb.fn.sum<number>('charged_again_cents'), eb.lit(0)).as('charged')])
     .where('payment_id', '=', paymentId)
     .executeTakeFirst();
   const refunded = Number(refunds?.total ?? 0);
+  // A refund that charged again left the payment's applications as recorded (closed is closed).
+  const chargedAgain = Number(refunds?.charged ?? 0);
   const pending = await db
     .selectFrom('sync_outbox')
     .select('seq')
@@ -106,7 +108,7 @@ export async function loadPaymentDetail(db: Kysely<Database>, paymentId: string)
     createdBy: p.created_by_name ?? p.created_by,
     appliedCents: applied,
     refundedCents: refunded,
-    unappliedCents: Number(p.amount_cents) - applied - refunded,
+    unappliedCents: Number(p.amount_cents) - applied - (refunded - chargedAgain),
     applications: apps.map((a) => ({
       id: a.id,
       chargeLineId: a.charge_line_id,

@@ -47,7 +47,7 @@ describe('refunds of payments that sit in a closed deposit or a closed month', (
     // The deposit's total and lines, and the payment's applications, are untouched.
     expect(await t.run(t.supervisor, 'deposits.get', { depositId: d.id })).toEqual(depositBefore);
     expect(await applications(p.id)).toEqual(appsBefore);
-    expect(refund).toMatchObject({ amountCents: 3000, refundDate: '2026-03-15', unappliedCents: 0 });
+    expect(refund).toMatchObject({ amountCents: 3000, refundDate: '2026-03-15', unappliedCents: 0, chargedAgainCents: 3000 });
 
     // What un-applying would have re-opened (the newest: FEB's $30) is a charge dated today, named after the refund.
     const after = await payer(acct.id);
@@ -67,6 +67,27 @@ describe('refunds of payments that sit in a closed deposit or a closed month', (
     expect(fig).toEqual({ balanceCents: 3000, openCents: 3000, unappliedCents: 0 });
     // Charged again with FEB's due date, so it ages as the re-opened line would have.
     expect(await aging('7001')).toMatchObject({ total: 3000, unapplied: 0, d31_60: 3000, current: 0 });
+    expect(await verifyLedger(t.core.db)).toEqual([]);
+
+    // The payment's own figures stay whole: nothing unapplied, nothing negative.
+    expect((await t.run(t.csr, 'payments.get', { paymentId: p.id })).unappliedCents).toBe(0);
+
+    // A second refund charges again the next lines newest first, never FEB's $30 twice.
+    const second = await t.run(t.supervisor, 'refunds.create', { paymentId: p.id, amount: '50.00', reason: 'The rest of February and part of January' });
+    expect(second.chargedAgainCents).toBe(5000);
+    const lines = await t.core.db
+      .selectFrom('charge_lines')
+      .innerJoin('invoices', 'invoices.id', 'charge_lines.invoice_id')
+      .select(['charge_lines.amount_cents', 'charge_lines.due_date'])
+      .where('invoices.invoice_number', '=', second.reference)
+      .orderBy('charge_lines.line_no')
+      .execute();
+    expect(lines).toEqual([
+      { amount_cents: 1000, due_date: '2026-02-10' },
+      { amount_cents: 4000, due_date: '2026-01-10' },
+    ]);
+    expect(await t.run(t.supervisor, 'deposits.get', { depositId: d.id })).toEqual(depositBefore);
+    expect((await accountFigures(t.core.db, [acct.id])).get(acct.id)).toEqual({ balanceCents: 8000, openCents: 8000, unappliedCents: 0 });
     expect(await verifyLedger(t.core.db)).toEqual([]);
 
     // The audit entry links the refund to what it charged again.
@@ -117,7 +138,7 @@ describe('refunds of payments that sit in a closed deposit or a closed month', (
     // The status a completed deposit sets, without the deposit (as refunds.test.ts does).
     await t.core.db.updateTable('payments').set({ status: 'deposited' }).where('id', '=', p.id).execute();
     const refund = await t.run(t.supervisor, 'refunds.create', { paymentId: p.id, amount: '20.00', reason: 'Partial' });
-    expect(refund.unappliedCents).toBe(2000);
+    expect(refund).toMatchObject({ unappliedCents: 2000, chargedAgainCents: 0 });
     const invoices = Object.fromEntries((await payer(acct.id)).invoices.map((i: any) => [i.invoiceNumber, i.openCents]));
     expect(invoices).toEqual({ MAR: 2000 });
     expect(await verifyLedger(t.core.db)).toEqual([]);

@@ -80,6 +80,7 @@ async function toDTOs(db: Kysely<Database>, rows: RefundRow[]): Promise<RefundDT
       createdAt: r.created_at,
       createdByName: r.creator_name ?? r.created_by,
       unappliedCents: Number(r.unapplied_cents),
+      chargedAgainCents: Number(r.charged_again_cents),
       refundedToDateCents: toDate,
       accountBalanceCents: Number(r.balance_cents),
       unsynced: unsynced.has(r.id),

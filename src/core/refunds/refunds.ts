@@ -71,6 +71,27 @@ async function planUnapplyNewestFirst(db: CommandCtx['db'], paymentId: string, a
   return plan;
 }
 
+/** The plan without its first `cents` (newest first): what earlier refunds already charged again. */
+function skipCents(plan: TakeBack[], cents: number): TakeBack[] {
+  let skip = cents;
+  const out: TakeBack[] = [];
+  for (const u of plan) {
+    const drop = Math.min(skip, u.amountCents);
+    skip -= drop;
+    if (u.amountCents > drop) out.push({ ...u, amountCents: u.amountCents - drop });
+  }
+  return out;
+}
+
+async function chargedAgainTotal(db: CommandCtx['db'], paymentId: string): Promise<number> {
+  const r = await db
+    .selectFrom('refunds')
+    .select((eb) => eb.fn.coalesce(eb.fn.sum<number>('charged_again_cents'), sql<number>`0`).as('t'))
+    .where('payment_id', '=', paymentId)
+    .executeTakeFirst();
+  return Number(r?.t ?? 0);
+}
+
 /** Writes the plan as new negative application rows naming the row they reverse. Returns the total. */
 async function unapplyPlanned(ctx: CommandCtx, paymentId: string, plan: TakeBack[], labelPrefix: string): Promise<number> {
   let done = 0;
@@ -204,8 +225,12 @@ export async function performRefund(ctx: CommandCtx, i: RefundOrder, opts: { app
   if (await ctx.db.selectFrom('refunds').select('id').where('id', '=', refundId).executeTakeFirst()) fail('CONFLICT', 'This refund was already recorded.', { field: 'refundId' });
 
   // Money of the payment that is neither applied nor refunded covers the refund first.
-  const free = Number(p.amount_cents) - (await netApplied(ctx, p.id)) - already;
-  const takeBack = await planUnapplyNewestFirst(ctx.db, p.id, Math.max(0, i.amount - Math.max(0, free)));
+  // Earlier refunds that charged again took their part from applications that stay recorded: that
+  // part is not free money, and the lines it covered newest first are not taken back twice.
+  const chargedBefore = await chargedAgainTotal(ctx.db, p.id);
+  const free = Number(p.amount_cents) - (await netApplied(ctx, p.id)) - (already - chargedBefore);
+  const need = Math.max(0, i.amount - Math.max(0, free));
+  const takeBack = skipCents(await planUnapplyNewestFirst(ctx.db, p.id, chargedBefore + need), chargedBefore);
   const locked = (await lockedPayments(ctx.db, [p.id])).get(p.id);
   // A category payment outside the balance never lowered it, so its refund does not raise it.
   const raisesBalance = (await paymentJournalNet(ctx, p.id)) !== 0;

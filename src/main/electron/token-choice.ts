@@ -1,6 +1,7 @@
 import { app, dialog, safeStorage } from 'electron';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { readFileWithin } from '../files/read-within';
 import { FileTokenStore, SafeStorageTokenStore, type StoredToken, type TokenStore } from '../sync/token-store';
 
 /** Tokens kept only while the app runs: the user signs in to the server at each start. */
@@ -33,7 +34,7 @@ export async function chooseTokenStore(): Promise<TokenStore> {
   const remembered = join(dir, 'token-storage-choice.json');
   let choice: Choice | null = null;
   try {
-    if (existsSync(remembered)) choice = (JSON.parse(readFileSync(remembered, 'utf8')) as { choice?: Choice }).choice ?? null;
+    if (existsSync(remembered)) choice = (JSON.parse(readFileWithin(remembered, 4096).toString('utf8')) as { choice?: Choice }).choice ?? null;
   } catch {
     choice = null;
   }

@@ -1,13 +1,18 @@
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { readFileWithin } from '../files/read-within';
 
 /**
  * Uploaded files kept by their SHA-256 in the data folder (files/ab/abcdef…), written atomically
  * and verified when read back, ready for sync to carry them to the server.
  */
 export class FileStore {
-  constructor(private readonly root: string) {}
+  /** `maxBytes`: the largest file ever put here (uploads are refused above the import limit). */
+  constructor(
+    private readonly root: string,
+    private readonly maxBytes = 64 * 1024 * 1024,
+  ) {}
 
   static sha256(bytes: Uint8Array): string {
     return createHash('sha256').update(bytes).digest('hex');
@@ -34,7 +39,7 @@ export class FileStore {
   }
 
   get(sha256: string): Buffer {
-    const bytes = readFileSync(this.pathOf(sha256));
+    const bytes = readFileWithin(this.pathOf(sha256), this.maxBytes);
     if (FileStore.sha256(bytes) !== sha256) throw new Error(`Stored file ${sha256} is damaged (its content no longer matches its hash).`);
     return bytes;
   }

@@ -41,7 +41,7 @@ export class ImportService {
     private readonly core: LedgerCore,
     private readonly opts: ImportServiceOptions,
   ) {
-    this.files = new FileStore(join(opts.dataDir, 'files'));
+    this.files = new FileStore(join(opts.dataDir, 'files'), Math.max(64 * 1024 * 1024, opts.limits?.maxFileBytes ?? 0));
   }
 
   async preview(

@@ -1,5 +1,9 @@
-import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { readFileWithin } from '../files/read-within';
+
+/** Tokens of a few dozen users are a few KB; anything near this is not a token file. */
+const MAX_STORE_BYTES = 1024 * 1024;
 
 /** A server token kept for one user of this desktop. */
 export interface StoredToken {
@@ -49,7 +53,7 @@ class FileBackedStore implements TokenStore {
       get: async () => {
         if (!existsSync(devicePath)) return null;
         try {
-          return JSON.parse(this.codec.decode(readFileSync(devicePath))) as DeviceCredential | null;
+          return JSON.parse(this.codec.decode(readFileWithin(devicePath, MAX_STORE_BYTES))) as DeviceCredential | null;
         } catch {
           return null;
         }
@@ -61,7 +65,7 @@ class FileBackedStore implements TokenStore {
   async all(): Promise<Record<string, StoredToken>> {
     if (!existsSync(this.path)) return {};
     try {
-      return JSON.parse(this.codec.decode(readFileSync(this.path))) as Record<string, StoredToken>;
+      return JSON.parse(this.codec.decode(readFileWithin(this.path, MAX_STORE_BYTES))) as Record<string, StoredToken>;
     } catch {
       return {};
     }

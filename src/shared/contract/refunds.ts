@@ -25,6 +25,11 @@ export interface RefundDTO {
   createdByName: string;
   /** Applications this refund undid (charge lines opened again). */
   unappliedCents: number;
+  /**
+   * What this refund charged again (an invoice numbered with its reference) instead of undoing
+   * applications, because a closed deposit or closed month holds the payment: closed is closed.
+   */
+  chargedAgainCents: number;
   /** Of the payment, after this refund and the ones before it. */
   refundedToDateCents: number;
   accountBalanceCents: number;

@@ -243,6 +243,11 @@ function RefundModal({
             {formatMoney(done.refundedToDateCents)} of {formatMoney(done.paymentAmountCents)} refunded so far · balance now {formatMoney(done.accountBalanceCents)}
             {done.receiptEmail ? ` · a refund receipt will be emailed to ${done.receiptEmail}` : ''}
           </Text>
+          {done.chargedAgainCents > 0 && (
+            <Text size="sm" ta="center" data-testid="refund-charged-again">
+              The payment is in a closed deposit or month, so what it paid stays as recorded: {formatMoney(done.chargedAgainCents)} is charged again today as invoice {done.reference}.
+            </Text>
+          )}
           <Group>
             <Button variant="default" onClick={printRefundReceipt}>
               Print refund receipt
