@@ -15,12 +15,15 @@ const ROOT = resolve(fileURLToPath(new URL('.', import.meta.url)), '..');
 const test = base;
 
 let server: ChildProcess;
+let emptyServer: ChildProcess;
 let serverUrl = '';
+let emptyUrl = '';
 let host: Host;
+let standalone: Host;
 
 function startServer(): Promise<string> {
   const dataDir = mkdtempSync(join(tmpdir(), 'ledgerdesk-e2e-join-server-'));
-  server = spawn(process.execPath, ['--import', 'tsx', 'src/server/cli.ts'], {
+  const server = spawn(process.execPath, ['--import', 'tsx', 'src/server/cli.ts'], {
     cwd: ROOT,
     env: { ...process.env, PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, DATABASE_URL: '', LOG_LEVEL: 'warn', LEDGERDESK_ADMIN_USER: 'admin', LEDGERDESK_ADMIN_PASSWORD: 'admin-password-1', LEDGERDESK_ADMIN_NAME: 'Office Administrator', SIGNIN_PER_MINUTE: '1000' },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -37,18 +40,24 @@ function startServer(): Promise<string> {
       }
     });
     server.stderr!.on('data', (d) => (out += String(d)));
+    servers.push(server);
   });
 }
+const servers: ChildProcess[] = [];
 
 test.beforeAll(async () => {
   test.setTimeout(120_000);
-  serverUrl = await startServer();
+  [serverUrl, emptyUrl] = await Promise.all([startServer(), startServer()]);
+  [server, emptyServer] = servers;
   host = await startHost({ seed: 'empty', dataDir: mkdtempSync(join(tmpdir(), 'ledgerdesk-e2e-join-desk-')) });
+  standalone = await startHost({ seed: 'demo', accounts: 40 });
 });
 
 test.afterAll(() => {
   host?.proc.kill('SIGTERM');
+  standalone?.proc.kill('SIGTERM');
   server?.kill('SIGTERM');
+  emptyServer?.kill('SIGTERM');
 });
 
 test("first run: join my office's server with the server account", async ({ page }) => {
@@ -100,4 +109,45 @@ test("first run: join my office's server with the server account", async ({ page
   await page.getByRole('button', { name: 'Sign in' }).click();
   // (online sign-in first: the server's slow password checks, under a loaded machine)
   await expect(page.getByTestId('user-menu')).toContainText('Office Administrator', { timeout: 30_000 });
+});
+
+test('a desk that worked alone backs up, then joins an empty server with its ledger, checked table by table', async ({ page }) => {
+  test.setTimeout(300_000);
+  await page.goto(standalone.url);
+  await page.getByLabel('User name').fill('admin');
+  await page.getByLabel('Password').fill('admin-password-1');
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page.getByTestId('user-menu')).toBeVisible({ timeout: 30_000 });
+
+  // Backup in the app: it says where the file went.
+  await page.getByRole('button', { name: 'Backup' }).click();
+  await page.getByRole('button', { name: 'Back up now' }).click();
+  await expect(page.getByTestId('backup-path')).toContainText(/backups\/ledger-.*\.sqlite/);
+  await shot(page, 'backup');
+  expect(await axeViolations(page)).toEqual([]);
+
+  // Setting the address the old way would replace this ledger: refused, pointing to the join.
+  await page.getByRole('button', { name: 'Needs Attention' }).click();
+  const panel = page.getByTestId('join-server');
+  await expect(panel).toBeVisible();
+  await page.getByLabel('Server address', { exact: true }).last().fill(emptyUrl);
+  await page.getByRole('button', { name: 'Save' }).click();
+  await expect(page.getByRole('alert').filter({ hasText: 'holds its own ledger' })).toBeVisible();
+
+  await panel.getByLabel('Server address').fill(emptyUrl);
+  await panel.getByLabel("Server administrator's user name").fill('admin');
+  await panel.getByLabel('Password on the server').fill('admin-password-1');
+  await panel.getByRole('button', { name: 'Join and fill the server' }).click();
+  const report = page.getByTestId('join-report');
+  await expect(report).toContainText('Joined: the server holds this ledger, checked', { timeout: 180_000 });
+  await expect(report.getByRole('row', { name: /^accounts (\d+) \1 / })).toContainText('Same');
+  await expect(report).not.toContainText('DIFFERENT');
+  await shot(page, 'joined-with-ledger');
+  expect(await axeViolations(page)).toEqual([]);
+
+  // The Admin's list of desks shows this computer.
+  await page.getByRole('button', { name: 'Desks' }).click();
+  await expect(page.getByTestId('desks')).toContainText('This computer');
+  await shot(page, 'desks');
+  expect(await axeViolations(page)).toEqual([]);
 });

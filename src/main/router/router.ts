@@ -165,6 +165,14 @@ export class Router {
     return ok(await this.sessionDTO(s));
   }
 
+  /** After a change this session's own user made knowingly (joining a server maps them onto the server's
+   *  account), the session continues with the user's new credential instead of ending. */
+  async refreshCredential(s: Session): Promise<void> {
+    if (!s.user) return;
+    const u = await this.core.db.selectFrom('users').select(['active', 'role', 'password_hash']).where('id', '=', s.user.id).executeTakeFirst();
+    if (u) s.credential = credentialOf(u);
+  }
+
   /** A session for a user the server has just signed in on this desk (first-run join): the local check only. */
   signInJoined(s: Session, username: string, password: string): Promise<Result<unknown>> {
     return this.signIn(s, { username, password }, false);

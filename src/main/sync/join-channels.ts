@@ -29,7 +29,7 @@ export function registerJoinChannels(router: Router, join: JoinService): void {
   router.register('sync.joinInfo', async () => ok({ standalone: await holdsOwnLedger(router.core) }));
   router.register('sync.joinServer', async (s, i) => {
     const input = i as { serverUrl: string; username: string; password: string };
-    return asResult(() => join.joinWithData(actorOf(s), input.serverUrl, input.username, input.password));
+    return asResult(() => join.joinWithData(actorOf(s), input.serverUrl, input.username, input.password, () => router.refreshCredential(s)));
   }, { roles: ADMINS });
   router.register('sync.desks.list', async (s) => asResult(() => join.desks(actorOf(s))), { roles: ADMINS });
   router.register('sync.desks.revoke', async (s, i) => asResult(() => join.revokeDesk(actorOf(s), (i as { clientId: string }).clientId)), { roles: ADMINS });

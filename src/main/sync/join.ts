@@ -109,7 +109,7 @@ export class JoinService {
   }
 
   /** A desk that worked standalone joins a server (Admin): seeds an empty server, refuses any other. */
-  async joinWithData(actor: Actor | null, url: string, username: string, password: string): Promise<JoinReportDTO> {
+  async joinWithData(actor: Actor | null, url: string, username: string, password: string, onUsersMapped?: () => Promise<void>): Promise<JoinReportDTO> {
     const { core, sync } = this.d;
     await requireRole(core.db, core.clock, actor, ADMINS, 'sync.joinServer');
     if (!(await holdsOwnLedger(core))) throw new AppFailure('CONFLICT', 'This computer is already connected to a server (or holds no ledger of its own): set the address in Server settings instead.');
@@ -198,6 +198,8 @@ export class JoinService {
         }
       }),
     );
+    // The joining admin is now the server's account: their session goes on (others' end, as on any password change).
+    await onUsersMapped?.();
     await sync.configure(api.baseUrl);
     const again = await sync.signIn(username, password);
     if (!again.online) throw new AppFailure('UNAVAILABLE', `The server was seeded, but it stopped answering: this desk sends the rest when it can. ${again.reason}`);

@@ -51,7 +51,8 @@ export function NeedsAttentionPage(_: PageProps) {
         }
       />
       <ErrorAlert error={error ?? items.error} title="Could not do that" />
-      {status && session?.user.role === 'admin' && !status.configured && <JoinServerPanel onJoined={reload} />}
+      {/* Shown while this desk holds its own ledger, and after the join with its report (the panel decides). */}
+      {session?.user.role === 'admin' && <JoinServerPanel onJoined={reload} />}
       {status && <ServerPanel status={status} isAdmin={session?.user.role === 'admin'} me={session?.user.displayName ?? ''} onChange={reload} />}
       {items.data && items.data.length === 0 && (
         <Alert color="green" title="Nothing needs attention">
