@@ -52,7 +52,7 @@ export function EditPayerButton({ detail }: { detail: AccountDetailDTO }) {
       phone: zodField(payerFields.phone),
       postalAddress: zodField(payerFields.postalAddress),
       accountNumber: zodField(payerFields.accountNumber),
-      statusReason: (v, all) => (all.status !== a.status && v.trim() === '' ? 'Say why the status changes.' : null),
+      statusReason: (v, all) => (all.status !== a.status && v.trim() === '' ? 'Enter a reason for the status change.' : null),
     },
   });
 
