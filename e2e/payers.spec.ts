@@ -113,3 +113,23 @@ test('a supervisor adds a payer with phone and postal address; a CSR changes the
   await expect(page.getByTestId('audit-log')).toContainText('9 Pine Road');
   await expect(page.getByTestId('audit-log')).toContainText('(555) 010-2000');
 });
+
+test('Post Credit asks before it is left with accounts chosen; staying keeps them', async ({ page, host }) => {
+  await page.goto(host.url);
+  await signIn(page, 'csr');
+  await page.getByRole('button', { name: 'Post Credit' }).click();
+  await page.getByTestId('credit-account-search').fill('100010');
+  await page.getByRole('button', { name: /^Add 100010 / }).click();
+  const asked: string[] = [];
+  page.once('dialog', (d) => {
+    asked.push(d.message());
+    void d.dismiss();
+  });
+  await page.getByRole('button', { name: 'Home' }).click();
+  await expect(page.getByRole('heading', { name: 'Post Credit' })).toBeVisible();
+  expect(asked).toEqual(['Leave Post Credit? The credit has not been posted.']);
+  await expect(page.getByText('100010').first()).toBeVisible();
+  page.once('dialog', (d) => void d.accept());
+  await page.getByRole('button', { name: 'Home' }).click();
+  await expect(page.getByRole('heading', { name: 'Post Credit' })).toHaveCount(0);
+});
