@@ -46,7 +46,7 @@ export const updateAccount = defineCommand({
     const contact = changed.filter((f) => f in CONTACT);
     if (identity.length) await assertMay(ctx.db, ctx.actor.role, 'payerIdentityRoles', identity[0]);
     if (contact.length) await assertMay(ctx.db, ctx.actor.role, 'payerContactRoles', contact[0]);
-    if (changed.includes('status') && !i.statusReason) fail('VALIDATION', 'Say why the status changes.', { field: 'statusReason' });
+    if (changed.includes('status') && !i.statusReason) fail('VALIDATION', 'Enter a reason for the status change.', { field: 'statusReason' });
     if (next.account_number !== undefined) {
       const clash = await ctx.db
         .selectFrom('accounts')

@@ -69,8 +69,9 @@ export const pages: Record<string, PageDef> = {
   'refund-requests': { component: RefundRequestsPage, roles: SUP, nav: { label: 'Refund Approvals', section: 'Billing', order: 45 } },
   reports: { component: ReportsPage, roles: ALL, nav: { label: 'Reports', section: 'Billing', order: 25 } },
   aging: { component: AgingPage, roles: SUP, nav: { label: 'A/R Aging', section: 'Billing', order: 30 } },
-  'file-transfers': { component: FileTransfersPage, roles: ADM, nav: { label: 'File Transfers', section: 'Administration', order: 5 } },
-  upload: { component: UploadResultPage, roles: ADM },
+  // CSRs upload balance files (seed 000); which kinds each role may upload is on Settings.
+  'file-transfers': { component: FileTransfersPage, roles: ALL, nav: { label: 'File Transfers', section: 'Administration', order: 5 } },
+  upload: { component: UploadResultPage, roles: ALL },
   divisions: { component: DivisionsPage, roles: ADM, nav: { label: 'Divisions', section: 'Administration', order: 8 } },
   users: { component: UsersPage, roles: ADM, nav: { label: 'Users', section: 'Administration', order: 10 } },
   settings: { component: SettingsPage, roles: ADM, nav: { label: 'Settings', section: 'Administration', order: 90 } },

@@ -14,6 +14,7 @@ import { useQuery } from '../../api/hooks';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { Money } from '../../components/Money';
 import { PageHeader } from '../../components/PageHeader';
+import { useLeaveGuard } from '../../app/leave-guard';
 import { useDivision } from '../../stores/division';
 import { useNav } from '../../stores/navigation';
 import { useRole } from '../../stores/session';
@@ -64,6 +65,8 @@ export function PostCreditPage({ params }: PageProps) {
   const [stepError, setStepError] = useState<string | null>(null);
   const [results, setResults] = useState<Result[]>([]);
   const [busy, setBusy] = useState(false);
+  // Chosen accounts not yet posted are unsaved work: leaving (a link, Back, reload) asks first.
+  useLeaveGuard(step < 4 && accounts.length > 0, 'Leave Post Credit? The credit has not been posted.');
   const ids = useRef<{ batchId: string; credits: Record<string, string>; invoices: Record<string, string> }>({ batchId: newId(), credits: {}, invoices: {} });
   const settings = useQuery('settings.get', {});
   const items = useQuery('creditItems.list', {}, { refreshOn: ['creditItems'] });

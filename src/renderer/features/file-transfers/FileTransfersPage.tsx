@@ -1,6 +1,7 @@
 import { Alert, Anchor, Button, Card, FileButton, Group, Progress, SegmentedControl, Select, Stack, Text, Title } from '@mantine/core';
 import { IconUpload } from '@tabler/icons-react';
 import { useEffect, useRef, useState, type DragEvent } from 'react';
+import { clearLeaveGuard, useLeaveGuard } from '../../app/leave-guard';
 import type { ImportDecisions, ImportKind, ImportPreviewDTO, ReadAsDTO } from '../../../shared/contract/imports';
 import { formatDateTime } from '../../../shared/dates';
 import { newId } from '../../../shared/ids';
@@ -13,6 +14,7 @@ import { PageHeader } from '../../components/PageHeader';
 import { fileToBase64, saveDownload } from '../../lib/files';
 import { useDivision } from '../../stores/division';
 import { useNav } from '../../stores/navigation';
+import { useRole } from '../../stores/session';
 import { ChangesAndIssues } from './ChangesAndIssues';
 import { ImportDecisionsPanel } from './ImportDecisionsPanel';
 import { ImportSummary } from './ImportSummary';
@@ -36,12 +38,22 @@ export function FileTransfersPage() {
   const headerDivision = useDivision((s) => s.divisionId);
   const divisions = useQuery('divisions.list', {});
   const uploads = useQuery('imports.list', { limit: 50 }, { refreshOn: ['uploads'] });
-  const [kind, setKind] = useState<ImportKind>('balance');
+  // Which kinds this role may upload is an Admin's setting; core refuses the others anyway.
+  const role = useRole();
+  const settings = useQuery('settings.get', {}, { refreshOn: ['settings'] });
+  const allowedKinds = (['balance', 'bill'] as const).filter((k) => {
+    const roles = settings.data?.[k === 'balance' ? 'balanceFileRoles' : 'billFileRoles'];
+    return role === 'admin' || !roles || (role !== null && roles.includes(role));
+  });
+  const [chosenKind, setKind] = useState<ImportKind>('balance');
+  const kind: ImportKind = allowedKinds.includes(chosenKind) ? chosenKind : (allowedKinds[0] ?? chosenKind);
   const [division, setDivision] = useState<string>(headerDivision ?? FILE_DIVISION);
   const [queue, setQueue] = useState<File[]>([]);
   const [stage, setStage] = useState<Stage>({ name: 'idle' });
   const [error, setError] = useState<AppError | null>(null);
   const [dragging, setDragging] = useState(false);
+  // A file read or shown for confirmation is unsaved work: leaving asks first (as Make Payment does).
+  useLeaveGuard(stage.name !== 'idle', 'Leave File Transfers? The file has not been applied; nothing was changed.');
   const stageRef = useRef(stage);
   stageRef.current = stage;
 
@@ -103,6 +115,7 @@ export function FileTransfersPage() {
     }
     setQueue((q) => q.slice(1));
     setStage({ name: 'idle' });
+    if (r.ok) clearLeaveGuard();
     if (r.ok) go('upload', { uploadId: r.value.duplicateOf ?? r.value.id });
     else setError(r.error);
   };
@@ -161,10 +174,7 @@ export function FileTransfersPage() {
                 aria-labelledby="kind-label"
                 value={kind}
                 onChange={(v) => setKind(v as ImportKind)}
-                data={[
-                  { value: 'balance', label: KIND_LABEL.balance },
-                  { value: 'bill', label: KIND_LABEL.bill },
-                ]}
+                data={allowedKinds.map((k) => ({ value: k, label: KIND_LABEL[k] }))}
                 disabled={stage.name !== 'idle'}
               />
             </Stack>

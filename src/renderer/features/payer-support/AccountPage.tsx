@@ -11,6 +11,7 @@ import { StatusBadge } from '../../components/StatusBadge';
 import { useNav } from '../../stores/navigation';
 import { accountActions, accountSections } from './account-slots';
 import { METHOD_LABELS } from './labels';
+import { EditInvoiceButton } from '../invoices/InvoiceForm';
 
 function InvoiceCard({ inv }: { inv: InvoiceDTO }) {
   return (
@@ -19,9 +20,12 @@ function InvoiceCard({ inv }: { inv: InvoiceDTO }) {
         <Text fw={600}>
           Invoice {inv.invoiceNumber} <StatusBadge status={inv.status} />
         </Text>
-        <Text size="sm" c="dimmed">
-          Dated {formatDate(inv.invoiceDate)} · due {formatDate(inv.dueDate)}
-        </Text>
+        <Group gap="sm">
+          <Text size="sm" c="dimmed">
+            Dated {formatDate(inv.invoiceDate)} · due {formatDate(inv.dueDate)}
+          </Text>
+          <EditInvoiceButton invoice={inv} />
+        </Group>
       </Group>
       <Table verticalSpacing={4} fz="sm" aria-label={`Charge lines of invoice ${inv.invoiceNumber}`}>
         <Table.Thead>
@@ -77,7 +81,7 @@ export function AccountPage({ params }: PageProps) {
         title={`${account.accountNumber} · ${account.name}`}
         subtitle={
           <>
-            {account.divisionName} · {account.email ?? 'no email'} {account.portalUserId ? `· user ID ${account.portalUserId}` : ''} · <StatusBadge status={account.status} />
+            {account.divisionName} · {account.email ?? 'no email'} {account.phone ? `· ${account.phone}` : ''} {account.portalUserId ? `· user ID ${account.portalUserId}` : ''} · <StatusBadge status={account.status} />
           </>
         }
         actions={

@@ -10,6 +10,7 @@ import { DataTable, type Column } from '../../components/DataTable';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { Money } from '../../components/Money';
 import { PageHeader } from '../../components/PageHeader';
+import { AddPayerButton } from '../payers/AddPayerButton';
 import { StatusBadge } from '../../components/StatusBadge';
 import { useDivision } from '../../stores/division';
 import { useNav } from '../../stores/navigation';
@@ -86,7 +87,7 @@ export function PayerSupportPage({ params }: PageProps) {
 
   return (
     <Stack>
-      <PageHeader title="Payer Support" subtitle="Search by account number, name, user ID or payment reference number." />
+      <PageHeader title="Payer Support" subtitle="Search by account number, name, user ID or payment reference number." actions={<AddPayerButton />} />
       <Card withBorder>
         <TextInput
           size="md"

@@ -1,22 +1,31 @@
-import { Button, Modal, SegmentedControl, Stack, Text, TextInput, Group } from '@mantine/core';
+import { Button, Group, Modal, SegmentedControl, Stack, Text, TextInput, Textarea } from '@mantine/core';
 import { useForm } from '@mantine/form';
 import { useState } from 'react';
 import type { AccountDetailDTO } from '../../../shared/contract/dto';
+import { payerFields } from '../../../shared/contract/payers';
 import type { AppError } from '../../../shared/result';
 import { call } from '../../api/client';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { useRole } from '../../stores/session';
+import { zodField } from './zod-field';
 
 interface Values {
   name: string;
   email: string;
+  phone: string;
+  postalAddress: string;
   accountNumber: string;
   portalUserId: string;
   status: 'active' | 'inactive';
-  reason: string;
+  statusReason: string;
 }
 
-/** Edit Payer on the account page. Core decides who may change what; CSRs see identity fields read-only. */
+const TEXT_FIELDS = ['name', 'email', 'phone', 'postalAddress', 'accountNumber', 'portalUserId'] as const;
+
+/**
+ * Edit Payer on the account page: one `accounts.update` with what changed. Core decides who may
+ * change what (Settings' role rules); the form only greys out what this role usually may not.
+ */
 export function EditPayerButton({ detail }: { detail: AccountDetailDTO }) {
   const a = detail.account;
   const role = useRole();
@@ -24,21 +33,42 @@ export function EditPayerButton({ detail }: { detail: AccountDetailDTO }) {
   const [open, setOpen] = useState(false);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<AppError | null>(null);
-  const initial: Values = { name: a.name, email: a.email ?? '', accountNumber: a.accountNumber, portalUserId: a.portalUserId ?? '', status: a.status, reason: '' };
-  const form = useForm<Values>({ initialValues: initial });
+  const initial: Values = {
+    name: a.name,
+    email: a.email ?? '',
+    phone: a.phone ?? '',
+    postalAddress: a.postalAddress ?? '',
+    accountNumber: a.accountNumber,
+    portalUserId: a.portalUserId ?? '',
+    status: a.status,
+    statusReason: '',
+  };
+  const form = useForm<Values>({
+    initialValues: initial,
+    // The contract's own zod fields: the same messages the core would give.
+    validate: {
+      name: zodField(payerFields.name),
+      email: zodField(payerFields.email),
+      phone: zodField(payerFields.phone),
+      postalAddress: zodField(payerFields.postalAddress),
+      accountNumber: zodField(payerFields.accountNumber),
+      statusReason: (v, all) => (all.status !== a.status && v.trim() === '' ? 'Enter a reason for the status change.' : null),
+    },
+  });
 
   const save = form.onSubmit(async (v) => {
-    setBusy(true);
     setError(null);
     // Send only what changed: a CSR's contact edit never carries identity fields.
-    const changes = Object.fromEntries(
-      (['name', 'email', 'accountNumber', 'portalUserId'] as const).filter((k) => v[k].trim() !== initial[k]).map((k) => [k, v[k].trim()]),
-    );
-    let r: Awaited<ReturnType<typeof call<'accounts.update'>>> | null = null;
-    if (Object.keys(changes).length > 0) r = await call('accounts.update', { accountId: a.id, ...changes });
-    if ((!r || r.ok) && v.status !== a.status) r = await call('accounts.setStatus', { accountId: a.id, status: v.status, reason: v.reason });
+    const changes: Record<string, string> = Object.fromEntries(TEXT_FIELDS.filter((k) => v[k].trim() !== initial[k].trim()).map((k) => [k, v[k].trim()]));
+    if (v.status !== a.status) Object.assign(changes, { status: v.status, statusReason: v.statusReason.trim() });
+    if (Object.keys(changes).length === 0) {
+      setOpen(false);
+      return;
+    }
+    setBusy(true);
+    const r = await call('accounts.update', { accountId: a.id, ...changes });
     setBusy(false);
-    if (r && !r.ok) {
+    if (!r.ok) {
       setError(r.error);
       if (r.error.details?.field && r.error.details.field in v) form.setFieldError(r.error.details.field, r.error.message);
       return;
@@ -48,7 +78,16 @@ export function EditPayerButton({ detail }: { detail: AccountDetailDTO }) {
 
   return (
     <>
-      <Button variant="default" onClick={() => { form.setValues(initial); form.resetDirty(initial); setError(null); setOpen(true); }}>
+      <Button
+        variant="default"
+        onClick={() => {
+          form.setValues(initial);
+          form.resetDirty(initial);
+          form.clearErrors();
+          setError(null);
+          setOpen(true);
+        }}
+      >
         Edit payer
       </Button>
       <Modal opened={open} onClose={() => setOpen(false)} title={`Edit payer ${a.accountNumber}`} size="lg">
@@ -61,6 +100,8 @@ export function EditPayerButton({ detail }: { detail: AccountDetailDTO }) {
             )}
             <TextInput label="Name" disabled={!supervisor} {...form.getInputProps('name')} />
             <TextInput label="Email" type="email" data-autofocus {...form.getInputProps('email')} />
+            <TextInput label="Phone" type="tel" autoComplete="off" {...form.getInputProps('phone')} />
+            <Textarea label="Postal address" description="Printed on letters and statements, one line each." autosize minRows={3} maxRows={6} {...form.getInputProps('postalAddress')} />
             <TextInput label="Account number" disabled={!supervisor} {...form.getInputProps('accountNumber')} />
             <TextInput label="Portal user ID" disabled={!supervisor} {...form.getInputProps('portalUserId')} />
             {supervisor && (
@@ -71,7 +112,7 @@ export function EditPayerButton({ detail }: { detail: AccountDetailDTO }) {
                 <SegmentedControl aria-labelledby="payer-status-label" data={[{ value: 'active', label: 'Active' }, { value: 'inactive', label: 'Inactive' }]} {...form.getInputProps('status')} />
               </Stack>
             )}
-            {supervisor && form.values.status !== a.status && <TextInput label="Reason for the status change" required {...form.getInputProps('reason')} />}
+            {supervisor && form.values.status !== a.status && <TextInput label="Reason for the status change" required {...form.getInputProps('statusReason')} />}
             <ErrorAlert error={error} title="Not saved" />
             <Group justify="flex-end">
               <Button variant="default" onClick={() => setOpen(false)}>
