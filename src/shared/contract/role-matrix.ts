@@ -165,3 +165,9 @@ export const ROLE_MATRIX: Record<Channel, ChannelAccess> = {
 
   'auth.signOut': ANY,
 };
+
+/** Synced commands with no channel of their own (main calls them), pushed to the server like any other. */
+export const PUSH_ONLY_COMMANDS: Record<string, ChannelAccess> = {
+  // A file import's rows, applied by main's import service after an Admin's preview.
+  'imports.applyRows': ADMINS,
+};
