@@ -45,6 +45,8 @@ export interface ServerTables {
   /** Changes with seq <= horizon_seq were removed (src/server/ops/compact-changes.ts). */
   srv_change_horizon: { id: number; horizon_seq: number; compacted_at: string };
   server_migrations: { name: string; applied_at: string };
+  /** Sign-in delays by key (account name or source), so a restart does not forget them (times in ms). */
+  srv_signin_throttle: { key: string; failures: number; last_ms: number; until_ms: number };
 }
 
 export type ServerDatabase = Database & ServerTables;
