@@ -83,7 +83,12 @@ export async function buildServer(store: ServerStore, opts: ServerOptions = {}):
     ...(opts.https ? { https: opts.https } : {}),
   } as never) as unknown as FastifyInstance;
   const log = app.log as unknown as Logger;
-  const auth = new ServerAuth(store, { tokenTtlMinutes: opts.tokenTtlMinutes ?? 12 * 60, signInPerMinute: opts.signInPerMinute ?? 10 });
+  const auth = new ServerAuth(store, {
+    tokenTtlMinutes: opts.tokenTtlMinutes ?? 12 * 60,
+    signInPerMinute: opts.signInPerMinute ?? 10,
+    onError: (e) => log.warn({ err: e }, 'could not keep a sign-in delay'),
+  });
+  await auth.load();
   const files = new ServerFiles(store, opts.uploadQuotaBytes);
   const changes = new EventEmitter();
   changes.setMaxListeners(0);

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { deriveOfflineVerifier } from '../core/auth/passwords';
 import { signIn } from '../core/auth/sign-in';
-import { SignInThrottle } from '../core/auth/sign-in-throttle';
+import { StoredSignInThrottle } from './signin-throttle-store';
 import type { Actor } from '../core/commands/types';
 import type { SignInResponse } from '../core/sync/protocol';
 import { sha256 } from '../core/util/canonical-json';
@@ -20,12 +20,19 @@ export interface AuthedUser extends Actor {
  */
 export class ServerAuth {
   private readonly attempts = new Map<string, number[]>();
-  private readonly throttle = new SignInThrottle();
+  private readonly throttle: StoredSignInThrottle;
 
   constructor(
     private readonly store: ServerStore,
-    private readonly opts: { tokenTtlMinutes: number; signInPerMinute: number },
-  ) {}
+    private readonly opts: { tokenTtlMinutes: number; signInPerMinute: number; onError?: (e: unknown) => void },
+  ) {
+    this.throttle = new StoredSignInThrottle(store.db, opts.onError ?? (() => undefined));
+  }
+
+  /** The sign-in delays kept from before a restart. */
+  async load(): Promise<void> {
+    await this.throttle.load();
+  }
 
   /** Sliding-window limit per client address (and per user name), before any password work. */
   rateLimit(key: string): void {

@@ -162,9 +162,16 @@ async function runOne(store: ServerStore, trx: Trx, actor: Actor, c: PushedComma
   const at = await pushedTime(store, db, c);
   const req: RunRequest = { db, dialect: store.dialect, mode: 'server', def, actor, commandId: c.id, at };
   const parsed = def.input.safeParse(c.input);
-  if (!parsed.success) return { error: zodToAppError(parsed.error) as WireError };
-  const ids = def.prepare ? def.prepare(parsed.data) : {};
-  if (Object.keys(ids).length > 0) return { error: { code: 'VALIDATION', message: `The command is missing the ids it creates (${Object.keys(ids).join(', ')}).` } };
+  const ids = parsed.success && def.prepare ? def.prepare(parsed.data) : {};
+  if (!parsed.success || Object.keys(ids).length > 0) {
+    // A role that may not run the command hears that first, as on the desk (the role-by-channel matrix).
+    if (!def.roles.includes(actor.role)) {
+      await auditDenied(db, actor, c.name, at.occurredAt, `${c.id}/denied`, { commandId: c.id });
+      return { error: { code: 'FORBIDDEN', message: `Your role may not do this (${c.name}).`, details: { command: c.name, role: actor.role } } };
+    }
+    if (!parsed.success) return { error: zodToAppError(parsed.error) as WireError };
+    return { error: { code: 'VALIDATION', message: `The command is missing the ids it creates (${Object.keys(ids).join(', ')}).` } };
+  }
   const refuse = async (error: WireError): Promise<{ error: WireError; kept?: KeptMoney }> => {
     const kept = await keepMoney(req, parsed.data, error, log);
     return kept ? { error, kept } : { error };

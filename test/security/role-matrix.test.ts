@@ -2,11 +2,15 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { allCommands } from '../../src/core/registry';
+import type { PushOutcome, SignInResponse } from '../../src/core/sync/protocol';
 import { startAppServices, type AppServices } from '../../src/main/app-services';
+import { newId } from '../../src/shared/ids';
 import type { Session } from '../../src/main/router/session';
 import { contract } from '../../src/shared/contract';
-import { ROLE_MATRIX, type ChannelAccess } from '../../src/shared/contract/role-matrix';
+import { PUSH_ONLY_COMMANDS, ROLE_MATRIX, type ChannelAccess } from '../../src/shared/contract/role-matrix';
 import { Roles, type Role } from '../../src/shared/roles';
+import { ADMIN, drain, makeDesk, startServer, type Desk, type RunningServer } from '../sync/helpers';
 import { STRONG } from './support';
 
 /**
@@ -87,4 +91,54 @@ describe('role-by-channel matrix (issue 12)', () => {
     }
     expect(wrong).toEqual([]);
   }, 300_000);
+});
+
+describe('role-by-channel matrix through the server (issue 12)', () => {
+  let server: RunningServer;
+  let desk: Desk;
+  beforeAll(async () => {
+    server = await startServer();
+    desk = await makeDesk('matrix', server.url);
+    const admin = await desk.signIn(ADMIN.username, ADMIN.password);
+    for (const role of ['csr', 'supervisor'] as const) await desk.run(admin, 'users.create', { username: `${role}-user`, displayName: role, role, password: STRONG });
+    await drain(desk);
+  }, 180_000);
+  afterAll(async () => {
+    await desk?.close();
+    await server?.kill();
+  });
+
+  const post = async <T>(path: string, json: unknown, token?: string, headers: Record<string, string> = {}) => {
+    const res = await fetch(new URL(path, server.url), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}), ...headers },
+      body: JSON.stringify(json),
+    });
+    return { status: res.status, body: (await res.json()) as T };
+  };
+
+  it('every synced command pushed as each role is allowed or refused exactly as the table says', async () => {
+    const synced = allCommands.filter((c) => c.synced);
+    expect(synced.length).toBeGreaterThan(20);
+    const wrong: string[] = [];
+    for (const role of Roles) {
+      const user = role === 'admin' ? ADMIN.username : `${role}-user`;
+      const password = role === 'admin' ? ADMIN.password : STRONG;
+      const signIn = await post<SignInResponse>('/v1/auth/sign-in', { username: user, password });
+      expect(signIn.status).toBe(200);
+      const token = signIn.body.token;
+      const reg = await post<{ clientId: string; deviceSecret: string }>('/v1/clients/register', {}, token);
+      const commands = synced.map((c, i) => ({ id: newId(), clientSeq: i + 1, name: c.name, version: c.version, input: {} }));
+      const r = await post<{ outcomes: PushOutcome[] }>('/v1/sync/push', { clientId: reg.body.clientId, commands }, token, { 'x-ledgerdesk-device': reg.body.deviceSecret });
+      expect(r.status).toBe(200);
+      for (const c of commands) {
+        const o = r.body.outcomes.find((x) => x.id === c.id);
+        const denied = o?.error?.code === 'FORBIDDEN';
+        const access = ROLE_MATRIX[c.name as keyof typeof ROLE_MATRIX] ?? PUSH_ONLY_COMMANDS[c.name];
+        if (!access) wrong.push(`${c.name}: not in the table`);
+        else if (denied === expected(access, role)) wrong.push(`${c.name} as ${role}: ${o?.status} ${o?.error?.code ?? ''}`);
+      }
+    }
+    expect(wrong).toEqual([]);
+  }, 180_000);
 });

@@ -6,7 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ADMIN, startServer, type RunningServer } from '../sync/helpers';
+import { ADMIN, serverDb, startServer, type RunningServer } from '../sync/helpers';
 import { connect, rpc, startHostProcess, STRONG, type HostProcess } from './support';
 
 describe('server sign-in', () => {
@@ -77,4 +77,35 @@ describe('desk sign-in and password rules', () => {
     expect(answers.filter((a) => a === 'LIMIT').length).toBeGreaterThanOrEqual(5);
     ws.close();
   });
+});
+
+describe('server sign-in delays survive a restart (issue 12, finding 4)', () => {
+  let srv: RunningServer;
+  beforeAll(async () => {
+    srv = await startServer();
+  });
+  afterAll(async () => srv?.kill());
+
+  const attempt = async (password: string) => {
+    const r = await fetch(`${srv.url}/v1/auth/sign-in`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: ADMIN.username, password }) });
+    return r.status;
+  };
+
+  it('failures before a restart still count after it', async () => {
+    // Four failures: three free, the fourth earns a short delay (gone by the time the server is back).
+    for (let i = 0; i < 4; i++) expect(await attempt(`wrong-guess-${i}`)).toBe(401);
+    const s = serverDb(srv);
+    for (let i = 0; i < 100; i++) {
+      const row = await s.db.selectFrom('srv_signin_throttle' as never).selectAll().where('key' as never, 'like' as never, `%${ADMIN.username}%` as never).executeTakeFirst();
+      if (row && Number((row as { failures: number }).failures) === 4) break;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    await s.close();
+    await srv.kill();
+    await srv.restart();
+    // The fifth failure earns a longer delay at once, so the next try waits: the count was kept.
+    // (A forgetful server would count it as the first failure and answer 401 twice.)
+    const after = [await attempt('wrong-guess-4'), await attempt('wrong-guess-5')];
+    expect(after).toContain(429);
+  }, 120_000);
 });

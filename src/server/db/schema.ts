@@ -48,6 +48,8 @@ export interface ServerTables {
   server_migrations: { name: string; applied_at: string };
   /** Gateway webhook events already taken (src/server/gateway/record-payment.ts). */
   srv_gateway_events: { event_id: string; gateway: string; type: string; link_id: string | null; payment_id: string | null; outcome: string; received_at: string };
+  /** Sign-in delays by key (account name or source), so a restart does not forget them (times in ms). */
+  srv_signin_throttle: { key: string; failures: number; last_ms: number; until_ms: number };
 }
 
 export type ServerDatabase = Database & ServerTables;

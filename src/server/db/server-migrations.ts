@@ -159,6 +159,20 @@ export const serverMigrations: ReadonlyArray<readonly [string, Up]> = [
         .execute();
     },
   ],
+  [
+    // Issue 12: sign-in delays (per account and per source) survive a restart.
+    'audit-s001_signin_throttle',
+    async (db, dialect) => {
+      const ms = dialect === 'postgres' ? 'bigint' : 'integer';
+      await db.schema
+        .createTable('srv_signin_throttle')
+        .addColumn('key', 'text', (c) => c.primaryKey())
+        .addColumn('failures', 'integer', (c) => c.notNull())
+        .addColumn('last_ms', ms, (c) => c.notNull())
+        .addColumn('until_ms', ms, (c) => c.notNull())
+        .execute();
+    },
+  ],
 ];
 
 export async function migrateServer(db: Kysely<ServerDatabase>, dialect: Dialect): Promise<string[]> {

@@ -193,3 +193,9 @@ export const ROLE_MATRIX: Record<Channel, ChannelAccess> = {
   'sync.desks.list': ADMINS,
   'sync.desks.revoke': ADMINS,
 };
+
+/** Synced commands with no channel of their own (main calls them), pushed to the server like any other. */
+export const PUSH_ONLY_COMMANDS: Record<string, ChannelAccess> = {
+  // A file import's rows, applied by main's import service after an Admin's preview.
+  'imports.applyRows': ADMINS,
+};
