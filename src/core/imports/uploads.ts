@@ -54,10 +54,19 @@ export async function loadUpload(db: Kysely<Database>, uploadId: string): Promis
   };
 }
 
-/** The earlier upload of the same file into the same division, if any ("already uploaded on … by …"). */
-export async function findUploadBySha(db: Kysely<Database>, sha256: string, kind: string, divisionId: string | null) {
+/** How a file's text was read, as stored with its upload: part of what makes an upload a repeat. */
+export const readKey = (r: { decimalComma: boolean; dayFirst: boolean } | undefined): string | null =>
+  r ? `${r.decimalComma ? 'comma' : 'point'}/${r.dayFirst ? 'dmy' : 'mdy'}` : null;
+
+/**
+ * The earlier upload of the same file (SHA-256 of its bytes) read the same way (decimal comma,
+ * day-first) into the same division, if any ("already uploaded on … by …"). The same bytes read
+ * another way are another upload. Uploads from before the reading was recorded match any reading.
+ */
+export async function findUploadBySha(db: Kysely<Database>, sha256: string, kind: string, divisionId: string | null, readAs?: string | null) {
   let q = summarySelect(db).where('uploads.sha256', '=', sha256).where('uploads.kind', '=', kind as 'balance');
   q = divisionId ? q.where('uploads.division_id', '=', divisionId) : q.where('uploads.division_id', 'is', null);
+  if (readAs) q = q.where((eb) => eb.or([eb('uploads.read_as', '=', readAs), eb('uploads.read_as', 'is', null)]));
   const r = await q.orderBy('uploads.uploaded_at').limit(1).executeTakeFirst();
   return r ? { uploadId: r.id, at: r.uploaded_at, by: r.uploaded_by_name ?? r.uploaded_by } : null;
 }
