@@ -1,10 +1,15 @@
 /**
- * Universal balance file import, end to end (parse in the worker, validate, preview, apply), for
- * CSV and XLSX at 10k and 100k rows, against a baseline measured in the same run: the same rows
- * parsed with Papa Parse and inserted with raw better-sqlite3 prepared statements in one transaction.
- *   npm run bench -- import [--sizes 10000,100000]
+ * Universal balance file import, end to end (parse in the worker, validate, preview, apply, search
+ * index), for CSV and XLSX at 10k and 100k rows, against a baseline measured in the same run: the
+ * same rows parsed with Papa Parse and inserted with raw better-sqlite3 prepared statements in one
+ * transaction. Two ways:
+ * - in process: ImportService in this process, the worker as the app ships it (the built one);
+ * - whole process: `npm run cli -- import FILE` as a nightly job runs it (built JavaScript, a fresh
+ *   node each time, start-up and ledger opening included), with that process's peak RSS.
+ *   npm run bench -- import [--sizes 10000,100000] [--no-cli]
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -17,7 +22,14 @@ import { verifyLedger } from '../src/core/ledger/checks';
 import { newId } from '../src/shared/ids';
 import { parseMoney } from '../src/shared/money';
 import { ImportService } from '../src/main/imports/import-service';
+import { parseImportFile, parseImportFileIsolated, setParseWorkerEntry } from '../src/core/imports/parse';
 import { mb, round, timeOnce } from './stats';
+
+interface CliBuild {
+  CLI_OUT: string;
+  CLI_ENTRY: string;
+  ensureCliBuilt(): Promise<void>;
+}
 
 /** `shift` changes every balance: the nightly file of an office whose payers all moved. */
 function makeRows(n: number, shift = 0): string[][] {
@@ -27,12 +39,13 @@ function makeRows(n: number, shift = 0): string[][] {
 }
 const toCsv = (rows: string[][]) => Buffer.from(rows.map((r) => r.join(',')).join('\r\n'));
 
-async function baseline(csv: string): Promise<number> {
+async function baseline(csv: string): Promise<{ ms: number; cpuMs: number }> {
   const dir = mkdtempSync(join(tmpdir(), 'ld-bench-base-'));
   const db = new BetterSqlite3(join(dir, 'b.sqlite'));
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = FULL');
   db.exec('CREATE TABLE accounts (id TEXT PRIMARY KEY, account_number TEXT UNIQUE, name TEXT, email TEXT, balance_cents INTEGER)');
+  const c0 = process.cpuUsage();
   const t = await timeOnce(() => {
     const parsed = Papa.parse<string[]>(csv, { skipEmptyLines: true }).data;
     const ins = db.prepare('INSERT INTO accounts VALUES (?, ?, ?, ?, ?)');
@@ -44,13 +57,16 @@ async function baseline(csv: string): Promise<number> {
       }
     })();
   });
+  const c = process.cpuUsage(c0);
   db.close();
   rmSync(dir, { recursive: true, force: true });
-  return t.ms;
+  return { ms: t.ms, cpuMs: round((c.user + c.system) / 1000) };
 }
 
 interface Run {
   ms: number;
+  /** CPU time of this process (all threads) over the same span. */
+  cpuMs: number;
   previewMs: number;
   applyMs: number;
   created: number;
@@ -58,16 +74,23 @@ interface Run {
 }
 
 /** Imports `first` into a fresh ledger (every payer new), then `nightly` (every balance changed). */
-async function endToEnd(first: Uint8Array, nightly: Uint8Array, fileName: string): Promise<{ firstLoad: Run; nightlyUpdate: Run }> {
-  const dir = mkdtempSync(join(tmpdir(), 'ld-bench-imp-'));
+async function newLedger(dir: string) {
   const core = await openDesktopCore(join(dir, 'ledger.sqlite'));
   const admin = await setupFirstAdmin(core.db, systemClock, { username: 'admin', displayName: 'Admin', password: 'bench-password-1' });
   const actor = { userId: admin.id, role: 'admin' as const };
   const div = await core.executor.execute<{ id: string }>(actor, 'divisions.create', { name: 'Bench' });
   if (!div.ok) throw new Error(div.error.message);
+  return { core, actor, divisionId: div.value.id };
+}
+
+async function endToEnd(first: Uint8Array, nightly: Uint8Array, fileName: string): Promise<{ firstLoad: Run; nightlyUpdate: Run }> {
+  const dir = mkdtempSync(join(tmpdir(), 'ld-bench-imp-'));
+  const { core, actor, divisionId } = await newLedger(dir);
+  const div = { value: { id: divisionId } };
   const service = new ImportService(core, { dataDir: dir, templatesDir: join(process.cwd(), 'resources', 'templates') });
   const once = async (bytes: Uint8Array): Promise<Run> => {
     const previewId = newId();
+    const c0 = process.cpuUsage();
     const t0 = performance.now();
     const preview = await service.preview(actor, { previewId, fileName, kind: 'balance', divisionId: div.value.id, bytes });
     const t1 = performance.now();
@@ -75,7 +98,8 @@ async function endToEnd(first: Uint8Array, nightly: Uint8Array, fileName: string
     const applied = await service.apply(actor, previewId);
     const t2 = performance.now();
     if (!applied.ok) throw new Error(applied.error.message);
-    return { ms: round(t2 - t0), previewMs: round(t1 - t0), applyMs: round(t2 - t1), created: applied.value.accountsCreated, updated: applied.value.accountsUpdated };
+    const c = process.cpuUsage(c0);
+    return { ms: round(t2 - t0), cpuMs: round((c.user + c.system) / 1000), previewMs: round(t1 - t0), applyMs: round(t2 - t1), created: applied.value.accountsCreated, updated: applied.value.accountsUpdated };
   };
   const firstLoad = await once(first);
   const nightlyUpdate = await once(nightly);
@@ -86,6 +110,48 @@ async function endToEnd(first: Uint8Array, nightly: Uint8Array, fileName: string
   return { firstLoad, nightlyUpdate };
 }
 
+interface ProcessRun {
+  ms: number;
+  cpuMs: number;
+  peakRssMb: number;
+  created: number;
+  updated: number;
+}
+
+// Printed by the child as it exits: its own peak RSS (worker threads included: same process).
+// CPU time too: on a shared machine it varies far less than wall time.
+const RSS_HOOK = `data:text/javascript,process.on('exit',()=>{const u=process.resourceUsage();process.stderr.write('\\nbench-maxrss-kb '+u.maxRSS+' cpu-us '+(u.userCPUTime+u.systemCPUTime)+'\\n')})`;
+
+/** `npm run cli -- import` as a nightly job runs it: a fresh node per file, on a ledger of its own. */
+async function wholeProcess(cli: CliBuild, first: Uint8Array, nightly: Uint8Array, fileName: string): Promise<{ firstLoad: ProcessRun; nightlyUpdate: ProcessRun }> {
+  const dir = mkdtempSync(join(tmpdir(), 'ld-bench-cli-'));
+  const { core } = await newLedger(dir);
+  await core.close();
+  const once = (bytes: Uint8Array, name: string): ProcessRun => {
+    const file = join(dir, name);
+    writeFileSync(file, bytes);
+    const t0 = performance.now();
+    const r = spawnSync(process.execPath, ['--import', RSS_HOOK, cli.CLI_ENTRY, 'import', file, '--kind', 'balance', '--division', 'Bench', '--db', join(dir, 'ledger.sqlite'), '--json'], { encoding: 'utf8', maxBuffer: 1 << 30 });
+    const ms = round(performance.now() - t0);
+    if (r.status !== 0) throw new Error(`cli import failed (${r.status}): ${r.stderr.slice(0, 500)}`);
+    const out = JSON.parse(r.stdout.trim().split('\n').pop()!) as { accountsCreated: number; accountsUpdated: number };
+    const m = /bench-maxrss-kb (\d+) cpu-us (\d+)/.exec(r.stderr);
+    return { ms, cpuMs: round(Number(m?.[2] ?? NaN) / 1000), peakRssMb: round(Number(m?.[1] ?? NaN) / 1024, 1), created: out.accountsCreated, updated: out.accountsUpdated };
+  };
+  const firstLoad = once(first, fileName);
+  const nightlyUpdate = once(nightly, `nightly-${fileName}`);
+  rmSync(dir, { recursive: true, force: true });
+  return { firstLoad, nightlyUpdate };
+}
+
+/** Reading alone: in this process, and in the worker with the rows streamed back. */
+async function parseOnly(bytes: Uint8Array, fileName: string) {
+  const inProcess = await timeOnce(() => parseImportFile(bytes, fileName, 'balance'));
+  const worker = await timeOnce(() => parseImportFileIsolated(bytes, fileName, 'balance'));
+  if (!worker.value.ok) throw new Error(worker.value.message);
+  return { parseInProcessMs: inProcess.ms, parseInWorkerMs: worker.ms };
+}
+
 function xlsxOf(rows: string[][]): Buffer {
   const wb = XLSX.utils.book_new();
   XLSX.utils.book_append_sheet(wb, XLSX.utils.aoa_to_sheet(rows), 'Balances');
@@ -93,33 +159,49 @@ function xlsxOf(rows: string[][]): Buffer {
 }
 
 export async function main(args: string[]) {
-  const { values } = parseArgs({ args, options: { sizes: { type: 'string', default: '10000,100000' } } });
+  const { values } = parseArgs({ args, options: { sizes: { type: 'string', default: '10000,100000' }, 'no-cli': { type: 'boolean', default: false } } });
   const sizes = String(values.sizes).split(',').map(Number);
-  const out: Record<string, unknown> = {};
+  // The worker and the command line as they ship: built JavaScript (scripts/build-cli.mjs).
+  const cli = (await import(join(process.cwd(), 'scripts', 'build-cli.mjs'))) as CliBuild;
+  await cli.ensureCliBuilt();
+  setParseWorkerEntry(join(cli.CLI_OUT, 'parse-worker.mjs'));
+  const help = await timeOnce(() => spawnSync(process.execPath, [cli.CLI_ENTRY, '--help'], { encoding: 'utf8' }));
+  const out: Record<string, unknown> = { cliHelpMs: help.ms };
+  console.log(`npm run cli -- --help: ${help.ms} ms (node start-up included)`);
   let peak = process.memoryUsage().rss;
   const sample = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 20);
   for (const n of sizes) {
     const rows = makeRows(n);
     const nightly = makeRows(n, 1.25);
     const csv = toCsv(rows);
-    const base = await baseline(csv.toString('utf8'));
-    const c = await endToEnd(csv, toCsv(nightly), `b${n}.csv`);
-    const x = await endToEnd(xlsxOf(rows), xlsxOf(nightly), `b${n}.xlsx`);
-    const fig = (r: Run) => ({ ...r, rowsPerSec: Math.round(n / (r.ms / 1000)), ratioVsBaseline: round(r.ms / base, 2) });
-    out[`rows${n}`] = {
-      baselineMs: base,
-      csvFirstLoad: fig(c.firstLoad),
-      csvNightlyUpdate: fig(c.nightlyUpdate),
-      xlsxFirstLoad: fig(x.firstLoad),
-      xlsxNightlyUpdate: fig(x.nightlyUpdate),
-    };
-    console.log(
-      `${n.toLocaleString()} rows: baseline ${base} ms · CSV first load ${c.firstLoad.ms} ms (${round(c.firstLoad.ms / base, 2)}×), nightly update ${c.nightlyUpdate.ms} ms (${round(c.nightlyUpdate.ms / base, 2)}×) · XLSX first ${x.firstLoad.ms} ms, nightly ${x.nightlyUpdate.ms} ms`,
-    );
+    const xlsx = xlsxOf(rows);
+    const b = await baseline(csv.toString('utf8'));
+    const base = b.ms;
+    const fig = (r: { ms: number; cpuMs: number }) => ({ ...r, rowsPerSec: Math.round(n / (r.ms / 1000)), ratioVsBaseline: round(r.ms / base, 2), cpuRatioVsBaseline: round(r.cpuMs / b.cpuMs, 2) });
+    const figures: Record<string, unknown> = { baselineMs: base, baselineCpuMs: b.cpuMs };
+    for (const [format, first, second] of [
+      ['csv', csv, toCsv(nightly)],
+      ['xlsx', xlsx, xlsxOf(nightly)],
+    ] as const) {
+      const name = `b${n}.${format}`;
+      const parse = await parseOnly(first, name);
+      const inProc = await endToEnd(first, second, name);
+      const whole = values['no-cli'] ? null : await wholeProcess(cli, first, second, name);
+      figures[format] = {
+        ...parse,
+        inProcess: { firstLoad: fig(inProc.firstLoad), nightlyUpdate: fig(inProc.nightlyUpdate) },
+        ...(whole ? { wholeProcess: { firstLoad: fig(whole.firstLoad), nightlyUpdate: fig(whole.nightlyUpdate) } } : {}),
+      };
+      const w = whole ? ` · whole process first ${whole.firstLoad.ms} ms (${round(whole.firstLoad.ms / base, 2)}×; CPU ${whole.firstLoad.cpuMs} ms, ${round(whole.firstLoad.cpuMs / b.cpuMs, 2)}×; peak RSS ${whole.firstLoad.peakRssMb} MB), nightly ${whole.nightlyUpdate.ms} ms (peak RSS ${whole.nightlyUpdate.peakRssMb} MB)` : '';
+      console.log(
+        `${n.toLocaleString()} rows ${format.toUpperCase()}: baseline ${base} ms (CPU ${b.cpuMs} ms) · read ${parse.parseInProcessMs} ms (worker ${parse.parseInWorkerMs} ms) · in process first load ${inProc.firstLoad.ms} ms (${round(inProc.firstLoad.ms / base, 2)}×; CPU ${inProc.firstLoad.cpuMs} ms, ${round(inProc.firstLoad.cpuMs / b.cpuMs, 2)}×; preview ${inProc.firstLoad.previewMs}, apply ${inProc.firstLoad.applyMs}), nightly ${inProc.nightlyUpdate.ms} ms (${round(inProc.nightlyUpdate.ms / base, 2)}×)${w}`,
+      );
+    }
+    out[`rows${n}`] = figures;
   }
   clearInterval(sample);
   out.peakRssMb = mb(peak);
-  out.targets = { csv100kMs: 2000, csvRatio: 3, xlsx100kMs: 5000, peakRssMb: 500 };
-  console.log(`peak RSS ${mb(peak)} MB (worker threads share the process)`);
+  out.targets = { csv100kMs: 2000, csvRatio: 3, xlsx100kMs: 4000, peakRssMb: 400, cliHelpMs: 300, cli10kMs: 600 };
+  console.log(`peak RSS of this (in-process) bench ${mb(peak)} MB, all sizes and the baseline together; whole-process peaks are per import above`);
   return out;
 }

@@ -26,7 +26,8 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const cli = (...args: string[]) => spawnSync(process.execPath, [CLI_ENTRY, 'import', ...args, '--db', db], { encoding: 'utf8' });
 
-describe('npm run cli -- import', () => {
+// Each case starts several node processes; on a busy machine that takes longer than the default.
+describe('npm run cli -- import', { timeout: 240_000 }, () => {
   it('answers --help without opening a ledger', () => {
     const r = spawnSync(process.execPath, [CLI_ENTRY, '--help'], { encoding: 'utf8' });
     expect(r.status).toBe(0);

@@ -24,6 +24,8 @@ export interface UploadsTable {
   errors: number;
   /** The whole result the upload page shows: issues with row/column/reason, and every change. */
   result_json: string;
+  /** How the text was read ("comma/dmy"…, uploads.ts readKey); null before migration 0019. */
+  read_as: string | null;
 }
 
 /** The file's balance becomes the account's balance through one of these: history is kept. */

@@ -66,6 +66,19 @@ describe('universal balance file', () => {
     expect(await t.core.db.selectFrom('balance_adjustments').selectAll().execute()).toHaveLength(1);
   });
 
+  it('the same file read with another decimal or day-first choice is not a duplicate; read the same way again, it is', async () => {
+    const a = await seedAccount(t, 'A1');
+    const pointMdy = { decimalComma: false, dayFirst: false };
+    const first = await applyFile(balanceFile([{ row: 2, accountNumber: 'A1', balanceCents: 123_456 }], SHA(7), { readAs: pointMdy }));
+    // "1.234,56" first read with a decimal point, then with the decimal comma the admin chose.
+    const reread = await applyFile(balanceFile([{ row: 2, accountNumber: 'A1', balanceCents: 1_234 }], SHA(7), { readAs: { decimalComma: true, dayFirst: false } }));
+    expect(reread.duplicateOf).toBeNull();
+    expect(await balance(a.id)).toBe(1_234);
+    const again = await applyFile(balanceFile([{ row: 2, accountNumber: 'A1', balanceCents: 123_456 }], SHA(7), { readAs: pointMdy }));
+    expect(again.duplicateOf).toBe(first.uploadId);
+    expect(await balance(a.id)).toBe(1_234);
+  });
+
   it('a file with one payer updates only that payer; duplicates and unknown divisions are row errors', async () => {
     const a = await seedAccount(t, 'A1');
     const b = await seedAccount(t, 'B2', [{ number: 'X', due: '2026-01-01', lines: ['9.00'] }]);

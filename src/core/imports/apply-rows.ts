@@ -15,7 +15,7 @@ import { postAdjustments, type AdjustmentToPost } from './bulk-adjustments';
 import { applyRowsInput, type ApplyRowsInput, type BalanceRowInput, type BillRowInput } from './command-input';
 import { planBalanceImport, planBillImport, type ImportPlan } from './plan';
 import { indexNewAccountsInBulk } from './search-index';
-import { loadUpload } from './uploads';
+import { findUploadBySha, loadUpload, readKey } from './uploads';
 
 export interface ApplyRowsResult extends ImportSummaryDTO {
   uploadId: string;
@@ -54,7 +54,7 @@ export const applyImportRows = defineCommand({
     // The upload row first: the adjustments name it.
     const placeholder: Database['uploads'] = {
       id: i.uploadId!, sha256: i.sha256, file_name: i.fileName, kind: i.kind, division_id: i.divisionId, uploaded_by: ctx.actor.userId, uploaded_at: ctx.now,
-      rows_read: i.rowsRead, accounts_updated: 0, accounts_created: 0, invoices_created: 0, invoices_replaced: 0, warnings: 0, errors: 0, result_json: '{}',
+      rows_read: i.rowsRead, read_as: readKey(i.readAs), accounts_updated: 0, accounts_created: 0, invoices_created: 0, invoices_replaced: 0, warnings: 0, errors: 0, result_json: '{}',
     };
     await ctx.db.insertInto('uploads').values(placeholder).execute();
     const accountIds = await createAccounts(ctx, plan);
@@ -110,10 +110,9 @@ function refuseOpenQuestions(plan: ImportPlan) {
   if (words.length) fail('VALIDATION', `Nothing was applied: ${words.join('; ')}.`, { field: 'decisions' });
 }
 
+/** The same file bytes, read the same way, into the same division (uploads.ts findUploadBySha). */
 async function findEarlierUpload(ctx: CommandCtx, i: ApplyRowsInput): Promise<string | null> {
-  let q = ctx.db.selectFrom('uploads').select('id').where('sha256', '=', i.sha256).where('kind', '=', i.kind);
-  q = i.divisionId ? q.where('division_id', '=', i.divisionId) : q.where('division_id', 'is', null);
-  return (await q.orderBy('uploaded_at').limit(1).executeTakeFirst())?.id ?? null;
+  return (await findUploadBySha(ctx.db, i.sha256, i.kind, i.divisionId, readKey(i.readAs)))?.uploadId ?? null;
 }
 
 async function createAccounts(ctx: CommandCtx, plan: ImportPlan): Promise<Map<string, string>> {

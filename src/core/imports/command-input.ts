@@ -97,6 +97,8 @@ export const applyRowsInput = z
     notes: z.array(z.string().max(500)).max(50),
     /** The admin's answers about identity changes, other-division numbers and the Division column. */
     decisions: importDecisions.optional(),
+    /** How the text was read: with sha256, it decides whether this upload repeats an earlier one. */
+    readAs: z.object({ decimalComma: z.boolean(), dayFirst: z.boolean() }).strict().optional(),
   })
   .strict()
   .superRefine((v, ctx) => {

@@ -17,8 +17,9 @@ function summarySelect(db: Kysely<Database>) {
 }
 type Row = Awaited<ReturnType<ReturnType<typeof summarySelect>['execute']>>[number];
 
-function toSummary(r: Row): UploadSummaryDTO {
-  const extra = JSON.parse(r.result_json) as { notInFile?: number; accountsUnchanged?: number };
+/** `parsed`: the row's result_json already parsed (it is megabytes for a 100k-row file: parse it once). */
+function toSummary(r: Row, parsed?: unknown): UploadSummaryDTO {
+  const extra = (parsed ?? JSON.parse(r.result_json)) as { notInFile?: number; accountsUnchanged?: number };
   return {
     id: r.id,
     fileName: r.file_name,
@@ -44,7 +45,7 @@ export async function loadUpload(db: Kysely<Database>, uploadId: string): Promis
   if (!r) fail('NOT_FOUND', 'That upload does not exist.', { field: 'uploadId' });
   const detail = JSON.parse(r.result_json) as Pick<UploadResultDTO, 'changes' | 'issues' | 'notes'> & Partial<Pick<UploadResultDTO, 'identityChanges' | 'otherDivision' | 'decisions'>>;
   return {
-    ...toSummary(r),
+    ...toSummary(r, detail),
     changes: detail.changes,
     issues: detail.issues,
     notes: detail.notes,
@@ -55,10 +56,19 @@ export async function loadUpload(db: Kysely<Database>, uploadId: string): Promis
   };
 }
 
-/** The earlier upload of the same file into the same division, if any ("already uploaded on … by …"). */
-export async function findUploadBySha(db: Kysely<Database>, sha256: string, kind: string, divisionId: string | null) {
+/** How a file's text was read, as stored with its upload: part of what makes an upload a repeat. */
+export const readKey = (r: { decimalComma: boolean; dayFirst: boolean } | undefined): string | null =>
+  r ? `${r.decimalComma ? 'comma' : 'point'}/${r.dayFirst ? 'dmy' : 'mdy'}` : null;
+
+/**
+ * The earlier upload of the same file (SHA-256 of its bytes) read the same way (decimal comma,
+ * day-first) into the same division, if any ("already uploaded on … by …"). The same bytes read
+ * another way are another upload. Uploads from before the reading was recorded match any reading.
+ */
+export async function findUploadBySha(db: Kysely<Database>, sha256: string, kind: string, divisionId: string | null, readAs?: string | null) {
   let q = summarySelect(db).where('uploads.sha256', '=', sha256).where('uploads.kind', '=', kind as 'balance');
   q = divisionId ? q.where('uploads.division_id', '=', divisionId) : q.where('uploads.division_id', 'is', null);
+  if (readAs) q = q.where((eb) => eb.or([eb('uploads.read_as', '=', readAs), eb('uploads.read_as', 'is', null)]));
   const r = await q.orderBy('uploads.uploaded_at').limit(1).executeTakeFirst();
   return r ? { uploadId: r.id, at: r.uploaded_at, by: r.uploaded_by_name ?? r.uploaded_by } : null;
 }
@@ -71,7 +81,7 @@ export const listUploads = defineQuery({
   run: async ({ db, actor }, i) => {
     const kinds = await uploadableKinds(db, actor.role);
     if (kinds.length === 0) return [];
-    return (await summarySelect(db).where('uploads.kind', 'in', kinds).orderBy('uploads.uploaded_at', 'desc').limit(i.limit ?? 100).execute()).map(toSummary);
+    return (await summarySelect(db).where('uploads.kind', 'in', kinds).orderBy('uploads.uploaded_at', 'desc').limit(i.limit ?? 100).execute()).map((r) => toSummary(r));
   },
 });
 

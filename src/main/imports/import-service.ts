@@ -10,7 +10,7 @@ import type { LedgerCore } from '../../core/ledger-core';
 import type { ApplyRowsResult } from '../../core/imports/apply-rows';
 import type { ApplyRowsInput, BalanceRowInput, BillRowInput } from '../../core/imports/command-input';
 import { planBalanceImport, planBillImport } from '../../core/imports/plan';
-import { findUploadBySha, loadUpload } from '../../core/imports/uploads';
+import { findUploadBySha, loadUpload, readKey } from '../../core/imports/uploads';
 import { DEFAULT_LIMITS, parseImportFileIsolated, type ParseLimits } from '../../core/imports/parse';
 import { escapeCsvCell } from '../../core/imports/parse/csv-escape';
 import { FileStore } from './file-store';
@@ -71,7 +71,7 @@ export class ImportService {
       const rows = parsed.rows as unknown as BalanceRowInput[] | BillRowInput[];
       const parseIssues = parsed.issues.map((x) => ({ row: x.row, severity: x.severity, message: x.message, ...(x.column ? { column: x.column } : {}) }));
       const pending = this.previews.get(i.previewId)!;
-      pending.ready = { sha256, fileName: i.fileName, kind: i.kind, divisionId: i.divisionId, format: parsed.format, rowsRead: parsed.rowsRead, rows, parseIssues, notes: parsed.notes, decisions: i.decisions ?? {} };
+      pending.ready = { sha256, fileName: i.fileName, kind: i.kind, divisionId: i.divisionId, format: parsed.format, rowsRead: parsed.rowsRead, rows, parseIssues, notes: parsed.notes, decisions: i.decisions ?? {}, readAs: parsed.readAs };
       pending.reading = { readAs: parsed.readAs, suggested: parsed.suggested, sample: parsed.sample };
       return ok(await this.describe(i.previewId, pending.ready));
     } catch (e) {
@@ -108,7 +108,7 @@ export class ImportService {
       changes: plan.changes,
       issues,
       notes: [...ready.notes, ...plan.notes],
-      alreadyUploaded: await findUploadBySha(this.core.db, ready.sha256, ready.kind, ready.divisionId),
+      alreadyUploaded: await findUploadBySha(this.core.db, ready.sha256, ready.kind, ready.divisionId, readKey(ready.readAs)),
       identityChanges: plan.identityChanges,
       otherDivision: plan.otherDivision,
       divisionMismatches: plan.divisionMismatches,
