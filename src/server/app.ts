@@ -22,6 +22,7 @@ import { jsonDepthExceeds, MAX_JSON_DEPTH } from './json-depth';
 import { receiveAudit } from './audit';
 import { pullPage, snapshot, type ReadRouteDeps } from './pull';
 import { runPush } from './push';
+import { registerUpdateFeed } from './updates';
 import { startScheduler, type Scheduler } from './scheduler';
 
 export interface ServerOptions {
@@ -37,6 +38,8 @@ export interface ServerOptions {
   maxEventStreamsPerToken?: number;
   /** Unfinished upload bytes one user may hold. */
   uploadQuotaBytes?: number;
+  /** The folder of desktop release files served as the update feed (src/server/updates.ts); unset: no feed. */
+  updatesDir?: string;
 }
 
 const STATUS: Record<ErrorCode, number> = {
@@ -137,6 +140,7 @@ export async function buildServer(store: ServerStore, opts: ServerOptions = {}):
     };
 
   app.get('/health', async () => ({ ok: true }));
+  registerUpdateFeed(app, opts.updatesDir);
   app.get('/ready', async (_req, reply) => {
     try {
       await store.db.selectFrom('server_migrations').select('name').limit(1).execute();

@@ -14,7 +14,8 @@ import { openServerStore } from './db/open';
  *   TRUST_PROXY=1 (behind a reverse proxy), TOKEN_TTL_MINUTES (720), LOG_LEVEL (info),
  *   MAX_EVENT_STREAMS_PER_TOKEN (4), UPLOAD_QUOTA_MB (200: unfinished uploads per user),
  *   LEDGERDESK_ADMIN_USER + LEDGERDESK_ADMIN_PASSWORD (create the first Admin on an empty server),
- *   SCHEDULE_EVERY_MS (900000: how often recurring payments are run here; 0 = never).
+ *   SCHEDULE_EVERY_MS (900000: how often recurring payments are run here; 0 = never),
+ *   UPDATES_DIR (a folder of desktop release files served as the update feed at /v1/updates/; README "Publishing a desktop release").
  */
 /** A PEM file, refused before reading when it is not a small regular file. */
 function readPem(path: string, what: string): Buffer {
@@ -51,6 +52,7 @@ async function main() {
     scheduleEveryMs: env.SCHEDULE_EVERY_MS !== undefined ? Number(env.SCHEDULE_EVERY_MS) : undefined,
     maxEventStreamsPerToken: env.MAX_EVENT_STREAMS_PER_TOKEN ? Number(env.MAX_EVENT_STREAMS_PER_TOKEN) : undefined,
     uploadQuotaBytes: env.UPLOAD_QUOTA_MB ? Number(env.UPLOAD_QUOTA_MB) * 1024 * 1024 : undefined,
+    updatesDir: env.UPDATES_DIR ? resolve(env.UPDATES_DIR) : undefined,
   });
   const address = await server.app.listen({ port: Number(env.PORT ?? 8787), host });
   // One plain line tests and scripts can read (the JSON logs go to the same stream).

@@ -14,6 +14,7 @@ import { APP_URL, isAppUrl } from './app-origin';
 import { registerAppScheme, serveRenderer } from './app-protocol';
 import { chooseTokenStore } from './token-choice';
 import { buildMenu } from './menu';
+import { startUpdates } from './updater';
 import { loadWindowState, saveWindowState } from './window-state';
 
 const isDev = !app.isPackaged && !!process.env.ELECTRON_RENDERER_URL;
@@ -21,6 +22,7 @@ const devOrigin = isDev ? new URL(process.env.ELECTRON_RENDERER_URL!).origin : n
 registerAppScheme();
 let services: AppServices | null = null;
 let win: BrowserWindow | null = null;
+let updates: { stop(): void } | null = null;
 const sessions = new Map<number, Session>();
 
 if (!app.requestSingleInstanceLock()) app.quit();
@@ -119,10 +121,15 @@ app.whenReady().then(async () => {
   }
   Menu.setApplicationMenu(buildMenu(isDev));
   createWindow();
+  // New versions from the office server's update feed, installed only by a restart the user accepts.
+  updates = startUpdates(services, () => win);
   app.on('activate', () => BrowserWindow.getAllWindows().length === 0 && createWindow());
 });
 
 app.on('window-all-closed', () => {
   if (process.platform !== 'darwin') app.quit();
 });
-app.on('will-quit', () => void services?.close());
+app.on('will-quit', () => {
+  updates?.stop();
+  void services?.close();
+});
