@@ -16,3 +16,7 @@ declare class URL {
   href: string;
   toString(): string;
 }
+declare function btoa(data: string): string;
+declare function atob(data: string): string;
+/** Web Crypto's CSPRNG (the window, Node ≥ 19, workers). */
+declare const crypto: { getRandomValues<T extends Uint8Array>(array: T): T };

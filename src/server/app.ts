@@ -24,6 +24,7 @@ import { pullPage, snapshot, type ReadRouteDeps } from './pull';
 import { runPush } from './push';
 import { applySeed, seedRequest, seedStatus } from './seed';
 import { publishPaymentLinkSettings, registerPaymentLinkRoutes, type PaymentLinkOptions } from './payment-links';
+import { registerUpdateFeed } from './updates';
 import { startScheduler, type Scheduler } from './scheduler';
 
 export interface ServerOptions {
@@ -41,6 +42,8 @@ export interface ServerOptions {
   uploadQuotaBytes?: number;
   /** Payer pages and the gateway (PUBLIC_URL, STRIPE_*): see src/server/payment-links.ts. */
   paymentLinks?: PaymentLinkOptions;
+  /** The folder of desktop release files served as the update feed (src/server/updates.ts); unset: no feed. */
+  updatesDir?: string;
 }
 
 const STATUS: Record<ErrorCode, number> = {
@@ -146,6 +149,7 @@ export async function buildServer(store: ServerStore, opts: ServerOptions = {}):
     };
 
   app.get('/health', async () => ({ ok: true }));
+  registerUpdateFeed(app, opts.updatesDir);
   app.get('/ready', async (_req, reply) => {
     try {
       await store.db.selectFrom('server_migrations').select('name').limit(1).execute();

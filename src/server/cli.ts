@@ -24,6 +24,7 @@ import { stripeConfigFromEnv, stripeGateway } from './gateway/stripe';
  *   STRIPE_SECRET_KEY + STRIPE_WEBHOOK_SECRET (card payments through Stripe Checkout; unset = the page says how to pay
  *   by check or transfer), STRIPE_API_BASE (http://127.0.0.1:PORT: a local stand-in for Stripe's API, for tests),
  *   PAY_PAGES_PER_MINUTE (60: payer page requests per address per minute).
+ *   UPDATES_DIR (a folder of desktop release files served as the update feed at /v1/updates/; README "Publishing a desktop release").
  */
 /** A PEM file, refused before reading when it is not a small regular file. */
 function readPem(path: string, what: string): Buffer {
@@ -75,6 +76,7 @@ async function main() {
     maxEventStreamsPerToken: env.MAX_EVENT_STREAMS_PER_TOKEN ? Number(env.MAX_EVENT_STREAMS_PER_TOKEN) : undefined,
     uploadQuotaBytes: env.UPLOAD_QUOTA_MB ? Number(env.UPLOAD_QUOTA_MB) * 1024 * 1024 : undefined,
     paymentLinks: paymentLinkOptions(env),
+    updatesDir: env.UPDATES_DIR ? resolve(env.UPDATES_DIR) : undefined,
   });
   const address = await server.app.listen({ port: Number(env.PORT ?? 8787), host });
   // One plain line tests and scripts can read (the JSON logs go to the same stream).

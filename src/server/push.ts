@@ -1,7 +1,8 @@
 import { sql, type Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import { businessTimeAt, implausibleTime, readOfficeTimeZone, type BusinessTime } from '../core/commands/business-time';
-import { auditDenied, recordCommand, runCommand, runKeep, type RunRequest } from '../core/commands/runner';
+import { AuditChainHead } from '../core/audit/audit-log';
+import { auditDenied, commandLogRow, runCommand, runKeep, type RunRequest } from '../core/commands/runner';
 import type { Actor, KeptMoney } from '../core/commands/types';
 import { zodToAppError } from '../core/commands/zod-error';
 import type { Database } from '../core/db/schema';
@@ -20,9 +21,15 @@ const RETRYABLE_PG = new Set(['40001', '40P01']);
  * Runs a pushed batch: the server dedupes by command id, re-runs each new command against its own
  * state through the one command runner (role from the server's user record; the business date and
  * acted-at time the desk fixed, checked against the server's clock), and records every answer. A
- * refused command that recorded money keeps it in a safe state (the command's `keep`). The whole batch is one transaction; each command runs in a savepoint so a
- * rejected one leaves no trace but its recorded answer. Runs through the executor's single-writer
- * queue; on PostgreSQL the commit lock also orders it against every other server process.
+ * refused command that recorded money keeps it in a safe state (the command's `keep`).
+ *
+ * The whole batch is one transaction through the executor's single-writer queue (on PostgreSQL also
+ * the commit lock, which orders it against every other server process). For speed (issue 13: a
+ * desk pushing a year of work) the batch first runs without a savepoint per command, with one
+ * dedupe read, one audit-chain read and multi-row command-log and answer rows for the whole
+ * batch. When a command is refused, that attempt is rolled back whole and the batch runs again
+ * with a savepoint from that command on, so a refused command leaves no trace but its answer (and
+ * what its `keep` kept), exactly as if every command had had its own savepoint.
  */
 export async function runPush(
   store: ServerStore,
@@ -33,12 +40,17 @@ export async function runPush(
   afterCommit: (lastSeq: number) => void,
 ): Promise<PushResponse> {
   const ex = store.core.executor;
+  let savepointFrom = commands.length;
   for (let attempt = 0; ; attempt++) {
     try {
-      const res = await ex.serial(() => store.db.transaction().execute((trx) => runBatch(store, trx, actor, clientId, commands, log)));
+      const res = await ex.serial(() => store.db.transaction().execute((trx) => runBatch(store, trx, actor, clientId, commands, log, savepointFrom)));
       if (res.changed) afterCommit(res.serverSeq);
       return res.response;
     } catch (e) {
+      if (e instanceof Refused && e.index < savepointFrom) {
+        savepointFrom = e.index;
+        continue;
+      }
       const code = (e as { code?: string }).code;
       if (code && RETRYABLE_PG.has(code) && attempt < 5) continue;
       throw e;
@@ -46,7 +58,24 @@ export async function runPush(
   }
 }
 
-async function runBatch(store: ServerStore, trx: Trx, actor: Actor, clientId: string, commands: PushedCommand[], log: Logger) {
+/** Thrown out of an attempt run without savepoints: command `index` was refused, run again with savepoints from it. */
+class Refused extends Error {
+  constructor(readonly index: number) {
+    super(`pushed command ${index} was refused`);
+  }
+}
+
+type Batch = {
+  store: ServerStore;
+  trx: Trx;
+  actor: Actor;
+  log: Logger;
+  chain: AuditChainHead;
+  /** Command-log rows of the commands run so far, written multi-row at the end. */
+  logged: Database['command_log'][];
+};
+
+async function runBatch(store: ServerStore, trx: Trx, actor: Actor, clientId: string, commands: PushedCommand[], log: Logger, savepointFrom: number) {
   const now = store.core.clock.now().toISOString();
   if (store.dialect === 'postgres') await sql`SELECT pg_advisory_xact_lock(${PG_COMMIT_LOCK})`.execute(trx);
   let client = await trx.selectFrom('srv_clients').selectAll().where('client_id', '=', clientId).executeTakeFirst();
@@ -54,37 +83,44 @@ async function runBatch(store: ServerStore, trx: Trx, actor: Actor, clientId: st
     client = { client_id: clientId, last_seq: 0, audit_seq: 0, audit_hash: '0'.repeat(64), updated_at: now };
     await trx.insertInto('srv_clients').values(client).execute();
   }
-  const ids = commands.map((c) => c.id);
-  const known = new Map(
-    (await trx.selectFrom('srv_commands').select(['command_id', 'input_hash', 'status', 'error_json', 'server_seq']).where('command_id', 'in', ids).execute()).map((r) => [
-      r.command_id,
-      r,
-    ]),
-  );
+  const ids = [...new Set(commands.map((c) => c.id))];
+  const known = new Map<string, Pick<ServerDatabase['srv_commands'], 'input_hash' | 'status' | 'error_json' | 'server_seq'>>();
+  // Already in the ledger's command log (run by this server outside a push): same input = accepted.
+  const ran = new Map<string, string>();
+  for (let i = 0; i < ids.length; i += 500) {
+    const part = ids.slice(i, i + 500);
+    for (const r of await trx.selectFrom('srv_commands').select(['command_id', 'input_hash', 'status', 'error_json', 'server_seq']).where('command_id', 'in', part).execute()) known.set(r.command_id, r);
+    for (const r of await trx.selectFrom('command_log').select(['id', 'input_hash']).where('id', 'in', part).execute()) ran.set(r.id, r.input_hash);
+  }
+  const b: Batch = { store, trx, actor, log, chain: new AuditChainHead(), logged: [] };
   const outcomes: PushOutcome[] = [];
   const fresh: { outcome: PushOutcome; row: Omit<ServerDatabase['srv_commands'], 'server_seq'> }[] = [];
+  const answered = new Map<string, { hash: string; outcome: PushOutcome }>();
   let lastSeq = client.last_seq;
   let stop = false;
-  for (const c of commands) {
+  for (const [index, c] of commands.entries()) {
     if (stop) {
       outcomes.push({ id: c.id, clientSeq: c.clientSeq, status: 'retry', error: { code: 'UNAVAILABLE', message: 'Waiting for an earlier command.' } });
       continue;
     }
     const hash = sha256(canonicalJson({ name: c.name, version: c.version, input: c.input }));
     const prev = known.get(c.id);
-    if (prev) {
-      if (prev.input_hash !== hash) {
+    const twice = answered.get(c.id);
+    if (prev || twice) {
+      if ((prev?.input_hash ?? twice!.hash) !== hash) {
         outcomes.push(reject(c, { code: 'CONFLICT', message: 'This command id was already used with different arguments.', details: { commandId: c.id } }));
         log.warn({ commandId: c.id, name: c.name, clientId }, 'command id reused with different arguments');
+      } else if (twice) {
+        outcomes.push({ ...twice.outcome, clientSeq: c.clientSeq });
       } else {
         outcomes.push({
           id: c.id,
           clientSeq: c.clientSeq,
-          status: prev.status,
-          serverSeq: prev.server_seq,
-          ...(prev.error_json ? storedError(prev.error_json) : {}),
+          status: prev!.status,
+          serverSeq: prev!.server_seq,
+          ...(prev!.error_json ? storedError(prev!.error_json) : {}),
         });
-        log.info({ commandId: c.id, name: c.name, clientId, status: prev.status }, 'command repeated: stored answer');
+        log.info({ commandId: c.id, name: c.name, clientId, status: prev!.status }, 'command repeated: stored answer');
       }
       continue;
     }
@@ -96,7 +132,11 @@ async function runBatch(store: ServerStore, trx: Trx, actor: Actor, clientId: st
       stop = true;
       continue;
     }
-    const { error, kept } = await runOne(store, trx, actor, c, hash, log);
+    const seen = ran.get(c.id);
+    const { error, kept } =
+      seen !== undefined
+        ? { error: seen === hash ? null : ({ code: 'CONFLICT', message: 'This command id was already used with different arguments.', details: { commandId: c.id } } as WireError), kept: undefined }
+        : await runOne(b, c, hash, index >= savepointFrom ? 'savepoint' : index);
     const outcome: PushOutcome = error ? { ...reject(c, error), ...(kept ? { kept } : {}) } : { id: c.id, clientSeq: c.clientSeq, status: 'accepted' };
     fresh.push({
       outcome,
@@ -113,10 +153,12 @@ async function runBatch(store: ServerStore, trx: Trx, actor: Actor, clientId: st
         received_at: now,
       },
     });
+    answered.set(c.id, { hash, outcome });
     outcomes.push(outcome);
     lastSeq = Math.max(lastSeq, c.clientSeq);
     log.info({ commandId: c.id, name: c.name, clientId, userId: actor.userId, status: outcome.status, code: error?.code }, 'command');
   }
+  for (let i = 0; i < b.logged.length; i += 200) await trx.insertInto('command_log').values(b.logged.slice(i, i + 200)).execute();
   const serverSeq = Number((await trx.selectFrom('srv_changes').select((eb) => eb.fn.max('seq').as('m')).executeTakeFirst())?.m ?? 0);
   for (const f of fresh) f.outcome.serverSeq = serverSeq;
   for (let i = 0; i < fresh.length; i += 200) {
@@ -151,16 +193,19 @@ async function pushedTime(store: ServerStore, db: Kysely<Database>, c: PushedCom
 }
 
 /**
- * One pushed command through the one runner, inside the batch's transaction, in a savepoint.
+ * One pushed command through the one runner, inside the batch's transaction. `mode` is 'savepoint'
+ * (the command runs in its own savepoint; a refusal rolls back to it) or the command's index in an
+ * attempt without savepoints, where a refusal throws `Refused` and the whole attempt is rolled back.
  * Returns the rejection, if any, and what a rejected money command kept.
  */
-async function runOne(store: ServerStore, trx: Trx, actor: Actor, c: PushedCommand, hash: string, log: Logger): Promise<{ error: WireError | null; kept?: KeptMoney }> {
+async function runOne(b: Batch, c: PushedCommand, hash: string, mode: 'savepoint' | number): Promise<{ error: WireError | null; kept?: KeptMoney }> {
+  const { store, trx, actor, log } = b;
   const def = store.core.executor.command(c.name);
   if (!def || def.version !== c.version) return { error: { code: 'VALIDATION', message: `Unknown command: ${c.name}@${c.version}.`, details: { command: `${c.name}@${c.version}` } } };
   if (!def.synced) return { error: { code: 'VALIDATION', message: `${c.name} is not a command the server runs.` } };
   const db = trx as unknown as Kysely<Database>;
   const at = await pushedTime(store, db, c);
-  const req: RunRequest = { db, dialect: store.dialect, mode: 'server', def, actor, commandId: c.id, at };
+  const req: RunRequest = { db, dialect: store.dialect, mode: 'server', def, actor, commandId: c.id, at, auditChain: b.chain };
   const parsed = def.input.safeParse(c.input);
   const ids = parsed.success && def.prepare ? def.prepare(parsed.data) : {};
   if (!parsed.success || Object.keys(ids).length > 0) {
@@ -177,27 +222,26 @@ async function runOne(store: ServerStore, trx: Trx, actor: Actor, c: PushedComma
     return kept ? { error, kept } : { error };
   };
   if (!def.roles.includes(actor.role)) {
-    await auditDenied(db, actor, c.name, at.occurredAt, `${c.id}/denied`, { commandId: c.id });
+    await auditDenied(db, actor, c.name, at.occurredAt, `${c.id}/denied`, { commandId: c.id }, b.chain);
     return refuse({ code: 'FORBIDDEN', message: `Your role may not do this (${c.name}).`, details: { command: c.name, role: actor.role } });
   }
   const implausible = implausibleTime(at, store.core.clock.now());
   if (implausible) return refuse({ code: 'VALIDATION', message: implausible, details: { field: 'occurredAt' } });
-  await sql`SAVEPOINT ld_cmd`.execute(trx);
+  const careful = mode === 'savepoint';
+  const head = b.chain.copy();
+  if (careful) await sql`SAVEPOINT ld_cmd`.execute(trx);
   try {
-    const seen = await trx.selectFrom('command_log').select('input_hash').where('id', '=', c.id).executeTakeFirst();
-    if (seen) {
-      await sql`RELEASE SAVEPOINT ld_cmd`.execute(trx);
-      return { error: seen.input_hash === hash ? null : { code: 'CONFLICT', message: 'This command id was already used with different arguments.', details: { commandId: c.id } } };
-    }
     const result = await runCommand(req, parsed.data);
-    await recordCommand(db, def, { commandId: c.id, inputHash: hash, result, actor, at });
-    await sql`RELEASE SAVEPOINT ld_cmd`.execute(trx);
+    b.logged.push(commandLogRow(def, { commandId: c.id, inputHash: hash, result, actor, at }));
+    if (careful) await sql`RELEASE SAVEPOINT ld_cmd`.execute(trx);
     return { error: null };
   } catch (e) {
+    const code = (e as { code?: string }).code;
+    if (!careful) throw code && RETRYABLE_PG.has(code) ? e : new Refused(mode);
     await sql`ROLLBACK TO SAVEPOINT ld_cmd`.execute(trx);
     await sql`RELEASE SAVEPOINT ld_cmd`.execute(trx);
+    b.chain.restore(head);
     if (e instanceof AppFailure) return refuse(e.toError() as WireError);
-    const code = (e as { code?: string }).code;
     if (code && RETRYABLE_PG.has(code)) throw e;
     log.error({ err: e, commandId: c.id, name: c.name }, 'command failed with an internal error');
     return refuse({ code: 'INTERNAL', message: 'The server could not run this command; nothing was saved. The error has been logged.' });
@@ -207,6 +251,7 @@ async function runOne(store: ServerStore, trx: Trx, actor: Actor, c: PushedComma
 /** A refused money command's `keep`, in its own savepoint; if even that fails, the desk still holds the item. */
 async function keepMoney(req: RunRequest, input: unknown, error: WireError, log: Logger): Promise<KeptMoney | undefined> {
   if (!req.def.keep) return undefined;
+  const head = req.auditChain?.copy();
   await sql`SAVEPOINT ld_keep`.execute(req.db);
   try {
     const kept = await runKeep(req, input, error as AppError);
@@ -215,6 +260,7 @@ async function keepMoney(req: RunRequest, input: unknown, error: WireError, log:
   } catch (e) {
     await sql`ROLLBACK TO SAVEPOINT ld_keep`.execute(req.db);
     await sql`RELEASE SAVEPOINT ld_keep`.execute(req.db);
+    req.auditChain?.restore(head);
     if (!(e instanceof AppFailure)) log.error({ err: e, commandId: req.commandId, name: req.def.name }, 'keeping a refused command\'s money failed');
     return undefined;
   }

@@ -24,11 +24,40 @@ function entryHash(r: Omit<Row, 'hash' | 'mac'>): string {
 }
 
 /**
+ * The chain's last entry as one transaction knows it, so a batch of commands (a server push)
+ * reads it once instead of once per entry. Only valid while every audit write of that transaction
+ * goes through it (the runner's ctx.audit / ctx.auditBatch); whoever rolls back to a savepoint puts
+ * back the head it had before (`copy` / `restore`).
+ */
+export class AuditChainHead {
+  private head: { seq: number; hash: string } | null | undefined = undefined;
+
+  async read(db: Kysely<Database>): Promise<{ seq: number; hash: string } | null> {
+    if (this.head === undefined) this.head = (await readLast(db)) ?? null;
+    return this.head;
+  }
+
+  set(seq: number, hash: string): void {
+    this.head = { seq, hash };
+  }
+
+  copy(): { seq: number; hash: string } | null | undefined {
+    return this.head;
+  }
+
+  restore(saved: { seq: number; hash: string } | null | undefined): void {
+    this.head = saved;
+  }
+}
+
+const readLast = (db: Kysely<Database>) => db.selectFrom('audit_log').select(['seq', 'hash']).orderBy('seq', 'desc').limit(1).executeTakeFirst();
+
+/**
  * Appends one entry to the hash chain. Must run inside the command's transaction (one writer), so
  * the previous row read here is still the last when this one is written.
  */
-export async function appendAudit(db: Kysely<Database>, rec: AuditRecord, at: string, idSeed: string): Promise<void> {
-  const last = await db.selectFrom('audit_log').select(['seq', 'hash']).orderBy('seq', 'desc').limit(1).executeTakeFirst();
+export async function appendAudit(db: Kysely<Database>, rec: AuditRecord, at: string, idSeed: string, chain?: AuditChainHead): Promise<void> {
+  const last = chain ? await chain.read(db) : await readLast(db);
   const seq = (last?.seq ?? 0) + 1;
   const row: Omit<Row, 'hash' | 'mac'> = {
     seq,
@@ -45,6 +74,7 @@ export async function appendAudit(db: Kysely<Database>, rec: AuditRecord, at: st
   const hash = entryHash(row);
   const key = auditKeyOf(db);
   await db.insertInto('audit_log').values({ ...row, hash, mac: key ? entryMac(key, seq, hash) : null }).execute();
+  chain?.set(seq, hash);
   if (key) await advanceHead(db, key, { seq: last?.seq ?? 0, hash: last?.hash ?? GENESIS_HASH }, { seq, hash });
 }
 
@@ -177,9 +207,9 @@ export async function verifyAuditChain(db: Kysely<Database>): Promise<ChainCheck
  * Appends many entries at once (a file import's thousands of changes), chained in memory and
  * inserted in multi-row statements. Same chain, same hashes as appending them one by one.
  */
-export async function appendAuditBatch(db: Kysely<Database>, recs: AuditRecord[], at: string, idSeed: string): Promise<void> {
+export async function appendAuditBatch(db: Kysely<Database>, recs: AuditRecord[], at: string, idSeed: string, chain?: AuditChainHead): Promise<void> {
   if (recs.length === 0) return;
-  const last = await db.selectFrom('audit_log').select(['seq', 'hash']).orderBy('seq', 'desc').limit(1).executeTakeFirst();
+  const last = chain ? await chain.read(db) : await readLast(db);
   let seq = last?.seq ?? 0;
   let prev = last?.hash ?? GENESIS_HASH;
   const key = auditKeyOf(db);
@@ -202,4 +232,5 @@ export async function appendAuditBatch(db: Kysely<Database>, recs: AuditRecord[]
   });
   for (let i = 0; i < rows.length; i += 500) await db.insertInto('audit_log').values(rows.slice(i, i + 500)).execute();
   if (key) await advanceHead(db, key, { seq: last?.seq ?? 0, hash: last?.hash ?? GENESIS_HASH }, { seq, hash: prev });
+  chain?.set(seq, prev);
 }

@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { AppError } from '../../shared/result';
-import { appendAudit, appendAuditBatch } from '../audit/audit-log';
+import { appendAudit, appendAuditBatch, type AuditChainHead } from '../audit/audit-log';
 import type { Database, Dialect } from '../db/schema';
 import { deriveId } from '../util/canonical-json';
 import type { BusinessTime } from './business-time';
@@ -30,6 +30,8 @@ export interface RunRequest {
   /** Collects the entities changed, for open screens (local mode). */
   changed?: Set<string>;
   bulkInsert?: CommandCtx['bulkInsert'];
+  /** A batch's cached audit chain head (server push): every audit write of the transaction goes through it. */
+  auditChain?: AuditChainHead;
 }
 
 export function commandContext(r: RunRequest): CommandCtx {
@@ -46,10 +48,10 @@ export function commandContext(r: RunRequest): CommandCtx {
     id: (label) => deriveId(r.commandId, label),
     audit: async (rec) => {
       const n = auditN++;
-      if (write) await appendAudit(r.db, { ...rec, userId: r.actor.userId }, r.at.occurredAt, `${r.commandId}/${n}`);
+      if (write) await appendAudit(r.db, { ...rec, userId: r.actor.userId }, r.at.occurredAt, `${r.commandId}/${n}`, r.auditChain);
     },
     auditBatch: async (recs, label) => {
-      if (write) await appendAuditBatch(r.db, recs.map((rec) => ({ ...rec, userId: r.actor.userId })), r.at.occurredAt, `${r.commandId}/${label}`);
+      if (write) await appendAuditBatch(r.db, recs.map((rec) => ({ ...rec, userId: r.actor.userId })), r.at.occurredAt, `${r.commandId}/${label}`, r.auditChain);
     },
     changed: (...e) => e.forEach((x) => r.changed?.add(x)),
     bulkInsert: r.bulkInsert,
@@ -71,23 +73,27 @@ export async function runKeep(r: RunRequest, input: unknown, error: AppError): P
   return r.def.keep(commandContext(r), input, error);
 }
 
+type CommandLogEntry = { commandId: string; inputHash: string; result: unknown; actor: Actor; at: BusinessTime };
+
 /** The command log row that makes a command id idempotent (same id + same input → the stored result). */
-export async function recordCommand(db: Kysely<Database>, def: CommandDef, r: { commandId: string; inputHash: string; result: unknown; actor: Actor; at: BusinessTime }): Promise<void> {
-  await db
-    .insertInto('command_log')
-    .values({
-      id: r.commandId,
-      name: def.name,
-      version: def.version,
-      input_hash: r.inputHash,
-      result_json: JSON.stringify(r.result ?? null),
-      actor_id: r.actor.userId,
-      created_at: r.at.occurredAt,
-    })
-    .execute();
+export async function recordCommand(db: Kysely<Database>, def: CommandDef, r: CommandLogEntry): Promise<void> {
+  await db.insertInto('command_log').values(commandLogRow(def, r)).execute();
+}
+
+/** The same row, for callers that write many at once (a server push batch, multi-row). */
+export function commandLogRow(def: CommandDef, r: CommandLogEntry): Database['command_log'] {
+  return {
+    id: r.commandId,
+    name: def.name,
+    version: def.version,
+    input_hash: r.inputHash,
+    result_json: JSON.stringify(r.result ?? null),
+    actor_id: r.actor.userId,
+    created_at: r.at.occurredAt,
+  };
 }
 
 /** A refused role, audited like any other act (the audit trail shows who tried what). */
-export function auditDenied(db: Kysely<Database>, actor: Actor, what: string, at: string, idSeed: string, extra: Record<string, unknown> = {}): Promise<void> {
-  return appendAudit(db, { userId: actor.userId, action: 'denied', entity: 'command', entityId: what, after: { role: actor.role, ...extra } }, at, idSeed);
+export function auditDenied(db: Kysely<Database>, actor: Actor, what: string, at: string, idSeed: string, extra: Record<string, unknown> = {}, chain?: AuditChainHead): Promise<void> {
+  return appendAudit(db, { userId: actor.userId, action: 'denied', entity: 'command', entityId: what, after: { role: actor.role, ...extra } }, at, idSeed, chain);
 }

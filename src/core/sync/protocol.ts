@@ -7,7 +7,7 @@ import type { KeptMoney } from '../commands/types';
  * (/v1/...). Both sides parse with these schemas.
  */
 
-export const MAX_PUSH_COMMANDS = 500;
+export const MAX_PUSH_COMMANDS = 1000;
 export const MAX_PULL_LIMIT = 10_000;
 export const CHUNK_BYTES = 1024 * 1024;
 

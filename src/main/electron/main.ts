@@ -15,6 +15,7 @@ import { registerAppScheme, serveRenderer } from './app-protocol';
 import { desktopAuditKey } from './audit-key';
 import { chooseTokenStore } from './token-choice';
 import { buildMenu } from './menu';
+import { startUpdates } from './updater';
 import { loadWindowState, saveWindowState } from './window-state';
 
 const isDev = !app.isPackaged && !!process.env.ELECTRON_RENDERER_URL;
@@ -22,6 +23,7 @@ const devOrigin = isDev ? new URL(process.env.ELECTRON_RENDERER_URL!).origin : n
 registerAppScheme();
 let services: AppServices | null = null;
 let win: BrowserWindow | null = null;
+let updates: { stop(): void } | null = null;
 const sessions = new Map<number, Session>();
 
 if (!app.requestSingleInstanceLock()) app.quit();
@@ -121,6 +123,8 @@ app.whenReady().then(async () => {
   }
   Menu.setApplicationMenu(buildMenu(isDev));
   createWindow();
+  // New versions from the office server's update feed, installed only by a restart the user accepts.
+  updates = startUpdates(services, () => win);
   app.on('activate', () => BrowserWindow.getAllWindows().length === 0 && createWindow());
 }).catch((e: unknown) => {
   // Starting failed (ledger unreadable, migrations refused): say so and quit rather than hang windowless.
@@ -131,4 +135,7 @@ app.whenReady().then(async () => {
 app.on('window-all-closed', () => {
   if (process.platform !== 'darwin') app.quit();
 });
-app.on('will-quit', () => void services?.close());
+app.on('will-quit', () => {
+  updates?.stop();
+  void services?.close();
+});

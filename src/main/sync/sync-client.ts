@@ -8,6 +8,7 @@ import { getState, outboxTime, rebaseOnto, setState, type RawSqlite } from '../.
 import {
   CHUNK_BYTES,
   fileRefs,
+  MAX_PUSH_COMMANDS,
   type PullResponse,
   type PushResponse,
   type SignInResponse,
@@ -377,7 +378,7 @@ export class SyncClient extends EventEmitter {
    * others' still go. The server dedupes by id, so order across held-back users is safe to break.
    */
   private async pushAll(): Promise<void> {
-    const batch = this.opts.pushBatch ?? 200;
+    const batch = this.opts.pushBatch ?? MAX_PUSH_COMMANDS;
     const waiting = new Set<string>();
     const blocked = new Set<string>();
     const tokens = new Map<string, { token: string; username: string } | null>();
@@ -440,6 +441,7 @@ export class SyncClient extends EventEmitter {
   private async recordAnswers(res: PushResponse, missingHere: Set<string>): Promise<boolean> {
     const answeredAt = this.core.clock.now().toISOString();
     let progressed = false;
+    const accepted = new Map<number, string[]>();
     await this.core.executor.serial(() =>
       this.core.db.transaction().execute(async (trx) => {
         for (const o of res.outcomes) {
@@ -456,16 +458,21 @@ export class SyncClient extends EventEmitter {
             continue;
           }
           progressed = true;
+          if (o.status === 'accepted') {
+            const seq = o.serverSeq ?? 0;
+            accepted.set(seq, [...(accepted.get(seq) ?? []), o.id]);
+            continue;
+          }
           await trx
             .updateTable('sync_outbox')
-            .set(
-              o.status === 'accepted'
-                ? { state: 'accepted', server_seq: o.serverSeq ?? 0, answered_at: answeredAt }
-                : { state: 'rejected', server_seq: o.serverSeq ?? null, error_json: JSON.stringify(o.kept ? { ...o.error, kept: o.kept } : (o.error ?? null)), answered_at: answeredAt },
-            )
+            .set({ state: 'rejected', server_seq: o.serverSeq ?? null, error_json: JSON.stringify(o.kept ? { ...o.error, kept: o.kept } : (o.error ?? null)), answered_at: answeredAt })
             .where('command_id', '=', o.id)
             .execute();
         }
+        // A batch's accepted commands share one server sequence: one statement per 500, not one per command.
+        for (const [seq, ids] of accepted)
+          for (let i = 0; i < ids.length; i += 500)
+            await trx.updateTable('sync_outbox').set({ state: 'accepted', server_seq: seq, answered_at: answeredAt }).where('command_id', 'in', ids.slice(i, i + 500)).execute();
       }),
     );
     return progressed;

@@ -92,7 +92,7 @@ export const payLinkUrl = (publicUrl: string, token: string): string => `${publi
 /** A new link token: 32 random bytes from the platform's CSPRNG, base64url. */
 export function newPayLinkToken(): string {
   const bytes = new Uint8Array(32);
-  globalThis.crypto.getRandomValues(bytes);
+  crypto.getRandomValues(bytes);
   let bin = '';
   for (const b of bytes) bin += String.fromCharCode(b);
   return btoa(bin).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
