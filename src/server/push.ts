@@ -1,3 +1,4 @@
+import { mayRun } from '../core/settings/role-rules';
 import { sql, type Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import { businessTimeAt, implausibleTime, readOfficeTimeZone, type BusinessTime } from '../core/commands/business-time';
@@ -210,8 +211,8 @@ async function runOne(b: Batch, c: PushedCommand, hash: string, mode: 'savepoint
   const ids = parsed.success && def.prepare ? def.prepare(parsed.data) : {};
   if (!parsed.success || Object.keys(ids).length > 0) {
     // A role that may not run the command hears that first, as on the desk (the role-by-channel matrix).
-    if (!def.roles.includes(actor.role)) {
-      await auditDenied(db, actor, c.name, at.occurredAt, `${c.id}/denied`, { commandId: c.id });
+    if (!(await mayRun(db, def, actor.role))) {
+      await auditDenied(db, actor, c.name, at.occurredAt, `${c.id}/denied`, { commandId: c.id }, b.chain);
       return { error: { code: 'FORBIDDEN', message: `Your role may not do this (${c.name}).`, details: { command: c.name, role: actor.role } } };
     }
     if (!parsed.success) return { error: zodToAppError(parsed.error) as WireError };
@@ -221,7 +222,7 @@ async function runOne(b: Batch, c: PushedCommand, hash: string, mode: 'savepoint
     const kept = await keepMoney(req, parsed.data, error, log);
     return kept ? { error, kept } : { error };
   };
-  if (!def.roles.includes(actor.role)) {
+  if (!(await mayRun(db, def, actor.role))) {
     await auditDenied(db, actor, c.name, at.occurredAt, `${c.id}/denied`, { commandId: c.id }, b.chain);
     return refuse({ code: 'FORBIDDEN', message: `Your role may not do this (${c.name}).`, details: { command: c.name, role: actor.role } });
   }

@@ -130,7 +130,7 @@ describe('role-by-channel matrix through the server (issue 12)', () => {
       const reg = await post<{ clientId: string; deviceSecret: string }>('/v1/clients/register', {}, token);
       const commands = synced.map((c, i) => ({ id: newId(), clientSeq: i + 1, name: c.name, version: c.version, input: {} }));
       const r = await post<{ outcomes: PushOutcome[] }>('/v1/sync/push', { clientId: reg.body.clientId, commands }, token, { 'x-ledgerdesk-device': reg.body.deviceSecret });
-      expect(r.status).toBe(200);
+      expect(r.status, JSON.stringify(r.body).slice(0, 600)).toBe(200);
       for (const c of commands) {
         const o = r.body.outcomes.find((x) => x.id === c.id);
         const denied = o?.error?.code === 'FORBIDDEN';

@@ -26,6 +26,11 @@ export async function mayDo(db: Kysely<Database>, role: Role, rule: RoleRule): P
   return rolesFor(await readSettings(db), rule).includes(role);
 }
 
+/** A command's own roles and, when it has one, the Settings rule that narrows them. */
+export async function mayRun(db: Kysely<Database>, def: { roles: readonly Role[]; roleRule?: RoleRule }, role: Role): Promise<boolean> {
+  return def.roles.includes(role) && (!def.roleRule || (await mayDo(db, role, def.roleRule)));
+}
+
 /**
  * The role check for work an Admin configures on Settings (issue 14 item 9). Runs inside the
  * command, where it executes: the desk and the server read their own synced settings.

@@ -196,6 +196,7 @@ export const ROLE_MATRIX: Record<Channel, ChannelAccess> = {
 
 /** Synced commands with no channel of their own (main calls them), pushed to the server like any other. */
 export const PUSH_ONLY_COMMANDS: Record<string, ChannelAccess> = {
-  // A file import's rows, applied by main's import service after an Admin's preview.
-  'imports.applyRows': ADMINS,
+  // A file import's rows, applied by main's import service after a preview. Settings decide by file
+  // kind (default: every role balance files, Admins bill files); the kind is checked inside.
+  'imports.applyRows': ANY,
 };

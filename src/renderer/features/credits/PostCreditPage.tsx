@@ -215,7 +215,7 @@ export function PostCreditPage({ params }: PageProps) {
         {step === 1 && (
           <Stack>
             <Group justify="space-between">
-              <Title order={3} size="h4">
+              <Title order={2} size="h4">
                 Credit amounts
               </Title>
               <SetAll
@@ -274,7 +274,7 @@ export function PostCreditPage({ params }: PageProps) {
 
         {step === 2 && (
           <Stack>
-            <Title order={3} size="h4">
+            <Title order={2} size="h4">
               Set up the transaction
             </Title>
             {single && !withNewInvoice && (
@@ -343,7 +343,7 @@ export function PostCreditPage({ params }: PageProps) {
 
         {step === 3 && (
           <Stack>
-            <Title order={3} size="h4">
+            <Title order={2} size="h4">
               Comments
             </Title>
             <TextInput label="Classification" description="Your company name" value={classification} onChange={(e) => setClassification(e.currentTarget.value)} error={fieldErrors.classification} />
@@ -379,7 +379,7 @@ export function PostCreditPage({ params }: PageProps) {
 
         {step === 4 && (
           <Stack>
-            <Title order={3} size="h4">
+            <Title order={2} size="h4">
               Results
             </Title>
             <Table aria-label="Post Credit results" verticalSpacing={6} data-testid="post-credit-results">
@@ -478,7 +478,7 @@ function AccountsStep({ accounts, onChange }: { accounts: AccountSummaryDTO[]; o
   };
   return (
     <Stack>
-      <Title order={3} size="h4">
+      <Title order={2} size="h4">
         Accounts
       </Title>
       {accounts.length > 0 && (

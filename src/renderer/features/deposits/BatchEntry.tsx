@@ -76,7 +76,7 @@ export function BatchEntry({ deposit, onEntered }: { deposit: DepositDetailDTO; 
   return (
     <Card withBorder>
       <Group justify="space-between" mb="xs">
-        <Title order={3} size="h4">
+        <Title order={2} size="h4">
           Enter payments
         </Title>
         <Text size="sm" c="dimmed">

@@ -181,7 +181,7 @@ export function DepositPage({ params }: PageProps) {
       {open && <BatchEntry deposit={d} onEntered={res.reload} />}
       <Card withBorder>
         <Group justify="space-between" mb="xs">
-          <Title order={3} size="h4">
+          <Title order={2} size="h4">
             Payments in this deposit
           </Title>
           <Text size="sm" c="dimmed">

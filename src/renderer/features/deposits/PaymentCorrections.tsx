@@ -159,7 +159,7 @@ export function PaymentDetailsModal({ paymentId, onClose }: { paymentId: string 
             </Alert>
           )}
           <ErrorAlert error={error} />
-          <Title order={4}>{p.amountCents < 0 ? 'Charge lines it reopens' : 'Charge lines it pays'}</Title>
+          <Title order={3} size="h4">{p.amountCents < 0 ? 'Charge lines it reopens' : 'Charge lines it pays'}</Title>
           <Text size="sm" c="dimmed">
             {p.amountCents < 0
               ? 'Every invoice of the account, paid ones included. Enter how much of each line this returned payment reopens.'

@@ -233,7 +233,7 @@ export function FileTransfersPage() {
         <Card withBorder data-testid="import-preview">
           <Stack>
             <Group justify="space-between">
-              <Title order={3} size="h4">
+              <Title order={2} size="h4">
                 Preview: {stage.preview.fileName}
               </Title>
               <Text size="sm" c="dimmed">
@@ -271,7 +271,7 @@ export function FileTransfersPage() {
         </Card>
       )}
       <Card withBorder>
-        <Title order={3} size="h4" mb="xs">
+        <Title order={2} size="h4" mb="xs">
           Recent Uploads
         </Title>
         <DataTable

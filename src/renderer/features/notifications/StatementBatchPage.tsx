@@ -94,7 +94,7 @@ export function StatementBatchPage({ params }: PageProps) {
       )}
       {batch.letterFiles.length > 0 && (
         <Card withBorder>
-          <Title order={3} size="h5" mb="xs">
+          <Title order={2} size="h5" mb="xs">
             Letters for mailing
           </Title>
           {batch.letterFiles.map((f) => (
@@ -105,7 +105,7 @@ export function StatementBatchPage({ params }: PageProps) {
         </Card>
       )}
       <Card withBorder>
-        <Title order={3} size="h5" mb="xs">
+        <Title order={2} size="h5" mb="xs">
           Statements
         </Title>
         <DataTable

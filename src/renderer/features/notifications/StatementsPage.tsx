@@ -86,7 +86,7 @@ export function StatementsPage() {
       <SimpleGrid cols={2}>
         <Card withBorder>
           <Stack gap="xs">
-            <Title order={3} size="h5">
+            <Title order={2} size="h5">
               Run statements
             </Title>
             <Select
@@ -147,7 +147,7 @@ export function StatementsPage() {
         </Card>
         <Card withBorder>
           <Stack gap="xs">
-            <Title order={3} size="h5">
+            <Title order={2} size="h5">
               Upload a statement file
             </Title>
             <Text size="sm" c="dimmed">
@@ -211,7 +211,7 @@ export function StatementsPage() {
         </Card>
       </SimpleGrid>
       <Card withBorder>
-        <Title order={3} size="h5" mb="xs">
+        <Title order={2} size="h5" mb="xs">
           Statement batches
         </Title>
         <DataTable

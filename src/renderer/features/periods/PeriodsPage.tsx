@@ -1,4 +1,4 @@
-import { Alert, Anchor, Button, Card, Group, List, Modal, Stack, Table, Text, Textarea, Title } from '@mantine/core';
+import { Alert, Anchor, Button, Card, Group, List, Modal, Stack, Table, Text, Textarea, Title, VisuallyHidden } from '@mantine/core';
 import { useState } from 'react';
 import type { PeriodDTO } from '../../../shared/contract/periods';
 import { formatDate, formatDateTime } from '../../../shared/dates';
@@ -50,7 +50,9 @@ export function PeriodsPage(_: PageProps) {
               <Table.Th>Reopened</Table.Th>
               <Table.Th ta="right">Open deposits</Table.Th>
               <Table.Th ta="right">Changes after close</Table.Th>
-              <Table.Th />
+              <Table.Th>
+                <VisuallyHidden>Actions</VisuallyHidden>
+              </Table.Th>
             </Table.Tr>
           </Table.Thead>
           <Table.Tbody>
@@ -187,7 +189,7 @@ function ClosePeriodModal({ period, onClose, onDone }: { period: string | null; 
 function Section({ title, empty, note, children }: { title: string; empty: string; note?: string; children: React.ReactNode[] }) {
   return (
     <Stack gap={4}>
-      <Title order={4} size="h5">
+      <Title order={3} size="h5">
         {title}
       </Title>
       {note && children.length > 0 && (
