@@ -1,3 +1,5 @@
+import { readOfficeTimeZone } from '../../src/core/commands/business-time';
+import { dateInZone } from '../../src/shared/dates';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
 import type { Actor } from '../../src/core/commands/types';
@@ -237,7 +239,10 @@ describe.each(['sqlite', 'postgres'] as const)('nothing a clerk recorded is lost
 
   it('recurring payments are run by the server and reach every desk unchanged', async (ctx) => {
     if (skip) return ctx.skip();
-    const today = new Date().toISOString().slice(0, 10);
+    // The office's business date (an earlier test set the office to New York), not the UTC date:
+    // between midnight UTC and the office's midnight they differ.
+    const zone = await onServer(async (db) => readOfficeTimeZone(db as never));
+    const today = dateInZone(new Date(), zone ?? 'UTC');
     const plan = await a.run(sam.a, 'recurring.create', { accountId: accounts[3], amountMode: 'fixed', amount: '15.00', method: 'card', frequency: 'weekly', startDate: today });
     await drain(a);
     // Wait for the outcome, not for a scheduler tick: a tick already under way when the plan
