@@ -224,7 +224,7 @@ function DeliverySettings() {
     <Card withBorder>
       <form onSubmit={submit} noValidate>
         <Stack gap="xs">
-          <Title order={3} size="h5">
+          <Title order={2} size="h5">
             Delivery
           </Title>
           <Text size="sm" c="dimmed">
