@@ -158,6 +158,8 @@ test('a supervisor records a returned check against a paid invoice and the balan
   await ret.getByTestId('record-return').click();
   await expect(ret).toBeHidden();
   await page.keyboard.press('Escape');
+  // The closing dialog hands focus back to the row it came from: wait for that before opening the finder.
+  await expect(details).toBeHidden();
 
   // The balance is back: $150 charged, the $125 check returned, a $25 fee.
   await page.keyboard.press('Control+K');
