@@ -13,6 +13,7 @@ import { higherPending, queueContext, queueStatements, statusCounts, type Candid
 import { gatherAccountFacts, type StatementSnapshot } from './statement-data';
 import { readStatementFile } from './statement-file';
 import { renderStatementPdf } from './statement-pdf';
+import { officeDays } from '../commands/office-days';
 
 export async function createBatch(ctx: CommandCtx, batchId: string, profile: ProfileDTO, source: BatchDTO['source'], asOf: string, fileName: string | null) {
   const number = referenceFromId(batchId, 'STB');
@@ -328,6 +329,8 @@ export const lettersPdf = defineQuery({
       .where('letter_files.id', '=', i.letterFileId)
       .executeTakeFirst();
     if (!f) fail('NOT_FOUND', 'That letters file does not exist.', { field: 'letterFileId' });
-    return { fileName: `letters-${f.number}-${f.created_at.slice(0, 10)}.pdf`, mime: 'application/pdf', contentBase64: Buffer.from(f.pdf).toString('base64') };
+    // Named by the office day the batch was made, not the UTC day.
+    const day = (await officeDays(db)).dayOf(f.created_at);
+    return { fileName: `letters-${f.number}-${day}.pdf`, mime: 'application/pdf', contentBase64: Buffer.from(f.pdf).toString('base64') };
   },
 });

@@ -1,4 +1,4 @@
-import { sql, type Kysely } from 'kysely';
+import type { Kysely } from 'kysely';
 import type { z } from 'zod';
 import type { ReportCell, ReportDTO } from '../../shared/contract/reports';
 import { reversalsReportFilter } from '../../shared/contract/reports';
@@ -6,6 +6,7 @@ import { SUPERVISORS } from '../../shared/roles';
 import { defineQuery } from '../commands/types';
 import type { Database } from '../db/schema';
 import { METHOD_WORDS } from './payments-report';
+import { officeDays } from '../commands/office-days';
 import { col, filterWords, groupTotals, ROW_LIMIT, sum, table, totalRow } from './report-model';
 
 export type ReversalsFilter = z.output<typeof reversalsReportFilter>;
@@ -27,15 +28,14 @@ interface Reversal {
   cents: number;
 }
 
-/** Dated by the day a void or cancel was done: its stored instant's date. */
-const actedDay = sql<string>`substr(payments.voided_at, 1, 10)`;
-
 /**
  * Money given back or taken back: refunds (to the payer), payments deleted (voided) or cancelled,
  * and returned payments (NSF, stop payment), with what, when, who, why and how much.
  */
 export async function reversalsReport(db: Kysely<Database>, f: ReversalsFilter): Promise<ReportDTO> {
   const want = (k: Reversal['kind']) => !f.kind || f.kind === k;
+  // A void or cancel is dated by the office day it was done (its stored instant in the office's zone).
+  const days = await officeDays(db);
   const out: Reversal[] = [];
   if (want('refund')) {
     let q = db
@@ -62,14 +62,14 @@ export async function reversalsReport(db: Kysely<Database>, f: ReversalsFilter):
     if (!want(kind)) continue;
     let q = payments()
       .leftJoin('users', 'users.id', 'payments.voided_by')
-      .select([actedDay.as('date'), 'payments.reference', 'orig.reference as payment', 'accounts.account_number', 'accounts.name', 'divisions.name as division', 'payments.method', 'users.display_name as user', 'payments.void_reason as reason', 'payments.amount_cents'])
+      .select(['payments.voided_at as actedAt', 'payments.reference', 'orig.reference as payment', 'accounts.account_number', 'accounts.name', 'divisions.name as division', 'payments.method', 'users.display_name as user', 'payments.void_reason as reason', 'payments.amount_cents'])
       .where('payments.status', '=', status);
-    if (f.from) q = q.where(actedDay, '>=', f.from);
-    if (f.to) q = q.where(actedDay, '<=', f.to);
+    if (f.from) q = q.where('payments.voided_at', '>=', days.startOf(f.from));
+    if (f.to) q = q.where('payments.voided_at', '<', days.endOf(f.to));
     if (f.divisionId) q = q.where('payments.division_id', '=', f.divisionId);
     if (f.userId) q = q.where('payments.voided_by', '=', f.userId);
     for (const r of await q.limit(ROW_LIMIT + 1).execute())
-      out.push({ kind, date: r.date, reference: r.reference, payment: r.payment, accountNumber: r.account_number, accountName: r.name, division: r.division, method: r.method, user: r.user, reason: r.reason, cents: Math.abs(Number(r.amount_cents)) });
+      out.push({ kind, date: days.dayOf(r.actedAt!), reference: r.reference, payment: r.payment, accountNumber: r.account_number, accountName: r.name, division: r.division, method: r.method, user: r.user, reason: r.reason, cents: Math.abs(Number(r.amount_cents)) });
   }
   if (want('return')) {
     let q = payments()

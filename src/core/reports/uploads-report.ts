@@ -6,6 +6,7 @@ import { uploadsReportFilter } from '../../shared/contract/reports';
 import { SUPERVISORS } from '../../shared/roles';
 import { defineQuery } from '../commands/types';
 import type { Database } from '../db/schema';
+import { officeDays } from '../commands/office-days';
 import { col, filterWords, ROW_LIMIT, sum, table, totalRow } from './report-model';
 
 export type UploadsFilter = z.output<typeof uploadsReportFilter>;
@@ -22,9 +23,10 @@ export async function uploadsReport(db: Kysely<Database>, f: UploadsFilter): Pro
     .leftJoin('users', 'users.id', 'uploads.uploaded_by')
     .selectAll('uploads')
     .select(['divisions.name as division', 'users.display_name as user']);
-  if (f.from) q = q.where('uploads.uploaded_at', '>=', f.from);
-  // `uploaded_at` is an instant: "to" a day includes all of it.
-  if (f.to) q = q.where('uploads.uploaded_at', '<', `${f.to}T99`);
+  // `uploaded_at` is an instant: the range is the office's days, bounded in its zone.
+  const days = await officeDays(db);
+  if (f.from) q = q.where('uploads.uploaded_at', '>=', days.startOf(f.from));
+  if (f.to) q = q.where('uploads.uploaded_at', '<', days.endOf(f.to));
   if (f.divisionId) q = q.where('uploads.division_id', '=', f.divisionId);
   if (f.userId) q = q.where('uploads.uploaded_by', '=', f.userId);
   if (f.kind) q = q.where('uploads.kind', '=', f.kind);
