@@ -99,6 +99,8 @@ test('Ctrl+K finds a payer from anywhere and opens the account page', async ({ p
   await shot(page, 'find-payer');
   await page.keyboard.press('Enter');
   await expect(page.getByTestId('account-balance')).toBeVisible();
+  // Focus lands on the account's heading (not the page body), so Tab reaches its actions next.
+  await expect(page.getByRole('heading', { level: 1 })).toBeFocused();
   await expect(page.getByRole('tab', { name: /Invoices/ })).toBeVisible();
   expect(await axeViolations(page)).toEqual([]);
   await shot(page, 'account-page');

@@ -38,10 +38,26 @@ export function Shell() {
     .filter(([, p]) => p.nav && p.roles.includes(role))
     .sort((a, b) => a[1].nav!.order - b[1].nav!.order);
 
-  // A new screen: focus its heading, unless the screen put focus on its own first field.
+  // A new screen: focus its heading, unless the screen put focus on its own first field. A screen
+  // that loads its data first draws its heading a moment later, and a closing dialog (the payer
+  // finder) hands focus back to the page body: keep looking for a short while (about a second).
   useEffect(() => {
-    const main = document.querySelector('main');
-    if (main && !main.contains(document.activeElement)) document.querySelector<HTMLElement>('[data-page-heading]')?.focus();
+    let frames = 0;
+    let handle = 0;
+    // Only focus the clerk did not move elsewhere meanwhile is taken: where the screen change started, or nowhere.
+    const startedAt = document.activeElement;
+    const tryFocus = () => {
+      const main = document.querySelector('main');
+      const heading = document.querySelector<HTMLElement>('[data-page-heading]');
+      const dialogOpen = document.querySelector('[role="dialog"]') !== null;
+      const active = document.activeElement;
+      if (main?.contains(active)) return;
+      if (frames > 0 && active !== startedAt && active !== document.body && active !== null && !dialogOpen) return;
+      if (heading && !dialogOpen) heading.focus();
+      if (document.activeElement !== heading && ++frames < 60) handle = requestAnimationFrame(tryFocus);
+    };
+    tryFocus();
+    return () => cancelAnimationFrame(handle);
   }, [pageKey]);
 
   return (
