@@ -33,6 +33,8 @@ export interface DemoOptions {
   seed: number;
   today: string;
   actorId: string;
+  /** Leave every payment undeposited, for `addDemoActivity` to bank in real deposits (else older ones are marked deposited). */
+  depositLater?: boolean;
 }
 
 /**
@@ -126,7 +128,7 @@ export async function loadDemoData(db: Kysely<Database>, raw: BetterSqlite3.Data
         const payDate = addDays(inv.due, -5 + Math.floor(rnd() * 15));
         const payDay = payDate > o.today ? o.today : payDate;
         const method = pick(METHODS);
-        insPay.run(paymentId, accountId, divisionId, referenceFromId(paymentId), payDay, amount, method, method === 'check' ? String(1000 + Math.floor(rnd() * 9000)) : null, ageDays > 10 ? 'deposited' : 'pending', o.actorId, now);
+        insPay.run(paymentId, accountId, divisionId, referenceFromId(paymentId), payDay, amount, method, method === 'check' ? String(1000 + Math.floor(rnd() * 9000)) : null, ageDays > 10 && !o.depositLater ? 'deposited' : 'pending', o.actorId, now);
         counts.payments++;
         let left = amount;
         for (const l of inv.lines) {

@@ -26,6 +26,19 @@ describe('prepareDemoLedger', () => {
       const n = await core.db.selectFrom('accounts').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
       expect(Number(n.n)).toBe(20);
       expect(await verifyLedger(core.db)).toEqual([]);
+      // The office's work on the year, so every screen has something real to show.
+      const count = async (q: Promise<{ n: number | string | bigint }>) => Number((await q).n);
+      const deposits = await core.db.selectFrom('deposits').select(['status']).execute();
+      expect(deposits.filter((d) => d.status === 'open')).toHaveLength(1);
+      expect(deposits.filter((d) => d.status === 'closed').length).toBeGreaterThan(10);
+      // No payment before this week is left out of a deposit, and none is marked deposited without one.
+      expect(await count(core.db.selectFrom('payments').select((eb) => eb.fn.countAll().as('n')).where('status', '=', 'pending').where('payment_date', '<', '2026-03-09').executeTakeFirstOrThrow())).toBe(0);
+      expect(await count(core.db.selectFrom('payments').select((eb) => eb.fn.countAll().as('n')).where('status', '=', 'deposited').where('deposit_id', 'is', null).executeTakeFirstOrThrow())).toBe(0);
+      const closed = await core.db.selectFrom('periods').select('period').where('status', '=', 'closed').orderBy('period').execute();
+      expect(closed.at(-1)?.period).toBe('2026-01');
+      expect(await count(core.db.selectFrom('payments').select((eb) => eb.fn.countAll().as('n')).where('payment_date', '=', '2026-03-15').where('kind', '=', 'payment').executeTakeFirstOrThrow())).toBeGreaterThanOrEqual(6);
+      expect(await count(core.db.selectFrom('recurring_payments').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow())).toBe(2);
+      expect(await count(core.db.selectFrom('statement_batches').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow())).toBe(1);
     } finally {
       await core.close();
     }

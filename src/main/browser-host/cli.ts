@@ -25,7 +25,7 @@ if (!existsSync(resolve(staticDir, 'index.html'))) {
 }
 if (values.demo) {
   mkdirSync(dataDir, { recursive: true });
-  const { created } = await prepareDemoLedger(ledgerPath(dataDir), systemClock);
+  const { created } = await prepareDemoLedger(ledgerPath(dataDir), systemClock, { officeTimeZone: Intl.DateTimeFormat().resolvedOptions().timeZone });
   console.log(`${created ? 'Demo ledger created' : 'Demo ledger reopened'}. Sign in as one of: ${DEMO_USERS.map((u) => `${u.username} / ${u.password} (${u.role})`).join(', ')}`);
 }
 const services = await startAppServices(dataDir);

@@ -1,5 +1,7 @@
 import { parseArgs } from 'node:util';
 import { setupFirstAdmin, needsSetup } from '../../core/auth/sign-in';
+import { businessTimeAt, readOfficeTimeZone } from '../../core/commands/business-time';
+import { addDemoActivity } from '../../core/demo/demo-activity';
 import { loadDemoData } from '../../core/demo/demo-data';
 import { openDesktopCore, systemClock } from '../../core/ledger-core';
 import { verifyLedger } from '../../core/ledger/checks';
@@ -35,14 +37,23 @@ export const demoDataCommand: CliCommand = async (argv, defaults) => {
       await setupFirstAdmin(core.db, systemClock, { username: values.admin, displayName: values.admin, password: values.password });
     }
     const admin = await core.db.selectFrom('users').select('id').where('role', '=', 'admin').orderBy('created_at').limit(1).executeTakeFirstOrThrow();
+    // A ledger with no deposits yet also gets the office's work done on the demo year (deposits,
+    // closed months, today's payments, recurring payments, a statement run), by its administrator.
+    const untouched = !(await core.db.selectFrom('deposits').select('id').limit(1).executeTakeFirst());
+    const today = businessTimeAt(systemClock.now(), await readOfficeTimeZone(core.db), systemClock.today()).businessDate;
     const t0 = Date.now();
     const counts = await loadDemoData(core.db, core.ledger.raw, {
       accounts,
       months: Number(values.months),
       seed: Number(values.seed),
-      today: systemClock.today(),
+      today,
       actorId: admin.id,
+      depositLater: untouched,
     });
+    if (untouched) {
+      const actor = { userId: admin.id, role: 'admin' as const };
+      await addDemoActivity(core, { admin: actor, supervisor: actor, csr: actor }, today);
+    }
     const problems = await verifyLedger(core.db);
     console.log(`Demo data loaded into ${core.ledger.path} in ${((Date.now() - t0) / 1000).toFixed(1)} s:`, counts);
     if (problems.length > 0) {
