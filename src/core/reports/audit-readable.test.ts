@@ -1,6 +1,7 @@
 import * as XLSX from 'xlsx';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeLedger, seedAccount, type TestLedger } from '../../../test/helpers/ledger';
+import { describeAudit } from './audit-readable';
 
 let t: TestLedger;
 let depositNumber: string;
@@ -30,6 +31,15 @@ describe('reports.audit', () => {
     );
     expect(r.actions).toContain('reopen');
   });
+  it('tells sign-ins as sentences about the person', () => {
+    const at = '2026-03-15T15:00:00.000Z';
+    const said = (action: string, userName: string | null, after: unknown = null) => describeAudit({ seq: 1, at, userName, action, entity: 'session', entityId: null, before: null, after }).description;
+    expect(said('signin', 'Sam Supervisor')).toBe('Sam Supervisor signed in');
+    expect(said('signout', 'Sam Supervisor')).toBe('Sam Supervisor signed out');
+    expect(said('idle-timeout', 'Carla CSR')).toBe('Carla CSR was signed out after being idle');
+    expect(said('signin-failed', null, { username: 'mallory' })).toBe('Someone using the user name "mallory" failed to sign in (wrong password)');
+  });
+
   it('filters by user, record and date', async () => {
     const sup = await t.run(t.admin, 'users.list', {});
     const samId = sup.find((u: any) => u.role === 'supervisor').id;

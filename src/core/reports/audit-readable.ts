@@ -67,6 +67,16 @@ const ACTION_WORDS: Record<string, string> = {
   'demo-data': 'loaded demo data into',
 };
 
+/** Sign-in events read as whole sentences about the person, not "<verb> session <name>". */
+const SESSION_WORDS: Record<string, string> = {
+  signin: 'signed in',
+  signout: 'signed out',
+  'idle-timeout': 'was signed out after being idle',
+  'signin-failed': 'failed to sign in (wrong password)',
+  'signin-delayed': 'tried to sign in while sign-in was delayed after failures',
+  'signin-inactive': 'tried to sign in to an inactive account',
+};
+
 /** Internal bookkeeping fields people do not need to read (ids are shown through the record name). */
 const HIDDEN = /(^id$|(?<!portal_user)_id$|Id$|^hash$|^seq$|password|token|^created_?[aA]t$|^created_?[bB]y$)/;
 /** Fields holding integer cents. */
@@ -110,7 +120,12 @@ export function describeAudit(
   const what = ENTITY_WORDS[e.entity] ?? e.entity.replace(/_/g, ' ');
   const verb = ACTION_WORDS[e.action] ?? `${e.action.replace(/-/g, ' ')} on`;
   const reason = (after?.reason ?? after?.note ?? after?.voidReason) as string | undefined;
-  const description = `${e.userName ?? 'The system'} ${verb} ${what}${record ? ` ${record}` : ''}${typeof reason === 'string' && reason ? `: ${reason}` : ''}`;
+  const session = e.entity === 'session' ? SESSION_WORDS[e.action] : undefined;
+  // A failed sign-in for an unknown user name names the name that was tried.
+  const tried = typeof after?.username === 'string' ? after.username : null;
+  const description = session
+    ? `${e.userName ?? (tried ? `Someone using the user name "${tried}"` : 'Someone')} ${session}`
+    : `${e.userName ?? 'The system'} ${verb} ${what}${record ? ` ${record}` : ''}${typeof reason === 'string' && reason ? `: ${reason}` : ''}`;
   const keys = [...new Set([...Object.keys(before ?? {}), ...Object.keys(after ?? {})])].filter((k) => !HIDDEN.test(k));
   const changes = keys
     .map((k) => ({ field: fieldLabel(k), before: show(k, before?.[k]), after: show(k, after?.[k]) }))
