@@ -102,7 +102,8 @@ export function StatementsPage() {
             />
             <TextInput
               label="Statement date"
-              description="Leave empty for today (YYYY-MM-DD)."
+              description="Leave empty for today."
+              type="date"
               value={asOf}
               onChange={(e) => {
                 setAsOf(e.currentTarget.value.trim());
