@@ -19,7 +19,7 @@ describe('payments.record', () => {
     const p = await t.run(t.csr, 'payments.record', { accountId: acct.id, amount: '200.00', method: 'cash', receiptEmail: 'pay@example.com' });
     expect(p.status).toBe('pending');
     expect(p.reference).toMatch(/^PMT-[0-9A-Z]{5}-[0-9A-Z]{5}$/);
-    expect(p.applications.map((a: any) => [a.invoiceNumber, a.amountCents])).toEqual([
+    expect(p.applications.map((a) => [a.invoiceNumber, a.amountCents])).toEqual([
       ['INV-1', 5000],
       ['INV-1', 2500],
       ['INV-2', 10000],
@@ -29,7 +29,7 @@ describe('payments.record', () => {
     expect((await t.run(t.csr, 'payments.get', { paymentId: p.id })).unsynced).toBe(true);
     const detail = await t.run(t.csr, 'payers.get', { accountId: acct.id });
     expect(detail.account.balanceCents).toBe(-2500);
-    expect(detail.invoices.every((i: any) => i.openCents === 0)).toBe(true);
+    expect(detail.invoices.every((i) => i.openCents === 0)).toBe(true);
     const mail = await t.core.db.selectFrom('email_outbox').selectAll().execute();
     expect(mail).toHaveLength(1);
     expect(mail[0]!.to_address).toBe('pay@example.com');
