@@ -124,7 +124,7 @@ describe('credits.post', () => {
     const inactive = await t.attempt(t.csr, 'credits.post', { accountId: acct.id, amount: '5.00', creditItemId: itemId });
     expectError(inactive, 'CONFLICT', 'accountId');
     if (!inactive.ok) expect(inactive.error.message).toMatch(/inactive/);
-    await t.core.db.insertInto('periods').values({ period: '2026-02', status: 'closed', first_closed_at: null, closed_at: null, closed_by: null, reopened_at: null, reopened_by: null, reopen_reason: null }).execute();
+    await t.run(t.supervisor, 'periods.close', { period: '2026-02' });
     expectError(await t.attempt(t.csr, 'credits.post', { accountId: other.id, amount: '5.00', creditItemId: itemId, creditDate: '2026-02-10' }), 'PERIOD_CLOSED', 'creditDate');
     expectError(await t.attempt(t.csr, 'credits.post', { accountId: other.id, amount: '5.00' }), 'VALIDATION', 'creditItemId');
     expectError(await t.attempt(t.csr, 'credits.post', { accountId: other.id, amount: '5.00', creditItemId: '01900000-0000-7000-8000-000000000009' }), 'NOT_FOUND', 'creditItemId');

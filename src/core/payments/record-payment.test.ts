@@ -68,7 +68,7 @@ describe('payments.record', () => {
     await t.run(t.supervisor, 'accounts.setStatus', { accountId: acct.id, status: 'inactive', reason: 'moved away' });
     expectError(await t.attempt(t.csr, 'payments.record', { accountId: acct.id, amount: '5.00', method: 'cash' }), 'CONFLICT', 'accountId');
     const other = await seedAccount(t, '1005');
-    await t.core.db.insertInto('periods').values({ period: '2026-02', status: 'closed', first_closed_at: null, closed_at: null, closed_by: null, reopened_at: null, reopened_by: null, reopen_reason: null }).execute();
+    await t.run(t.supervisor, 'periods.close', { period: '2026-02' });
     expectError(
       await t.attempt(t.csr, 'payments.record', { accountId: other.id, amount: '5.00', method: 'cash', paymentDate: '2026-02-10' }),
       'PERIOD_CLOSED',

@@ -80,7 +80,7 @@ describe('refunds.create', () => {
     expectError(await t.attempt(t.csr, 'refunds.create', { paymentId: p.id, amount: '0.00', reason: 'x' }), 'VALIDATION', 'amount');
     expectError(await t.attempt(t.csr, 'refunds.create', { paymentId: p.id, amount: '-1.00', reason: 'x' }), 'VALIDATION', 'amount');
     expectError(await t.attempt(t.csr, 'refunds.create', { paymentId: p.id, amount: '1.00', reason: '' }), 'VALIDATION', 'reason');
-    await t.core.db.insertInto('periods').values({ period: '2026-02', status: 'closed', first_closed_at: null, closed_at: null, closed_by: null, reopened_at: null, reopened_by: null, reopen_reason: null }).execute();
+    await t.run(t.supervisor, 'periods.close', { period: '2026-02' });
     expectError(await t.attempt(t.csr, 'refunds.create', { paymentId: p.id, amount: '1.00', reason: 'x', refundDate: '2026-02-03' }), 'PERIOD_CLOSED', 'refundDate');
     await t.run(t.supervisor, 'accounts.setStatus', { accountId: acct.id, status: 'inactive', reason: 'left' });
     expectError(await t.attempt(t.csr, 'refunds.create', { paymentId: p.id, amount: '1.00', reason: 'x' }), 'CONFLICT', 'accountId');
