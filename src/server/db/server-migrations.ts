@@ -13,6 +13,7 @@ type Up = (db: Kysely<any>, dialect: Dialect) => Promise<void>;
 export const serverMigrations: ReadonlyArray<readonly [string, Up]> = [
   [
     's001_sync',
+    // long: a migration is one ordered list of DDL statements; read top to bottom, it is the schema of its version.
     async (db, dialect) => {
       const big = dialect === 'postgres' ? 'bigint' : 'integer';
       await db.schema
