@@ -279,8 +279,10 @@ describe.each(backends)('sync scenarios on %s', (backend) => {
     proxy.rates = { drop: 1 };
     for (let i = 0; i < 600; i++) await b.run(carla, 'payments.record', { accountId: accounts[i % 5], amount: '2.00', method: 'ach' });
     proxy.rates = {};
+    // Kill the server once a push is on its way to it (not after a guessed number of milliseconds).
+    const pushArrived = proxy.nextRequest('/v1/sync/push');
     const pushing = b.sync.syncNow();
-    await new Promise((r) => setTimeout(r, 60));
+    await pushArrived;
     await server.kill('SIGKILL');
     await pushing;
     // Whether the kill landed before, during or after the batch's commit, nothing is lost or doubled.
