@@ -23,7 +23,7 @@ test('a stray empty deposit is deleted, then last month closes', async ({ page, 
   await page.goto(host.url);
   await signIn(page, 'supervisor');
   const [divs] = await rpc(page, 'admin', [['divisions.list', {}]]);
-  const north = divs!.value.find((d: any) => d.name === 'North Clinic').id;
+  const north = divs!.value.find((d) => d.name === 'North Clinic')!.id;
   const [stray, second] = await rpc(page, 'supervisor', [
     ['deposits.create', { divisionId: north, depositDate: monthsAgo(1) }],
     ['deposits.create', { divisionId: north, depositDate: monthsAgo(1) }],
@@ -55,14 +55,14 @@ test('a stray empty deposit is deleted, then last month closes', async ({ page, 
   await expect(page.getByTestId(`period-${lastMonth}`)).toContainText('Closed');
   await shot(page, 'month-closed');
   const [audit] = await rpc(page, 'admin', [['audit.list', { entity: 'deposit', entityId: stray!.value.id }]]);
-  expect(audit!.value.map((a: any) => a.action)).toContain('delete');
+  expect(audit!.value.map((a) => a.action)).toContain('delete');
 });
 
 test('a negative amount in batch entry is recorded as a returned check against the earlier payment', async ({ page, host }) => {
   await page.goto(host.url);
   await signIn(page, 'supervisor');
   const [divs] = await rpc(page, 'admin', [['divisions.list', {}]]);
-  const north = divs!.value.find((d: any) => d.name === 'North Clinic').id;
+  const north = divs!.value.find((d) => d.name === 'North Clinic')!.id;
   const [acct] = await rpc(page, 'admin', [['accounts.create', { divisionId: north, accountNumber: 'NSF-1', name: 'Nina Bounce' }]]);
   const accountId = acct!.value.id;
   const t = iso(today);

@@ -17,7 +17,7 @@ test('a supervisor builds a deposit by keyboard, completes, reopens, moves an ap
   await signIn(page, 'supervisor');
   // Known payers for this spec, made through the router as the admin.
   const [divs] = await rpc(page, 'admin', [['divisions.list', {}]]);
-  north = divs!.value.find((d: any) => d.name === 'North Clinic').id;
+  north = divs!.value.find((d) => d.name === 'North Clinic')!.id;
   const made = await rpc(page, 'admin', [
     ['accounts.create', { divisionId: north, accountNumber: 'E2E-1', name: 'Erin Keyboard' }],
     ['accounts.create', { divisionId: north, accountNumber: 'E2E-2', name: 'Frank Cash' }],

@@ -27,7 +27,7 @@ describe.each(['sqlite', 'postgres'] as const)('desk identities on %s', (backend
   const clientRow = async (clientId: string) => {
     const s = serverDb(server, databaseUrl);
     try {
-      return await s.db.selectFrom('srv_clients' as never).selectAll().where('client_id' as never, '=', clientId as never).executeTakeFirst() as { last_seq: number; audit_seq: number } | undefined;
+      return await s.srv.selectFrom('srv_clients').selectAll().where('client_id', '=', clientId).executeTakeFirst();
     } finally {
       await s.close();
     }
@@ -57,7 +57,7 @@ describe.each(['sqlite', 'postgres'] as const)('desk identities on %s', (backend
   it('the server issues the desk its client id', async (ctx) => {
     if (skip) return ctx.skip();
     const s = serverDb(server, databaseUrl);
-    const devices = await s.db.selectFrom('srv_client_devices' as never).selectAll().execute();
+    const devices = await s.srv.selectFrom('srv_client_devices').selectAll().execute();
     await s.close();
     expect(devices.map((d) => (d as { client_id: string }).client_id)).toContain(a.sync.id);
   });

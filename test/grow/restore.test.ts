@@ -6,6 +6,7 @@ import { backupLedger, restoreLedger } from '../../src/main/cli/backup';
 import { SyncClient } from '../../src/main/sync/sync-client';
 import { FileTokenStore } from '../../src/main/sync/token-store';
 import { ADMIN, compareWithServer, drain, ledgerProblems, makeDesk, serverDb, startPg, startServer, type Desk, type PgCluster, type RunningServer } from '../sync/helpers';
+import type { AttemptChannel, RunName, RunOutput } from '../helpers/channels';
 
 /**
  * Issue 13, observation 4: restore a desk from a backup taken before its last 3 payments, take 4
@@ -24,16 +25,17 @@ async function reopen(d: Desk): Promise<Desk> {
   const core = await openDesktopCore(join(d.dir, 'ledger.sqlite'));
   const sync = new SyncClient({ core, tokens: new FileTokenStore(join(d.dir, 'tokens.json')), files: d.files, live: false, backoff: { baseMs: 50, maxMs: 500 }, requestTimeoutMs: 20_000 });
   await sync.init();
+  const attempt: AttemptChannel = <K extends RunName>(actor: Actor, cmd: K, input: unknown) => core.executor.execute<RunOutput<K>>(actor, cmd, input);
   return {
     ...d,
     core,
     sync,
     run: async (actor, cmd, input) => {
-      const r = await core.executor.execute(actor, cmd, input);
+      const r = await attempt(actor, cmd, input);
       if (!r.ok) throw new Error(`${cmd} failed: ${r.error.code} ${r.error.message}`);
-      return r.value as never;
+      return r.value;
     },
-    attempt: (actor, cmd, input) => core.executor.execute(actor, cmd, input),
+    attempt,
     close: d.close,
   };
 }
@@ -105,7 +107,7 @@ describe.each(['sqlite', 'postgres'] as const)('a desk restored from a backup, o
       expect(await ledgerProblems(a.core.db)).toEqual([]);
       expect(await ledgerProblems(s.db)).toEqual([]);
       // The whole audit chain of the restored desk verified on the server under its new id.
-      const head = await s.db.selectFrom('srv_clients' as never).select('audit_seq' as never).where('client_id' as never, '=', a.sync.id as never).executeTakeFirstOrThrow();
+      const head = await s.srv.selectFrom('srv_clients').select('audit_seq').where('client_id', '=', a.sync.id).executeTakeFirstOrThrow();
       const localHead = await a.core.db.selectFrom('audit_log').select((eb) => eb.fn.max('seq').as('m')).executeTakeFirstOrThrow();
       expect(Number((head as { audit_seq: number }).audit_seq)).toBe(Number(localHead.m));
     } finally {

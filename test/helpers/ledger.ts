@@ -6,6 +6,7 @@ import type { Actor, Clock } from '../../src/core/commands/types';
 import { openDesktopCore } from '../../src/core/ledger-core';
 import { setupFirstAdmin } from '../../src/core/auth/sign-in';
 import type { Result } from '../../src/shared/result';
+import type { AttemptChannel, RunChannel, RunName, RunOutput } from './channels';
 
 /** A clock the test moves by hand. */
 export function manualClock(start = '2026-03-15T15:00:00Z'): Clock & { set(iso: string): void; advance(ms: number): void } {
@@ -26,8 +27,8 @@ export interface TestLedger {
   supervisor: Actor;
   csr: Actor;
   divisionId: string;
-  run<T = any>(actor: Actor, name: string, input: unknown): Promise<T>;
-  attempt(actor: Actor, name: string, input: unknown): Promise<Result<any>>;
+  run: RunChannel;
+  attempt: AttemptChannel;
   cleanup(): Promise<void>;
 }
 
@@ -38,13 +39,13 @@ export async function makeLedger(opts: { clock?: ReturnType<typeof manualClock> 
   const core = await openDesktopCore(join(dir, 'ledger.sqlite'), { clock });
   const adminRow = await setupFirstAdmin(core.db, clock, { username: 'admin', displayName: 'Ada Admin', password: 'correct horse battery' });
   const admin: Actor = { userId: adminRow.id, role: 'admin' };
-  const run = async (actor: Actor, name: string, input: unknown) => {
-    const r = core.executor.hasCommand(name) ? await core.executor.execute(actor, name, input) : await core.executor.query(actor, name, input);
+  const attempt: AttemptChannel = <K extends RunName>(actor: Actor, name: K, input: unknown) =>
+    core.executor.hasCommand(name) ? core.executor.execute<RunOutput<K>>(actor, name, input) : core.executor.query<RunOutput<K>>(actor, name, input);
+  const run: RunChannel = async (actor, name, input) => {
+    const r = await attempt(actor, name, input);
     if (!r.ok) throw new Error(`${name} failed: ${r.error.code} ${r.error.message} ${JSON.stringify(r.error.details ?? {})}`);
-    return r.value as any;
+    return r.value;
   };
-  const attempt = (actor: Actor, name: string, input: unknown) =>
-    core.executor.hasCommand(name) ? core.executor.execute(actor, name, input) : core.executor.query(actor, name, input);
   const sup = await run(admin, 'users.create', { username: 'sam', displayName: 'Sam Supervisor', role: 'supervisor', password: 'supervisor-pass-1' });
   const csr = await run(admin, 'users.create', { username: 'carla', displayName: 'Carla CSR', role: 'csr', password: 'csr-password-1' });
   const div = await run(admin, 'divisions.create', { name: 'North Clinic' });
@@ -82,7 +83,7 @@ export async function seedAccount(
       lines: inv.lines.map((amount, i) => ({ category: 'Tuition', description: `Line ${i + 1}`, amount })),
     });
   }
-  return acct as { id: string; accountNumber: string };
+  return acct;
 }
 
 export function expectError(r: Result<unknown>, code: string, field?: string) {

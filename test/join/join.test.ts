@@ -13,6 +13,7 @@ import { SyncClient } from '../../src/main/sync/sync-client';
 import { FileTokenStore } from '../../src/main/sync/token-store';
 import { AppFailure } from '../../src/shared/result';
 import { ADMIN, compareWithServer, drain, ledgerProblems, makeDesk, serverDb, startPg, startServer, type PgCluster, type RunningServer } from '../sync/helpers';
+import type { RunChannel, RunInput, RunName, RunOutput } from '../helpers/channels';
 
 /**
  * Issue 13, items 1–3. Observation 1: joining a server replaced the first-run local admin (UNIQUE
@@ -38,10 +39,10 @@ async function standaloneDesk() {
   const sync = new SyncClient({ core, tokens: new FileTokenStore(join(dir, 'tokens.json')), files, live: false, backoff: { baseMs: 50, maxMs: 500 }, requestTimeoutMs: 20_000 });
   await sync.init();
   const joiner = new JoinService({ core, sync, files, raw: core.ledger.raw, backupDir: join(dir, 'backups'), timeoutMs: 20_000 });
-  const run = async <T = any>(actor: Actor, name: string, input: unknown): Promise<T> => {
-    const r = await core.executor.execute(actor, name, input);
+  const run: RunChannel = async <K extends RunName>(actor: Actor, name: K, input: RunInput<K>) => {
+    const r = await core.executor.execute<RunOutput<K>>(actor, name, input);
     if (!r.ok) throw new Error(`${name}: ${r.error.message}`);
-    return r.value as T;
+    return r.value;
   };
   return { dir, core, files, sync, joiner, run, close: async () => (await sync.stop(), await core.close(), rmSync(dir, { recursive: true, force: true })) };
 }
@@ -220,7 +221,7 @@ describe.each(['sqlite', 'postgres'] as const)('joining an office server on %s',
     const serverUsers = await s.db.selectFrom('users').select(['id', 'username']).orderBy('username').execute();
     const deskUsers = await d.core.db.selectFrom('users').select(['id', 'username']).orderBy('username').execute();
     expect(serverUsers).toEqual(deskUsers); // one identity per user name, the desk's ids kept
-    const cmp = await compareWithServer({ core: d.core } as never, s);
+    const cmp = await compareWithServer(d, s);
     expect(cmp.mine).toEqual(cmp.theirs);
 
     // The desk goes on as a synced desk: new work under the same admin id goes through at once.

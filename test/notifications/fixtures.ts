@@ -28,9 +28,9 @@ export const LEVELS = [
 ];
 
 export function profileInput(over: Record<string, unknown> = {}) {
-  return { name: 'Monthly statements', divisionId: null, minBalance: '0.01', minDaysPastDue: -30, sendTime: '00:00', channelMode: 'email-else-letter', active: true, levels: LEVELS, ...over };
+  return { name: 'Monthly statements', divisionId: null, minBalance: '0.01', minDaysPastDue: -30, sendTime: '00:00', channelMode: 'email-else-letter' as const, active: true, levels: LEVELS, ...over };
 }
 
 export async function saveProfile(t: TestLedger, over: Record<string, unknown> = {}) {
-  return t.run(t.admin, 'statementProfiles.save', profileInput(over)) as Promise<{ id: string; version: number; levels: { level: number }[] }>;
+  return t.run(t.admin, 'statementProfiles.save', profileInput(over));
 }

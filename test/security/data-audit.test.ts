@@ -36,9 +36,9 @@ describe('audit trail held by the server (issue 12, finding 3)', () => {
 
   const held = async () => {
     const s = serverDb(server);
-    const rows = await s.db.selectFrom('srv_client_audit' as never).selectAll().where('client_id' as never, '=', a.sync.id as never).orderBy('seq' as never).execute();
+    const rows = await s.srv.selectFrom('srv_client_audit').selectAll().where('client_id', '=', a.sync.id).orderBy('seq').execute();
     await s.close();
-    return rows as unknown as { seq: number; hash: string }[];
+    return rows;
   };
 
   it("a CSR cannot push entries into another desk's chain, and the desk's real entries still arrive", async () => {
@@ -97,7 +97,7 @@ describe('audit trail held by the server (issue 12, finding 3)', () => {
     expect(await verifyAuditChain(a.core.db)).toMatchObject({ ok: true, keyed: true, acknowledgedThrough: last.seq });
     // The server keeps the same head for this desk.
     const s = serverDb(server);
-    const rec = await s.db.selectFrom('srv_clients' as never).selectAll().where('client_id' as never, '=', a.sync.id as never).executeTakeFirstOrThrow();
+    const rec = await s.srv.selectFrom('srv_clients').selectAll().where('client_id', '=', a.sync.id).executeTakeFirstOrThrow();
     await s.close();
     expect([Number((rec as { audit_seq: number }).audit_seq), (rec as { audit_hash: string }).audit_hash]).toEqual([last.seq, last.hash]);
   }, 120_000);

@@ -73,7 +73,7 @@ describe('data scoped by role, no secrets at rest (issue 12, findings 1-2)', () 
     expect(si.body.user.offlineVerifier.split('$')[4]).not.toBe(carlaStored.split('$')[4]);
     // The server's change stream itself holds no hash.
     const s2 = serverDb(server);
-    const rows = await s2.db.selectFrom('srv_changes' as never).select('row_json' as never).where('tbl' as never, '=', 'users' as never).execute();
+    const rows = await s2.srv.selectFrom('srv_changes').select('row_json').where('tbl', '=', 'users').execute();
     await s2.close();
     expect(JSON.stringify(rows)).not.toContain('scrypt$');
   });

@@ -24,7 +24,7 @@ describe('desk sessions end when the user changes', () => {
     expect(await rpc(admin, 'auth.setupFirstAdmin', { username: 'admin', displayName: 'Ada Admin', password: STRONG })).toMatchObject({ ok: true });
     const created = await rpc(admin, 'users.create', { username: 'carla', displayName: 'Carla CSR', role: 'csr', password: CARLA_PW });
     expect(created).toMatchObject({ ok: true });
-    const carlaId = created.value.id as string;
+    const carlaId = created.value.id;
     const carla = await connect(h);
     const ended: unknown[] = [];
     carla.on('message', (d) => {
@@ -62,7 +62,7 @@ describe('server tokens end when the user changes', () => {
 
   const post = async (path: string, body: unknown, token?: string, extra: Record<string, string> = {}) => {
     const r = await fetch(`${srv.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}), ...extra }, body: JSON.stringify(body) });
-    return { status: r.status, body: (await r.json()) as any };
+    return { status: r.status, body: (await r.json()) as Record<string, unknown> };
   };
   const me = async (token: string) => (await fetch(`${srv.url}/v1/auth/me`, { headers: { authorization: `Bearer ${token}` } })).status;
   const signIn = async (username: string, password: string) => (await post('/v1/auth/sign-in', { username, password })).body.token as string;

@@ -70,7 +70,7 @@ describe('desk sign-in and password rules', () => {
   it('slows down a desk trying many names in a row', async () => {
     const ws = await connect(h);
     const answers: string[] = [];
-    for (let i = 0; i < 20; i++) answers.push((await rpc(ws, 'auth.signIn', { username: `user${i}`, password: 'not-the-password' })).error.code);
+    for (let i = 0; i < 20; i++) answers.push((await rpc(ws, 'auth.signIn', { username: `user${i}`, password: 'not-the-password' })).error!.code);
     // Ten failures are free for the desk, the eleventh asks for a wait, and the very next try is refused.
     expect(answers.slice(0, 11)).toEqual(Array(11).fill('UNAUTHENTICATED'));
     expect(answers[11]).toBe('LIMIT');
@@ -96,7 +96,7 @@ describe('server sign-in delays survive a restart (issue 12, finding 4)', () => 
     for (let i = 0; i < 4; i++) expect(await attempt(`wrong-guess-${i}`)).toBe(401);
     const s = serverDb(srv);
     for (let i = 0; i < 100; i++) {
-      const row = await s.db.selectFrom('srv_signin_throttle' as never).selectAll().where('key' as never, 'like' as never, `%${ADMIN.username}%` as never).executeTakeFirst();
+      const row = await s.srv.selectFrom('srv_signin_throttle').selectAll().where('key', 'like', `%${ADMIN.username}%`).executeTakeFirst();
       if (row && Number((row as { failures: number }).failures) === 4) break;
       await new Promise((r) => setTimeout(r, 50));
     }

@@ -3,6 +3,8 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import WebSocket from 'ws';
+import type { Channel, OutputOf } from '../../src/shared/contract';
+import type { WireReply } from '../helpers/channels';
 
 const ROOT = process.cwd();
 
@@ -71,7 +73,7 @@ export function connect(h: HostProcess): Promise<WebSocket> {
 
 let nextId = 1;
 /** One contract call; `frames` lets a test send the text split as the renderer does. */
-export function rpc(ws: WebSocket, channel: string, input: unknown, frames?: (id: number, text: string) => string[]): Promise<any> {
+export function rpc<K extends Channel>(ws: WebSocket, channel: K, input: unknown, frames?: (id: number, text: string) => string[]): Promise<WireReply<OutputOf<K>>> {
   const id = nextId++;
   return new Promise((resolve, reject) => {
     const onMsg = (data: WebSocket.RawData) => {

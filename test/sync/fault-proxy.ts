@@ -27,6 +27,7 @@ export class FaultProxy {
   private seed: number;
   /** Forces the next N requests to this path prefix to be cut after the server answered. */
   private forced: { path: string; fault: 'cut' | 'drop'; n: number }[] = [];
+  private waiting: { path: string; arrived: () => void }[] = [];
 
   constructor(upstream: string, rates: FaultRates = {}, seed = 1) {
     this.upstream = upstream;
@@ -44,6 +45,11 @@ export class FaultProxy {
 
   force(path: string, fault: 'cut' | 'drop', n = 1): void {
     this.forced.push({ path, fault, n });
+  }
+
+  /** Resolves when the next request to this path prefix reaches the proxy: a test acts mid-request without sleeping. */
+  nextRequest(path: string): Promise<void> {
+    return new Promise((arrived) => this.waiting.push({ path, arrived }));
   }
 
   async start(): Promise<string> {
@@ -64,6 +70,8 @@ export class FaultProxy {
     const url = req.url ?? '/';
     if (url.startsWith('/v1/sync/events')) return this.stream(req, res);
     this.counts.requests++;
+    for (const w of this.waiting.filter((x) => url.startsWith(x.path))) w.arrived();
+    this.waiting = this.waiting.filter((x) => !url.startsWith(x.path));
     const forced = this.forced.find((f) => url.startsWith(f.path) && f.n > 0);
     if (forced) forced.n--;
     const r = this.rates;

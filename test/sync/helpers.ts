@@ -15,6 +15,8 @@ import type { Role } from '../../src/shared/roles';
 import { FileStore } from '../../src/main/imports/file-store';
 import { SyncClient, type SyncClientOptions } from '../../src/main/sync/sync-client';
 import { FileTokenStore } from '../../src/main/sync/token-store';
+import type { AttemptChannel, RunChannel, RunName, RunOutput } from '../helpers/channels';
+import type { ServerDatabase, ServerTables } from '../../src/server/db/schema';
 
 pg.types.setTypeParser(20, (v) => Number(v));
 pg.types.setTypeParser(1700, (v) => Number(v));
@@ -156,15 +158,18 @@ export async function startPg(opts: { durable?: boolean } = {}): Promise<PgClust
   };
 }
 
-/** Read access to the server's database, for comparisons. */
-export function serverDb(server: RunningServer, databaseUrl?: string): { db: Kysely<Database>; dialect: 'sqlite' | 'postgres'; close(): Promise<void> } {
+/** The srv_* tables as a type alias (Kysely's withTables wants one; an interface has no index signature). */
+type SrvTables = { [K in keyof ServerTables]: ServerTables[K] };
+
+/** Read access to the server's database: `db` as the ledger's tables, `srv` with the server's own (srv_*) too. */
+export function serverDb(server: RunningServer, databaseUrl?: string): { db: Kysely<Database>; srv: Kysely<ServerDatabase>; dialect: 'sqlite' | 'postgres'; close(): Promise<void> } {
   if (databaseUrl) {
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: databaseUrl, max: 2 }) }) });
-    return { db, dialect: 'postgres', close: () => db.destroy() };
+    return { db, srv: db.withTables<SrvTables>(), dialect: 'postgres', close: () => db.destroy() };
   }
   const raw = new BetterSqlite3(join(server.dataDir, 'server.sqlite'), { readonly: true });
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: raw }) });
-  return { db, dialect: 'sqlite', close: () => db.destroy() };
+  return { db, srv: db.withTables<SrvTables>(), dialect: 'sqlite', close: () => db.destroy() };
 }
 
 export interface Desk {
@@ -175,8 +180,8 @@ export interface Desk {
   files: FileStore;
   users: Record<string, Actor>;
   signIn(username: string, password: string): Promise<Actor>;
-  run<T = any>(actor: Actor, name: string, input: unknown): Promise<T>;
-  attempt(actor: Actor, name: string, input: unknown): Promise<import('../../src/shared/result').Result<any>>;
+  run: RunChannel;
+  attempt: AttemptChannel;
   close(): Promise<void>;
 }
 
@@ -202,11 +207,11 @@ export async function makeDesk(name: string, serverUrl: string, opts: Partial<Sy
       return (users[username] = { userId: r.userId, role: r.role as Actor['role'] });
     },
     run: async (actor, cmd, input) => {
-      const r = await core.executor.execute(actor, cmd, input);
+      const r = await d.attempt(actor, cmd, input);
       if (!r.ok) throw new Error(`${cmd} failed: ${r.error.code} ${r.error.message}`);
-      return r.value as any;
+      return r.value;
     },
-    attempt: (actor, cmd, input) => core.executor.execute(actor, cmd, input),
+    attempt: <K extends RunName>(actor: Actor, cmd: K, input: unknown) => core.executor.execute<RunOutput<K>>(actor, cmd, input),
     close: async () => {
       await sync.stop();
       await core.close();
@@ -221,7 +226,7 @@ export async function drain(desk: Desk, maxRounds = 200): Promise<void> {
   for (let i = 0; i < maxRounds; i++) {
     await desk.sync.syncNow();
     const st = desk.sync.status();
-    const accepted = await desk.core.db.selectFrom('sync_outbox').select('seq').where('state', '=', 'accepted' as never).executeTakeFirst();
+    const accepted = await desk.core.db.selectFrom('sync_outbox').select('seq').where('state', '=', 'accepted').executeTakeFirst();
     if (st.pending === 0 && !accepted && st.online) return;
   }
   throw new Error(`${desk.name} did not drain: ${JSON.stringify(desk.sync.status())}`);
@@ -241,7 +246,7 @@ export async function dumpTables(db: Kysely<Database>, dialect: 'sqlite' | 'post
 }
 
 /** Tables both sides have (the desktop may know tables the server's process created later, and the reverse). */
-export async function compareWithServer(desk: Desk, server: { db: Kysely<Database>; dialect: 'sqlite' | 'postgres' }) {
+export async function compareWithServer(desk: Pick<Desk, 'core'>, server: { db: Kysely<Database>; dialect: 'sqlite' | 'postgres' }) {
   const mine = await dumpTables(desk.core.db, 'sqlite');
   const theirs = await dumpTables(server.db, server.dialect);
   // A desk holds what its role may receive (src/core/sync/tables.ts ROLE_SCOPES): compare with that cut.

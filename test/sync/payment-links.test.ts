@@ -3,6 +3,8 @@ import Stripe from 'stripe';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newPayLinkToken, payLinkUrl } from '../../src/shared/contract/payment-links';
 import { ADMIN, drain, freePort, ledgerProblems, makeDesk, serverDb, startServer, type Desk, type RunningServer } from './helpers';
+import type { RunInput, RunName, RunOutput } from '../helpers/channels';
+import type { Actor } from '../../src/core/commands/types';
 
 /**
  * Issue 14 item 4 against the real server process: a link made on a desk, synced; the payer page
@@ -81,8 +83,8 @@ function completedEvent(eventId: string, sessionId: string, linkId: string, amou
   });
 }
 
-async function query(d: Desk, actor: { userId: string; role: string }, name: string, input: unknown): Promise<any> {
-  const r = await d.core.executor.query(actor as never, name, input);
+async function query<K extends RunName>(d: Desk, actor: Actor, name: K, input: RunInput<K>): Promise<RunOutput<K>> {
+  const r = await d.core.executor.query<RunOutput<K>>(actor, name, input);
   if (!r.ok) throw new Error(`${name} failed: ${r.error.message}`);
   return r.value;
 }
@@ -97,7 +99,7 @@ describe('payment links through the real server and a stand-in gateway', () => {
   const desks: Desk[] = [];
   let desk: Desk;
   let accountId = '';
-  let admin: { userId: string; role: 'admin' };
+  let admin: Actor;
 
   beforeAll(async () => {
     standIn = await startStripeStandIn();
@@ -108,7 +110,7 @@ describe('payment links through the real server and a stand-in gateway', () => {
     });
     desk = await makeDesk('paylink', server.url);
     desks.push(desk);
-    admin = (await desk.signIn(ADMIN.username, ADMIN.password)) as typeof admin;
+    admin = await desk.signIn(ADMIN.username, ADMIN.password);
     const div = await desk.run(admin, 'divisions.create', { name: 'North' });
     const acct = await desk.run(admin, 'accounts.create', { divisionId: div.id, accountNumber: 'PL-1', name: 'Pat Payer', email: 'pat@example.org' });
     accountId = acct.id;

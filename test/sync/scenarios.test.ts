@@ -139,7 +139,7 @@ describe.each(backends)('sync scenarios on %s', (backend) => {
     // By hand, as a desk of its own (issue 13: a client id is issued by the server, bound to a device secret).
     const reg = (await fetch(`${server.url}/v1/clients/register`, { method: 'POST', headers: { authorization: `Bearer ${tok}`, 'content-type': 'application/json' }, body: '{}' }).then((r) => r.json())) as { clientId: string; deviceSecret: string };
     const body = { clientId: reg.clientId, commands: [{ id: '01900000-0000-7000-8000-000000000001', clientSeq: 10_000_000, name: 'payments.record', version: 1, input: { accountId: accounts[2], amount: '1.00', method: 'cash', paymentId: '01900000-0000-7000-8000-0000000000aa' } }] };
-    const post = () => fetch(`${server.url}/v1/sync/push`, { method: 'POST', headers: { authorization: `Bearer ${tok}`, 'content-type': 'application/json', 'x-ledgerdesk-device': reg.deviceSecret }, body: JSON.stringify(body) }).then((r) => r.json() as Promise<any>);
+    const post = () => fetch(`${server.url}/v1/sync/push`, { method: 'POST', headers: { authorization: `Bearer ${tok}`, 'content-type': 'application/json', 'x-ledgerdesk-device': reg.deviceSecret }, body: JSON.stringify(body) }).then((r) => r.json() as Promise<{ outcomes: { status: string }[] }>);
     const [r1, r2] = [await post(), await post()];
     expect(r1.outcomes[0].status).toBe('accepted');
     expect(r2).toEqual(r1);
@@ -227,7 +227,7 @@ describe.each(backends)('sync scenarios on %s', (backend) => {
     // A tampered desktop: the CSR's outbox carries a supervisor-only command.
     await b.core.db
       .insertInto('sync_outbox')
-      .values({ command_id: '01900000-0000-7000-8000-00000000f0f0', name: 'deposits.reopen', version: 1, input_json: JSON.stringify({ depositId: dep.id, reason: 'forged' }), actor_id: carla.userId, subject_id: dep.id, created_at: new Date().toISOString(), state: 'pending' } as never)
+      .values({ command_id: '01900000-0000-7000-8000-00000000f0f0', name: 'deposits.reopen', version: 1, input_json: JSON.stringify({ depositId: dep.id, reason: 'forged' }), actor_id: carla.userId, subject_id: dep.id, created_at: new Date().toISOString(), business_date: null, state: 'pending', client_seq: null, server_seq: null, error_json: null, answered_at: null })
       .execute();
     await drain(b);
     const items = await b.sync.needsAttention(carla);
@@ -253,7 +253,7 @@ describe.each(backends)('sync scenarios on %s', (backend) => {
     for (let i = 0; i < bytes.length; i++) bytes[i] = (i * 31 + 7) % 251;
     const csv = Buffer.concat([Buffer.from('account,balance\n'), bytes]);
     const sha = a.files.put(csv);
-    const input = { sha256: sha, fileName: 'balances.csv', kind: 'balance', divisionId, format: 'csv', rowsRead: 1, rows: [{ row: 2, accountNumber: 'ACC-9', balanceCents: 1234, name: 'New Payer' }], parseIssues: [], notes: [] };
+    const input = { sha256: sha, fileName: 'balances.csv', kind: 'balance' as const, divisionId, format: 'csv', rowsRead: 1, rows: [{ row: 2, accountNumber: 'ACC-9', balanceCents: 1234, name: 'New Payer' }], parseIssues: [], notes: [] };
     await a.run(admin, 'imports.applyRows', input);
     proxy.force('/v1/files/', 'drop', 3); // the upload is interrupted; it resumes
     await drain(a).catch(() => undefined);
@@ -279,8 +279,10 @@ describe.each(backends)('sync scenarios on %s', (backend) => {
     proxy.rates = { drop: 1 };
     for (let i = 0; i < 600; i++) await b.run(carla, 'payments.record', { accountId: accounts[i % 5], amount: '2.00', method: 'ach' });
     proxy.rates = {};
+    // Kill the server once a push is on its way to it (not after a guessed number of milliseconds).
+    const pushArrived = proxy.nextRequest('/v1/sync/push');
     const pushing = b.sync.syncNow();
-    await new Promise((r) => setTimeout(r, 60));
+    await pushArrived;
     await server.kill('SIGKILL');
     await pushing;
     // Whether the kill landed before, during or after the batch's commit, nothing is lost or doubled.

@@ -71,13 +71,13 @@ export function encryptedFileAuditKey(path: string, describe: string, codec: { e
  * are handed whatever transaction they run in, find the key without every caller passing it.
  */
 const keys = new WeakMap<object, Buffer>();
-const anchor = (db: Kysely<any>): object => db.getExecutor().adapter;
+const anchor = <DB>(db: Kysely<DB>): object => db.getExecutor().adapter;
 
-export function bindAuditKey(db: Kysely<any>, key: Buffer): void {
+export function bindAuditKey<DB>(db: Kysely<DB>, key: Buffer): void {
   keys.set(anchor(db), key);
 }
 
-export function auditKeyOf(db: Kysely<any>): Buffer | null {
+export function auditKeyOf<DB>(db: Kysely<DB>): Buffer | null {
   return keys.get(anchor(db)) ?? null;
 }
 

@@ -21,7 +21,7 @@ describe('payment categories', () => {
     expectError(await t.attempt(t.admin, 'categories.create', { name: 'tuition', countsTowardBalance: false }), 'CONFLICT', 'name');
     // The same name is allowed for another payer only.
     await t.run(t.admin, 'categories.create', { name: 'Field trip fund', accountId: b.id, countsTowardBalance: false });
-    expect((await t.run(t.csr, 'categories.list', { accountId: a.id })).map((c: any) => [c.name, c.accountNumber])).toEqual([
+    expect((await t.run(t.csr, 'categories.list', { accountId: a.id })).map((c) => [c.name, c.accountNumber])).toEqual([
       ['Field trip fund', '1101'],
       ['Tuition', null],
     ]);
@@ -47,7 +47,7 @@ describe('payment categories', () => {
     const cat = await t.run(t.admin, 'categories.create', { name: 'tuition', countsTowardBalance: true });
     const p = await t.run(t.csr, 'categories.pay', { accountId: acct.id, categoryId: cat.id, amount: '220.00', method: 'cash', memo: 'Spring term' });
     expect(p).toMatchObject({ kind: 'category', categoryName: 'tuition', countsTowardBalance: true, memo: 'tuition: Spring term', status: 'pending' });
-    expect(p.applications.map((x: any) => [x.description, x.amountCents]).sort()).toEqual([
+    expect(p.applications.map((x) => [x.description, x.amountCents]).sort()).toEqual([
       ['February tuition', 10000],
       ['January lunches', 2000],
       ['January tuition', 10000],
@@ -89,7 +89,7 @@ describe('payment categories', () => {
     expect(JSON.parse(audit[0]!.before_json!)).toMatchObject({ name: 'Typo' });
     const retired = await t.run(t.admin, 'categories.retire', { categoryId: used.id });
     expect(retired).toMatchObject({ status: 'retired', paymentCount: 1 });
-    expect((await t.run(t.csr, 'categories.list', { accountId: acct.id })).map((c: any) => c.name)).toEqual([]);
+    expect((await t.run(t.csr, 'categories.list', { accountId: acct.id })).map((c) => c.name)).toEqual([]);
     expectError(await t.attempt(t.csr, 'categories.pay', { accountId: acct.id, categoryId: used.id, amount: '1.00', method: 'cash' }), 'CONFLICT', 'categoryId');
     const mine = await t.run(t.admin, 'categories.create', { name: 'Mine', accountId: acct.id, countsTowardBalance: true });
     const stranger = await seedAccount(t, '1402');

@@ -18,7 +18,7 @@ const count = async (table: 'credits' | 'account_entries' | 'credit_applications
 
 const openByInvoice = async (accountId: string) => {
   const d = await t.run(t.csr, 'payers.get', { accountId });
-  return Object.fromEntries(d.invoices.map((i: any) => [i.invoiceNumber, i.openCents]));
+  return Object.fromEntries(d.invoices.map((i) => [i.invoiceNumber, i.openCents]));
 };
 
 describe('credits.post', () => {
@@ -36,7 +36,7 @@ describe('credits.post', () => {
       publicComment: 'Loyalty discount',
       privateComment: 'Approved by Sam',
     });
-    expect(c.applications.map((a: any) => [a.invoiceNumber, a.amountCents])).toEqual([
+    expect(c.applications.map((a) => [a.invoiceNumber, a.amountCents])).toEqual([
       ['INV-1', 1000],
       ['INV-1', 1500],
       ['INV-2', 2000],
@@ -90,11 +90,11 @@ describe('credits.post', () => {
       { number: 'NEW', due: '2026-03-01', lines: ['20.00', '20.00'] },
     ]);
     const detail = await t.run(t.csr, 'payers.get', { accountId: acct.id });
-    const target = detail.invoices.find((i: any) => i.invoiceNumber === 'NEW');
+    const target = detail.invoices.find((i) => i.invoiceNumber === 'NEW')!;
     const c = await t.run(t.csr, 'credits.post', { accountId: acct.id, amount: '45.00', creditItemId: itemId, invoiceId: target.id });
     expect(c.invoiceNumber).toBe('NEW');
     // The chosen invoice is paid in full; only the rest goes to the older one.
-    expect(c.applications.map((a: any) => [a.invoiceNumber, a.amountCents]).sort()).toEqual([
+    expect(c.applications.map((a) => [a.invoiceNumber, a.amountCents]).sort()).toEqual([
       ['NEW', 2000],
       ['NEW', 2000],
       ['OLD', 500],
@@ -124,7 +124,7 @@ describe('credits.post', () => {
     const inactive = await t.attempt(t.csr, 'credits.post', { accountId: acct.id, amount: '5.00', creditItemId: itemId });
     expectError(inactive, 'CONFLICT', 'accountId');
     if (!inactive.ok) expect(inactive.error.message).toMatch(/inactive/);
-    await t.core.db.insertInto('periods').values({ period: '2026-02', status: 'closed', first_closed_at: null, closed_at: null, closed_by: null, reopened_at: null, reopened_by: null, reopen_reason: null }).execute();
+    await t.run(t.supervisor, 'periods.close', { period: '2026-02' });
     expectError(await t.attempt(t.csr, 'credits.post', { accountId: other.id, amount: '5.00', creditItemId: itemId, creditDate: '2026-02-10' }), 'PERIOD_CLOSED', 'creditDate');
     expectError(await t.attempt(t.csr, 'credits.post', { accountId: other.id, amount: '5.00' }), 'VALIDATION', 'creditItemId');
     expectError(await t.attempt(t.csr, 'credits.post', { accountId: other.id, amount: '5.00', creditItemId: '01900000-0000-7000-8000-000000000009' }), 'NOT_FOUND', 'creditItemId');
@@ -197,8 +197,8 @@ describe('Gift Cards & Prepayments', () => {
     const credit = await t.run(t.csr, 'credits.post', { accountId: acct.id, amount: '5.00', creditItemId: itemId });
     const gift = await t.run(t.csr, 'credits.post', { accountId: acct.id, amount: '50.00', kind: 'gift_card', publicComment: 'Card #1234' });
     const pre = await t.run(t.csr, 'credits.post', { accountId: acct.id, amount: '20.00', kind: 'prepayment' });
-    expect((await t.run(t.csr, 'credits.listForAccount', { accountId: acct.id, section: 'gift' })).map((c: any) => c.id).sort()).toEqual([gift.id, pre.id].sort());
-    expect((await t.run(t.csr, 'credits.listForAccount', { accountId: acct.id, section: 'credits' })).map((c: any) => c.id)).toEqual([credit.id]);
+    expect((await t.run(t.csr, 'credits.listForAccount', { accountId: acct.id, section: 'gift' })).map((c) => c.id).sort()).toEqual([gift.id, pre.id].sort());
+    expect((await t.run(t.csr, 'credits.listForAccount', { accountId: acct.id, section: 'credits' })).map((c) => c.id)).toEqual([credit.id]);
     expect((await t.run(t.csr, 'payers.get', { accountId: acct.id })).account.balanceCents).toBe(3000 - 500 - 5000 - 2000);
 
     // A CSR is refused, and the attempt is in the audit log.
@@ -223,8 +223,8 @@ describe('Gift Cards & Prepayments', () => {
     expect((await t.run(t.csr, 'payers.get', { accountId: acct.id })).account.balanceCents).toBe(3000 - 500 - 4000);
     // Nothing is erased: history keeps the replaced and the reversed ones; the audit has before/after.
     const history = await t.run(t.csr, 'credits.listForAccount', { accountId: acct.id, section: 'gift' });
-    expect(history.map((c: any) => c.status).sort()).toEqual(['active', 'replaced', 'reversed']);
-    expect((await t.run(t.csr, 'credits.listForAccount', { accountId: acct.id, section: 'gift', includeHistory: false })).map((c: any) => c.id)).toEqual([edited.id]);
+    expect(history.map((c) => c.status).sort()).toEqual(['active', 'replaced', 'reversed']);
+    expect((await t.run(t.csr, 'credits.listForAccount', { accountId: acct.id, section: 'gift', includeHistory: false })).map((c) => c.id)).toEqual([edited.id]);
     const audit = await t.core.db.selectFrom('audit_log').selectAll().where('entity', '=', 'credit').where('entity_id', '=', gift.id).execute();
     expect(audit.map((a) => a.action)).toEqual(['create', 'correct']);
     expect(JSON.parse(audit[1]!.before_json!)).toMatchObject({ amount_cents: 5000, status: 'active' });
@@ -245,8 +245,8 @@ describe('credit items', () => {
     expectError(await t.attempt(t.csr, 'creditItems.retire', { creditItemId: item.id }), 'FORBIDDEN');
     const retired = await t.run(t.admin, 'creditItems.retire', { creditItemId: item.id });
     expect(retired).toMatchObject({ status: 'retired', creditCount: 1 });
-    expect((await t.run(t.csr, 'creditItems.list', {})).map((i: any) => i.name)).toEqual(['Misc. Credit']);
-    expect((await t.run(t.csr, 'creditItems.list', { includeRetired: true })).map((i: any) => i.name)).toEqual(['Misc. Credit', 'Sibling Discount']);
+    expect((await t.run(t.csr, 'creditItems.list', {})).map((i) => i.name)).toEqual(['Misc. Credit']);
+    expect((await t.run(t.csr, 'creditItems.list', { includeRetired: true })).map((i) => i.name)).toEqual(['Misc. Credit', 'Sibling Discount']);
     const past = await t.run(t.csr, 'credits.get', { creditId: c.id });
     expect(past).toMatchObject({ creditItemName: 'Sibling Discount', creditItemRetired: true, amountCents: 1200 });
     expectError(await t.attempt(t.csr, 'credits.post', { accountId: acct.id, amount: '1.00', creditItemId: item.id }), 'CONFLICT', 'creditItemId');
@@ -259,21 +259,21 @@ describe('credits and a bill file that replaces an invoice', () => {
   it('a credit on the replaced invoice moves to the new version', async () => {
     const acct = await seedAccount(t, 'A1');
     const SHA = (n: number) => n.toString(16).padStart(64, '0');
-    const bill = (rows: any[], sha: string) => ({ sha256: sha, fileName: 'bills.csv', kind: 'bill', divisionId: t.divisionId, format: 'csv', rowsRead: rows.length, rows, parseIssues: [], notes: [] });
+    const bill = (rows: unknown[], sha: string) => ({ sha256: sha, fileName: 'bills.csv', kind: 'bill' as const, divisionId: t.divisionId, format: 'csv', rowsRead: rows.length, rows, parseIssues: [], notes: [] });
     const row = (n: number, cents: number) => ({ row: 2, accountNumber: 'A1', invoiceNumber: 'B-1', invoiceDate: '2026-03-01', dueDate: '2026-03-10', category: 'Tuition', description: `v${n}`, amountCents: cents });
     await t.run(t.admin, 'imports.applyRows', bill([row(1, 30_000)], SHA(1)));
     const c = await t.run(t.csr, 'credits.post', { accountId: acct.id, amount: '50.00', creditItemId: itemId });
     expect(c.appliedCents).toBe(5000);
     await t.run(t.admin, 'imports.applyRows', bill([row(2, 28_000)], SHA(2)));
     const detail = await t.run(t.csr, 'payers.get', { accountId: acct.id });
-    expect(detail.invoices.map((i: any) => [i.status, i.openCents]).sort()).toEqual([
+    expect(detail.invoices.map((i) => [i.status, i.openCents]).sort()).toEqual([
       ['open', 23_000],
       ['superseded', 30_000],
     ]);
     expect(detail.account.balanceCents).toBe(23_000);
     const after = await t.run(t.csr, 'credits.get', { creditId: c.id });
     expect(after).toMatchObject({ appliedCents: 5000, unappliedCents: 0 });
-    expect(after.applications.map((a: any) => a.amountCents).sort()).toEqual([-5000, 5000, 5000]);
+    expect(after.applications.map((a) => a.amountCents).sort()).toEqual([-5000, 5000, 5000]);
     expect(await verifyLedger(t.core.db)).toEqual([]);
   });
 });

@@ -33,7 +33,7 @@ describe('Post Credit', () => {
     expect(c).toMatchObject({ amountCents: 2500, invoiceNumber: 'APR-1', appliedCents: 2500 });
     const acct = await t.run(t.csr, 'payers.get', { accountId: a.id });
     expect(acct.account.balanceCents).toBe(3000 + 10000 - 2500);
-    expect(Object.fromEntries(acct.invoices.map((i: any) => [i.invoiceNumber, i.openCents]))).toEqual({ OLD: 3000, 'APR-1': 7500 });
+    expect(Object.fromEntries(acct.invoices.map((i) => [i.invoiceNumber, i.openCents]))).toEqual({ OLD: 3000, 'APR-1': 7500 });
     // A bad invoice line refuses the whole thing: no invoice, no credit.
     const bad = await t.attempt(t.admin, 'credits.post', { accountId: a.id, amount: '5.00', creditItemId: it.id, newInvoice: { invoiceNumber: 'APR-1', lines: [{ category: 'Tuition', description: '', amount: '10.00' }] } });
     expectError(bad, 'CONFLICT', 'invoiceNumber');

@@ -42,6 +42,7 @@ export interface DemoOptions {
  * lines, and payments applied to them. Written with raw statements in one transaction for speed,
  * keeping every invariant verifyLedger checks (journal entries, cached balances, open amounts).
  */
+// long: one seeded run of raw inserts in a single transaction; the order of the random draws is the data set.
 export async function loadDemoData(db: Kysely<Database>, raw: BetterSqlite3.Database, o: DemoOptions) {
   const rnd = mulberry32(o.seed);
   const pick = <T>(xs: readonly T[]) => xs[Math.floor(rnd() * xs.length)]!;

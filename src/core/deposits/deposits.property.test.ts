@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import { makeLedger, manualClock, seedAccount, type TestLedger } from '../../../test/helpers/ledger';
+import type { RunName, RunOutput } from '../../../test/helpers/channels';
 import { addDays, periodOf } from '../../shared/dates';
 import type { Actor } from '../commands/types';
 import { verifyAuditChain } from '../audit/audit-log';
@@ -134,7 +135,7 @@ async function runSequence(cmds: Cmd[]): Promise<void> {
       const depositsBefore = await closedDepositFingerprints(t);
 
       const actor = 'by' in c ? actors[c.by] : t.admin;
-      let name = '';
+      let name: RunName;
       let input: Record<string, unknown> | null = null;
       switch (c.t) {
         case 'record':
@@ -247,7 +248,7 @@ async function runSequence(cmds: Cmd[]): Promise<void> {
                   return { row: k + 2, accountNumber: accountNumber(c.acct), invoiceNumber: `BF-${c.inv}`, invoiceDate: date, dueDate: addDays(date, 10), category: 'Tuition', description: `Line ${k + 1}`, amountCents };
                 });
           name = 'imports.applyRows';
-          input = { sha256: (n * 7919 + cmds.length).toString(16).padStart(64, '0'), fileName: `${c.t}.csv`, kind: c.t === 'balanceFile' ? 'balance' : 'bill', divisionId: t.divisionId, format: 'csv', rowsRead: rows.length, rows, parseIssues: [], notes: [] };
+          input = { sha256: (n * 7919 + cmds.length).toString(16).padStart(64, '0'), fileName: `${c.t}.csv`, kind: c.t === 'balanceFile' ? ('balance' as const) : ('bill' as const), divisionId: t.divisionId, format: 'csv', rowsRead: rows.length, rows, parseIssues: [], notes: [] };
           break;
         }
       }
@@ -267,12 +268,13 @@ async function runSequence(cmds: Cmd[]): Promise<void> {
       if (actor.role !== 'admin' && ADMIN_ONLY.has(c.t)) expect(r.ok ? 'ok' : r.error.code, label).toBe('FORBIDDEN');
       if (c.t === 'reopenMonth' && actor.role !== 'admin') expect(r.ok ? 'ok' : r.error.code, label).toBe('FORBIDDEN');
       if (r.ok) {
-        const v = r.value as Record<string, any>;
-        if (name === 'payments.record') payments.push(v.id);
-        if (name === 'deposits.create') deposits.push(v.id);
-        if (name === 'deposits.enterPayment') payments.push(v.id);
-        if (name === 'payments.return') payments.push(v.payment.id);
-        if (name === 'payments.transferCredit') payments.push(v.out.payment.id, v.in.payment.id);
+        // `name` and `r` vary together; each branch reads the output of the command it ran.
+        const out = <K extends RunName>(_k: K) => r.value as RunOutput<K>;
+        if (name === 'payments.record') payments.push(out(name).id);
+        if (name === 'deposits.create') deposits.push(out(name).id);
+        if (name === 'deposits.enterPayment') payments.push(out(name).id);
+        if (name === 'payments.return') payments.push(out(name).payment.id);
+        if (name === 'payments.transferCredit') payments.push(out(name).out.payment.id, out(name).in.payment.id);
       }
 
       // Invariants after every step.

@@ -40,7 +40,7 @@ describe('deposits', () => {
 
     const closed = await t.run(t.supervisor, 'deposits.complete', { depositId: d.id });
     expect(closed).toMatchObject({ status: 'closed', totalCents: 14000, paymentCount: 2, completedBy: 'Sam Supervisor' });
-    expect(closed.payments.every((p: any) => p.status === 'deposited')).toBe(true);
+    expect(closed.payments.every((p) => p.status === 'deposited')).toBe(true);
     expect(closed.slip).toMatchObject({ checkTotalCents: 10000, cashTotalCents: 4000, cashCount: 1, grandTotalCents: 14000 });
     expect(closed.slip.checks).toEqual([expect.objectContaining({ checkNumber: '1001', accountNumber: '5001', amountCents: 10000 })]);
 
@@ -65,15 +65,15 @@ describe('deposits', () => {
 
     const reopened = await t.run(t.supervisor, 'deposits.reopen', { depositId: d.id, reason: 'move an application' });
     expect(reopened.status).toBe('open');
-    expect(reopened.payments.every((p: any) => p.status === 'pending')).toBe(true);
+    expect(reopened.payments.every((p) => p.status === 'pending')).toBe(true);
 
     // Move $60 of p1 from A-1 to A-2.
     const corr = await t.run(t.supervisor, 'payments.corrections', { paymentId: p1.id });
-    const lineA1 = corr.lines.find((l: any) => l.invoiceNumber === 'A-1').chargeLineId;
-    const lineA2 = corr.lines.find((l: any) => l.invoiceNumber === 'A-2').chargeLineId;
+    const lineA1 = corr.lines.find((l) => l.invoiceNumber === 'A-1')!.chargeLineId;
+    const lineA2 = corr.lines.find((l) => l.invoiceNumber === 'A-2')!.chargeLineId;
     expect(corr.allocation).toEqual([expect.objectContaining({ chargeLineId: lineA1, appliedCents: 10000 })]);
     const moved = await t.run(t.supervisor, 'payments.reapply', { paymentId: p1.id, mode: 'lines', lines: [{ chargeLineId: lineA1, amount: '40.00' }, { chargeLineId: lineA2, amount: '60.00' }] });
-    expect(Object.fromEntries(moved.allocation.map((x: any) => [x.invoiceNumber, x.appliedCents]))).toEqual({ 'A-1': 4000, 'A-2': 6000 });
+    expect(Object.fromEntries(moved.allocation.map((x) => [x.invoiceNumber, x.appliedCents]))).toEqual({ 'A-1': 4000, 'A-2': 6000 });
     // Over-applying is refused: more than the payment, more than the line.
     expectError(await t.attempt(t.supervisor, 'payments.reapply', { paymentId: p1.id, mode: 'lines', lines: [{ chargeLineId: lineA1, amount: '100.00' }, { chargeLineId: lineA2, amount: '1.00' }] }), 'CONFLICT', 'amount');
     expectError(await t.attempt(t.supervisor, 'payments.reapply', { paymentId: p1.id, mode: 'lines', lines: [{ chargeLineId: lineA2, amount: '80.01' }] }), 'CONFLICT', 'amount');
@@ -83,14 +83,14 @@ describe('deposits', () => {
     expect(un.payment.unappliedCents).toBe(10000);
     expect(await balance(a.id)).toBe(8000);
     const auto = await t.run(t.supervisor, 'payments.reapply', { paymentId: p1.id, mode: 'auto' });
-    expect(Object.fromEntries(auto.allocation.map((x: any) => [x.invoiceNumber, x.appliedCents]))).toEqual({ 'A-1': 10000 });
+    expect(Object.fromEntries(auto.allocation.map((x) => [x.invoiceNumber, x.appliedCents]))).toEqual({ 'A-1': 10000 });
     const apps = await t.core.db.selectFrom('applications').selectAll().where('payment_id', '=', p1.id).execute();
     expect(apps.filter((x) => x.amount_cents < 0).every((x) => x.reverses_id !== null)).toBe(true);
 
     const again = await t.run(t.supervisor, 'deposits.complete', { depositId: d.id });
     expect(again.status).toBe('closed');
     const audit = await t.run(t.supervisor, 'audit.list', { entity: 'deposit', entityId: d.id });
-    expect(audit.map((x: any) => x.action).reverse()).toEqual(['create', 'update', 'complete', 'reopen', 'complete']);
+    expect(audit.map((x) => x.action).reverse()).toEqual(['create', 'update', 'complete', 'reopen', 'complete']);
     await ok();
   });
 
@@ -100,7 +100,7 @@ describe('deposits', () => {
     const q = await t.run(t.csr, 'payments.record', { accountId: a.id, amount: '30.00', method: 'check', checkNumber: '77' });
     const d = await newDeposit();
     const und = await t.run(t.supervisor, 'deposits.undeposited', { divisionId: t.divisionId });
-    expect(und.map((x: any) => x.id).sort()).toEqual([p.id, q.id].sort());
+    expect(und.map((x) => x.id).sort()).toEqual([p.id, q.id].sort());
     const withBoth = await t.run(t.supervisor, 'deposits.addPayments', { depositId: d.id, paymentIds: [p.id, q.id] });
     expect(withBoth.totalCents).toBe(5000);
     expectError(await t.attempt(t.supervisor, 'deposits.addPayments', { depositId: d.id, paymentIds: [p.id] }), 'CONFLICT', 'paymentIds');
@@ -109,13 +109,13 @@ describe('deposits', () => {
     const after = await t.run(t.supervisor, 'deposits.removePayment', { depositId: d.id, paymentId: p.id });
     expect(after.totalCents).toBe(3000);
     expect((await t.run(t.csr, 'payments.get', { paymentId: p.id })).status).toBe('pending');
-    expect((await t.run(t.supervisor, 'deposits.undeposited', { divisionId: t.divisionId })).map((x: any) => x.id)).toEqual([p.id]);
+    expect((await t.run(t.supervisor, 'deposits.undeposited', { divisionId: t.divisionId })).map((x) => x.id)).toEqual([p.id]);
 
     const other = await t.run(t.admin, 'divisions.create', { name: 'South' });
     const c = await t.run(t.admin, 'accounts.create', { divisionId: other.id, accountNumber: '9', name: 'South payer' });
     expectError(await t.attempt(t.supervisor, 'deposits.enterPayment', { depositId: d.id, accountId: c.id, amount: '1.00', method: 'cash' }), 'CONFLICT', 'accountId');
     const list = await t.run(t.supervisor, 'deposits.list', { status: 'open', divisionId: t.divisionId });
-    expect(list.map((x: any) => x.id).sort()).toEqual([d.id, d2.id].sort());
+    expect(list.map((x) => x.id).sort()).toEqual([d.id, d2.id].sort());
     expect(await t.run(t.supervisor, 'deposits.list', { status: 'closed' })).toEqual([]);
     expectError(await t.attempt(t.csr, 'deposits.list', {}), 'FORBIDDEN');
     await ok();
@@ -135,7 +135,7 @@ describe('deposits', () => {
     expect(row).toMatchObject({ status: 'voided', void_reason: 'entered on the wrong payer', voided_by: t.supervisor.userId, voided_at: '2026-03-15T15:00:00.000Z' });
     const dep = await t.run(t.supervisor, 'deposits.get', { depositId: d.id });
     expect(dep.totalCents).toBe(500);
-    expect(dep.payments.find((x: any) => x.id === p.id)).toMatchObject({ status: 'voided', voidedBy: 'Sam Supervisor' });
+    expect(dep.payments.find((x) => x.id === p.id)).toMatchObject({ status: 'voided', voidedBy: 'Sam Supervisor' });
     expectError(await t.attempt(t.supervisor, 'deposits.removePayment', { depositId: d.id, paymentId: p.id }), 'CONFLICT', 'paymentId');
 
     await t.run(t.admin, 'settings.update', { strictClose: true });
@@ -158,12 +158,12 @@ describe('deposits', () => {
     const ret = await t.run(t.supervisor, 'payments.return', { paymentId: p.id, reason: 'nsf', note: 'bank letter 4/2', depositId: returns.id, fee: '25.00' });
     expect(ret.payment).toMatchObject({ amountCents: -12000, kind: 'return', depositId: returns.id, checkNumber: '555' });
     // The lines the check paid are open again; the $20 credit is gone; the fee is a new charge.
-    expect(Object.fromEntries(ret.allocation.map((x: any) => [x.description, x.appliedCents]))).toEqual({ 'Line 1': -7000, 'Line 2': -3000 });
+    expect(Object.fromEntries(ret.allocation.map((x) => [x.description, x.appliedCents]))).toEqual({ 'Line 1': -7000, 'Line 2': -3000 });
     expect(ret.payment.unappliedCents).toBe(-2000);
     expect(await balance(a.id)).toBe(10000 + 2500);
     const detail = await t.run(t.csr, 'payers.get', { accountId: a.id });
-    expect(detail.invoices.find((i: any) => i.invoiceNumber === 'R-1').openCents).toBe(10000);
-    expect(detail.invoices.find((i: any) => i.invoiceNumber.startsWith('FEE-')).totalCents).toBe(2500);
+    expect(detail.invoices.find((i) => i.invoiceNumber === 'R-1')!.openCents).toBe(10000);
+    expect(detail.invoices.find((i) => i.invoiceNumber.startsWith('FEE-'))!.totalCents).toBe(2500);
     expect(ret.related).toEqual([expect.objectContaining({ id: p.id })]);
     expect((await t.run(t.supervisor, 'payments.corrections', { paymentId: p.id })).returnableCents).toBe(0);
     expectError(await t.attempt(t.supervisor, 'payments.return', { paymentId: p.id, reason: 'nsf' }), 'CONFLICT', 'paymentId');
@@ -178,7 +178,7 @@ describe('deposits', () => {
     const a = await seedAccount(t, '5302', [{ number: 'R-2', due: '2026-02-01', lines: ['60.00', '40.00'] }]);
     const p = await t.run(t.csr, 'payments.record', { accountId: a.id, amount: '100.00', method: 'ach' });
     const corr = await t.run(t.supervisor, 'payments.corrections', { paymentId: p.id });
-    const [l1, l2] = corr.lines.sort((x: any, y: any) => x.lineNo - y.lineNo).map((l: any) => l.chargeLineId);
+    const [l1, l2] = corr.lines.sort((x, y) => x.lineNo - y.lineNo).map((l) => l.chargeLineId);
     expectError(await t.attempt(t.supervisor, 'payments.return', { paymentId: p.id, reason: 'ach_takeback', amount: '50.00', mode: 'lines', lines: [{ chargeLineId: l2, amount: '45.00' }] }), 'CONFLICT', 'amount');
     const ret = await t.run(t.supervisor, 'payments.return', { paymentId: p.id, reason: 'ach_takeback', amount: '50.00', mode: 'lines', lines: [{ chargeLineId: l1, amount: '10.00' }, { chargeLineId: l2, amount: '40.00' }] });
     expect(ret.payment.unappliedCents).toBe(0);
@@ -225,8 +225,8 @@ describe('periods', () => {
 
     const preview = await t.run(t.supervisor, 'periods.closePreview', { period: '2026-02' });
     expect(preview.canClose).toBe(false);
-    expect(preview.openDeposits.map((x: any) => x.number)).toEqual([feb.number]);
-    expect(preview.pendingPayments.map((x: any) => x.id)).toEqual([undeposited.id]);
+    expect(preview.openDeposits.map((x) => x.number)).toEqual([feb.number]);
+    expect(preview.pendingPayments.map((x) => x.id)).toEqual([undeposited.id]);
     expect(preview.unappliedPayments).toEqual([expect.objectContaining({ id: undeposited.id, unappliedCents: 2000 })]);
     expectError(await t.attempt(t.supervisor, 'periods.close', { period: '2026-02' }), 'CONFLICT', 'period');
     expectError(await t.attempt(t.csr, 'periods.close', { period: '2026-02' }), 'FORBIDDEN');
@@ -254,10 +254,10 @@ describe('periods', () => {
     await t.run(t.supervisor, 'payments.unapply', { paymentId: undeposited.id });
     await t.run(t.supervisor, 'periods.close', { period: '2026-02' });
     const report = await t.run(t.supervisor, 'reports.afterClose', { period: '2026-02' });
-    expect(report.changes.map((c: any) => `${c.entity}:${c.action}`)).toEqual(['period:reopen', 'payment:unapply', 'period:close']);
+    expect(report.changes.map((c) => `${c.entity}:${c.action}`)).toEqual(['period:reopen', 'payment:unapply', 'period:close']);
     const periods = await t.run(t.supervisor, 'periods.list', {});
-    expect(periods.map((x: any) => x.period).slice(0, 3)).toEqual(['2026-03', '2026-02', '2026-01']);
-    expect(periods.find((x: any) => x.period === '2026-02')).toMatchObject({ status: 'closed', changesAfterClose: 3 });
+    expect(periods.map((x) => x.period).slice(0, 3)).toEqual(['2026-03', '2026-02', '2026-01']);
+    expect(periods.find((x) => x.period === '2026-02')).toMatchObject({ status: 'closed', changesAfterClose: 3 });
     await ok();
   });
 });
@@ -279,7 +279,7 @@ describe('aging', () => {
     expect(r.total).toEqual({ current: 1000, d1_30: 5000, d31_60: 4000, d61_90: 5000 + 500, d90plus: 5900, unapplied: 0, total: 21400, accounts: 2 });
     expect(r.divisions).toHaveLength(1);
     const drill = await t.run(t.supervisor, 'reports.agingAccounts', { bucket: 'd90plus' });
-    expect(drill.rows.map((x: any) => [x.accountNumber, x.d90plus])).toEqual([['5601', 5900]]);
+    expect(drill.rows.map((x) => [x.accountNumber, x.d90plus])).toEqual([['5601', 5900]]);
     expectError(await t.attempt(t.csr, 'reports.aging', {}), 'FORBIDDEN');
   });
 });

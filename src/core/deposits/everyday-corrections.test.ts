@@ -27,7 +27,7 @@ describe('observation 4: a stray empty deposit', () => {
     expect(r).toEqual({ depositId: d.id, number: d.number, deleted: true });
     expectError(await t.attempt(t.supervisor, 'deposits.get', { depositId: d.id }), 'NOT_FOUND');
     const audit = await t.run(t.admin, 'audit.list', { entity: 'deposit', entityId: d.id });
-    expect(audit.map((a: any) => a.action)).toEqual(expect.arrayContaining(['create', 'delete']));
+    expect(audit.map((a) => a.action)).toEqual(expect.arrayContaining(['create', 'delete']));
     const closed = await t.run(t.supervisor, 'periods.close', { period: '2026-02' });
     expect(closed.status).toBe('closed');
     await ok();
@@ -45,7 +45,7 @@ describe('observation 4: a stray empty deposit', () => {
     await t.run(t.supervisor, 'periods.close', { period: '2026-02' });
     expectError(await t.attempt(t.supervisor, 'deposits.get', { depositId: empty.id }), 'NOT_FOUND');
     const audit = await t.run(t.admin, 'audit.list', { entity: 'deposit', entityId: empty.id });
-    expect(audit.find((x: any) => x.action === 'delete')?.after).toMatchObject({ reason: 'empty at the close of 2026-02' });
+    expect(audit.find((x) => x.action === 'delete')?.after).toMatchObject({ reason: 'empty at the close of 2026-02' });
     await ok();
   });
 
@@ -69,7 +69,7 @@ describe('observation 4: a stray empty deposit', () => {
     const moved = await t.run(t.supervisor, 'deposits.update', { depositId: d.id, depositDate: '2026-03-12' });
     expect(moved.depositDate).toBe('2026-03-12');
     const audit = await t.run(t.admin, 'audit.list', { entity: 'deposit', entityId: d.id });
-    expect(audit.find((x: any) => x.action === 'update')).toMatchObject({ before: expect.objectContaining({ deposit_date: '2026-03-15' }), after: expect.objectContaining({ deposit_date: '2026-03-12' }) });
+    expect(audit.find((x) => x.action === 'update')).toMatchObject({ before: expect.objectContaining({ deposit_date: '2026-03-15' }), after: expect.objectContaining({ deposit_date: '2026-03-12' }) });
     await t.run(t.supervisor, 'periods.close', { period: '2026-02' });
     expectError(await t.attempt(t.supervisor, 'deposits.update', { depositId: d.id, depositDate: '2026-02-27' }), 'PERIOD_CLOSED', 'depositDate');
     expectError(await t.attempt(t.supervisor, 'deposits.update', { depositId: d.id, depositDate: '2099-12-31' }), 'VALIDATION', 'depositDate');

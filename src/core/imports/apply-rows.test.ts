@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { makeLedger, seedAccount, type TestLedger } from '../../../test/helpers/ledger';
+import type { RunInput } from '../../../test/helpers/channels';
 import { verifyAuditChain } from '../audit/audit-log';
 import { verifyLedger } from '../ledger/checks';
 
@@ -10,10 +11,10 @@ beforeEach(async () => {
 afterEach(async () => t.cleanup());
 
 const SHA = (n: number) => n.toString(16).padStart(64, '0');
-const balanceFile = (rows: any[], sha = SHA(1), extra: Record<string, unknown> = {}) => ({
+const balanceFile = (rows: unknown[], sha = SHA(1), extra: Record<string, unknown> = {}) => ({
   sha256: sha,
   fileName: 'balances.csv',
-  kind: 'balance',
+  kind: 'balance' as const,
   divisionId: t.divisionId,
   format: 'csv',
   rowsRead: rows.length,
@@ -23,7 +24,7 @@ const balanceFile = (rows: any[], sha = SHA(1), extra: Record<string, unknown> =
   ...extra,
 });
 /** Applies and returns the full upload result, as the File Transfers page shows it. */
-const applyFile = async (input: unknown) => {
+const applyFile = async (input: RunInput<'imports.applyRows'>) => {
   const r = await t.run(t.admin, 'imports.applyRows', input);
   return { ...(await t.run(t.admin, 'imports.get', { uploadId: r.uploadId })), duplicateOf: r.duplicateOf, uploadId: r.uploadId };
 };
@@ -40,7 +41,7 @@ describe('universal balance file', () => {
       { row: 4, accountNumber: 'NEW9', balanceCents: -2_500, name: 'New Payer', email: 'new@example.com' },
     ]));
     expect(r).toMatchObject({ rowsRead: 3, accountsUpdated: 1, accountsCreated: 1, accountsUnchanged: 1, notInFile: 1, errors: 0, warnings: 1, duplicateOf: null });
-    expect(r.changes.map((c: any) => [c.accountNumber, c.action, c.oldCents, c.newCents])).toEqual([
+    expect(r.changes.map((c) => [c.accountNumber, c.action, c.oldCents, c.newCents])).toEqual([
       ['A1', 'update', 10_000, 12_345],
       ['B2', 'unchanged', 5_000, 5_000],
       ['NEW9', 'create', 0, -2_500],
@@ -87,7 +88,7 @@ describe('universal balance file', () => {
       { row: 6, accountNumber: 'A1', balanceCents: 200 },
       { row: 7, accountNumber: 'Q', balanceCents: 1, division: 'Atlantis' },
     ]));
-    expect(r.issues.filter((i: any) => i.severity === 'error')).toEqual([
+    expect(r.issues.filter((i) => i.severity === 'error')).toEqual([
       { row: 6, column: 'Account Number', severity: 'error', message: 'Account A1 appears more than once in North Clinic.' },
       { row: 7, column: 'Division', severity: 'error', message: 'Unknown division "Atlantis".' },
     ]);
@@ -102,7 +103,7 @@ describe('universal balance file', () => {
 });
 
 describe('bill file', () => {
-  const billFile = (rows: any[], sha: string) => ({ ...balanceFile(rows, sha), kind: 'bill', fileName: 'bills.csv' });
+  const billFile = (rows: unknown[], sha: string) => ({ ...balanceFile(rows, sha), kind: 'bill' as const, fileName: 'bills.csv' });
   it('creates invoices; a re-sent invoice number supersedes the earlier version and re-applies its payments', async () => {
     const a = await seedAccount(t, 'A1');
     const r1 = await applyFile(billFile([
@@ -121,7 +122,7 @@ describe('bill file', () => {
     expect(r2).toMatchObject({ invoicesCreated: 0, invoicesReplaced: 1, accountsUnchanged: 1 });
     const detail = await t.run(t.csr, 'payers.get', { accountId: a.id });
     expect(detail.account.balanceCents).toBe(18_000);
-    const statuses = detail.invoices.map((i: any) => [i.invoiceNumber, i.status, i.openCents]).sort();
+    const statuses = detail.invoices.map((i) => [i.invoiceNumber, i.status, i.openCents]).sort();
     expect(statuses).toEqual([
       ['B-1', 'open', 18_000],
       ['B-1', 'superseded', 35_000],
@@ -192,7 +193,7 @@ describe('imports never change who a payer is silently', () => {
     const southId = await south();
     await t.run(t.admin, 'accounts.create', { divisionId: southId, accountNumber: 'S7', name: 'Sam South', email: 's7@example.com' });
     const line = (row: number, inv: string) => ({ row, accountNumber: 'S7', invoiceNumber: inv, invoiceDate: '2026-03-01', dueDate: '2026-03-10', category: 'Tuition', description: 'March', amountCents: 1_000 });
-    const file = (sha: string, decisions?: object) => ({ ...balanceFile([line(2, 'B-1'), line(3, 'B-2')], sha), kind: 'bill', fileName: 'bills.csv', ...(decisions ? { decisions } : {}) });
+    const file = (sha: string, decisions?: object) => ({ ...balanceFile([line(2, 'B-1'), line(3, 'B-2')], sha), kind: 'bill' as const, fileName: 'bills.csv', ...(decisions ? { decisions } : {}) });
     const refused = await t.attempt(t.admin, 'imports.applyRows', file(SHA(30)));
     expect(refused).toMatchObject({ ok: false, error: { code: 'VALIDATION' } });
     const skipped = await applyFile(file(SHA(31), { otherDivision: 'skip' }));
@@ -225,7 +226,7 @@ describe('closed is closed: a bill file superseding an invoice paid from a close
     const a = await seedAccount(t, 'A1');
     const line = (amountCents: number, description: string, sha?: string) => ({
       ...balanceFile([{ row: 2, accountNumber: 'A1', invoiceNumber: 'B-1', invoiceDate: '2026-03-01', dueDate: '2026-03-10', category: 'Tuition', description, amountCents }], sha),
-      kind: 'bill',
+      kind: 'bill' as const,
       fileName: 'bills.csv',
     });
     await applyFile(line(30_000, 'March', SHA(50)));
@@ -247,7 +248,7 @@ describe('closed is closed: a bill file superseding an invoice paid from a close
     expect(credits[0]).toMatchObject({ amount_cents: 10_000, open_cents: 0, classification: 'Supersede correction', status: 'active' });
     const detail = await t.run(t.csr, 'payers.get', { accountId: a.id });
     expect(detail.account.balanceCents).toBe(18_000);
-    expect(detail.invoices.map((i: any) => [i.invoiceNumber, i.status, i.openCents]).sort()).toEqual([
+    expect(detail.invoices.map((i) => [i.invoiceNumber, i.status, i.openCents]).sort()).toEqual([
       ['B-1', 'open', 18_000],
       ['B-1', 'superseded', 20_000],
     ]);

@@ -15,11 +15,11 @@ beforeEach(async () => {
 afterEach(async () => t.cleanup());
 
 let sha = 0;
-const apply = (rows: any[]) =>
+const apply = (rows: Record<string, unknown>[]) =>
   t.run(t.admin, 'imports.applyRows', {
     sha256: (++sha).toString(16).padStart(64, '0'),
     fileName: 'balances.csv',
-    kind: 'balance',
+    kind: 'balance' as const,
     divisionId: t.divisionId,
     format: 'csv',
     rowsRead: rows.length,
@@ -73,11 +73,11 @@ describe('a balance file posted set-wise', () => {
       { accountNumber: 'S2', balanceCents: 0, name: 'Zanzibar Pemberton' },
     ]);
     const found = await t.run(t.csr, 'payers.search', { query: 'zanzibar' });
-    expect(found.accounts.map((a: any) => a.accountNumber).sort()).toEqual(['S1', 'S2']);
+    expect(found.accounts.map((a) => a.accountNumber).sort()).toEqual(['S1', 'S2']);
     expect((await sql<{ n: number }>`SELECT count(*) AS n FROM accounts_fts_paused`.execute(t.core.db)).rows[0]!.n).toBe(0);
     await t.run(t.admin, 'accounts.create', { divisionId: t.divisionId, accountNumber: 'S3', name: 'Zanzibar Later', email: 's3@example.com' });
     const again = await t.run(t.csr, 'payers.search', { query: 'zanzibar later' });
-    expect(again.accounts.map((a: any) => a.accountNumber)).toEqual(['S3']);
+    expect(again.accounts.map((a) => a.accountNumber)).toEqual(['S3']);
     // The index holds each name once: an FTS integrity check against its content table passes.
     await sql`INSERT INTO accounts_fts(accounts_fts, rank) VALUES ('integrity-check', 1)`.execute(t.core.db);
   });

@@ -59,7 +59,7 @@ describe('invoices.edit', () => {
     f = await expectTiedOut(a.id);
     expect(f.balance).toBe(3_500);
     expect(f.detail.invoices.filter((i: { status: string }) => i.status === 'open')).toHaveLength(1);
-    expect(f.detail.invoices.find((i: { id: string }) => i.id === inv.id).status).toBe('superseded');
+    expect(f.detail.invoices.find((i: { id: string }) => i.id === inv.id)!.status).toBe('superseded');
 
     // Void the late fee: what it had been paid stays with the payer, as unapplied money.
     const v = linesOf(edited);

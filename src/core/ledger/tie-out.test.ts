@@ -12,7 +12,7 @@ beforeEach(async () => {
 afterEach(async () => t.cleanup());
 
 const SHA = (n: number) => n.toString(16).padStart(64, '0');
-const file = (kind: 'balance' | 'bill', rows: any[], sha: string) => ({
+const file = (kind: 'balance' | 'bill', rows: unknown[], sha: string) => ({
   sha256: sha,
   fileName: `${kind}.csv`,
   kind,
@@ -27,9 +27,9 @@ const file = (kind: 'balance' | 'bill', rows: any[], sha: string) => ({
 /** Every figure the office reads for one account, side by side. */
 async function figures(accountId: string) {
   const detail = await t.run(t.csr, 'payers.get', { accountId });
-  const open = detail.invoices.filter((i: any) => i.status !== 'superseded').reduce((s: number, i: any) => s + i.openCents, 0);
+  const open = detail.invoices.filter((i) => i.status !== 'superseded').reduce((s, i) => s + i.openCents, 0);
   const aging = await t.run(t.supervisor, 'reports.agingAccounts', { divisionId: t.divisionId });
-  const agingRow = aging.rows.find((r: any) => r.accountId === accountId);
+  const agingRow = aging.rows.find((r) => r.accountId === accountId);
   const facts = (await gatherAccountFacts(t.core.db, [accountId], t.clock.today())).get(accountId)!;
   const f = (await accountFigures(t.core.db, [accountId])).get(accountId)!;
   return { balance: detail.account.balanceCents, open, unapplied: detail.unappliedCents, agingTotal: agingRow?.total ?? 0, statementBalance: facts.closingCents, statementOther: facts.closingCents - facts.openCents, f, detail };
@@ -61,7 +61,7 @@ describe('one balance (issue 11, observation 1)', () => {
     expect(x.f).toEqual({ balanceCents: 68_000, openCents: x.open, unappliedCents: x.unapplied });
 
     // History in the order it took effect: the adjustment line shows the 250.00 it set.
-    const adj = x.detail.activity.find((e: any) => e.description.startsWith('Balance set to 250.00'));
+    const adj = x.detail.activity.find((e) => e.description.startsWith('Balance set to 250.00'))!;
     expect(adj.runningBalanceCents).toBe(25_000);
     expect(x.detail.activity[0].runningBalanceCents).toBe(68_000);
 
@@ -81,7 +81,7 @@ describe('one balance (issue 11, observation 1)', () => {
     expect(x.unapplied).toBe(0);
     expect(x.agingTotal).toBe(0);
     const aging = await t.run(t.supervisor, 'reports.agingAccounts', { divisionId: t.divisionId, bucket: 'd90plus' });
-    expect(aging.rows.find((r: any) => r.accountId === a.id)).toBeUndefined();
+    expect(aging.rows.find((r) => r.accountId === a.id)).toBeUndefined();
     const facts = (await gatherAccountFacts(t.core.db, [a.id], t.clock.today())).get(a.id)!;
     expect(facts.aging).toEqual({ current: 0, d1_30: 0, d31_60: 0, d61_90: 0, over90: 0 });
     expect(facts.closingCents).toBe(0);
@@ -95,7 +95,7 @@ describe('one balance (issue 11, observation 1)', () => {
     ]);
     await t.run(t.admin, 'imports.applyRows', file('balance', [{ row: 2, accountNumber: '100011', balanceCents: 12_000 }], SHA(4)));
     let x = await figures(a.id);
-    expect(x.detail.invoices.map((i: any) => [i.invoiceNumber, i.openCents]).sort()).toEqual([['N1', 2_000], ['N2', 10_000]]);
+    expect(x.detail.invoices.map((i) => [i.invoiceNumber, i.openCents]).sort()).toEqual([['N1', 2_000], ['N2', 10_000]]);
     await t.run(t.admin, 'imports.applyRows', file('balance', [{ row: 2, accountNumber: '100011', balanceCents: -3_000 }], SHA(5)));
     x = await figures(a.id);
     expect([x.balance, x.open, x.unapplied, x.agingTotal]).toEqual([-3_000, 0, 3_000, -3_000]);
@@ -127,7 +127,7 @@ describe('one balance (issue 11, observation 1)', () => {
     const fa = (await accountFigures(t.core.db, [a.id, b.id]));
     expect(fa.get(a.id)).toEqual({ balanceCents: 5_000, openCents: 5_000, unappliedCents: 0 });
     expect(fa.get(b.id)).toEqual({ balanceCents: 25_000, openCents: 25_000, unappliedCents: 0 });
-    const m2 = (await t.run(t.csr, 'payers.get', { accountId: a.id })).invoices.find((i: any) => i.invoiceNumber === 'M2');
+    const m2 = (await t.run(t.csr, 'payers.get', { accountId: a.id })).invoices.find((i) => i.invoiceNumber === 'M2')!;
     expect(m2.openCents).toBe(5_000); // oldest due (M1) taken first
   });
 });

@@ -9,9 +9,9 @@ afterEach(async () => {
   await t.cleanup();
 });
 
-const forAccount = async (accountId: string) => (await t.run(t.supervisor, 'notifications.list', { view: 'all', accountId })).rows as any[];
+const forAccount = async (accountId: string) => (await t.run(t.supervisor, 'notifications.list', { view: 'all', accountId })).rows;
 const pendingOf = async (accountId: string) => (await forAccount(accountId)).filter((n) => n.status === 'queued' || n.status === 'error');
-const historyOf = async (id: string) => (await t.run(t.supervisor, 'notifications.get', { notificationId: id })).history as any[];
+const historyOf = async (id: string) => (await t.run(t.supervisor, 'notifications.get', { notificationId: id })).history;
 const fileRows = (accountNumber: string, level: number | null) => [{ row: 2, accountNumber, amountDueCents: 5_000, dueDate: '2026-03-01', level }];
 
 /** Today is 2026-03-15 (the test clock). */
@@ -30,7 +30,7 @@ describe('the highest dunning level wins (issue 11, observation 3)', () => {
     t.clock.advance(120_000);
     const batch = await t.run(t.supervisor, 'statements.uploadFile', { profileId: profile.id, fileName: 'notices.csv', rows: fileRows('349001', 1) });
     expect(batch.notifications).toBe(0);
-    expect(batch.issues.map((i: any) => i.message).join(' ')).toContain('Final notice');
+    expect(batch.issues.map((i) => i.message).join(' ')).toContain('Final notice');
 
     const pending = await pendingOf(a.id);
     expect(pending).toHaveLength(1);
@@ -38,7 +38,7 @@ describe('the highest dunning level wins (issue 11, observation 3)', () => {
     const lower = (await forAccount(a.id)).find((n) => n.level === 1)!;
     expect(lower.status).toBe('cancelled');
     const h = await historyOf(lower.id);
-    expect(h.at(-1).detail).toMatch(/^Superseded by the Final notice \(level 3\)/);
+    expect(h.at(-1)!.detail).toMatch(/^Superseded by the Final notice \(level 3\)/);
     // The queued Final notice's history says nothing was taken from it.
     expect((await historyOf(onDemand.id)).map((x) => x.status)).toEqual(['queued']);
   });
@@ -59,7 +59,7 @@ describe('the highest dunning level wins (issue 11, observation 3)', () => {
     expect(pending.map((n) => [n.id, n.level, n.status])).toEqual([[final.id, 3, 'queued']]);
     for (const n of (await forAccount(a.id)).filter((x) => x.id !== final.id)) {
       expect(n.status).toBe('cancelled');
-      expect((await historyOf(n.id)).at(-1).detail).toContain('Superseded by the Final notice (level 3)');
+      expect((await historyOf(n.id)).at(-1)!.detail).toContain('Superseded by the Final notice (level 3)');
     }
   });
 
@@ -81,7 +81,7 @@ describe('the highest dunning level wins (issue 11, observation 3)', () => {
     const profile = await saveProfile(t);
     await t.run(t.supervisor, 'statements.uploadFile', { profileId: profile.id, fileName: 'final.csv', rows: fileRows('300003', 3) });
     const p = await t.run(t.supervisor, 'statements.previewRun', { profileId: profile.id });
-    expect(p.levels.map((l: any) => [l.level, l.count])).toEqual([[1, 1], [2, 0], [3, 1]]);
+    expect(p.levels.map((l) => [l.level, l.count])).toEqual([[1, 1], [2, 0], [3, 1]]);
     expect([p.toQueue, p.higherQueued, p.alreadyNotified, p.optedOut]).toEqual([2, 1, 0, 0]);
     // Nothing was queued by the preview; the run then queues exactly that.
     expect((await t.run(t.supervisor, 'notifications.list', { view: 'all' })).total).toBe(1);
@@ -100,11 +100,11 @@ describe('the highest dunning level wins (issue 11, observation 3)', () => {
     await t.run(t.supervisor, 'statements.run', { profileId: profile.id });
     await t.run(t.supervisor, 'statements.uploadFile', { profileId: profile.id, fileName: 'l1.csv', rows: fileRows('400001', 1) });
     const list = (f: Record<string, unknown>) => t.run(t.supervisor, 'notifications.list', { view: 'all', ...f });
-    expect((await list({ search: '400001' })).rows.map((r: any) => r.accountNumber)).toEqual(['400001', '400001']);
+    expect((await list({ search: '400001' })).rows.map((r) => r.accountNumber)).toEqual(['400001', '400001']);
     expect((await list({ search: 'zeph' })).total).toBe(2);
     expect((await list({ search: '4000' })).total).toBe(3);
-    expect((await list({ level: 3 })).rows.map((r: any) => [r.accountNumber, r.status])).toEqual([['400001', 'queued']]);
-    expect((await list({ status: 'cancelled' })).rows.map((r: any) => [r.accountNumber, r.level])).toEqual([['400001', 1]]);
+    expect((await list({ level: 3 })).rows.map((r) => [r.accountNumber, r.status])).toEqual([['400001', 'queued']]);
+    expect((await list({ status: 'cancelled' })).rows.map((r) => [r.accountNumber, r.level])).toEqual([['400001', 1]]);
     expect((await list({ search: '400001', level: 1, status: 'queued' })).total).toBe(0);
     expect((await list({ search: '%' })).total).toBe(0);
   });

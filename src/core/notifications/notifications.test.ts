@@ -67,7 +67,7 @@ async function scenario() {
 
 const byAccount = async (filter: Record<string, unknown> = {}) => {
   const list = await t.run(t.supervisor, 'notifications.list', { view: 'all', ...filter });
-  return Object.fromEntries(list.rows.map((r: any) => [r.accountNumber, r])) as Record<string, any>;
+  return Object.fromEntries(list.rows.map((r) => [r.accountNumber, r]));
 };
 
 class FakeTransport implements MailTransport {
@@ -101,7 +101,7 @@ describe('statement profiles', () => {
     const p = await saveProfile(t);
     const p2 = await t.run(t.admin, 'statementProfiles.save', profileInput({ profileId: p.id, sendTime: '09:30' }));
     expect(p2.version).toBe(2);
-    expect(p2.levels.map((l: any) => l.level)).toEqual([1, 2, 3]);
+    expect(p2.levels.map((l) => l.level)).toEqual([1, 2, 3]);
   });
 });
 
@@ -137,11 +137,11 @@ describe('statement runs', () => {
     const later = await t.run(t.supervisor, 'statements.run', { profileId: profile.id });
     expect(later.notifications).toBeGreaterThan(0);
     const pending = (await t.run(t.supervisor, 'notifications.list', { view: 'all', accountId: (await byAccount()).A1003.accountId })).rows;
-    expect(pending.filter((r: any) => r.status === 'queued')).toHaveLength(1);
-    expect(pending.find((r: any) => r.status === 'queued').levelName).toBe('Reminder');
+    expect(pending.filter((r) => r.status === 'queued')).toHaveLength(1);
+    expect(pending.find((r) => r.status === 'queued')!.levelName).toBe('Reminder');
     const old = await t.run(t.supervisor, 'notifications.get', { notificationId: n.A1003.id });
     expect(old.status).toBe('cancelled');
-    expect(old.history.at(-1).detail).toContain('superseded');
+    expect(old.history.at(-1)!.detail).toContain('superseded');
   });
 
   it('a payment that clears the balance cancels the pending notification, shown in its history', async () => {
@@ -154,8 +154,8 @@ describe('statement runs', () => {
     const n = (await byAccount()).A1002;
     expect(n.status).toBe('cancelled');
     const d = await t.run(t.supervisor, 'notifications.get', { notificationId: n.id });
-    expect(d.history.at(-1).detail).toContain(`payment ${pay.reference}`);
-    expect(d.history.at(-1).detail).toContain('paid before sending');
+    expect(d.history.at(-1)!.detail).toContain(`payment ${pay.reference}`);
+    expect(d.history.at(-1)!.detail).toContain('paid before sending');
     // The sender never sends it.
     const tr = new FakeTransport();
     await runDeliveryBatch(t.core.db, t.clock, tr);
@@ -183,7 +183,7 @@ describe('statement runs', () => {
     t.clock.set('2026-04-20T15:00:00Z');
     await t.run(t.supervisor, 'statements.run', { profileId: profile.id });
     const rows = (await t.run(t.supervisor, 'notifications.list', { view: 'all', accountId: a3.id })).rows;
-    expect(rows.every((r: any) => r.status === 'cancelled')).toBe(true);
+    expect(rows.every((r) => r.status === 'cancelled')).toBe(true);
     expectError(await t.attempt(t.csr, 'notifications.onDemand', { accountId: a3.id, profileId: profile.id, channel: 'auto' }), 'CONFLICT', 'accountId');
     // Opted out behind the queue's back (e.g. by sync): the sender still refuses.
     await t.core.db.insertInto('notification_opt_outs').values({ account_id: a1.id, reason: 'synced', created_by: t.admin.userId, created_at: t.clock.now().toISOString() }).execute();
@@ -191,7 +191,7 @@ describe('statement runs', () => {
     await runDeliveryBatch(t.core.db, t.clock, tr);
     expect(tr.sent.map((m) => m.to.toLowerCase())).not.toContain('a1001@example.com');
     const a1rows = (await t.run(t.supervisor, 'notifications.list', { view: 'all', accountId: a1.id })).rows;
-    expect(a1rows.filter((r: any) => r.status === 'sent')).toHaveLength(0);
+    expect(a1rows.filter((r) => r.status === 'sent')).toHaveLength(0);
   });
 
   it('an invalid email address puts the notification in Error (permanent) with the reason; no email → letter', async () => {
@@ -205,7 +205,7 @@ describe('statement runs', () => {
     expect(n.A1001.errorMessage).toContain('"ann@@example" is not a valid email address');
     expect(n.A1002.channel).toBe('letter');
     const errors = await t.run(t.supervisor, 'notifications.list', { view: 'errors' });
-    expect(errors.rows.map((r: any) => r.accountNumber)).toEqual(['A1001']);
+    expect(errors.rows.map((r) => r.accountNumber)).toEqual(['A1001']);
 
     // Letters go into one PDF per batch.
     const tr = new FakeTransport();
@@ -224,7 +224,7 @@ describe('statement runs', () => {
     await runDeliveryBatch(t.core.db, t.clock, tr);
     expect(tr.sent.at(-1)!.to).toBe('ann@example.com');
     const d = await t.run(t.supervisor, 'notifications.get', { notificationId: n.A1001.id });
-    expect(d.history.map((h: any) => h.status)).toEqual(['queued', 'error', 'queued', 'sending', 'sent']);
+    expect(d.history.map((h) => h.status)).toEqual(['queued', 'error', 'queued', 'sending', 'sent']);
   });
 
   it('the SMTP server going away: Error (retryable), backoff, the run stops; a refused recipient is permanent', async () => {
@@ -316,7 +316,7 @@ describe('statement files and on-demand', () => {
     const batch = await t.run(t.supervisor, 'statements.uploadFile', { profileId: profile.id, fileName: 'notices.csv', rows: preview.rows });
     expect(batch.source).toBe('file');
     expect(batch.notifications).toBe(3);
-    expect(batch.issues.map((i: any) => i.message)).toContain('Unknown account ZZ999: nothing was queued for it.');
+    expect(batch.issues.map((i) => i.message)).toContain('Unknown account ZZ999: nothing was queued for it.');
     const n = await byAccount({ batchId: batch.id });
     expect(Object.keys(n).sort()).toEqual(['A1001', 'A1002', 'A1004']);
     expect(n.A1001.levelName).toBe('Final notice'); // its rows are 14 and 73 days past due: the highest wins
@@ -349,7 +349,7 @@ describe('statement files and on-demand', () => {
     const { profile } = await scenario();
     const batch = await t.run(t.supervisor, 'statements.run', { profileId: profile.id });
     const detail = await t.run(t.supervisor, 'statements.batch', { batchId: batch.id });
-    const row = detail.statementRows.find((s: any) => s.accountNumber === 'A1001');
+    const row = detail.statementRows.find((s) => s.accountNumber === 'A1001')!;
     const snap = await loadSnapshot(t.core.db, row.id);
     expect(snap.closingCents).toBe(17550);
     expect(snap.aging).toEqual({ current: 0, d1_30: 7550, d31_60: 0, d61_90: 10000, over90: 0 });

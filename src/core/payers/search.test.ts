@@ -21,24 +21,24 @@ const search = (query: string, divisionId?: string) => t.run(t.csr, 'payers.sear
 describe('payers.search', () => {
   it('finds by account-number prefix, in order', async () => {
     const r = await search('1004');
-    expect(r.accounts.map((a: any) => a.accountNumber)).toEqual(['10045', '10046', '10047']);
+    expect(r.accounts.map((a) => a.accountNumber)).toEqual(['10045', '10046', '10047']);
   });
   it('finds by name words, as prefixes, ignoring accents and case', async () => {
-    expect((await search('munoz')).accounts.map((a: any) => a.name)).toEqual(['María José Muñoz']);
-    expect((await search('jos')).accounts.map((a: any) => a.name).sort()).toEqual(['Joseph Miller', 'María José Muñoz']);
-    expect((await search('jo mil')).accounts.map((a: any) => a.name)).toEqual(['Joseph Miller']);
+    expect((await search('munoz')).accounts.map((a) => a.name)).toEqual(['María José Muñoz']);
+    expect((await search('jos')).accounts.map((a) => a.name).sort()).toEqual(['Joseph Miller', 'María José Muñoz']);
+    expect((await search('jo mil')).accounts.map((a) => a.name)).toEqual(['Joseph Miller']);
   });
   it('finds by portal user ID, case-insensitively', async () => {
-    expect((await search('joes')).accounts.map((a: any) => a.accountNumber)).toEqual(['10047']);
+    expect((await search('joes')).accounts.map((a) => a.accountNumber)).toEqual(['10047']);
   });
   it('finds a payment by its reference, exact or prefix, with its account', async () => {
     const exact = await search(refOf);
-    expect(exact.payments.map((p: any) => p.reference)).toEqual([refOf]);
-    expect(exact.accounts.map((a: any) => a.accountNumber)).toEqual(['20001']);
-    expect((await search(refOf.toLowerCase().slice(0, 9))).payments.map((p: any) => p.reference)).toContain(refOf);
+    expect(exact.payments.map((p) => p.reference)).toEqual([refOf]);
+    expect(exact.accounts.map((a) => a.accountNumber)).toEqual(['20001']);
+    expect((await search(refOf.toLowerCase().slice(0, 9))).payments.map((p) => p.reference)).toContain(refOf);
   });
   it('limits to one division when asked', async () => {
-    expect((await search('1004', otherDivision)).accounts.map((a: any) => a.accountNumber)).toEqual(['10047']);
+    expect((await search('1004', otherDivision)).accounts.map((a) => a.accountNumber)).toEqual(['10047']);
   });
   it('treats search text as data, never as query syntax', async () => {
     for (const q of ['"', "' OR 1=1 --", 'NEAR(', '*', 'a AND b', '%', '\\']) {

@@ -19,7 +19,7 @@ describe('payments.record', () => {
     const p = await t.run(t.csr, 'payments.record', { accountId: acct.id, amount: '200.00', method: 'cash', receiptEmail: 'pay@example.com' });
     expect(p.status).toBe('pending');
     expect(p.reference).toMatch(/^PMT-[0-9A-Z]{5}-[0-9A-Z]{5}$/);
-    expect(p.applications.map((a: any) => [a.invoiceNumber, a.amountCents])).toEqual([
+    expect(p.applications.map((a) => [a.invoiceNumber, a.amountCents])).toEqual([
       ['INV-1', 5000],
       ['INV-1', 2500],
       ['INV-2', 10000],
@@ -29,7 +29,7 @@ describe('payments.record', () => {
     expect((await t.run(t.csr, 'payments.get', { paymentId: p.id })).unsynced).toBe(true);
     const detail = await t.run(t.csr, 'payers.get', { accountId: acct.id });
     expect(detail.account.balanceCents).toBe(-2500);
-    expect(detail.invoices.every((i: any) => i.openCents === 0)).toBe(true);
+    expect(detail.invoices.every((i) => i.openCents === 0)).toBe(true);
     const mail = await t.core.db.selectFrom('email_outbox').selectAll().execute();
     expect(mail).toHaveLength(1);
     expect(mail[0]!.to_address).toBe('pay@example.com');
@@ -68,7 +68,7 @@ describe('payments.record', () => {
     await t.run(t.supervisor, 'accounts.setStatus', { accountId: acct.id, status: 'inactive', reason: 'moved away' });
     expectError(await t.attempt(t.csr, 'payments.record', { accountId: acct.id, amount: '5.00', method: 'cash' }), 'CONFLICT', 'accountId');
     const other = await seedAccount(t, '1005');
-    await t.core.db.insertInto('periods').values({ period: '2026-02', status: 'closed', first_closed_at: null, closed_at: null, closed_by: null, reopened_at: null, reopened_by: null, reopen_reason: null }).execute();
+    await t.run(t.supervisor, 'periods.close', { period: '2026-02' });
     expectError(
       await t.attempt(t.csr, 'payments.record', { accountId: other.id, amount: '5.00', method: 'cash', paymentDate: '2026-02-10' }),
       'PERIOD_CLOSED',

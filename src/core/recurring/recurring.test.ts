@@ -118,7 +118,7 @@ describe('recurring payments', () => {
     expect(paused.payments[0]).toMatchObject({ dueDate: '2026-03-16', status: 'cancelled' });
     const resumed = await t.run(t.csr, 'recurring.resume', { recurringId: plan.id });
     // The missed 23rd and 30th are not charged late; the next is the 6th.
-    expect(resumed.payments.map((p: any) => [p.dueDate, p.status])).toEqual([
+    expect(resumed.payments.map((p) => [p.dueDate, p.status])).toEqual([
       ['2026-04-06', 'scheduled'],
       ['2026-03-16', 'cancelled'],
     ]);
@@ -135,7 +135,7 @@ describe('recurring payments', () => {
   it('ends after its end date', async () => {
     const acct = await seedAccount(t, '9005', [{ number: 'A', due: '2026-03-01', lines: ['500.00'] }]);
     const plan = await t.run(t.csr, 'recurring.create', { accountId: acct.id, amountMode: 'fixed', amount: '10.00', method: 'ach', frequency: 'weekly', startDate: '2026-03-15', endDate: '2026-03-29' });
-    expect(plan.payments.map((p: any) => [p.dueDate, p.status])).toEqual([
+    expect(plan.payments.map((p) => [p.dueDate, p.status])).toEqual([
       ['2026-03-22', 'scheduled'],
       ['2026-03-15', 'pending'],
     ]);
@@ -144,7 +144,7 @@ describe('recurring payments', () => {
     expect(r).toMatchObject({ created: 1, activated: 2, ended: 1 });
     const ended = await t.run(t.csr, 'recurring.get', { recurringId: plan.id });
     expect(ended.status).toBe('ended');
-    expect(ended.payments.map((p: any) => p.status)).toEqual(['pending', 'pending', 'pending']);
+    expect(ended.payments.map((p) => p.status)).toEqual(['pending', 'pending', 'pending']);
     expect(await balance(acct.id)).toBe(47000);
     expect(await verifyLedger(t.core.db)).toEqual([]);
   });

@@ -15,11 +15,11 @@ beforeEach(async () => {
 });
 afterEach(async () => t.cleanup());
 
-const payer = async (accountId: string) => (await t.run(t.csr, 'payers.get', { accountId })) as any;
+const payer = (accountId: string) => t.run(t.csr, 'payers.get', { accountId });
 const applications = (paymentId: string) => t.core.db.selectFrom('applications').selectAll().where('payment_id', '=', paymentId).orderBy('id').execute();
 const aging = async (accountNumber: string) => {
   const r = await t.run(t.supervisor, 'reports.agingAccounts', { divisionId: t.divisionId, asOf: '2026-03-15' });
-  return r.rows.find((x: any) => x.accountNumber === accountNumber);
+  return r.rows.find((x) => x.accountNumber === accountNumber);
 };
 
 /** Two invoices paid by one check in a deposit that is then completed (closed); February optionally closed too. */
@@ -52,7 +52,7 @@ describe('refunds of payments that sit in a closed deposit or a closed month', (
     // What un-applying would have re-opened (the newest: FEB's $30) is a charge dated today, named after the refund.
     const after = await payer(acct.id);
     expect(after.account.balanceCents).toBe(3000);
-    const invoices = Object.fromEntries(after.invoices.map((i: any) => [i.invoiceNumber, i]));
+    const invoices = Object.fromEntries(after.invoices.map((i) => [i.invoiceNumber, i]));
     expect(invoices.JAN.openCents).toBe(0);
     expect(invoices.FEB.openCents).toBe(0);
     expect(invoices[refund.reference]).toMatchObject({ invoiceDate: '2026-03-15', openCents: 3000 });
@@ -139,7 +139,7 @@ describe('refunds of payments that sit in a closed deposit or a closed month', (
     await t.core.db.updateTable('payments').set({ status: 'deposited' }).where('id', '=', p.id).execute();
     const refund = await t.run(t.supervisor, 'refunds.create', { paymentId: p.id, amount: '20.00', reason: 'Partial' });
     expect(refund).toMatchObject({ unappliedCents: 2000, chargedAgainCents: 0 });
-    const invoices = Object.fromEntries((await payer(acct.id)).invoices.map((i: any) => [i.invoiceNumber, i.openCents]));
+    const invoices = Object.fromEntries((await payer(acct.id)).invoices.map((i) => [i.invoiceNumber, i.openCents]));
     expect(invoices).toEqual({ MAR: 2000 });
     expect(await verifyLedger(t.core.db)).toEqual([]);
   });

@@ -41,19 +41,19 @@ describe('refunds that need a Supervisor or Admin', () => {
     expectError(await t.attempt(t.csr, 'refunds.requests', { status: 'pending' }), 'FORBIDDEN');
     expectError(await t.attempt(t.csr, 'refunds.approveRequest', { requestId: req.id }), 'FORBIDDEN');
     const pending = await t.run(t.supervisor, 'refunds.requests', { status: 'pending' });
-    expect(pending.map((r: any) => r.id)).toEqual([req.id]);
+    expect(pending.map((r) => r.id)).toEqual([req.id]);
     expect((await t.run(t.csr, 'refunds.forPayment', { paymentId: p.id })).requests).toEqual([expect.objectContaining({ id: req.id, status: 'pending' })]);
 
     const approved = await t.run(t.supervisor, 'refunds.approveRequest', { requestId: req.id });
     expect(approved).toMatchObject({ status: 'approved', decidedByName: 'Sam Supervisor' });
-    const refund = await t.run(t.csr, 'refunds.get', { refundId: approved.refundId });
+    const refund = await t.run(t.csr, 'refunds.get', { refundId: approved.refundId! });
     // Closed is closed: the refund posts today, in the open month, made by the approver.
     expect(refund).toMatchObject({ amountCents: 8000, refundDate: '2026-03-15', createdByName: 'Sam Supervisor', paymentId: p.id });
     expect(refund.reason).toBe('Moved away (requested by Carla CSR)');
     expect(await balance(acct.id)).toBe(8000);
     expectError(await t.attempt(t.supervisor, 'refunds.approveRequest', { requestId: req.id }), 'CONFLICT', 'requestId');
     const audit = await t.run(t.admin, 'audit.list', { entity: 'refund_request', entityId: req.id });
-    expect(audit.map((a: any) => a.action).sort()).toEqual(['approve', 'request']);
+    expect(audit.map((a) => a.action).sort()).toEqual(['approve', 'request']);
     expect(await verifyLedger(t.core.db)).toEqual([]);
     expect((await verifyAuditChain(t.core.db)).ok).toBe(true);
   });

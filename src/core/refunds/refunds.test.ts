@@ -12,7 +12,7 @@ afterEach(async () => t.cleanup());
 const markDeposited = (paymentId: string) => t.core.db.updateTable('payments').set({ status: 'deposited' }).where('id', '=', paymentId).execute();
 const balance = async (accountId: string) => (await t.run(t.csr, 'payers.get', { accountId })).account.balanceCents as number;
 const openOf = async (accountId: string) =>
-  Object.fromEntries((await t.run(t.csr, 'payers.get', { accountId })).invoices.map((i: any) => [i.invoiceNumber, i.openCents]));
+  Object.fromEntries((await t.run(t.csr, 'payers.get', { accountId })).invoices.map((i) => [i.invoiceNumber, i.openCents]));
 
 describe('refunds.create', () => {
   it('refunds a deposited payment in two parts, undoing its newest applications first', async () => {
@@ -42,7 +42,7 @@ describe('refunds.create', () => {
     expect(await openOf(acct.id)).toEqual({ JAN: 6000, FEB: 4000 });
     expect(await balance(acct.id)).toBe(10000);
     const done = await t.run(t.csr, 'refunds.forPayment', { paymentId: p.id });
-    expect(done.refunds.map((r: any) => r.amountCents)).toEqual([3000, 7000]);
+    expect(done.refunds.map((r) => r.amountCents)).toEqual([3000, 7000]);
     expect(done.refundableCents).toBe(0);
     expect(done.blockedReason).toMatch(/refunded in full/);
     expectError(await t.attempt(t.csr, 'refunds.create', { paymentId: p.id, amount: '0.01', reason: 'more' }), 'CONFLICT', 'paymentId');
@@ -80,7 +80,7 @@ describe('refunds.create', () => {
     expectError(await t.attempt(t.csr, 'refunds.create', { paymentId: p.id, amount: '0.00', reason: 'x' }), 'VALIDATION', 'amount');
     expectError(await t.attempt(t.csr, 'refunds.create', { paymentId: p.id, amount: '-1.00', reason: 'x' }), 'VALIDATION', 'amount');
     expectError(await t.attempt(t.csr, 'refunds.create', { paymentId: p.id, amount: '1.00', reason: '' }), 'VALIDATION', 'reason');
-    await t.core.db.insertInto('periods').values({ period: '2026-02', status: 'closed', first_closed_at: null, closed_at: null, closed_by: null, reopened_at: null, reopened_by: null, reopen_reason: null }).execute();
+    await t.run(t.supervisor, 'periods.close', { period: '2026-02' });
     expectError(await t.attempt(t.csr, 'refunds.create', { paymentId: p.id, amount: '1.00', reason: 'x', refundDate: '2026-02-03' }), 'PERIOD_CLOSED', 'refundDate');
     await t.run(t.supervisor, 'accounts.setStatus', { accountId: acct.id, status: 'inactive', reason: 'left' });
     expectError(await t.attempt(t.csr, 'refunds.create', { paymentId: p.id, amount: '1.00', reason: 'x' }), 'CONFLICT', 'accountId');

@@ -42,10 +42,10 @@ describe('reports.audit', () => {
 
   it('filters by user, record and date', async () => {
     const sup = await t.run(t.admin, 'users.list', {});
-    const samId = sup.find((u: any) => u.role === 'supervisor').id;
+    const samId = sup.find((u) => u.role === 'supervisor')!.id;
     const mine = await t.run(t.supervisor, 'reports.audit', { userId: samId });
     expect(mine.rows.length).toBeGreaterThan(0);
-    expect(mine.rows.every((x: any) => x.userName === mine.rows[0].userName)).toBe(true);
+    expect(mine.rows.every((x) => x.userName === mine.rows[0].userName)).toBe(true);
     expect((await t.run(t.supervisor, 'reports.audit', { record: depositNumber })).rows.length).toBeGreaterThan(0);
     expect((await t.run(t.supervisor, 'reports.audit', { to: '2000-01-01' })).rows).toEqual([]);
   });

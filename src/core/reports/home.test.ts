@@ -30,7 +30,7 @@ describe('reports.home', () => {
     expect(csr.aging).toBeNull();
     expect(csr.openDeposits).toBeNull();
     const sup = await t.run(t.supervisor, 'reports.home', { date: '2026-03-15' });
-    expect(sup.aging.total).toBe(10000 - 1000 - 525 - 700);
+    expect(sup.aging!.total).toBe(10000 - 1000 - 525 - 700);
     expect(sup.attention).toEqual([expect.objectContaining({ kind: 'undeposited', count: 1, amountCents: 700 })]);
   });
 });

@@ -2,6 +2,8 @@ import * as XLSX from 'xlsx';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeLedger, seedAccount, type TestLedger } from '../../../test/helpers/ledger';
 import { verifyLedger } from '../ledger/checks';
+import type { ReportDTO, ReportTableDTO } from '../../shared/contract/reports';
+import type { PaymentMethod } from '../../shared/contract/dto';
 
 /**
  * The office's reports over one small ledger made through commands: payments by three people in
@@ -21,7 +23,7 @@ beforeAll(async () => {
   await t.run(t.admin, 'invoices.create', { accountId: b.id, invoiceNumber: 'B1', invoiceDate: '2026-02-01', dueDate: '2026-02-01', lines: [{ category: 'Tuition', description: 'Fees', amount: '300.00' }] });
   ids.a = a.id;
   ids.b = b.id;
-  const pay = (actor: TestLedger['csr'], accountId: string, amount: string, method: string, extra: Record<string, unknown> = {}) =>
+  const pay = (actor: TestLedger['csr'], accountId: string, amount: string, method: PaymentMethod, extra: Record<string, unknown> = {}) =>
     t.run(actor, 'payments.record', { accountId, amount, method, ...(method === 'check' ? { checkNumber: '1001' } : {}), ...extra });
   ids.cash = (await pay(t.csr, a.id, '50.00', 'cash')).id;
   ids.check = (await pay(t.csr, a.id, '120.00', 'check')).id;
@@ -56,9 +58,9 @@ beforeAll(async () => {
 });
 afterAll(async () => t.cleanup());
 
-const total = (r: any, label: string) => r.totals.find((x: any) => x.label === label)?.value;
-const tableOf = (r: any, key: string) => r.tables.find((x: any) => x.key === key);
-const colOf = (tb: any, label: string) => tb.columns.findIndex((c: any) => c.label === label);
+const total = (r: ReportDTO, label: string) => r.totals.find((x) => x.label === label)?.value;
+const tableOf = (r: ReportDTO, key: string) => r.tables.find((x) => x.key === key)!;
+const colOf = (tb: ReportTableDTO, label: string) => tb.columns.findIndex((c) => c.label === label);
 
 describe('reports.payments', () => {
   it('totals tie to the payments in the ledger for the same filter', async () => {
@@ -69,24 +71,24 @@ describe('reports.payments', () => {
     // 50 + 120 + 30 + 10, and the returned cash payment (-50): cancelled and voided ones are not money received.
     expect(total(r, 'Amount')).toBe(16_000);
     const byMethod = tableOf(r, 'by-method');
-    expect(byMethod.total[2]).toBe(16_000);
-    expect(byMethod.rows.find((x: any) => x[0] === 'Check')).toEqual(['Check', 1, 12_000]);
-    expect(tableOf(r, 'by-user').rows.find((x: any) => x[0] === 'Carla CSR')).toEqual(['Carla CSR', 2, 17_000]);
-    expect(r.chart.points.map((p: any) => p.label)).toEqual(['2026-03-10', '2026-03-15']);
+    expect(byMethod.total![2]).toBe(16_000);
+    expect(byMethod.rows.find((x) => x[0] === 'Check')).toEqual(['Check', 1, 12_000]);
+    expect(tableOf(r, 'by-user').rows.find((x) => x[0] === 'Carla CSR')).toEqual(['Carla CSR', 2, 17_000]);
+    expect(r.chart!.points.map((p) => p.label)).toEqual(['2026-03-10', '2026-03-15']);
   });
   it('filters by division, method, user and status', async () => {
     expect(total(await t.run(t.supervisor, 'reports.payments', { divisionId: south }), 'Amount')).toBe(3_000);
     expect(total(await t.run(t.supervisor, 'reports.payments', { method: 'ach' }), 'Amount')).toBe(1_000);
     expect(total(await t.run(t.supervisor, 'reports.payments', { userId: t.admin.userId }), 'Amount')).toBe(1_000);
     const voided = await t.run(t.supervisor, 'reports.payments', { status: 'voided' });
-    expect(tableOf(voided, 'payments').rows.map((x: any) => x[1])).toHaveLength(1);
+    expect(tableOf(voided, 'payments').rows.map((x) => x[1])).toHaveLength(1);
     expect(total(await t.run(t.supervisor, 'reports.payments', { from: '2026-03-11', to: '2026-03-12' }), 'Payments')).toBe(0);
   });
   it('shows a CSR only their own payments of today, and says so', async () => {
     const r = await t.run(t.csr, 'reports.payments', { from: '2026-01-01', to: '2026-12-31', userId: t.admin.userId });
     expect(r.scopeNote).toMatch(/only the payments you entered today/);
     expect(total(r, 'Amount')).toBe(17_000);
-    expect(tableOf(r, 'payments').rows.every((x: any) => x[8] === 'Carla CSR' && x[0] === TODAY)).toBe(true);
+    expect(tableOf(r, 'payments').rows.every((x) => x[8] === 'Carla CSR' && x[0] === TODAY)).toBe(true);
   });
   it('refuses a range that ends before it starts, naming the field', async () => {
     const r = await t.attempt(t.supervisor, 'reports.payments', { from: '2026-03-15', to: '2026-03-01' });
@@ -100,7 +102,7 @@ describe('reports.deposits', () => {
     const r = await t.run(t.supervisor, 'reports.deposits', {});
     const deps = tableOf(r, 'deposits');
     expect(deps.rows).toHaveLength(2);
-    const closed = deps.rows.find((x: any) => x[3] === 'Closed');
+    const closed = deps.rows.find((x) => x[3] === 'Closed')!;
     expect(closed.slice(4, 11)).toEqual([1, 12_000, 1, 5_000, 0, 0, 17_000]);
     expect(tableOf(r, 'checks').rows).toEqual([[closed[0], TODAY, '1001', '50001', 'Alice Payer', expect.stringMatching(/^PMT-/), 12_000]]);
     expect(total(r, 'Open')).toBe(1);
@@ -114,7 +116,7 @@ describe('reports.reversals', () => {
   it('lists refunds, voids, cancellations and returns with who, why and how much', async () => {
     const r = await t.run(t.supervisor, 'reports.reversals', {});
     const rows = tableOf(r, 'reversals').rows;
-    const what = rows.map((x: any) => [x[1], x[8], x[9], x[10]]);
+    const what = rows.map((x) => [x[1], x[8], x[9], x[10]]);
     expect(what).toEqual(
       expect.arrayContaining([
         ['Refund', 'Sam Supervisor', 'Overpaid', 2_000],
@@ -137,7 +139,7 @@ describe('reports.credits', () => {
     // Bob owed $300.00 less the $30.00 card payment: the gift card paid $270.00 of it.
     expect(total(r, 'Gift cards and prepayments redeemed')).toBe(27_000);
     const ledger = await t.core.db.selectFrom('credits').select(['amount_cents']).where('status', '=', 'active').execute();
-    expect(tableOf(r, 'credits').total[colOf(tableOf(r, 'credits'), 'Posted')]).toBe(ledger.reduce((s, c) => s + Number(c.amount_cents), 0));
+    expect(tableOf(r, 'credits').total![colOf(tableOf(r, 'credits'), 'Posted')]).toBe(ledger.reduce((s, c) => s + Number(c.amount_cents), 0));
     expect(total(await t.run(t.supervisor, 'reports.credits', { kind: 'credit' }), 'Gift cards and prepayments issued')).toBe(0);
   });
 });
@@ -159,7 +161,7 @@ describe('reports.collections', () => {
       ['2026-03-10', 1, 1_000, 0, 0, 1_000],
       ['2026-03-15', 3, 20_000, -5_000, -2_000, 13_000],
     ]);
-    expect(r.chart.points.map((p: any) => p.cents)).toEqual([1_000, 13_000]);
+    expect(r.chart!.points.map((p) => p.cents)).toEqual([1_000, 13_000]);
     const monthly = await t.run(t.supervisor, 'reports.collections', { every: 'month' });
     expect(tableOf(monthly, 'collections').rows).toEqual([['2026-03', 4, 21_000, -5_000, -2_000, 14_000]]);
   });
@@ -171,7 +173,7 @@ describe('reports.agingTable and exports', () => {
     const balances = await t.core.db.selectFrom('accounts').select('balance_cents').execute();
     expect(total(r, 'Total (sum of balances)')).toBe(balances.reduce((s, a) => s + Number(a.balance_cents), 0));
     const acc = tableOf(r, 'accounts');
-    expect(acc.total[colOf(acc, 'Total (balances)')]).toBe(total(r, 'Total (sum of balances)'));
+    expect(acc.total![colOf(acc, 'Total (balances)')]).toBe(total(r, 'Total (sum of balances)'));
     expect(await verifyLedger(t.core.db)).toEqual([]);
   });
   it('exports CSV and XLSX whose totals are the report totals', async () => {
@@ -182,7 +184,7 @@ describe('reports.agingTable and exports', () => {
     const x = await t.run(t.supervisor, 'reports.export', { report: 'aging', filter: {}, format: 'xlsx' });
     const wb = XLSX.read(Buffer.from(x.contentBase64, 'base64'));
     expect(wb.SheetNames).toEqual(['Summary', 'Aging by division', 'Accounts']);
-    const rows = XLSX.utils.sheet_to_json<any[]>(wb.Sheets['Accounts']!, { header: 1 });
+    const rows = XLSX.utils.sheet_to_json<unknown[]>(wb.Sheets['Accounts']!, { header: 1 });
     const totalCol = (rows[0] as string[]).indexOf('Total (balances)');
     const sumOfRows = rows.slice(1, -1).reduce((s, r) => s + Math.round(Number(r[totalCol]) * 100), 0);
     expect(Math.round(Number(rows[rows.length - 1]![totalCol]) * 100)).toBe(sumOfRows);
@@ -190,9 +192,9 @@ describe('reports.agingTable and exports', () => {
     expect(sumOfRows).toBe(agingTotal);
   });
   it('roles: supervisors see every report; a CSR only payments, and cannot export the others', async () => {
-    expect((await t.run(t.csr, 'reports.catalog', {})).reports.map((r: any) => r.name)).toEqual(['payments']);
+    expect((await t.run(t.csr, 'reports.catalog', {})).reports.map((r) => r.name)).toEqual(['payments']);
     expect((await t.run(t.supervisor, 'reports.catalog', {})).reports).toHaveLength(7);
-    for (const name of ['reports.deposits', 'reports.reversals', 'reports.credits', 'reports.uploads', 'reports.agingTable', 'reports.collections'])
+    for (const name of ['reports.deposits', 'reports.reversals', 'reports.credits', 'reports.uploads', 'reports.agingTable', 'reports.collections'] as const)
       expect((await t.attempt(t.csr, name, {})).ok).toBe(false);
     const r = await t.attempt(t.csr, 'reports.export', { report: 'deposits', filter: {}, format: 'csv' });
     expect(r.ok).toBe(false);

@@ -5,6 +5,8 @@ import WebSocket from 'ws';
 import { makeLedger, type TestLedger } from '../../../test/helpers/ledger';
 import { Router } from '../router/router';
 import { startBrowserHost, type BrowserHost } from './host';
+import type { Channel, OutputOf } from '../../shared/contract';
+import type { WireReply } from '../../../test/helpers/channels';
 
 let t: TestLedger;
 let host: BrowserHost;
@@ -35,7 +37,7 @@ function connect(token: string, origin: string, resume = ''): Promise<WebSocket>
   });
 }
 
-function rpc(ws: WebSocket, channel: string, input: unknown): Promise<any> {
+function rpc<K extends Channel>(ws: WebSocket, channel: K, input: unknown): Promise<WireReply<OutputOf<K>>> {
   return new Promise((resolve) => {
     const id = Math.floor(Math.random() * 1e9);
     const onMsg = (data: WebSocket.RawData) => {
@@ -71,7 +73,7 @@ describe('browser host', () => {
     const ws = await connect(host.token, origin());
     expect(await rpc(ws, 'auth.signIn', { username: 'admin', password: 'correct horse battery' })).toMatchObject({ ok: true });
     expect(await rpc(ws, 'divisions.list', {})).toMatchObject({ ok: true, value: [{ name: 'North Clinic' }] });
-    const reply = await new Promise<any>((resolve) => {
+    const reply = await new Promise<unknown>((resolve) => {
       ws.once('message', (d) => resolve(JSON.parse(String(d))));
       ws.send('not json');
     });

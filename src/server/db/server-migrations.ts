@@ -2,6 +2,8 @@ import { sql, type Kysely } from 'kysely';
 import type { Dialect } from '../../core/db/schema';
 import type { ServerDatabase } from './schema';
 
+// Each step sees the tables as they were at its version, not today's ServerDatabase: Kysely's idiom for migrations.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Up = (db: Kysely<any>, dialect: Dialect) => Promise<void>;
 
 /**
@@ -11,6 +13,7 @@ type Up = (db: Kysely<any>, dialect: Dialect) => Promise<void>;
 export const serverMigrations: ReadonlyArray<readonly [string, Up]> = [
   [
     's001_sync',
+    // long: a migration is one ordered list of DDL statements; read top to bottom, it is the schema of its version.
     async (db, dialect) => {
       const big = dialect === 'postgres' ? 'bigint' : 'integer';
       await db.schema

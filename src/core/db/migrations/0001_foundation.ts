@@ -2,6 +2,7 @@ import { sql, type Kysely } from 'kysely';
 import type { MigrationContext } from './types';
 
 /** Divisions, payers, invoices and charge lines, payments and applications, users, audit, outboxes. */
+// long: a migration is one ordered list of DDL statements; read top to bottom, it is the schema of its version.
 export async function up(db: Kysely<unknown>, { dialect }: MigrationContext): Promise<void> {
   const money = dialect === 'postgres' ? 'bigint' : 'integer';
 

@@ -5,6 +5,7 @@ import type { MigrationContext } from './types';
  * Credits (with gift cards and prepayments) and their applications to charge lines, credit items,
  * refunds of payments, recurring payments and the payments they schedule, payment categories.
  */
+// long: a migration is one ordered list of DDL statements; read top to bottom, it is the schema of its version.
 export async function up(db: Kysely<unknown>, { dialect }: MigrationContext): Promise<void> {
   const money = dialect === 'postgres' ? 'bigint' : 'integer';
 

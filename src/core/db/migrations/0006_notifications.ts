@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import type { MigrationContext } from './types';
 
 /** Statement profiles, statement batches and statements, the notification queue and its history. */
+// long: a migration is one ordered list of DDL statements; read top to bottom, it is the schema of its version.
 export async function up(db: Kysely<unknown>, { dialect }: MigrationContext): Promise<void> {
   const money = dialect === 'postgres' ? 'bigint' : 'integer';
   const blob = dialect === 'postgres' ? 'bytea' : 'blob';
