@@ -13,7 +13,7 @@ beforeAll(async () => {
   t = await makeLedger({ clock });
   await t.run(t.admin, 'settings.update', { officeTimeZone: 'America/New_York' });
   const a = await seedAccount(t, '70001', [{ number: 'E1', due: '2026-03-01', lines: ['90.00'] }], 'Eve Evening');
-  const p = await t.run<{ id: string }>(t.csr, 'payments.record', { accountId: a.id, amount: '9.00', method: 'cash' });
+  const p = await t.run(t.csr, 'payments.record', { accountId: a.id, amount: '9.00', method: 'cash' });
   // 11:30 PM on Sunday 15 March in New York (EDT, UTC−4) is 03:30 on the 16th in UTC.
   clock.set('2026-03-16T03:30:00Z');
   await t.run(t.supervisor, 'payments.delete', { paymentId: p.id, reason: 'Wrong payer' });
