@@ -223,6 +223,7 @@ test('A/R Aging has export and print; a CSR sees only their own payments today, 
 });
 
 test('report filters live in the address: reload, Back/Forward and a link restore them', async ({ page, host }) => {
+  test.setTimeout(180_000);
   await page.goto(host.url);
   await signIn(page, 'supervisor');
   await page.getByRole('button', { name: 'Reports', exact: true }).click();
