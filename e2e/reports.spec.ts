@@ -221,3 +221,51 @@ test('A/R Aging has export and print; a CSR sees only their own payments today, 
   expect(t.body.some((r) => r[10] === '21.50')).toBe(true);
   expect(checkColumn(t, 'Amount')).toBe(await screenCents(page, 'Amount'));
 });
+
+test('report filters live in the address: reload, Back/Forward and a link restore them', async ({ page, host }) => {
+  test.setTimeout(180_000);
+  await page.goto(host.url);
+  await signIn(page, 'supervisor');
+  await page.getByRole('button', { name: 'Reports', exact: true }).click();
+  await expect(page.getByRole('heading', { level: 2, name: 'Payments' })).toBeVisible();
+  await page.getByLabel('From').fill('2026-01-01');
+  await page.getByTestId('report-method').click();
+  await page.getByRole('option', { name: 'Check' }).click();
+  await page.getByTestId('report-division').click();
+  const division = (await page.getByRole('option').nth(1).innerText()).trim();
+  await page.getByRole('option', { name: division, exact: true }).click();
+  await expect(page).toHaveURL(/#\/reports\?r=payments&from=2026-01-01&division=[^&]+&method=check$/);
+  const filterText = page.getByTestId('report-filter-text');
+  await expect(filterText).toContainText('Check');
+  await expect(filterText).toContainText(division);
+  const expected = await filterText.innerText();
+
+  const restored = async () => {
+    await expect(page.getByLabel('From')).toHaveValue('2026-01-01');
+    await expect(page.getByTestId('report-method')).toHaveValue('Check');
+    await expect(page.getByTestId('report-division')).toHaveValue(division);
+    await expect(filterText).toHaveText(expected);
+  };
+  await page.reload();
+  await restored();
+  // Another screen, then Back: the same filters; Forward and Back again.
+  await page.getByRole('navigation', { name: 'Main navigation' }).getByRole('button', { name: 'Home' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Home');
+  await page.goBack();
+  await restored();
+  await page.goForward();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Home');
+  await page.goBack();
+  await restored();
+
+  // A link someone shared: collections per day, cash, all divisions, from June.
+  const base = page.url().replace(/#.*$/, '');
+  await page.goto(`${base}#/reports?r=collections&from=2026-06-01&division=all&method=cash&every=day`);
+  await expect(page.getByRole('heading', { level: 2, name: 'Collections over time' })).toBeVisible();
+  await expect(page.getByLabel('From')).toHaveValue('2026-06-01');
+  await expect(page.getByTestId('report-every')).toHaveValue('Day');
+  await expect(page.getByTestId('report-method')).toHaveValue('Cash');
+  await expect(page.getByTestId('report-division')).toHaveValue('All divisions');
+  expect(await axeViolations(page, { all: true })).toEqual([]);
+  await shot(page, 'filters-from-link');
+});

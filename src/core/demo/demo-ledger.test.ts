@@ -25,9 +25,18 @@ describe('prepareDemoLedger', () => {
       ]);
       const n = await core.db.selectFrom('accounts').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
       expect(Number(n.n)).toBe(20);
+      // A day at the desk, so every report has rows: a completed deposit, a returned check, a refund,
+      // a deleted and a cancelled payment, a credit, a gift card and a prepayment.
+      const count = async (q: Promise<{ n: number | string | bigint }>) => Number((await q).n);
+      const rows = (t: 'refunds' | 'credits') => count(core.db.selectFrom(t).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow());
+      expect(await rows('refunds')).toBe(1);
+      const statuses = await core.db.selectFrom('payments').select(['status', 'kind']).where('status', 'in', ['voided', 'cancelled']).execute();
+      expect(statuses.map((p) => p.status).sort()).toEqual(['cancelled', 'voided']);
+      expect(await core.db.selectFrom('payments').select('id').where('kind', '!=', 'payment').execute()).not.toEqual([]);
+      const kinds = await core.db.selectFrom('credits').select('kind').orderBy('kind').execute();
+      expect(kinds.map((k) => k.kind)).toEqual(['credit', 'gift_card', 'prepayment']);
       expect(await verifyLedger(core.db)).toEqual([]);
       // The office's work on the year, so every screen has something real to show.
-      const count = async (q: Promise<{ n: number | string | bigint }>) => Number((await q).n);
       const deposits = await core.db.selectFrom('deposits').select(['status']).execute();
       expect(deposits.filter((d) => d.status === 'open')).toHaveLength(1);
       expect(deposits.filter((d) => d.status === 'closed').length).toBeGreaterThan(10);

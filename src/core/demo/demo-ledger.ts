@@ -3,6 +3,7 @@ import { businessTimeAt, readOfficeTimeZone } from '../commands/business-time';
 import type { Clock } from '../commands/types';
 import { openDesktopCore } from '../ledger-core';
 import { addDemoActivity } from './demo-activity';
+import { addDemoCorrections } from './demo-corrections';
 import { loadDemoData } from './demo-data';
 
 /** The demo's users: one per role, with passwords printed for the newcomer (a demo ledger only). */
@@ -38,7 +39,9 @@ export async function prepareDemoLedger(path: string, clock: Clock, o: { account
     // The demo's dates are the office's business dates (in its zone), as the commands' are.
     const today = businessTimeAt(clock.now(), await readOfficeTimeZone(core.db), clock.today()).businessDate;
     await loadDemoData(core.db, core.ledger.raw, { accounts: o.accounts ?? 300, months: 12, seed: o.seed ?? 7, today, actorId: admin.id, depositLater: true });
-    await addDemoActivity(core, { admin: adminActor, supervisor: { userId: ids[0]!, role: 'supervisor' }, csr: { userId: ids[1]!, role: 'csr' } }, today);
+    const actors = { admin: adminActor, supervisor: { userId: ids[0]!, role: 'supervisor' as const }, csr: { userId: ids[1]!, role: 'csr' as const } };
+    await addDemoActivity(core, actors, today);
+    await addDemoCorrections(core, actors);
     return { created: true };
   } finally {
     await core.close();

@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { expectError, makeLedger, seedAccount, type TestLedger } from '../../../test/helpers/ledger';
 import { verifyAuditChain } from '../audit/audit-log';
 import { verifyLedger } from '../ledger/checks';
+import { gatherAccountFacts } from '../notifications/statement-data';
 
 /** Issue 14 item 2: invoices by hand, and editing an open invoice's charge lines. */
 
@@ -22,6 +23,16 @@ async function expectTiedOut(accountId: string) {
   const f = await figures(accountId);
   expect(f.balance).toBe(f.open - f.unapplied);
   expect(f.aging).toBe(f.balance);
+  // What the account page shows open, invoice by invoice and line by line, is the open charges: a
+  // superseded version shows nothing open (its charges were reversed), and a statement agrees.
+  type Inv = { status: string; openCents: number; lines: { openCents: number }[] };
+  const invoices = f.detail.invoices as Inv[];
+  expect(invoices.reduce((s, i) => s + i.openCents, 0)).toBe(f.open);
+  expect(invoices.flatMap((i) => i.lines).reduce((s, l) => s + l.openCents, 0)).toBe(f.open);
+  expect(invoices.filter((i) => i.status === 'superseded').every((i) => i.openCents === 0)).toBe(true);
+  const facts = (await gatherAccountFacts(t.core.db, [accountId], '2026-03-15')).get(accountId)!;
+  expect(facts.closingCents).toBe(f.balance);
+  expect(facts.openCents).toBe(f.open);
   expect(await verifyLedger(t.core.db)).toEqual([]);
   return f;
 }

@@ -24,6 +24,9 @@ export async function loadAccountDetail(db: Kysely<Database>, accountId: string)
   ]);
   const figures = (await accountFigures(db, [accountId])).get(accountId);
   const byInvoice = new Map<string, InvoiceDTO['lines']>();
+  // A superseded version's charges were reversed in the journal: nothing on it is owed any more,
+  // whatever its lines' cached open amounts say (they keep amount − applications for verifyLedger).
+  const superseded = new Set(invoices.filter((i) => i.status !== 'open').map((i) => i.id));
   for (const l of lines) {
     const list = byInvoice.get(l.invoice_id) ?? [];
     list.push({
@@ -32,7 +35,7 @@ export async function loadAccountDetail(db: Kysely<Database>, accountId: string)
       category: l.category,
       description: l.description,
       amountCents: Number(l.amount_cents),
-      openCents: Number(l.open_cents),
+      openCents: superseded.has(l.invoice_id) ? 0 : Number(l.open_cents),
       dueDate: l.due_date,
     });
     byInvoice.set(l.invoice_id, list);

@@ -197,6 +197,6 @@ export const paymentLinkAvailability = defineQuery({
   run: async ({ db }) => {
     const pub = await readPublication(db);
     const opts = await readLinkOptions(db);
-    return { available: !!pub.publicUrl, publicUrl: pub.publicUrl, reason: pub.publicUrl ? null : NO_SERVER, gateway: pub.gateway, defaultExpiryDays: opts.expiryDays };
+    return { available: !!pub.publicUrl, publicUrl: pub.publicUrl, reason: pub.publicUrl ? null : NO_SERVER, gateway: pub.gateway, defaultExpiryDays: opts.expiryDays, options: opts };
   },
 });

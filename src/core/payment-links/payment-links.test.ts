@@ -127,3 +127,28 @@ describe('what a payer may pay', () => {
     expect(checkPayAmount('5.00', 0, false)).toEqual({ ok: false, message: 'This account has no balance to pay.' });
   });
 });
+
+describe('paymentLinks.configure (Settings → Payment links)', () => {
+  it('an Admin changes the options; bad input gets a precise message on its field and changes nothing', async () => {
+    t = await makeLedger();
+    const before = (await t.run(t.csr, 'paymentLinks.availability', {})).options;
+    expect(before).toEqual({ currency: 'usd', allowOverpay: false, expiryDays: 14, payInstructions: '' });
+    expectError(await t.attempt(t.supervisor, 'paymentLinks.configure', { expiryDays: 30 }), 'FORBIDDEN');
+    for (const [input, field, message] of [
+      [{ expiryDays: 0 }, 'expiryDays', 'A link must be good for at least one day.'],
+      [{ expiryDays: 91 }, 'expiryDays', 'A link can be good for at most 90 days.'],
+      [{ expiryDays: 2.5 }, 'expiryDays', 'Links are good for whole days.'],
+      [{ expiryDays: null }, 'expiryDays', 'Enter the number of days a link stays good.'],
+      [{ currency: 'USD' }, 'currency', 'A currency is three lower-case letters, e.g. usd.'],
+      [{ payInstructions: 'x'.repeat(2001) }, 'payInstructions', 'How to pay is longer than 2000 characters.'],
+    ] as const) {
+      const r = await t.attempt(t.admin, 'paymentLinks.configure', input);
+      expectError(r, 'VALIDATION', field);
+      expect(JSON.stringify(r)).toContain(message);
+    }
+    expect((await t.run(t.csr, 'paymentLinks.availability', {})).options).toEqual(before);
+    const after = await t.run(t.admin, 'paymentLinks.configure', { expiryDays: 30, payInstructions: '  Mail a check to 1 Main St.  ' });
+    expect(after).toEqual({ ...before, expiryDays: 30, payInstructions: 'Mail a check to 1 Main St.' });
+    expect((await t.run(t.csr, 'paymentLinks.availability', {})).defaultExpiryDays).toBe(30);
+  });
+});

@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import { setupFirstAdmin, needsSetup } from '../../core/auth/sign-in';
 import { businessTimeAt, readOfficeTimeZone } from '../../core/commands/business-time';
 import { addDemoActivity } from '../../core/demo/demo-activity';
+import { addDemoCorrections } from '../../core/demo/demo-corrections';
 import { loadDemoData } from '../../core/demo/demo-data';
 import { openDesktopCore, systemClock } from '../../core/ledger-core';
 import { verifyLedger } from '../../core/ledger/checks';
@@ -53,6 +54,7 @@ export const demoDataCommand: CliCommand = async (argv, defaults) => {
     if (untouched) {
       const actor = { userId: admin.id, role: 'admin' as const };
       await addDemoActivity(core, { admin: actor, supervisor: actor, csr: actor }, today);
+      await addDemoCorrections(core, { supervisor: actor, csr: actor });
     }
     const problems = await verifyLedger(core.db);
     console.log(`Demo data loaded into ${core.ledger.path} in ${((Date.now() - t0) / 1000).toFixed(1)} s:`, counts);

@@ -40,6 +40,8 @@ export interface PaymentLinkAvailabilityDTO {
   /** Whether the server takes card payments through a gateway (else the page says how to pay by check or transfer). */
   gateway: boolean;
   defaultExpiryDays: number;
+  /** How the payer page behaves (Settings → Payment links). */
+  options: PaymentLinkOptions;
 }
 
 /** base64url of 32 random bytes. */
@@ -71,7 +73,12 @@ export const paymentLinksContract = {
       .object({
         currency: z.string().regex(/^[a-z]{3}$/, { message: 'A currency is three lower-case letters, e.g. usd.' }).optional(),
         allowOverpay: z.boolean().optional(),
-        expiryDays: z.number().int().min(1).max(MAX_LINK_EXPIRY_DAYS).optional(),
+        expiryDays: z
+          .number({ message: 'Enter the number of days a link stays good.' })
+          .int({ message: 'Links are good for whole days.' })
+          .min(1, { message: 'A link must be good for at least one day.' })
+          .max(MAX_LINK_EXPIRY_DAYS, { message: `A link can be good for at most ${MAX_LINK_EXPIRY_DAYS} days.` })
+          .optional(),
         payInstructions: trimmed(2000, 'How to pay').optional(),
       })
       .strict(),

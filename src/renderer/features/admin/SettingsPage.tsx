@@ -9,6 +9,7 @@ import { call } from '../../api/client';
 import { useQuery } from '../../api/hooks';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { PageHeader } from '../../components/PageHeader';
+import { PaymentLinkSettings } from './PaymentLinkSettings';
 import { RoleRulesFields } from './RoleRulesFields';
 
 const TIME_ZONES = (Intl as unknown as { supportedValuesOf(k: 'timeZone'): string[] }).supportedValuesOf('timeZone');
@@ -110,6 +111,7 @@ export function SettingsPage() {
           </Stack>
         </form>
       </Card>
+      <PaymentLinkSettings />
     </Stack>
   );
 }

@@ -1,5 +1,5 @@
 import { Alert, Button, Card, Group, Select, SimpleGrid, Stack, Text, TextInput, Title } from '@mantine/core';
-import { useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { CreditKindLabels, CreditKinds } from '../../../shared/contract/credits';
 import { PaymentMethods } from '../../../shared/contract/payments';
 import { PaymentReportStatuses, ReversalKinds, type ReportDTO, type ReportName } from '../../../shared/contract/reports';
@@ -16,7 +16,7 @@ import { ReportActions, type ExportRequest } from './ReportActions';
 import { ReportChart } from './ReportChart';
 import { ReportPrint } from './ReportPrint';
 import { ReportTable } from './ReportTable';
-import { collectionsDefaults, defaultFilters, filterFor, FILTERS, type FilterKey, type FilterState } from './report-filters';
+import { filterFor, FILTERS, filtersFromParams, filtersToParams, type FilterKey, type FilterState } from './report-filters';
 
 const CHANNEL: Record<ReportName, Channel> = {
   payments: 'reports.payments',
@@ -67,17 +67,34 @@ export function ReportsPage({ params }: PageProps) {
           </Button>
         ))}
       </Group>
-      {chosen && <ReportScreen key={chosen.name} name={chosen.name} description={chosen.description} scopeNote={chosen.scopeNote} users={catalog.data?.users ?? []} />}
+      {chosen && <ReportScreen key={chosen.name} name={chosen.name} params={params} description={chosen.description} scopeNote={chosen.scopeNote} users={catalog.data?.users ?? []} />}
     </Stack>
   );
 }
 
-function ReportScreen({ name, description, scopeNote, users }: { name: ReportName; description: string; scopeNote: string | null; users: { id: string; name: string }[] }) {
-  const { divisionId, setDivision } = useDivision();
+function ReportScreen({ name, params, description, scopeNote, users }: { name: ReportName; params: Record<string, string | undefined>; description: string; scopeNote: string | null; users: { id: string; name: string }[] }) {
+  const { divisionId: selected, setDivision } = useDivision();
   const divisions = useQuery('divisions.list', {}, { refreshOn: ['divisions'] });
+  const replace = useNav((s) => s.replace);
   const [today] = useState(localDate);
-  const [f, setF] = useState<FilterState>(() => ({ ...defaultFilters(today), ...(name === 'collections' ? collectionsDefaults(today) : {}) }));
-  const set = (k: keyof FilterState) => (v: string | null) => setF((s) => ({ ...s, [k]: v ?? '' }));
+  // The filters live in the address (#/reports?r=…&from=…): Back/Forward, reload and a shared link restore them.
+  const { filters: f, divisionId: linked } = filtersFromParams(name, params, today);
+  const divisionId = linked !== undefined ? linked : selected;
+  const write = (next: FilterState, division: string | null) => replace('reports', filtersToParams(name, next, FILTERS[name].includes('division') ? division : undefined, today));
+  const set = (k: keyof FilterState) => (v: string | null) => write({ ...f, [k]: v ?? '' }, divisionId);
+  // A linked division becomes the office's selected one; a later change of the selector (here or in
+  // the header) is written back into the address.
+  useEffect(() => {
+    if (linked !== undefined && linked !== selected) setDivision(linked);
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, []);
+  const seen = useRef(selected);
+  useEffect(() => {
+    if (seen.current === selected) return;
+    seen.current = selected;
+    if (selected !== divisionId) write(f, selected);
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [selected]);
   // A CSR's payments report is their own payments of today (core decides; the fields would mislead).
   const hidden: FilterKey[] = scopeNote ? ['from', 'to', 'userId'] : [];
   const shows = (k: FilterKey) => FILTERS[name].includes(k) && !hidden.includes(k);
