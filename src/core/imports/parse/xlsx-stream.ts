@@ -11,7 +11,7 @@ import { SaxesParser } from 'saxes';
 import * as XLSX from 'xlsx';
 import { FormattedNumber, isBlankRow, type Cell, type RowSource, type SheetRow } from './cells';
 import { serialToIso } from './values';
-import { attrs, ElementReader, stringItemText, unescapeOoxml, unescapeXml } from './xml-elements';
+import { ElementReader, stringItemText, unescapeOoxml, unescapeXml } from './xml-elements';
 import { checkPartSize, checkZipLimits, type ZipEntry } from './zip-guard';
 import { PartText, partText } from './zip-part-stream';
 import { overLimit, refuse, type ParseLimits } from './types';
@@ -123,7 +123,19 @@ function readBook(bytes: Uint8Array, byName: Map<string, ZipEntry>, limits: Pars
 const CELL = /<(?:[\w.-]+:)?c(?=[\s/>])([^>]*?)(?:\/>|>([\s\S]*?)<\/(?:[\w.-]+:)?c>)/g;
 const VALUE = /<(?:[\w.-]+:)?v(?:\s[^>]*)?>([\s\S]*?)<\/(?:[\w.-]+:)?v>/;
 const INLINE = /<(?:[\w.-]+:)?is(?:\s[^>]*)?>([\s\S]*?)<\/(?:[\w.-]+:)?is>/;
+const ROW_NUMBER = /\s(?:[\w.-]+:)?r\s*=\s*["'](\d+)["']/;
+const CELL_ATTR = /\s(?:[\w.-]+:)?([rst])\s*=\s*(?:"([^"]*)"|'([^']*)')/g;
 const ERRORS = new Set(['#NULL!', '#DIV/0!', '#VALUE!', '#REF!', '#NAME?', '#NUM!', '#N/A', '#GETTING_DATA']);
+
+const dateFormats = new Map<string, boolean>();
+/** SheetJS's own test, remembered per format (a sheet uses a handful). */
+function isDateFormat(z: string): boolean {
+  const known = dateFormats.get(z);
+  if (known !== undefined) return known;
+  const d = XLSX.SSF.is_date(z);
+  dateFormats.set(z, d);
+  return d;
+}
 
 function columnIndex(ref: string): number {
   let c = 0;
@@ -169,7 +181,7 @@ export class StreamedSheet implements RowSource {
     }
     for (let el = this.rows.next(); el !== null; el = this.rows.next()) {
       const open = el.indexOf('>');
-      const r = attrs(el.slice(0, open)).r;
+      const r = ROW_NUMBER.exec(el.slice(0, open))?.[1];
       this.rowNumber = r ? Number(r) : this.rowNumber + 1;
       if (el.charCodeAt(open - 1) === 47) continue;
       const cells = this.cellsOf(el.slice(open + 1), this.rowNumber);
@@ -202,9 +214,20 @@ export class StreamedSheet implements RowSource {
     let col = -1;
     CELL.lastIndex = 0;
     for (let m = CELL.exec(inner); m; m = CELL.exec(inner)) {
-      const a = attrs(m[1]!);
-      col = a.r ? columnIndex(a.r) : col + 1;
-      const value = this.cellValue(a, m[2] ?? '', row, col);
+      // Only r, s and t matter; read them without building an object per cell (the hot loop).
+      let ref: string | undefined;
+      let style: string | undefined;
+      let type = 'n';
+      const tag = m[1]!;
+      CELL_ATTR.lastIndex = 0;
+      for (let a = CELL_ATTR.exec(tag); a; a = CELL_ATTR.exec(tag)) {
+        const v = a[2] ?? a[3] ?? '';
+        if (a[1] === 'r') ref = v;
+        else if (a[1] === 's') style = v;
+        else type = unescapeXml(v);
+      }
+      col = ref ? columnIndex(ref) : col + 1;
+      const value = this.cellValue(type, style, m[2] ?? '', row, col);
       if (value !== undefined) {
         while (cells.length < col) cells.push(null);
         cells[col] = value;
@@ -214,9 +237,8 @@ export class StreamedSheet implements RowSource {
   }
 
   /** undefined: no value (SheetJS leaves such cells out). */
-  private cellValue(a: Record<string, string>, body: string, row: number, col: number): Cell | undefined {
-    const t = a.t ?? 'n';
-    const vm = VALUE.exec(body);
+  private cellValue(t: string, style: string | undefined, body: string, row: number, col: number): Cell | undefined {
+    const vm = body ? VALUE.exec(body) : null;
     const v = vm && vm[1] !== '' ? unescapeXml(vm[1]!) : undefined;
     switch (t) {
       case 's': {
@@ -243,9 +265,9 @@ export class StreamedSheet implements RowSource {
       default: {
         if (v === undefined) return undefined;
         const n = parseFloat(v);
-        const z = a.s !== undefined ? this.book.formats[Number(a.s)] : undefined;
+        const z = style !== undefined ? this.book.formats[Number(style)] : undefined;
         if (z && z !== 'General') {
-          if (XLSX.SSF.is_date(z)) return serialToIso(n, this.book.date1904) ?? n;
+          if (isDateFormat(z)) return serialToIso(n, this.book.date1904) ?? n;
           return new FormattedNumber(n, z);
         }
         return n;
