@@ -9,7 +9,7 @@
  *   npm run bench -- import [--sizes 10000,100000] [--no-cli]
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -122,26 +122,52 @@ interface ProcessRun {
 // CPU time too: on a shared machine it varies far less than wall time.
 const RSS_HOOK = `data:text/javascript,process.on('exit',()=>{const u=process.resourceUsage();process.stderr.write('\\nbench-maxrss-kb '+u.maxRSS+' cpu-us '+(u.userCPUTime+u.systemCPUTime)+'\\n')})`;
 
-/** `npm run cli -- import` as a nightly job runs it: a fresh node per file, on a ledger of its own. */
-async function wholeProcess(cli: CliBuild, first: Uint8Array, nightly: Uint8Array, fileName: string): Promise<{ firstLoad: ProcessRun; nightlyUpdate: ProcessRun }> {
-  const dir = mkdtempSync(join(tmpdir(), 'ld-bench-cli-'));
-  const { core } = await newLedger(dir);
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return round(s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2);
+};
+
+/** A fresh node running the built CLI: wall, CPU and peak RSS of that whole process. */
+function runCli(cli: CliBuild, args: string[]): { ms: number; cpuMs: number; peakRssMb: number; stdout: string } {
+  const t0 = performance.now();
+  const r = spawnSync(process.execPath, ['--import', RSS_HOOK, cli.CLI_ENTRY, ...args], { encoding: 'utf8', maxBuffer: 1 << 30 });
+  const ms = round(performance.now() - t0);
+  if (r.status !== 0) throw new Error(`cli ${args[0]} failed (${r.status}): ${r.stderr.slice(0, 500)}`);
+  const m = /bench-maxrss-kb (\d+) cpu-us (\d+)/.exec(r.stderr);
+  return { ms, cpuMs: round(Number(m?.[2] ?? NaN) / 1000), peakRssMb: round(Number(m?.[1] ?? NaN) / 1024, 1), stdout: r.stdout };
+}
+
+/** Median of `runs` whole-process runs (wall and CPU each), the largest peak RSS. */
+function medianOf(runs: ProcessRun[]): ProcessRun & { runs: number } {
+  return { ms: median(runs.map((r) => r.ms)), cpuMs: median(runs.map((r) => r.cpuMs)), peakRssMb: Math.max(...runs.map((r) => r.peakRssMb)), created: runs[0]!.created, updated: runs[0]!.updated, runs: runs.length };
+}
+
+/**
+ * `npm run cli -- import` as a nightly job runs it: a fresh node per file. The first load runs
+ * `runs` times, each on a copy of the same empty ledger, and the median is reported.
+ */
+async function wholeProcess(cli: CliBuild, first: Uint8Array, nightly: Uint8Array, fileName: string, runs: number): Promise<{ firstLoad: ProcessRun; nightlyUpdate: ProcessRun }> {
+  const root = mkdtempSync(join(tmpdir(), 'ld-bench-cli-'));
+  const empty = join(root, 'empty');
+  const { core } = await newLedger(empty);
   await core.close();
-  const once = (bytes: Uint8Array, name: string): ProcessRun => {
-    const file = join(dir, name);
-    writeFileSync(file, bytes);
-    const t0 = performance.now();
-    const r = spawnSync(process.execPath, ['--import', RSS_HOOK, cli.CLI_ENTRY, 'import', file, '--kind', 'balance', '--division', 'Bench', '--db', join(dir, 'ledger.sqlite'), '--json'], { encoding: 'utf8', maxBuffer: 1 << 30 });
-    const ms = round(performance.now() - t0);
-    if (r.status !== 0) throw new Error(`cli import failed (${r.status}): ${r.stderr.slice(0, 500)}`);
+  writeFileSync(join(root, fileName), first);
+  writeFileSync(join(root, `nightly-${fileName}`), nightly);
+  const once = (dir: string, name: string): ProcessRun => {
+    const r = runCli(cli, ['import', join(root, name), '--kind', 'balance', '--division', 'Bench', '--db', join(dir, 'ledger.sqlite'), '--json']);
     const out = JSON.parse(r.stdout.trim().split('\n').pop()!) as { accountsCreated: number; accountsUpdated: number };
-    const m = /bench-maxrss-kb (\d+) cpu-us (\d+)/.exec(r.stderr);
-    return { ms, cpuMs: round(Number(m?.[2] ?? NaN) / 1000), peakRssMb: round(Number(m?.[1] ?? NaN) / 1024, 1), created: out.accountsCreated, updated: out.accountsUpdated };
+    return { ms: r.ms, cpuMs: r.cpuMs, peakRssMb: r.peakRssMb, created: out.accountsCreated, updated: out.accountsUpdated };
   };
-  const firstLoad = once(first, fileName);
-  const nightlyUpdate = once(nightly, `nightly-${fileName}`);
-  rmSync(dir, { recursive: true, force: true });
-  return { firstLoad, nightlyUpdate };
+  const firsts: ProcessRun[] = [];
+  let dir = '';
+  for (let i = 0; i < runs; i++) {
+    dir = join(root, `run${i}`);
+    cpSync(empty, dir, { recursive: true });
+    firsts.push(once(dir, fileName));
+  }
+  const nightlyUpdate = once(dir, `nightly-${fileName}`);
+  rmSync(root, { recursive: true, force: true });
+  return { firstLoad: medianOf(firsts), nightlyUpdate };
 }
 
 /** Reading alone: in this process, and in the worker with the rows streamed back. */
@@ -155,19 +181,23 @@ async function parseOnly(bytes: Uint8Array, fileName: string) {
 function xlsxOf(rows: string[][]): Buffer {
   const wb = XLSX.utils.book_new();
   XLSX.utils.book_append_sheet(wb, XLSX.utils.aoa_to_sheet(rows), 'Balances');
-  return XLSX.write(wb, { type: 'buffer', bookType: 'xlsx' }) as Buffer;
+  // Compressed, as Excel saves it (SheetJS stores parts uncompressed unless asked).
+  return XLSX.write(wb, { type: 'buffer', bookType: 'xlsx', compression: true }) as Buffer;
 }
 
 export async function main(args: string[]) {
-  const { values } = parseArgs({ args, options: { sizes: { type: 'string', default: '10000,100000' }, 'no-cli': { type: 'boolean', default: false } } });
+  const { values } = parseArgs({ args, options: { sizes: { type: 'string', default: '10000,100000' }, 'no-cli': { type: 'boolean', default: false }, runs: { type: 'string', default: '10' } } });
+  // Whole-process runs per first load: the median of 10 for files up to 10,000 rows, one above.
+  const runsFor = (n: number) => (n <= 10_000 ? Math.max(1, Number(values.runs)) : 1);
   const sizes = String(values.sizes).split(',').map(Number);
   // The worker and the command line as they ship: built JavaScript (scripts/build-cli.mjs).
   const cli = (await import(join(process.cwd(), 'scripts', 'build-cli.mjs'))) as CliBuild;
   await cli.ensureCliBuilt();
   setParseWorkerEntry(join(cli.CLI_OUT, 'parse-worker.mjs'));
-  const help = await timeOnce(() => spawnSync(process.execPath, [cli.CLI_ENTRY, '--help'], { encoding: 'utf8' }));
-  const out: Record<string, unknown> = { cliHelpMs: help.ms };
-  console.log(`npm run cli -- --help: ${help.ms} ms (node start-up included)`);
+  const helps = Array.from({ length: 10 }, () => runCli(cli, ['--help']));
+  const help = { ms: median(helps.map((h) => h.ms)), cpuMs: median(helps.map((h) => h.cpuMs)) };
+  const out: Record<string, unknown> = { cliHelpMs: help.ms, cliHelpCpuMs: help.cpuMs };
+  console.log(`cli --help (built CLI, a fresh node, median of 10): ${help.ms} ms wall, ${help.cpuMs} ms CPU (node start-up included; npm's own start adds its share)`);
   let peak = process.memoryUsage().rss;
   const sample = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 20);
   for (const n of sizes) {
@@ -186,13 +216,13 @@ export async function main(args: string[]) {
       const name = `b${n}.${format}`;
       const parse = await parseOnly(first, name);
       const inProc = await endToEnd(first, second, name);
-      const whole = values['no-cli'] ? null : await wholeProcess(cli, first, second, name);
+      const whole = values['no-cli'] ? null : await wholeProcess(cli, first, second, name, runsFor(n));
       figures[format] = {
         ...parse,
         inProcess: { firstLoad: fig(inProc.firstLoad), nightlyUpdate: fig(inProc.nightlyUpdate) },
         ...(whole ? { wholeProcess: { firstLoad: fig(whole.firstLoad), nightlyUpdate: fig(whole.nightlyUpdate) } } : {}),
       };
-      const w = whole ? ` · whole process first ${whole.firstLoad.ms} ms (${round(whole.firstLoad.ms / base, 2)}×; CPU ${whole.firstLoad.cpuMs} ms, ${round(whole.firstLoad.cpuMs / b.cpuMs, 2)}×; peak RSS ${whole.firstLoad.peakRssMb} MB), nightly ${whole.nightlyUpdate.ms} ms (peak RSS ${whole.nightlyUpdate.peakRssMb} MB)` : '';
+      const w = whole ? ` · whole process first (median of ${runsFor(n)}) ${whole.firstLoad.ms} ms (${round(whole.firstLoad.ms / base, 2)}×; CPU ${whole.firstLoad.cpuMs} ms, ${round(whole.firstLoad.cpuMs / b.cpuMs, 2)}×; peak RSS ${whole.firstLoad.peakRssMb} MB), nightly ${whole.nightlyUpdate.ms} ms (peak RSS ${whole.nightlyUpdate.peakRssMb} MB)` : '';
       console.log(
         `${n.toLocaleString()} rows ${format.toUpperCase()}: baseline ${base} ms (CPU ${b.cpuMs} ms) · read ${parse.parseInProcessMs} ms (worker ${parse.parseInWorkerMs} ms) · in process first load ${inProc.firstLoad.ms} ms (${round(inProc.firstLoad.ms / base, 2)}×; CPU ${inProc.firstLoad.cpuMs} ms, ${round(inProc.firstLoad.cpuMs / b.cpuMs, 2)}×; preview ${inProc.firstLoad.previewMs}, apply ${inProc.firstLoad.applyMs}), nightly ${inProc.nightlyUpdate.ms} ms (${round(inProc.nightlyUpdate.ms / base, 2)}×)${w}`,
       );

@@ -1,6 +1,5 @@
-import { ZxcvbnFactory } from '@zxcvbn-ts/core';
-import * as common from '@zxcvbn-ts/language-common';
-import * as en from '@zxcvbn-ts/language-en';
+import { createRequire } from 'node:module';
+import type { ZxcvbnFactory } from '@zxcvbn-ts/core';
 import { AppFailure } from '../../shared/result';
 
 export const MIN_PASSWORD_LENGTH = 12;
@@ -8,8 +7,16 @@ export const MIN_PASSWORD_LENGTH = 12;
 export const MIN_PASSWORD_SCORE = 3;
 
 let factory: ZxcvbnFactory | null = null;
-// Built on first use: the dictionaries are large and most runs never set a password.
-const zxcvbn = () => (factory ??= new ZxcvbnFactory({ dictionary: { ...common.dictionary, ...en.dictionary }, graphs: common.adjacencyGraphs, translations: en.translations }));
+// Loaded and built on first use: decompressing the dictionaries costs a few hundred ms of every
+// start-up (the command line, the server), and most runs never set a password.
+const load = createRequire(import.meta.url);
+const zxcvbn = (): ZxcvbnFactory => {
+  if (factory) return factory;
+  const core = load('@zxcvbn-ts/core') as typeof import('@zxcvbn-ts/core');
+  const common = load('@zxcvbn-ts/language-common') as typeof import('@zxcvbn-ts/language-common');
+  const en = load('@zxcvbn-ts/language-en') as typeof import('@zxcvbn-ts/language-en');
+  return (factory = new core.ZxcvbnFactory({ dictionary: { ...common.dictionary, ...en.dictionary }, graphs: common.adjacencyGraphs, translations: en.translations }));
+};
 
 /**
  * Why a new password is refused, or null when it is good enough: at least 12 characters, not

@@ -1,4 +1,4 @@
-import PDFDocument from 'pdfkit';
+import type PDFKitModule from 'pdfkit';
 import { formatDate } from '../../shared/dates';
 import { formatMoney } from '../../shared/money';
 import type { StatementSnapshot } from './statement-data';
@@ -10,7 +10,7 @@ type Doc = PDFKit.PDFDocument;
  * most of a statement's rendering time. The parsed metrics are read-only tables, so they are parsed
  * once per process and shared by every document.
  */
-function shareFontMetrics(): void {
+function shareFontMetrics(PDFDocument: typeof PDFKitModule): void {
   const probe = new PDFDocument({ autoFirstPage: false }) as unknown as { _font?: { font?: { constructor: { prototype: Record<string, unknown> } } } };
   const afm = probe._font?.font?.constructor.prototype as
     | { parse(this: Record<string, unknown>, contents: string): void; __ledgerdeskShared?: boolean }
@@ -31,13 +31,23 @@ function shareFontMetrics(): void {
   };
   afm.__ledgerdeskShared = true;
 }
-shareFontMetrics();
+
+let pdfkit: typeof PDFKitModule | null = null;
+/** pdfkit and its fonts load on the first PDF: most runs (the command line, imports) draw none. */
+async function loadPdfKit(): Promise<typeof PDFKitModule> {
+  if (!pdfkit) {
+    const mod = (await import('pdfkit')) as unknown as { default: typeof PDFKitModule };
+    shareFontMetrics(mod.default);
+    pdfkit = mod.default;
+  }
+  return pdfkit;
+}
 
 const LEFT = 50;
 const RIGHT = 562; // US Letter is 612pt wide
 const BOTTOM = 740;
 
-function newDoc(createdAt: string, title: string): Doc {
+function newDoc(PDFDocument: typeof PDFKitModule, createdAt: string, title: string): Doc {
   // A fixed creation date makes the same snapshot render to the same bytes.
   const at = new Date(`${createdAt.slice(0, 10)}T00:00:00Z`);
   return new PDFDocument({ size: 'LETTER', margin: LEFT, compress: true, info: { Title: title, Producer: 'Ledgerdesk', Creator: 'Ledgerdesk', CreationDate: at, ModDate: at } });
@@ -156,8 +166,8 @@ export function drawStatement(doc: Doc, s: StatementSnapshot): void {
 }
 
 /** One statement as a PDF (the email attachment, the download). */
-export function renderStatementPdf(s: StatementSnapshot): Promise<Buffer> {
-  const doc = newDoc(s.statementDate, `Statement ${s.account.number} ${s.statementDate}`);
+export async function renderStatementPdf(s: StatementSnapshot): Promise<Buffer> {
+  const doc = newDoc(await loadPdfKit(), s.statementDate, `Statement ${s.account.number} ${s.statementDate}`);
   const done = collect(doc);
   drawStatement(doc, s);
   doc.end();
@@ -165,8 +175,8 @@ export function renderStatementPdf(s: StatementSnapshot): Promise<Buffer> {
 }
 
 /** The printed letters of a batch, each followed by its statement, in one PDF for mailing. */
-export function renderLettersPdf(title: string, createdAt: string, letters: { body: string; levelName: string; snapshot: StatementSnapshot }[]): Promise<Buffer> {
-  const doc = newDoc(createdAt, title);
+export async function renderLettersPdf(title: string, createdAt: string, letters: { body: string; levelName: string; snapshot: StatementSnapshot }[]): Promise<Buffer> {
+  const doc = newDoc(await loadPdfKit(), createdAt, title);
   const done = collect(doc);
   letters.forEach((l, i) => {
     if (i > 0) doc.addPage();

@@ -10,6 +10,7 @@ import { decodeText } from './decode-text';
 import { detectFormat } from './detect-format';
 import { buildRows, clip, HeaderOnly, type RowSink } from './build-rows';
 import { HEADER_SCAN_ROWS, openWorkbook } from './workbook-reader';
+import { openXlsxStreamed, StreamedSheet } from './xlsx-stream';
 import { FileRefused, fileTooBigMessage, overLimit, refuse, resolveLimits, type ParseKind, type ParseLimits, type ParseOutcome, type ReadAs } from './types';
 
 export function parseImportFile<K extends ParseKind>(
@@ -36,6 +37,11 @@ export function parseImportFile<K extends ParseKind>(
       if (encoding === 'utf-16le' || encoding === 'utf-16be') notes.push('The file was read as UTF-16 ("Unicode text").');
       // Each delimiter in turn, best-looking first; the first under which a header row is found wins.
       sources = rankDelimiters(text).map((d) => () => new CsvReader(text, d, lim.maxCellChars));
+    } else if ((format === 'xlsx' || format === 'xlsm') && sniffed.kind === 'zip') {
+      // One extra row beyond what may be used, so "more rows than allowed" is detectable.
+      const wb = openXlsxStreamed(bytes, sniffed.entries, lim, lim.maxRows + HEADER_SCAN_ROWS + 2);
+      notes.push(...wb.notes);
+      sources = [() => wb.source];
     } else {
       const wb = openWorkbook(bytes, format, sniffed.kind === 'zip' ? sniffed.entries : null, lim);
       notes.push(...wb.notes);
@@ -91,6 +97,9 @@ export function parseImportFile<K extends ParseKind>(
       built = buildRows(kind, { row: header.row, match: header.match }, header.pending, header.source, lim, onProgress, readAs, onRows);
     } catch (e) {
       if (e instanceof HeaderOnly) return refuse('The file has column headings but no rows of data.');
+      // A sheet far past the row limit is refused as a sheet, as the whole-workbook reader does;
+      // reading on stops at the cap, so this stays cheap.
+      if (e instanceof FileRefused && e.code === 'LIMIT' && header.source instanceof StreamedSheet && /^The file has more than/.test(e.message)) header.source.refuseIfPastCap();
       throw e;
     }
     return {

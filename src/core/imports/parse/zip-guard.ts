@@ -89,8 +89,22 @@ export function readZipDirectory(bytes: Uint8Array): ZipEntry[] {
   return entries;
 }
 
-/** Refuses a zip whose declared or actual unzipped size breaks the limits. */
-export function checkZipLimits(bytes: Uint8Array, entries: ZipEntry[], limits: Pick<ParseLimits, 'maxUncompressedBytes' | 'maxCompressionRatio'>): void {
+/** The compressed bytes of one part, found through its local header. */
+export function partData(bytes: Uint8Array, e: ZipEntry): Uint8Array {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const at = e.localOffset;
+  if (at + 30 > bytes.length || view.getUint32(at, true) !== LFH_SIG) damaged();
+  const start = at + 30 + view.getUint16(at + 26, true) + view.getUint16(at + 28, true);
+  if (start + e.compressedSize > bytes.length) damaged();
+  if (e.method === 0 && e.compressedSize !== e.uncompressedSize) damaged();
+  return bytes.subarray(start, start + e.compressedSize);
+}
+
+/**
+ * Refuses a zip whose declared or actual unzipped size breaks the limits. `inflateAll: false` skips
+ * unzipping every part up front: for the streaming reader, which caps each part it reads as it goes.
+ */
+export function checkZipLimits(bytes: Uint8Array, entries: ZipEntry[], limits: Pick<ParseLimits, 'maxUncompressedBytes' | 'maxCompressionRatio'>, inflateAll = true): void {
   let total = 0;
   for (const e of entries) {
     if (e.flags & 1) refuse('This workbook is protected with a password. Remove the password in your spreadsheet program and upload it again.');
@@ -102,26 +116,23 @@ export function checkZipLimits(bytes: Uint8Array, entries: ZipEntry[], limits: P
       overLimit(`This workbook is compressed far more tightly than a real spreadsheet (part "${e.name.slice(0, 80)}" unpacks ${Math.round(e.uncompressedSize / Math.max(1, e.compressedSize)).toLocaleString('en-US')} times larger), so it was not opened.`);
     }
   }
+  if (!inflateAll) return;
   // The declared sizes may lie; inflate each part with its declared size as a hard cap.
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  for (const e of entries) {
-    const at = e.localOffset;
-    if (at + 30 > bytes.length || view.getUint32(at, true) !== LFH_SIG) damaged();
-    const start = at + 30 + view.getUint16(at + 26, true) + view.getUint16(at + 28, true);
-    if (start + e.compressedSize > bytes.length) damaged();
-    if (e.method === 0) {
-      if (e.compressedSize !== e.uncompressedSize) damaged();
-      continue;
+  for (const e of entries) checkPartSize(bytes, e);
+}
+
+/** Inflates one part with its declared size as a hard cap, and discards the result. */
+export function checkPartSize(bytes: Uint8Array, e: ZipEntry): void {
+  const data = partData(bytes, e);
+  if (e.method === 0) return;
+  if (e.method !== 8) refuse(`This workbook uses a zip compression method (${e.method}) spreadsheets do not use; save it again from your spreadsheet program.`);
+  if (e.compressedSize === 0) return;
+  try {
+    inflateRawSync(data, { maxOutputLength: Math.max(1, e.uncompressedSize) });
+  } catch (err) {
+    if ((err as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE' || err instanceof RangeError) {
+      overLimit(`This workbook's part "${e.name.slice(0, 80)}" unpacks to more than it declares, so it was not opened.`);
     }
-    if (e.method !== 8) refuse(`This workbook uses a zip compression method (${e.method}) spreadsheets do not use; save it again from your spreadsheet program.`);
-    if (e.compressedSize === 0) continue;
-    try {
-      inflateRawSync(bytes.subarray(start, start + e.compressedSize), { maxOutputLength: Math.max(1, e.uncompressedSize) });
-    } catch (err) {
-      if ((err as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE' || err instanceof RangeError) {
-        overLimit(`This workbook's part "${e.name.slice(0, 80)}" unpacks to more than it declares, so it was not opened.`);
-      }
-      damaged();
-    }
+    damaged();
   }
 }
