@@ -100,16 +100,15 @@ export class BatchDb {
       // A table whose held rows a read needed is written straight through from then on.
       for (const t of tables) if (this.heldTables.has(t)) this.readBack.add(t);
       await this.flushIfNamed(tables);
-      const cacheable = tables.length > 0 && !tables.some((t) => this.derived(t));
-      const key = cacheable ? `${q.sql}\u0000${JSON.stringify(q.parameters)}` : '';
-      const hit = cacheable ? this.cache.get(key) : undefined;
+      const key = tables.length > 0 && !tables.some((t) => this.derived(t)) ? cacheKey(q) : null;
+      const hit = key !== null ? this.cache.get(key) : undefined;
       if (hit) {
         this.stats.cacheHits++;
         return { ...hit.result, rows: hit.result.rows.map((r) => ({ ...(r as object) })) };
       }
       this.stats.statements++;
       const result = await conn.executeQuery(q);
-      if (cacheable) this.cache.set(key, { tables, result: { ...result, rows: result.rows.map((r) => ({ ...(r as object) })) } });
+      if (key !== null) this.cache.set(key, { tables, result: { ...result, rows: result.rows.map((r) => ({ ...(r as object) })) } });
       return result;
     }
     if (kind === 'InsertQueryNode' || kind === 'UpdateQueryNode' || kind === 'DeleteQueryNode' || kind === 'MergeQueryNode') {
@@ -188,6 +187,12 @@ function valuesList(dialect: Dialect, width: number, rows: number): string {
     out.push(`(${slots.join(', ')})`);
   }
   return out.join(', ');
+}
+
+/** Statement text and parameters; null (not cached) for parameters JSON cannot spell (bigint, bytes). */
+function cacheKey(q: CompiledQuery): string | null {
+  if (!q.parameters.every((p) => p === null || typeof p === 'string' || typeof p === 'number' || typeof p === 'boolean')) return null;
+  return `${q.sql}\u0000${JSON.stringify(q.parameters)}`;
 }
 
 /** Every table a statement names (joins, subqueries, the target of a write first). */
