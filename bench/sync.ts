@@ -57,7 +57,7 @@ async function benchDialect(dialect: Dialect, cluster: PgCluster | null, n: numb
     socketUrl = cluster.socketUrl('bench');
   }
   // On PostgreSQL the server talks over the Unix socket, as a server on the database host would.
-  const server = await startServer({ databaseUrl: viaTcp ? databaseUrl : socketUrl, env: { LOG_LEVEL: 'warn' } });
+  const server = await startServer({ databaseUrl: viaTcp ? databaseUrl : socketUrl, env: { LOG_LEVEL: 'warn', LEDGERDESK_PUSH_STATS: '1' } });
   const desks: Desk[] = [];
   try {
     const a = await makeDesk(`bench-${dialect}-a`, server.url, { pullLimit: 10_000, requestTimeoutMs: 600_000 });
@@ -79,11 +79,13 @@ async function benchDialect(dialect: Dialect, cluster: PgCluster | null, n: numb
       }
     })();
 
+    const outputBefore = server.output.length;
     const cpu0 = cpuOf(server.proc.pid!, socketUrl);
     let t = performance.now();
     await (a.sync as unknown as { pushAll(): Promise<void> }).pushAll();
     const pushMs = performance.now() - t;
     const cpu1 = cpuOf(server.proc.pid!, socketUrl);
+    const stmts = pushStats(server.output.slice(outputBefore).join(''));
     const left = raw.prepare(`SELECT COUNT(*) AS n FROM sync_outbox WHERE state <> 'accepted'`).get() as { n: number };
     if (left.n !== 0) throw new Error(`push left ${left.n} commands not accepted`);
 
@@ -132,6 +134,10 @@ async function benchDialect(dialect: Dialect, cluster: PgCluster | null, n: numb
       pushSeconds: sec(pushMs),
       pushCommandsPerSecond: Math.round(n / (pushMs / 1000)),
       serverCpuMsPerCommand: +((cpu1.server - cpu0.server) / n).toFixed(3),
+      statementsPerCommand: +(stmts.statements / n).toFixed(2),
+      cachedReadsPerCommand: +(stmts.cacheHits / n).toFixed(2),
+      heldRowsPerCommand: +(stmts.deferredRows / n).toFixed(2),
+      multiRowInserts: stmts.flushStatements,
       ...(dialect === 'postgres' ? { postgresCpuMsPerCommand: +((cpu1.postgres - cpu0.postgres) / n).toFixed(3) } : {}),
       pullChanges: changes,
       pullPayments: pulledPayments,
@@ -144,6 +150,9 @@ async function benchDialect(dialect: Dialect, cluster: PgCluster | null, n: numb
     };
     const cpuLine = `server CPU ${fig.serverCpuMsPerCommand} ms/command${'postgresCpuMsPerCommand' in fig ? `, PostgreSQL CPU ${fig.postgresCpuMsPerCommand} ms/command` : ''}`;
     console.log(`${dialect}: push   ${n} payments.record in ${fig.pushSeconds} s (${fig.pushCommandsPerSecond}/s; ${cpuLine}; target 50 s for 100,000, aim 20 s)`);
+    console.log(
+      `${dialect}: push   ${fig.statementsPerCommand} statements/command sent to the database (+ ${fig.multiRowInserts} multi-row INSERTs carrying ${fig.heldRowsPerCommand} held rows/command; ${fig.cachedReadsPerCommand} reads/command answered from the batch cache)`,
+    );
     console.log(`${dialect}: pull   ${changes} changes (${pulledPayments} payments) in ${fig.pullSeconds} s (${fig.pullChangesPerSecond}/s)`);
     console.log(`${dialect}: snapshot of the same ledger: ${fig.snapshotSeconds} s`);
     if (importRows > 0) console.log(`${dialect}: import-sized push: one command of ${importRows} balance rows in ${importFig.importPushSeconds} s`);
@@ -153,6 +162,21 @@ async function benchDialect(dialect: Dialect, cluster: PgCluster | null, n: numb
     for (const d of desks) await d.close().catch(() => undefined);
     await server.kill();
   }
+}
+
+/** The server's per-batch counts (push.ts logs one 'push batch' line per batch when LEDGERDESK_PUSH_STATS=1), summed. */
+function pushStats(output: string): { statements: number; cacheHits: number; deferredRows: number; flushStatements: number } {
+  const sum = { statements: 0, cacheHits: 0, deferredRows: 0, flushStatements: 0 };
+  for (const line of output.split('\n')) {
+    if (!line.includes('"push batch"')) continue;
+    try {
+      const j = JSON.parse(line) as typeof sum;
+      for (const k of Object.keys(sum) as (keyof typeof sum)[]) sum[k] += Number(j[k] ?? 0);
+    } catch {
+      // a line cut by the output buffer
+    }
+  }
+  return sum;
 }
 
 const sec = (ms: number) => +(ms / 1000).toFixed(2);

@@ -11,6 +11,7 @@ import { PG_COMMIT_LOCK } from '../core/sync/capture';
 import { fileRefs, type PushedCommand, type PushOutcome, type PushResponse, type WireError } from '../core/sync/protocol';
 import { canonicalJson, sha256 } from '../core/util/canonical-json';
 import { AppFailure, type AppError } from '../shared/result';
+import { BatchDb, FlushFailed } from './db/batch-db';
 import type { ServerDatabase } from './db/schema';
 import type { ServerStore } from './db/open';
 
@@ -48,11 +49,13 @@ export async function runPush(
       if (res.changed) afterCommit(res.serverSeq);
       return res.response;
     } catch (e) {
-      if (e instanceof Refused && e.index < savepointFrom) {
-        savepointFrom = e.index;
+      // A refusal, or a held row that failed when written: again, with savepoints from that command on.
+      const from = e instanceof Refused ? e.index : e instanceof FlushFailed ? e.first : null;
+      if (from !== null && from < savepointFrom) {
+        savepointFrom = from;
         continue;
       }
-      const code = (e as { code?: string }).code;
+      const code = errorCode(e);
       if (code && RETRYABLE_PG.has(code) && attempt < 5) continue;
       throw e;
     }
@@ -66,9 +69,17 @@ class Refused extends Error {
   }
 }
 
+/** A database error's code, also when it was raised writing held rows. */
+const errorCode = (e: unknown): string | undefined => ((e instanceof FlushFailed ? e.cause : e) as { code?: string } | null)?.code;
+
+/** Tables triggers write (the change stream and its transaction counter, search indexes, desk-only capture). */
+const derivedTable = (t: string) => t.startsWith('srv_') || t.startsWith('sync_') || t.endsWith('_fts') || t === 'local_user_verifiers';
+
 type Batch = {
   store: ServerStore;
   trx: Trx;
+  /** The batch's cached reads and held INSERTs (batch-db.ts); `trx` is its handle. */
+  bdb: BatchDb;
   actor: Actor;
   log: Logger;
   chain: AuditChainHead;
@@ -76,8 +87,11 @@ type Batch = {
   logged: Database['command_log'][];
 };
 
-async function runBatch(store: ServerStore, trx: Trx, actor: Actor, clientId: string, commands: PushedCommand[], log: Logger, savepointFrom: number) {
+async function runBatch(store: ServerStore, outer: Trx, actor: Actor, clientId: string, commands: PushedCommand[], log: Logger, savepointFrom: number) {
   const now = store.core.clock.now().toISOString();
+  // Every statement of the batch goes through it, so a held row is written before anything that could see it.
+  const bdb = new BatchDb(outer, { dialect: store.dialect, derived: derivedTable });
+  const trx = bdb.db as unknown as Trx;
   if (store.dialect === 'postgres') await sql`SELECT pg_advisory_xact_lock(${PG_COMMIT_LOCK})`.execute(trx);
   let client = await trx.selectFrom('srv_clients').selectAll().where('client_id', '=', clientId).executeTakeFirst();
   if (!client) {
@@ -93,13 +107,15 @@ async function runBatch(store: ServerStore, trx: Trx, actor: Actor, clientId: st
     for (const r of await trx.selectFrom('srv_commands').select(['command_id', 'input_hash', 'status', 'error_json', 'server_seq']).where('command_id', 'in', part).execute()) known.set(r.command_id, r);
     for (const r of await trx.selectFrom('command_log').select(['id', 'input_hash']).where('id', 'in', part).execute()) ran.set(r.id, r.input_hash);
   }
-  const b: Batch = { store, trx, actor, log, chain: new AuditChainHead(), logged: [] };
+  const b: Batch = { store, trx, bdb, actor, log, chain: new AuditChainHead(), logged: [] };
   const outcomes: PushOutcome[] = [];
   const fresh: { outcome: PushOutcome; row: Omit<ServerDatabase['srv_commands'], 'server_seq'> }[] = [];
   const answered = new Map<string, { hash: string; outcome: PushOutcome }>();
   let lastSeq = client.last_seq;
   let stop = false;
   for (const [index, c] of commands.entries()) {
+    bdb.current = index;
+    bdb.defer = index < savepointFrom;
     if (stop) {
       outcomes.push({ id: c.id, clientSeq: c.clientSeq, status: 'retry', error: { code: 'UNAVAILABLE', message: 'Waiting for an earlier command.' } });
       continue;
@@ -159,6 +175,9 @@ async function runBatch(store: ServerStore, trx: Trx, actor: Actor, clientId: st
     lastSeq = Math.max(lastSeq, c.clientSeq);
     log.info({ commandId: c.id, name: c.name, clientId, userId: actor.userId, status: outcome.status, code: error?.code }, 'command');
   }
+  bdb.defer = false;
+  await b.chain.save(trx as unknown as Kysely<Database>);
+  await bdb.flush();
   for (let i = 0; i < b.logged.length; i += 200) await trx.insertInto('command_log').values(b.logged.slice(i, i + 200)).execute();
   const serverSeq = Number((await trx.selectFrom('srv_changes').select((eb) => eb.fn.max('seq').as('m')).executeTakeFirst())?.m ?? 0);
   for (const f of fresh) f.outcome.serverSeq = serverSeq;
@@ -169,6 +188,9 @@ async function runBatch(store: ServerStore, trx: Trx, actor: Actor, clientId: st
       .execute();
   }
   if (lastSeq !== client.last_seq) await trx.updateTable('srv_clients').set({ last_seq: lastSeq, updated_at: now }).where('client_id', '=', clientId).execute();
+  const stats = { clientId, commands: commands.length, savepointFrom, ...bdb.stats };
+  if (process.env.LEDGERDESK_PUSH_STATS === '1') log.warn(stats, 'push batch');
+  else log.debug(stats, 'push batch');
   if (store.dialect === 'postgres' && fresh.length > 0) await sql`SELECT pg_notify('ledgerdesk_changes', ${String(serverSeq)})`.execute(trx);
   return { response: { outcomes, lastClientSeq: lastSeq } satisfies PushResponse, serverSeq, changed: fresh.length > 0 };
 }
@@ -219,8 +241,15 @@ async function runOne(b: Batch, c: PushedCommand, hash: string, mode: 'savepoint
     return { error: { code: 'VALIDATION', message: `The command is missing the ids it creates (${Object.keys(ids).join(', ')}).` } };
   }
   const refuse = async (error: WireError): Promise<{ error: WireError; kept?: KeptMoney }> => {
-    const kept = await keepMoney(req, parsed.data, error, log);
-    return kept ? { error, kept } : { error };
+    // The keep runs in its own savepoint: its writes are not held, so its errors are its own.
+    const defer = b.bdb.defer;
+    b.bdb.defer = false;
+    try {
+      const kept = await keepMoney(req, parsed.data, error, log);
+      return kept ? { error, kept } : { error };
+    } finally {
+      b.bdb.defer = defer;
+    }
   };
   if (!(await mayRun(db, def, actor.role))) {
     await auditDenied(db, actor, c.name, at.occurredAt, `${c.id}/denied`, { commandId: c.id }, b.chain);
@@ -237,8 +266,8 @@ async function runOne(b: Batch, c: PushedCommand, hash: string, mode: 'savepoint
     if (careful) await sql`RELEASE SAVEPOINT ld_cmd`.execute(trx);
     return { error: null };
   } catch (e) {
-    const code = (e as { code?: string }).code;
-    if (!careful) throw code && RETRYABLE_PG.has(code) ? e : new Refused(mode);
+    const code = errorCode(e);
+    if (!careful) throw code && RETRYABLE_PG.has(code) ? e : new Refused(e instanceof FlushFailed ? e.first : mode);
     await sql`ROLLBACK TO SAVEPOINT ld_cmd`.execute(trx);
     await sql`RELEASE SAVEPOINT ld_cmd`.execute(trx);
     b.chain.restore(head);
@@ -261,7 +290,7 @@ async function keepMoney(req: RunRequest, input: unknown, error: WireError, log:
   } catch (e) {
     await sql`ROLLBACK TO SAVEPOINT ld_keep`.execute(req.db);
     await sql`RELEASE SAVEPOINT ld_keep`.execute(req.db);
-    req.auditChain?.restore(head);
+    if (head) req.auditChain?.restore(head);
     if (!(e instanceof AppFailure)) log.error({ err: e, commandId: req.commandId, name: req.def.name }, 'keeping a refused command\'s money failed');
     return undefined;
   }

@@ -31,6 +31,8 @@ function entryHash(r: Omit<Row, 'hash' | 'mac'>): string {
  */
 export class AuditChainHead {
   private head: { seq: number; hash: string } | null | undefined = undefined;
+  /** The sealed head (audit_head) as this transaction moved it; written once by `save`. */
+  private sealed: { row: Head | null; moved: boolean } | undefined = undefined;
 
   async read(db: Kysely<Database>): Promise<{ seq: number; hash: string } | null> {
     if (this.head === undefined) this.head = (await readLast(db)) ?? null;
@@ -41,14 +43,35 @@ export class AuditChainHead {
     this.head = { seq, hash };
   }
 
-  copy(): { seq: number; hash: string } | null | undefined {
-    return this.head;
+  /** The sealed head, read once per transaction. */
+  async readSealed(db: Kysely<Database>): Promise<Head | null> {
+    if (this.sealed === undefined) this.sealed = { row: (await readHead(db)) ?? null, moved: false };
+    return this.sealed.row;
   }
 
-  restore(saved: { seq: number; hash: string } | null | undefined): void {
-    this.head = saved;
+  moveSealed(row: Head): void {
+    this.sealed = { row, moved: true };
+  }
+
+  /** Writes the sealed head where the entries moved it: whoever uses a chain calls this before committing. */
+  async save(db: Kysely<Database>): Promise<void> {
+    const s = this.sealed;
+    if (!s?.moved || !s.row) return;
+    await db.updateTable('audit_head').set({ seq: s.row.seq, hash: s.row.hash, mac: s.row.mac }).where('id', '=', 1).execute();
+    this.sealed = { row: s.row, moved: false };
+  }
+
+  copy(): ChainState {
+    return { head: this.head, sealed: this.sealed };
+  }
+
+  restore(saved: ChainState): void {
+    this.head = saved.head;
+    this.sealed = saved.sealed;
   }
 }
+
+type ChainState = { head: { seq: number; hash: string } | null | undefined; sealed: { row: Head | null; moved: boolean } | undefined };
 
 const readLast = (db: Kysely<Database>) => db.selectFrom('audit_log').select(['seq', 'hash']).orderBy('seq', 'desc').limit(1).executeTakeFirst();
 
@@ -75,7 +98,7 @@ export async function appendAudit(db: Kysely<Database>, rec: AuditRecord, at: st
   const key = auditKeyOf(db);
   await db.insertInto('audit_log').values({ ...row, hash, mac: key ? entryMac(key, seq, hash) : null }).execute();
   chain?.set(seq, hash);
-  if (key) await advanceHead(db, key, { seq: last?.seq ?? 0, hash: last?.hash ?? GENESIS_HASH }, { seq, hash });
+  if (key) await advanceHead(db, key, { seq: last?.seq ?? 0, hash: last?.hash ?? GENESIS_HASH }, { seq, hash }, chain);
 }
 
 const entryMac = (key: Buffer, seq: number, hash: string) => auditMac(key, 'entry', seq, hash);
@@ -95,10 +118,12 @@ function headIsGenuine(key: Buffer, h: Head): boolean {
  * head that named the previous last entry moves: a head that disagrees with the log is evidence
  * (a removed tail, a forged head) and stays as it is, so verification keeps failing.
  */
-async function advanceHead(db: Kysely<Database>, key: Buffer, prev: { seq: number; hash: string }, next: { seq: number; hash: string }): Promise<void> {
-  const h = await readHead(db);
+async function advanceHead(db: Kysely<Database>, key: Buffer, prev: { seq: number; hash: string }, next: { seq: number; hash: string }, chain?: AuditChainHead): Promise<void> {
+  const h = chain ? await chain.readSealed(db) : await readHead(db);
   if (!h || h.seq !== prev.seq || h.hash !== prev.hash || !headIsGenuine(key, h)) return;
   const moved = { mac_from: h.mac_from, seq: next.seq, hash: next.hash };
+  // A batch's chain (server push) moves the head in memory and writes it once (`save`).
+  if (chain) return chain.moveSealed({ ...h, seq: next.seq, hash: next.hash, mac: headMac(key, moved) });
   await db.updateTable('audit_head').set({ seq: next.seq, hash: next.hash, mac: headMac(key, moved) }).where('id', '=', 1).execute();
 }
 
@@ -231,6 +256,6 @@ export async function appendAuditBatch(db: Kysely<Database>, recs: AuditRecord[]
     return { ...row, hash: prev, mac: key ? entryMac(key, seq, prev) : null };
   });
   for (let i = 0; i < rows.length; i += 500) await db.insertInto('audit_log').values(rows.slice(i, i + 500)).execute();
-  if (key) await advanceHead(db, key, { seq: last?.seq ?? 0, hash: last?.hash ?? GENESIS_HASH }, { seq, hash: prev });
+  if (key) await advanceHead(db, key, { seq: last?.seq ?? 0, hash: last?.hash ?? GENESIS_HASH }, { seq, hash: prev }, chain);
   chain?.set(seq, prev);
 }

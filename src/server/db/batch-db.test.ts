@@ -1,0 +1,108 @@
+import BetterSqlite3 from 'better-sqlite3';
+import { Kysely, SqliteDialect, sql } from 'kysely';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { BatchDb, FlushFailed } from './batch-db';
+
+/** The batch handle on a real SQLite file's transaction: what it holds, when it writes, what it answers from cache. */
+type T = { parent: { id: string; name: string }; child: { id: string; parent_id: string }; srv_changes: { seq: number; tbl: string } };
+
+let raw: BetterSqlite3.Database;
+let db: Kysely<T>;
+const statements: string[] = [];
+
+beforeEach(async () => {
+  raw = new BetterSqlite3(':memory:');
+  raw.pragma('foreign_keys = ON');
+  raw.exec(`CREATE TABLE parent (id TEXT PRIMARY KEY, name TEXT NOT NULL);
+    CREATE TABLE child (id TEXT PRIMARY KEY, parent_id TEXT NOT NULL REFERENCES parent(id));
+    CREATE TABLE srv_changes (seq INTEGER PRIMARY KEY AUTOINCREMENT, tbl TEXT NOT NULL);
+    CREATE TRIGGER c_i AFTER INSERT ON child BEGIN INSERT INTO srv_changes (tbl) VALUES ('child'); END;`);
+  statements.length = 0;
+  db = new Kysely<T>({ dialect: new SqliteDialect({ database: raw }), log: (e) => void statements.push(e.query.sql) });
+});
+afterEach(async () => {
+  await db.destroy();
+});
+
+const batch = (trx: Kysely<T>) => new BatchDb(trx as never, { dialect: 'sqlite', derived: (t) => t.startsWith('srv_') });
+
+describe('BatchDb', () => {
+  it('holds one-row INSERTs and writes them multi-row before a read of their table', async () => {
+    await db.transaction().execute(async (trx) => {
+      const b = batch(trx);
+      const h = b.db as unknown as Kysely<T>;
+      await h.insertInto('parent').values({ id: 'p1', name: 'one' }).execute();
+      await h.insertInto('parent').values({ id: 'p2', name: 'two' }).execute();
+      await h.insertInto('child').values({ id: 'c1', parent_id: 'p1' }).execute();
+      expect(statements.filter((s) => s.startsWith('insert'))).toEqual([]);
+      expect((await h.selectFrom('parent').select('id').orderBy('id').execute()).map((r) => r.id)).toEqual(['p1', 'p2']);
+      // Parents first, in the order held; the children's table too (everything held is written).
+      expect(statements.filter((s) => s.startsWith('insert'))).toEqual(['insert into "parent" ("id", "name") values (?, ?), (?, ?)', 'insert into "child" ("id", "parent_id") values (?, ?)']);
+      // A table read back is written straight through from then on.
+      await h.insertInto('parent').values({ id: 'p3', name: 'three' }).execute();
+      expect(statements.at(-1)).toBe('insert into "parent" ("id", "name") values (?, ?)');
+    });
+    expect(raw.prepare('SELECT COUNT(*) AS n FROM srv_changes').get()).toEqual({ n: 1 });
+  });
+
+  it('writes held rows before reading a table triggers write, before raw SQL and at flush', async () => {
+    await db.transaction().execute(async (trx) => {
+      const b = batch(trx);
+      const h = b.db as unknown as Kysely<T>;
+      await h.insertInto('parent').values({ id: 'p1', name: 'one' }).execute();
+      await h.insertInto('child').values({ id: 'c1', parent_id: 'p1' }).execute();
+      expect((await h.selectFrom('srv_changes').select('tbl').execute()).map((r) => r.tbl)).toEqual(['child']);
+      await h.insertInto('child').values({ id: 'c2', parent_id: 'p1' }).execute();
+      await sql`SAVEPOINT x`.execute(h);
+      expect(raw.prepare('SELECT COUNT(*) AS n FROM child').get()).toEqual({ n: 2 });
+      await sql`RELEASE SAVEPOINT x`.execute(h);
+      await h.insertInto('child').values({ id: 'c3', parent_id: 'p1' }).execute();
+      await b.flush();
+      expect(raw.prepare('SELECT COUNT(*) AS n FROM child').get()).toEqual({ n: 3 });
+    });
+  });
+
+  it('answers a repeated read from its cache until the batch writes to that table', async () => {
+    raw.exec(`INSERT INTO parent VALUES ('p1', 'one')`);
+    await db.transaction().execute(async (trx) => {
+      const b = batch(trx);
+      const h = b.db as unknown as Kysely<T>;
+      const read = () => h.selectFrom('parent').select('name').where('id', '=', 'p1').executeTakeFirstOrThrow();
+      expect(await read()).toEqual({ name: 'one' });
+      expect(await read()).toEqual({ name: 'one' });
+      expect(b.stats.cacheHits).toBe(1);
+      await h.updateTable('parent').set({ name: 'uno' }).where('id', '=', 'p1').execute();
+      expect(await read()).toEqual({ name: 'uno' });
+      expect(b.stats.cacheHits).toBe(1);
+    });
+  });
+
+  it('a held row that fails when written names the first command whose rows were in that flush', async () => {
+    raw.exec(`INSERT INTO parent VALUES ('p1', 'one')`);
+    const err = await db
+      .transaction()
+      .execute(async (trx) => {
+        const b = batch(trx);
+        const h = b.db as unknown as Kysely<T>;
+        b.current = 4;
+        await h.insertInto('child').values({ id: 'c1', parent_id: 'p1' }).execute();
+        b.current = 5;
+        await h.insertInto('child').values({ id: 'c2', parent_id: 'nobody' }).execute();
+        b.current = 6;
+        await b.flush();
+      })
+      .catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(FlushFailed);
+    expect((err as FlushFailed).first).toBe(4);
+    expect(raw.prepare('SELECT COUNT(*) AS n FROM child').get()).toEqual({ n: 0 });
+  });
+
+  it('with deferring off, every INSERT runs at once (a command in its own savepoint)', async () => {
+    await db.transaction().execute(async (trx) => {
+      const b = batch(trx);
+      b.defer = false;
+      await (b.db as unknown as Kysely<T>).insertInto('parent').values({ id: 'p1', name: 'one' }).execute();
+      expect(raw.prepare('SELECT COUNT(*) AS n FROM parent').get()).toEqual({ n: 1 });
+    });
+  });
+});

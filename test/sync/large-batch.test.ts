@@ -1,0 +1,110 @@
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bindAuditKey, fileAuditKey } from '../../src/core/audit/audit-key';
+import { verifyAuditChain } from '../../src/core/audit/audit-log';
+import { newId } from '../../src/shared/ids';
+import { ADMIN, drain, ledgerProblems, makeDesk, serverDb, startPg, startServer, type Desk, type PgCluster, type RunningServer } from './helpers';
+
+/**
+ * Issue 13 item 6 (fast push): a batch runs without a savepoint per command, with cached reads and
+ * held multi-row INSERTs (src/server/db/batch-db.ts). One refused command in the middle of a large
+ * batch must still leave exactly the others applied, its money kept On Hold, and the server's
+ * ledger and sealed audit chain whole, on both dialects.
+ */
+let pgc: PgCluster | null = null;
+beforeAll(async () => {
+  pgc = await startPg();
+}, 60_000);
+afterAll(async () => {
+  await pgc?.stop();
+});
+
+const N = 1000;
+const REFUSED = 700;
+
+describe.each(['sqlite', 'postgres'] as const)('a refused command in a large pushed batch, on %s', (backend) => {
+  let server: RunningServer;
+  let databaseUrl: string | undefined;
+  let a: Desk;
+  let skip = false;
+
+  beforeAll(async () => {
+    if (backend === 'postgres') {
+      if (!pgc) {
+        skip = true;
+        return;
+      }
+      databaseUrl = await pgc.createDb('large_batch');
+    }
+    server = await startServer({ databaseUrl });
+    a = await makeDesk(`large-batch-${backend}`, server.url, { requestTimeoutMs: 120_000 });
+  }, 120_000);
+  afterAll(async () => {
+    await a?.close();
+    await server?.kill();
+  });
+
+  it(`command ${REFUSED + 1} of ${N} is refused: the other ${N - 1} are applied once, its money is kept On Hold`, async () => {
+    if (skip) return;
+    const admin = await a.signIn(ADMIN.username, ADMIN.password);
+    const div = await a.run(admin, 'divisions.create', { name: 'Large batch' });
+    const accounts: string[] = [];
+    for (let i = 0; i < 20; i++) accounts.push((await a.run(admin, 'accounts.create', { divisionId: div.id, accountNumber: `LB-${i}`, name: `Large ${i}` })).id);
+    const closed = (await a.run(admin, 'accounts.create', { divisionId: div.id, accountNumber: 'LB-CLOSED', name: 'Closed meanwhile' })).id;
+    await a.run(admin, 'accounts.setStatus', { accountId: closed, status: 'inactive', reason: 'Closed meanwhile' });
+    await drain(a);
+
+    // N commands in the outbox in one push (as a desk that worked offline leaves them); the refused
+    // one names an account made inactive before it reached the server.
+    const raw = a.core.ledger.raw;
+    const ins = raw.prepare(
+      `INSERT INTO sync_outbox (command_id, name, version, input_json, actor_id, subject_id, created_at, business_date, state) VALUES (?, 'payments.record', 1, ?, ?, ?, ?, ?, 'pending')`,
+    );
+    const now = new Date().toISOString();
+    const payments: { id: string; accountId: string; cents: number }[] = [];
+    raw.transaction(() => {
+      for (let i = 0; i < N; i++) {
+        const p = { id: newId(), accountId: i === REFUSED ? closed : accounts[i % accounts.length]!, cents: ((i % 50) + 1) * 100 };
+        payments.push(p);
+        ins.run(newId(), JSON.stringify({ accountId: p.accountId, amount: `${p.cents / 100}.00`, method: 'cash', paymentId: p.id }), admin.userId, p.id, now, now.slice(0, 10));
+      }
+    })();
+    await (a.sync as unknown as { pushAll(): Promise<void> }).pushAll();
+
+    const states = raw.prepare(`SELECT state, COUNT(*) AS n FROM sync_outbox WHERE name = 'payments.record' GROUP BY state ORDER BY state`).all();
+    expect(states).toEqual([
+      { state: 'accepted', n: N - 1 },
+      { state: 'rejected', n: 1 },
+    ]);
+    const refused = raw.prepare(`SELECT error_json FROM sync_outbox WHERE subject_id = ?`).get(payments[REFUSED]!.id) as { error_json: string };
+    expect(JSON.parse(refused.error_json)).toMatchObject({ code: 'CONFLICT', kept: { state: 'on_hold', paymentId: payments[REFUSED]!.id } });
+
+    const s = serverDb(server, databaseUrl);
+    try {
+      const rows = await s.db.selectFrom('payments').select(['id', 'status', 'amount_cents', 'account_id']).where('id', 'in', payments.map((p) => p.id)).execute();
+      expect(rows).toHaveLength(N);
+      const byId = new Map(rows.map((r) => [r.id, r]));
+      for (const [i, p] of payments.entries()) {
+        expect(byId.get(p.id), `payment ${i}`).toMatchObject({ status: i === REFUSED ? 'on_hold' : 'pending', amount_cents: p.cents, account_id: p.accountId });
+      }
+      // Applied once each: one journal entry per accepted payment, none for the one kept On Hold.
+      const entries = await s.db.selectFrom('account_entries').select(['source_id', 'amount_cents']).where('source_type', '=', 'payment').execute();
+      expect(entries).toHaveLength(N - 1);
+      expect(entries.some((e) => e.source_id === payments[REFUSED]!.id)).toBe(false);
+      const expected = new Map<string, number>();
+      for (const [i, p] of payments.entries()) if (i !== REFUSED) expected.set(p.accountId, (expected.get(p.accountId) ?? 0) - p.cents);
+      const balances = await s.db.selectFrom('accounts').select(['id', 'balance_cents']).where('id', 'in', [...accounts, closed]).execute();
+      for (const b of balances) expect(Number(b.balance_cents), `balance of ${b.id}`).toBe(expected.get(b.id) ?? 0);
+      const logged = await s.db.selectFrom('command_log').select('id').where('name', '=', 'payments.record').execute();
+      expect(logged).toHaveLength(N - 1);
+      expect(await ledgerProblems(s.db)).toEqual([]);
+      // The sealed audit head, moved once per batch, still names the chain's last entry.
+      bindAuditKey(s.db, await fileAuditKey(join(server.dataDir, 'audit.key')).load());
+      const chain = await verifyAuditChain(s.db);
+      expect(chain.reason).toBeNull();
+      expect(chain).toMatchObject({ ok: true, keyed: true });
+    } finally {
+      await s.close();
+    }
+  }, 300_000);
+});
