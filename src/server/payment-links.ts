@@ -1,3 +1,4 @@
+import { pageSecurityHeaders } from './routes/http-setup';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
@@ -70,16 +71,7 @@ export async function registerPaymentLinkRoutes(app: FastifyInstance, store: Ser
   const formAction = ["'self'", ...(opts.gateway?.checkoutOrigins ?? [])].join(' ');
   const csp = `default-src 'none'; style-src ${PAGE_STYLE_HASH}; img-src 'none'; form-action ${formAction}; frame-ancestors 'none'; base-uri 'none'`;
   const html = (reply: FastifyReply, code: number, body: string) =>
-    reply
-      .code(code)
-      .header('content-type', 'text/html; charset=utf-8')
-      .header('content-security-policy', csp)
-      .header('x-content-type-options', 'nosniff')
-      .header('x-frame-options', 'DENY')
-      // The token is in the address: no referrer, no caching.
-      .header('referrer-policy', 'no-referrer')
-      .header('cache-control', 'no-store')
-      .send(body);
+    reply.code(code).header('content-type', 'text/html; charset=utf-8').headers(pageSecurityHeaders(csp)).send(body);
   const log = app.log as unknown as Logger;
 
   const today = async () => {
@@ -143,20 +135,25 @@ export async function registerPaymentLinkRoutes(app: FastifyInstance, store: Ser
       }
     });
 
-    sub.post('/v1/gateway/stripe/webhook', async (req, reply) => {
-      if (!opts.gateway) return reply.code(404).send({ ok: false, error: { code: 'NOT_FOUND', message: 'No payment gateway is configured on this server.' } });
-      if (!Buffer.isBuffer(req.body)) return reply.code(400).send({ ok: false, error: { code: 'VALIDATION', message: 'Send the event as application/json.' } });
-      let ev;
-      try {
-        const sig = req.headers['stripe-signature'];
-        ev = opts.gateway.parseWebhook(req.body, Array.isArray(sig) ? sig[0] : sig);
-      } catch (e) {
-        req.log.warn({ ip: req.ip }, 'gateway webhook refused: signature does not verify');
-        const message = e instanceof AppFailure ? e.message : 'The webhook signature does not verify.';
-        return reply.code(400).send({ ok: false, error: { code: 'VALIDATION', message } });
-      }
-      const out = await takeGatewayEvent(store, opts.gateway.name, ev, log, announce);
-      return reply.send({ received: true, ...out });
-    });
+    registerGatewayWebhook(sub, store, opts, log, announce);
+  });
+}
+
+/** The gateway's webhook: signed events, verified on the raw bytes, then taken once each. */
+function registerGatewayWebhook(sub: FastifyInstance, store: ServerStore, opts: PaymentLinkOptions, log: Logger, announce: (seq: number) => void): void {
+  sub.post('/v1/gateway/stripe/webhook', async (req, reply) => {
+    if (!opts.gateway) return reply.code(404).send({ ok: false, error: { code: 'NOT_FOUND', message: 'No payment gateway is configured on this server.' } });
+    if (!Buffer.isBuffer(req.body)) return reply.code(400).send({ ok: false, error: { code: 'VALIDATION', message: 'Send the event as application/json.' } });
+    let ev;
+    try {
+      const sig = req.headers['stripe-signature'];
+      ev = opts.gateway.parseWebhook(req.body, Array.isArray(sig) ? sig[0] : sig);
+    } catch (e) {
+      req.log.warn({ ip: req.ip }, 'gateway webhook refused: signature does not verify');
+      const message = e instanceof AppFailure ? e.message : 'The webhook signature does not verify.';
+      return reply.code(400).send({ ok: false, error: { code: 'VALIDATION', message } });
+    }
+    const out = await takeGatewayEvent(store, opts.gateway.name, ev, log, announce);
+    return reply.send({ received: true, ...out });
   });
 }

@@ -2,6 +2,7 @@ import type { Actor, KeptMoney } from '../../core/commands/types';
 import { appendAudit } from '../../core/audit/audit-log';
 import type { LedgerCore } from '../../core/ledger-core';
 import type { KeptMoneyDTO, NeedsAttentionAction, NeedsAttentionDTO } from '../../shared/contract/sync';
+import { describeCommand, type CommandSummary } from '../../shared/contract/describe';
 import { formatDate } from '../../shared/dates';
 import { newId } from '../../shared/ids';
 import { formatMoney, parseMoney } from '../../shared/money';
@@ -78,28 +79,36 @@ async function keptMoney(core: LedgerCore, kept: KeptMoney | undefined, input: R
   };
 }
 
-async function accountLabel(core: LedgerCore, accountId: unknown): Promise<string> {
-  if (typeof accountId !== 'string') return '';
+async function accountLabel(core: LedgerCore, accountId: string | undefined): Promise<string> {
+  if (!accountId) return '';
   const a = await core.db.selectFrom('accounts').select(['account_number', 'name']).where('id', '=', accountId).executeTakeFirst();
   return a ? ` for ${a.account_number} ${a.name}` : '';
 }
 
-const LABELS: Record<string, string> = {
-  'payments.record': 'Payment',
-  'deposits.enterPayment': 'Payment entered into a deposit',
-  'deposits.addPayments': 'Adding payments to a deposit',
-  'deposits.complete': 'Completing a deposit',
-  'deposits.reopen': 'Reopening a deposit',
-  'credits.post': 'Credit',
-  'refunds.create': 'Refund',
-  'users.create': 'New user',
-};
-
-function amountOf(input: Record<string, unknown>): string {
-  const raw = input.amount;
-  if (typeof raw !== 'string' && typeof raw !== 'number') return '';
+function amountText(raw: string | number | undefined): string {
+  if (raw === undefined) return '';
   const m = parseMoney(raw);
   return m.ok ? ` of ${formatMoney(m.cents)}` : '';
+}
+
+/**
+ * The item's heading and sentence, put together from the command's own summary (its contract's
+ * describe, src/shared/contract/describe.ts), the payer it was for and the money kept for it.
+ */
+export function tellItem(
+  summary: CommandSummary,
+  forWhom: string,
+  kept: KeptMoneyDTO | null,
+  entered: { businessDate: string; by: string },
+): { title: string; what: string } {
+  const amount = kept ? ` of ${formatMoney(kept.amountCents)}` : amountText(summary.amount);
+  const whom = kept ? ` for ${kept.accountNumber} ${kept.accountName}` : forWhom;
+  const outcome = kept?.status === 'on_hold' ? 'is On Hold' : kept?.state === 'undeposited' ? 'was recorded without its deposit' : 'was not done';
+  const keptNote = kept ? ` (${kept.reference}, dated ${formatDate(kept.paymentDate)})` : '';
+  return {
+    title: `${summary.what}${amount}${whom} ${outcome}`,
+    what: `${summary.what}${amount}${whom}${keptNote}, entered ${formatDate(entered.businessDate)} by ${entered.by}.`,
+  };
 }
 
 function why(error: WireError): string {
@@ -150,16 +159,14 @@ export async function listNeedsAttention(core: LedgerCore, actor: Actor, command
     const error = (r.error_json ? JSON.parse(r.error_json) : { code: 'INTERNAL', message: 'Refused by the server.' }) as WireError;
     const input = JSON.parse(r.input_json) as Record<string, unknown>;
     const kept = await keptMoney(core, error.kept, input);
-    const label = LABELS[r.name] ?? r.name;
-    const forWhom = kept ? ` for ${kept.accountNumber} ${kept.accountName}` : await accountLabel(core, input.accountId);
-    const amount = kept ? ` of ${formatMoney(kept.amountCents)}` : amountOf(input);
+    const summary = describeCommand(r.name, input);
     const businessDate = r.business_date ?? r.created_at.slice(0, 10);
-    const outcome = kept?.status === 'on_hold' ? 'is On Hold' : kept?.state === 'undeposited' ? 'was recorded without its deposit' : 'was not done';
+    const told = tellItem(summary, kept ? '' : await accountLabel(core, summary.accountId), kept, { businessDate, by: r.display_name ?? r.username ?? 'an unknown user' });
     out.push({
       commandId: r.command_id,
       command: r.name,
-      title: `${label}${amount}${forWhom} ${outcome}`,
-      what: `${label}${amount}${forWhom}${kept ? ` (${kept.reference}, dated ${formatDate(kept.paymentDate)})` : ''}, entered ${formatDate(businessDate)} by ${r.display_name ?? r.username ?? 'an unknown user'}.`,
+      title: told.title,
+      what: told.what,
       why: why(error),
       advice: advice(r.name, error, kept),
       who: r.display_name ?? r.username ?? 'unknown',

@@ -1,42 +1,30 @@
-import { recordAuditAck } from '../../core/audit/audit-log';
 import { EventEmitter } from 'node:events';
-import { sql } from 'kysely';
 import type { Actor } from '../../core/commands/types';
 import type { LedgerCore } from '../../core/ledger-core';
+import { storeSignedInUser } from '../../core/auth/signed-in-users';
 import { installUndoCapture, removeUndoCapture } from '../../core/sync/capture';
-import { getState, outboxTime, rebaseOnto, setState, type RawSqlite } from '../../core/sync/client-apply';
-import {
-  CHUNK_BYTES,
-  fileRefs,
-  MAX_PUSH_COMMANDS,
-  type PullResponse,
-  type PushResponse,
-  type SignInResponse,
-  type SnapshotResponse,
-} from '../../core/sync/protocol';
+import { getState, setState } from '../../core/sync/client-apply';
+import type { SignInResponse } from '../../core/sync/protocol';
 import type { SyncTable } from '../../core/sync/tables';
-import { sha256 } from '../../core/util/canonical-json';
 import { newId } from '../../shared/ids';
 import { AppFailure } from '../../shared/result';
-import { ServerApi, ServerError, TransportError, type FetchLike } from './server-api';
+import type { NeedsAttentionDTO } from '../../shared/contract/sync';
+import { ServerError, TransportError, type FetchLike } from './server-api';
 import type { TokenStore } from './token-store';
-import { DeviceIdentity, headers as deviceHeaders, isDeviceRefusal, ledgerDeviceStore } from './device-identity';
-import { forgetUserCredential, storeSignedInUser } from './user-credentials';
-import type { NeedsAttentionDTO, SyncStatusDTO } from '../../shared/contract/sync';
+import type { DeviceIdentity } from './device-identity';
 import { listNeedsAttention, resolveNeedsAttention, type ResolveInput } from './needs-attention';
+import { ServerLink } from './server-link';
+import { initialStatus, statusView, SYNC_TEXT, type SyncStatus } from './sync-status';
+import { pushPending } from './pusher';
+import { Puller } from './puller';
+import { downloadFile, type LocalFiles } from './file-transfer';
+import { shipAudit } from './audit-shipper';
+import { listenForNotices } from './live-notice';
 
-const AUDIT_WIRE_COLUMNS = ['seq', 'id', 'at', 'user_id', 'action', 'entity', 'entity_id', 'before_json', 'after_json', 'prev_hash', 'hash'] as const;
-
-/** The header's status and the Needs Attention items: the shapes the contract gives the renderer. */
-export type SyncStatus = SyncStatusDTO;
+export type { SyncStatus } from './sync-status';
+export type { LocalFiles } from './file-transfer';
+/** The Needs Attention items: the shape the contract gives the renderer. */
 export type NeedsAttentionItem = NeedsAttentionDTO;
-
-/** Files kept by SHA-256 on this desktop (src/main/imports/file-store.ts fits). */
-export interface LocalFiles {
-  has(sha256: string): boolean;
-  get(sha256: string): Buffer;
-  put(bytes: Uint8Array): string;
-}
 
 export interface SyncClientOptions {
   core: LedgerCore;
@@ -56,7 +44,8 @@ export interface SyncClientOptions {
 }
 
 /**
- * The desktop's sync client (docs/sync.md). API for the router:
+ * The desktop's sync client (docs/sync.md): it schedules the cycle and keeps the status; the work
+ * is in pusher.ts, puller.ts, file-transfer.ts, audit-shipper.ts and live-notice.ts. API for the router:
  *   start() / stop()          begin/end background sync (push notice + polling + backoff)
  *   configure(url | null)     set or clear the server address (kept in the ledger)
  *   signIn(username, pw)      sign in against the server (token kept in the TokenStore, the user's
@@ -70,24 +59,10 @@ export interface SyncClientOptions {
  */
 export class SyncClient extends EventEmitter {
   private readonly core: LedgerCore;
+  private readonly link: ServerLink;
+  private readonly puller: Puller;
   private tables = new Map<string, SyncTable>();
-  private st: SyncStatus = {
-    configured: false,
-    serverUrl: null,
-    online: false,
-    syncing: false,
-    pending: 0,
-    needsAttention: 0,
-    lastSyncedAt: null,
-    lastError: null,
-    waitingForSignIn: [],
-    blocked: null,
-  };
-  private clientId = '';
-  /** Server-issued client id + device secret (issue 13); `device` holds the headers proving it. */
-  private readonly identity: DeviceIdentity;
-  private device: Record<string, string> = {};
-  private api: ServerApi | null = null;
+  private st: SyncStatus = initialStatus();
   private running: Promise<void> | null = null;
   private again = false;
   private failures = 0;
@@ -100,7 +75,13 @@ export class SyncClient extends EventEmitter {
   constructor(private readonly opts: SyncClientOptions) {
     super();
     this.core = opts.core;
-    this.identity = new DeviceIdentity(opts.core, opts.tokens.device ?? ledgerDeviceStore(opts.core));
+    this.link = new ServerLink(opts.core, opts.tokens, opts.fetch, opts.requestTimeoutMs ?? 30_000);
+    this.puller = new Puller(this.link, () => this.tables, (tables) => this.emit('changed', tables));
+  }
+
+  /** Server-issued client id + device secret (issue 13). */
+  private get identity(): DeviceIdentity {
+    return this.link.identity;
   }
 
   /** Installs the undo capture (from the live table list), loads state and starts background sync. */
@@ -109,7 +90,7 @@ export class SyncClient extends EventEmitter {
     this.stopped = false;
     this.pollTimer = setInterval(() => void this.syncNow().catch(() => undefined), this.opts.pollMs ?? 30_000);
     this.localTimer = setInterval(() => void this.localCheck(), this.opts.localCheckMs ?? 2_000);
-    if (this.opts.live !== false) void this.listen();
+    if (this.opts.live !== false) this.listen();
     void this.syncNow().catch(() => undefined);
   }
 
@@ -118,10 +99,10 @@ export class SyncClient extends EventEmitter {
     await this.core.executor.serial(async () => {
       // Undo rows no command claimed come from work outside commands (first-run setup): not ours to take back.
       await this.core.db.deleteFrom('sync_undo').where('command_id', 'is', null).execute();
-      this.clientId = (await getState(this.core.db, 'clientId')) ?? '';
-      if (!this.clientId) {
-        this.clientId = newId();
-        await setState(this.core.db, 'clientId', this.clientId);
+      this.link.clientId = (await getState(this.core.db, 'clientId')) ?? '';
+      if (!this.link.clientId) {
+        this.link.clientId = newId();
+        await setState(this.core.db, 'clientId', this.link.clientId);
       }
     });
     const url = await getState(this.core.db, 'serverUrl');
@@ -141,28 +122,17 @@ export class SyncClient extends EventEmitter {
   }
 
   get id(): string {
-    return this.clientId;
+    return this.link.clientId;
   }
 
   status(): SyncStatus {
-    return { ...this.st, waitingForSignIn: [...this.st.waitingForSignIn], blocked: this.blockedReason() };
-  }
-
-  /** What holds sync back, in the header's words. */
-  private blockedReason(): SyncStatus['blocked'] {
-    const st = this.st;
-    if (!st.configured) return null;
-    if (st.waitingForSignIn.length > 0)
-      return { kind: 'sign-in', message: `Waiting for ${st.waitingForSignIn.join(', ')} to sign in to the server: ${st.waitingForSignIn.length === 1 ? 'their' : 'these users\''} changes are kept here until then.` };
-    if (!st.online) return st.lastError ? { kind: 'offline', message: 'The server cannot be reached; work is kept here and sent when it can.' } : null;
-    if (st.lastError) return { kind: 'error', message: 'The server refused the last sync; an administrator can see the reason.' };
-    return null;
+    return statusView(this.st);
   }
 
   async configure(serverUrl: string | null): Promise<SyncStatus> {
     if (serverUrl !== null) {
       const u = new URL(serverUrl);
-      if (u.protocol !== 'https:' && u.protocol !== 'http:') throw new AppFailure('VALIDATION', 'The server address must start with https://', { field: 'serverUrl' });
+      if (u.protocol !== 'https:' && u.protocol !== 'http:') throw new AppFailure('VALIDATION', SYNC_TEXT.urlScheme, { field: 'serverUrl' });
     }
     await this.core.executor.serial(async () => {
       if (serverUrl) await setState(this.core.db, 'serverUrl', serverUrl);
@@ -172,7 +142,7 @@ export class SyncClient extends EventEmitter {
     this.setUrl(serverUrl);
     if (!!serverUrl !== was || (serverUrl && this.tables.size === 0)) await this.capture(!!serverUrl);
     this.live?.abort();
-    if (!this.stopped && this.opts.live !== false) void this.listen();
+    if (!this.stopped && this.opts.live !== false) this.listen();
     this.emitStatus();
     return this.status();
   }
@@ -190,15 +160,10 @@ export class SyncClient extends EventEmitter {
     }
   }
 
-  /** The desktop core's better-sqlite3 connection, when opened by openDesktopCore (fast page application). */
-  private raw(): RawSqlite | undefined {
-    return (this.core as { ledger?: { raw?: RawSqlite } }).ledger?.raw;
-  }
-
   private setUrl(url: string | null) {
     this.st.serverUrl = url;
     this.st.configured = !!url;
-    this.api = url ? new ServerApi(url, this.opts.fetch ?? fetch, this.opts.requestTimeoutMs ?? 30_000) : null;
+    this.link.setUrl(url);
   }
 
   /**
@@ -208,10 +173,11 @@ export class SyncClient extends EventEmitter {
    * caller signs in locally against the stored verifier.
    */
   async signIn(username: string, password: string): Promise<{ online: true; userId: string; role: string } | { online: false; reason: string }> {
-    if (!this.api) return { online: false, reason: 'No server is configured.' };
+    const api = this.link.api;
+    if (!api) return { online: false, reason: SYNC_TEXT.noServer };
     let r: SignInResponse;
     try {
-      r = await this.api.request<SignInResponse>('POST', '/v1/auth/sign-in', { json: { username, password, clientId: this.clientId || undefined } });
+      r = await api.request<SignInResponse>('POST', '/v1/auth/sign-in', { json: { username, password, clientId: this.link.clientId || undefined } });
     } catch (e) {
       if (e instanceof TransportError) {
         this.setOnline(false, e.message);
@@ -231,7 +197,7 @@ export class SyncClient extends EventEmitter {
   /** Signs a user out of the server (revokes the token) and forgets it here. */
   async signOut(userId: string): Promise<void> {
     const t = await this.opts.tokens.get(userId);
-    if (t && this.api) await this.api.request('POST', '/v1/auth/sign-out', { token: t.token, json: {} }).catch(() => undefined);
+    if (t && this.link.api) await this.link.api.request('POST', '/v1/auth/sign-out', { token: t.token, json: {} }).catch(() => undefined);
     await this.opts.tokens.delete(userId);
   }
 
@@ -261,24 +227,22 @@ export class SyncClient extends EventEmitter {
   }
 
   private async cycle(): Promise<void> {
-    if (!this.api) return;
+    if (!this.link.api) return;
     if (this.retryTimer) clearTimeout(this.retryTimer);
     this.retryTimer = null;
     this.st.syncing = true;
     this.emitStatus();
     try {
-      const token = await this.anyToken();
+      const token = await this.link.anyToken();
       if (!token) {
-        this.st.lastError = 'Sign in to the server to sync.';
+        this.st.lastError = SYNC_TEXT.signInToSync;
         return;
       }
-      const cred = await this.identity.ensure(this.api, token);
-      this.clientId = cred.clientId;
-      this.device = deviceHeaders(cred);
-      if ((await getState(this.core.db, 'cursor')) === null) await this.snapshot(token);
-      await this.pushAll();
-      await this.pullAll();
-      await this.pushAudit();
+      await this.link.ensureDevice(token);
+      if ((await getState(this.core.db, 'cursor')) === null) await this.puller.snapshot(token);
+      this.st.waitingForSignIn = await pushPending(this.link, this.opts.files, this.opts.pushBatch);
+      await this.puller.pullAll(this.opts.pullLimit);
+      await shipAudit(this.link);
       const now = this.core.clock.now().toISOString();
       await this.core.executor.serial(() => setState(this.core.db, 'lastSyncedAt', now));
       this.st.lastSyncedAt = now;
@@ -336,242 +300,9 @@ export class SyncClient extends EventEmitter {
     if (this.st.pending > 0 && this.st.online && !this.retryTimer) void this.syncNow().catch(() => undefined);
   }
 
-  /** Any unexpired token (pull, audit, notices are not per user). */
-  private async anyToken(): Promise<string | null> {
-    const now = this.core.clock.now().getTime();
-    const all = Object.entries(await this.opts.tokens.all()).filter(([, t]) => Date.parse(t.expiresAt) > now);
-    // The widest role first, so the desk's pull scope stays put (a change of scope means a new snapshot).
-    const roles = new Map((await this.core.db.selectFrom('users').select(['id', 'role']).execute()).map((u) => [u.id, ROLE_RANK[u.role] ?? 0]));
-    all.sort(([ua, a], [ub, b]) => (roles.get(ub) ?? 0) - (roles.get(ua) ?? 0) || b.expiresAt.localeCompare(a.expiresAt));
-    return all[0]?.[1].token ?? null;
-  }
-
-  private async call<T>(token: string, method: string, path: string, opts: { json?: unknown; body?: Uint8Array; headers?: Record<string, string>; raw?: boolean } = {}): Promise<T> {
-    try {
-      return await this.api!.request<T>(method, path, { ...opts, token });
-    } catch (e) {
-      // An expired or revoked token is forgotten, so the next cycle uses another or asks for a sign-in.
-      if (e instanceof ServerError && e.status === 401) {
-        for (const [userId, t] of Object.entries(await this.opts.tokens.all())) {
-          if (t.token !== token) continue;
-          await this.opts.tokens.delete(userId);
-          // Deactivated, or revoked by the server (a password reset or role change ends every token):
-          // the offline verifier goes too, so the old password no longer opens this desk.
-          if (e.details?.reason === 'inactive' || e.details?.reason === 'revoked') await forgetUserCredential(this.core, userId);
-        }
-      }
-      throw e;
-    }
-  }
-
-  /** A new install starts from the server's snapshot, then pulls after its cursor. */
-  private async snapshot(token: string): Promise<void> {
-    const snap = await this.call<SnapshotResponse>(token, 'GET', '/v1/sync/snapshot');
-    const r = await rebaseOnto(this.core, this.tables, { snapshot: snap.tables, cursor: snap.cursor }, this.raw());
-    if (snap.scope) await this.core.executor.serial(() => setState(this.core.db, 'scope', snap.scope!));
-    this.emit('changed', [...r.tables, 'sync']);
-  }
-
-  /**
-   * Pushes pending commands in the order they were entered. Each request speaks for one user (with
-   * that user's token); a user who must sign in again holds back only their own commands, and the
-   * others' still go. The server dedupes by id, so order across held-back users is safe to break.
-   */
-  private async pushAll(): Promise<void> {
-    const batch = this.opts.pushBatch ?? MAX_PUSH_COMMANDS;
-    const waiting = new Set<string>();
-    const blocked = new Set<string>();
-    const tokens = new Map<string, { token: string; username: string } | null>();
-    const tokenOf = async (actorId: string) => {
-      if (!tokens.has(actorId)) {
-        const t = await this.opts.tokens.get(actorId);
-        tokens.set(actorId, t && Date.parse(t.expiresAt) > this.core.clock.now().getTime() ? { token: t.token, username: t.username } : null);
-      }
-      return tokens.get(actorId)!;
-    };
-    for (;;) {
-      let q = this.core.db.selectFrom('sync_outbox').selectAll().where('state', '=', 'pending');
-      if (blocked.size > 0) q = q.where('actor_id', 'not in', [...blocked]);
-      const rows = await q.orderBy('client_seq').limit(batch).execute();
-      if (rows.length === 0) break;
-      const actorId = rows[0]!.actor_id ?? '';
-      const tok = await tokenOf(actorId);
-      if (!tok) {
-        blocked.add(actorId);
-        waiting.add(await this.userLabel(actorId));
-        continue;
-      }
-      const end = rows.findIndex((r) => r.actor_id !== actorId);
-      const group = end === -1 ? rows : rows.slice(0, end);
-      const commands = group.map((r) => ({
-        id: r.command_id,
-        clientSeq: Number(r.client_seq),
-        name: r.name,
-        version: r.version,
-        input: JSON.parse(r.input_json) as unknown,
-        at: outboxTime(r),
-      }));
-      const missingHere = new Set<string>();
-      for (const c of commands) for (const sha of fileRefs(c.input)) if (!(await this.ensureFile(tok.token, sha))) missingHere.add(sha);
-      let res: PushResponse;
-      try {
-        res = await this.call<PushResponse>(tok.token, 'POST', '/v1/sync/push', { json: { clientId: this.clientId, commands }, headers: this.device });
-      } catch (e) {
-        if (isDeviceRefusal(e)) await this.identity.forget();
-        if (e instanceof ServerError && (e.status === 401 || e.code === 'SESSION_EXPIRED')) {
-          await this.opts.tokens.delete(actorId);
-          tokens.set(actorId, null);
-          blocked.add(actorId);
-          waiting.add(await this.userLabel(actorId));
-          continue;
-        }
-        throw e;
-      }
-      if (!(await this.recordAnswers(res, missingHere))) break;
-    }
-    this.st.waitingForSignIn = [...waiting];
-  }
-
-  private async userLabel(userId: string): Promise<string> {
-    const u = await this.core.db.selectFrom('users').select(['display_name', 'username']).where('id', '=', userId).executeTakeFirst();
-    return u?.display_name || u?.username || 'a user who is no longer on this desk';
-  }
-
-  /** Stores the server's answers; false when none made progress (only retries). */
-  private async recordAnswers(res: PushResponse, missingHere: Set<string>): Promise<boolean> {
-    const answeredAt = this.core.clock.now().toISOString();
-    let progressed = false;
-    const accepted = new Map<number, string[]>();
-    await this.core.executor.serial(() =>
-      this.core.db.transaction().execute(async (trx) => {
-        for (const o of res.outcomes) {
-          if (o.status === 'retry') {
-            const missing = (o.error?.details?.missing as string[] | undefined) ?? [];
-            if (missing.some((m) => missingHere.has(m))) {
-              await trx
-                .updateTable('sync_outbox')
-                .set({ state: 'rejected', error_json: JSON.stringify({ code: 'NOT_FOUND', message: 'The file this command needs is no longer on this computer, so it could not be sent.', details: { missing } }), answered_at: answeredAt })
-                .where('command_id', '=', o.id)
-                .execute();
-              progressed = true;
-            }
-            continue;
-          }
-          progressed = true;
-          if (o.status === 'accepted') {
-            const seq = o.serverSeq ?? 0;
-            accepted.set(seq, [...(accepted.get(seq) ?? []), o.id]);
-            continue;
-          }
-          await trx
-            .updateTable('sync_outbox')
-            .set({ state: 'rejected', server_seq: o.serverSeq ?? null, error_json: JSON.stringify(o.kept ? { ...o.error, kept: o.kept } : (o.error ?? null)), answered_at: answeredAt })
-            .where('command_id', '=', o.id)
-            .execute();
-        }
-        // A batch's accepted commands share one server sequence: one statement per 500, not one per command.
-        for (const [seq, ids] of accepted)
-          for (let i = 0; i < ids.length; i += 500)
-            await trx.updateTable('sync_outbox').set({ state: 'accepted', server_seq: seq, answered_at: answeredAt }).where('command_id', 'in', ids.slice(i, i + 500)).execute();
-      }),
-    );
-    return progressed;
-  }
-
-  private async pullAll(): Promise<void> {
-    const limit = this.opts.pullLimit ?? 5000;
-    for (;;) {
-      const token = await this.anyToken();
-      if (!token) return;
-      const cursor = Number((await getState(this.core.db, 'cursor')) ?? 0);
-      let page: PullResponse;
-      try {
-        page = await this.call<PullResponse>(token, 'GET', `/v1/sync/pull?after=${cursor}&limit=${limit}`);
-      } catch (e) {
-        // Beyond the compacted change log's horizon: a fresh copy (pending work is replayed on it).
-        if (e instanceof ServerError && e.details?.reason === 'compacted') {
-          await this.snapshot(token);
-          continue;
-        }
-        throw e;
-      }
-      // Cut for another role than this desk's rows (src/core/sync/tables.ts ROLE_SCOPES): start again from a snapshot.
-      if (page.scope && page.scope !== (await getState(this.core.db, 'scope'))) {
-        await this.snapshot(token);
-        continue;
-      }
-      if (page.changes.length > 0 || (await this.needsRebase(cursor))) {
-        const r = await rebaseOnto(this.core, this.tables, { changes: page.changes, cursor: page.cursor }, this.raw());
-        this.emit('changed', [...r.tables, 'sync']);
-      }
-      if (!page.more) break;
-    }
-  }
-
-  /** Work a rebase would do with no new changes: undo a rejected command, drop confirmed ones. */
-  private async needsRebase(cursor: number): Promise<boolean> {
-    const r = await sql<{ n: number }>`SELECT
-      (SELECT COUNT(*) FROM sync_outbox WHERE state = 'accepted' AND server_seq <= ${cursor}) +
-      (SELECT COUNT(*) FROM sync_undo u JOIN sync_outbox o ON o.command_id = u.command_id WHERE o.state = 'rejected') AS n`.execute(this.core.db);
-    return Number(r.rows[0]?.n ?? 0) > 0;
-  }
-
-  /** The desk's audit chain goes to the server, which verifies every link on arrival. */
-  private async pushAudit(): Promise<void> {
-    for (;;) {
-      const token = await this.anyToken();
-      if (!token) return;
-      const head = Number((await getState(this.core.db, 'auditPushedSeq')) ?? 0);
-      // The entries as the server checks them (plain links); the MAC stays here, it is this desk's seal.
-      const entries = await this.core.db.selectFrom('audit_log').select(AUDIT_WIRE_COLUMNS).where('seq', '>', head).orderBy('seq').limit(2000).execute();
-      if (entries.length === 0) return;
-      let r: { acceptedThrough: number; head?: { seq: number; hash: string } };
-      try {
-        r = await this.call<{ acceptedThrough: number; head?: { seq: number; hash: string } }>(token, 'POST', '/v1/audit/push', { json: { clientId: this.clientId, entries }, headers: this.device });
-      } catch (e) {
-        if (isDeviceRefusal(e)) await this.identity.forget();
-        throw e;
-      }
-      await this.core.executor.serial(async () => {
-        await setState(this.core.db, 'auditPushedSeq', String(r.acceptedThrough));
-        // The server's acknowledgement, sealed: a tail removed after this is caught by verification.
-        if (r.head && r.head.seq > 0) await recordAuditAck(this.core.db, r.head.seq, r.head.hash);
-      });
-      if (entries.length < 2000) return;
-    }
-  }
-
-  /** Uploads a file the server lacks, in resumable checksummed chunks. False when this desk does not have it. */
-  private async ensureFile(token: string, sha: string): Promise<boolean> {
-    const st = await this.call<{ complete: boolean; exists: boolean; received: number[] }>(token, 'GET', `/v1/files/${sha}/status`);
-    if (st.complete) return true;
-    const files = this.opts.files;
-    if (!files || !files.has(sha)) return false;
-    const bytes = files.get(sha);
-    const meta = await this.core.db.selectFrom('stored_files').select('file_name').where('sha256', '=', sha).executeTakeFirst();
-    const up = await this.call<{ received: number[] }>(token, 'POST', `/v1/files/${sha}`, { json: { sizeBytes: bytes.length, fileName: meta?.file_name ?? `${sha}.bin` } });
-    const have = new Set(up.received);
-    const count = Math.max(1, Math.ceil(bytes.length / CHUNK_BYTES));
-    for (let i = 0; i < count; i++) {
-      if (have.has(i)) continue;
-      const chunk = bytes.subarray(i * CHUNK_BYTES, Math.min(bytes.length, (i + 1) * CHUNK_BYTES));
-      await this.call(token, 'PUT', `/v1/files/${sha}/chunks/${i}`, { body: chunk, headers: { 'x-chunk-sha256': sha256(chunk) } });
-    }
-    await this.call(token, 'POST', `/v1/files/${sha}/complete`, { json: {} });
-    return true;
-  }
-
   /** A file named by a synced record, downloaded on first use and verified against its SHA-256. */
-  async fetchFile(sha: string): Promise<Buffer> {
-    const files = this.opts.files;
-    if (!files) throw new AppFailure('UNAVAILABLE', 'This desktop has no file store.');
-    if (files.has(sha)) return files.get(sha);
-    const token = await this.anyToken();
-    if (!this.api || !token) throw new AppFailure('UNAVAILABLE', 'Sign in to the server to download this file.');
-    const bytes = await this.call<Buffer>(token, 'GET', `/v1/files/${sha}`, { raw: true });
-    if (sha256(bytes) !== sha) throw new AppFailure('CONFLICT', 'The downloaded file does not match its SHA-256; it was not kept.');
-    files.put(bytes);
-    return bytes;
+  fetchFile(sha: string): Promise<Buffer> {
+    return downloadFile(this.link, this.opts.files, sha);
   }
 
   /** The refused commands this actor may see (their own; all for Supervisors/Admins), in a clerk's words. */
@@ -587,41 +318,10 @@ export class SyncClient extends EventEmitter {
     return r;
   }
 
-  /** The server's push notice (server-sent events): pull at once when another office changes something. */
-  private async listen(): Promise<void> {
+  /** The server's push notice: pull at once when another office changes something. */
+  private listen(): void {
     const ctl = new AbortController();
     this.live = ctl;
-    let delay = 1000;
-    while (!this.stopped && !ctl.signal.aborted) {
-      try {
-        const token = await this.anyToken();
-        if (token && this.api) {
-          const res = await (this.opts.fetch ?? fetch)(new URL('/v1/sync/events', this.api.baseUrl), { headers: { authorization: `Bearer ${token}` }, signal: ctl.signal });
-          if (res.ok && res.body) {
-            delay = 1000;
-            const reader = res.body.getReader();
-            let buf = '';
-            for (;;) {
-              const { value, done } = await reader.read();
-              if (done) break;
-              buf += Buffer.from(value).toString('utf8');
-              let i: number;
-              while ((i = buf.indexOf('\n\n')) >= 0) {
-                const ev = buf.slice(0, i);
-                buf = buf.slice(i + 2);
-                if (/^event: (changes|hello)/m.test(ev)) void this.syncNow().catch(() => undefined);
-              }
-            }
-          }
-        }
-      } catch {
-        // reconnect below
-      }
-      if (this.stopped || ctl.signal.aborted) break;
-      await new Promise((r) => setTimeout(r, delay));
-      delay = Math.min(delay * 2, 30_000);
-    }
+    void listenForNotices(this.link, ctl.signal, () => this.stopped, () => void this.syncNow().catch(() => undefined));
   }
 }
-
-const ROLE_RANK: Record<string, number> = { csr: 1, supervisor: 2, admin: 3 };
