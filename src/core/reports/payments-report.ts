@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { z } from 'zod';
 import type { ReportDTO } from '../../shared/contract/reports';
+import { PaymentMethodLabels } from '../../shared/contract/payment-methods';
 import { paymentsReportFilter } from '../../shared/contract/reports';
 import { daysBetween } from '../../shared/dates';
 import { ANY_ROLE, SUPERVISORS, type Role } from '../../shared/roles';
@@ -11,7 +12,7 @@ import { col, commonFilters, count, filterWords, firstRows, groupTotals, money, 
 
 export type PaymentsFilter = z.output<typeof paymentsReportFilter>;
 
-export const METHOD_WORDS = { cash: 'Cash', check: 'Check', card: 'Card', ach: 'ACH' } as const;
+export const METHOD_WORDS = PaymentMethodLabels;
 const STATUS_WORDS: Record<string, string> = {
   standing: 'Received (pending or deposited)',
   pending: 'Pending',

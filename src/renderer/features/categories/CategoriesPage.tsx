@@ -3,6 +3,7 @@ import { useDebouncedValue } from '@mantine/hooks';
 import { useMemo, useState } from 'react';
 import type { PaymentCategoryDTO } from '../../../shared/contract/categories';
 import type { AccountDetailDTO, AccountSummaryDTO, PaymentDetailDTO } from '../../../shared/contract/dto';
+import { paymentMethodOptions } from '../../../shared/contract/payment-methods';
 import { localDate } from '../../../shared/dates';
 import { newId } from '../../../shared/ids';
 import { formatMoney } from '../../../shared/money';
@@ -231,7 +232,7 @@ export function CategoryPaymentButton({ detail }: { detail: AccountDetailDTO }) 
                 </Text>
               )}
               <TextInput label="Amount" required leftSection="$" inputMode="decimal" value={amount} onChange={(e) => setAmount(e.currentTarget.value)} error={fe('amount')} />
-              <NativeSelect label="Method" value={method} onChange={(e) => setMethod(e.currentTarget.value as typeof method)} data={[{ value: 'cash', label: 'Cash' }, { value: 'check', label: 'Check' }, { value: 'card', label: 'Card' }, { value: 'ach', label: 'ACH' }]} />
+              <NativeSelect label="Method" value={method} onChange={(e) => setMethod(e.currentTarget.value as typeof method)} data={paymentMethodOptions()} />
               {method === 'check' && <TextInput label="Check number" required value={checkNumber} onChange={(e) => setCheckNumber(e.currentTarget.value)} error={fe('checkNumber')} />}
               <TextInput label="Email for the receipt" value={email} onChange={(e) => setEmail(e.currentTarget.value)} error={fe('receiptEmail')} />
               {error && !['categoryId', 'amount', 'checkNumber', 'receiptEmail'].includes(error.details?.field ?? '') && <ErrorAlert error={error} />}
