@@ -2,6 +2,7 @@ import { Button, Card, Group, Modal, Stack, Switch, Table, Text } from '@mantine
 import type { ReactNode } from 'react';
 import type { AppError } from '../../shared/result';
 import { ErrorAlert } from './ErrorAlert';
+import { FormActions } from './FormParts';
 import { PageHeader } from './PageHeader';
 import { StatusBadge } from './StatusBadge';
 
@@ -119,13 +120,7 @@ export function CatalogEditor({ opened, title, error, onClose, onSubmit, childre
       >
         <Stack>
           {children}
-          {error?.details?.field !== 'name' && <ErrorAlert error={error} />}
-          <Group justify="flex-end">
-            <Button variant="default" onClick={onClose}>
-              Cancel
-            </Button>
-            <Button type="submit">Save</Button>
-          </Group>
+          <FormActions error={error?.details?.field === 'name' ? null : error} onCancel={onClose} label="Save" />
         </Stack>
       </form>
     </Modal>
