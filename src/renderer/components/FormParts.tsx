@@ -6,10 +6,10 @@ import { ErrorAlert } from './ErrorAlert';
  * The end of a dialog's form: the refusal in core's words, Cancel, and the one action. Without
  * `onSubmit` the action submits the surrounding form (Enter does too).
  */
-export function FormActions({ error, onCancel, label, busy, color, testId, onSubmit }: { error: AppError | null; onCancel(): void; label: string; busy?: boolean; color?: string; testId?: string; onSubmit?(): void }) {
+export function FormActions({ error, errorTitle, onCancel, label, busy, color, testId, onSubmit }: { error: AppError | null; errorTitle?: string; onCancel(): void; label: string; busy?: boolean; color?: string; testId?: string; onSubmit?(): void }) {
   return (
     <>
-      <ErrorAlert error={error} />
+      <ErrorAlert error={error} {...(errorTitle ? { title: errorTitle } : {})} />
       <Group justify="flex-end">
         <Button variant="default" onClick={onCancel}>
           Cancel
