@@ -1,6 +1,7 @@
 import type { Page } from '@playwright/test';
 import { parseMoney } from '../src/shared/money';
-import { axeViolations, expect, shot, signIn, signOut, test, USERS } from './support/host';
+import { axeViolations, expect, shot, signIn, signOut, test } from './support/host';
+import { rpc } from './support/rpc';
 
 test.use({ seed: 'demo' });
 
@@ -18,36 +19,6 @@ async function openAccount(page: Page, accountNumber: string) {
   await expect(dialog.getByRole('option').first()).toContainText(accountNumber);
   await page.keyboard.press('Enter');
   await expect(page.getByTestId('account-balance')).toBeVisible();
-}
-
-/** Calls a channel over a fresh connection to the host, signed in as `who`: what core answers, no UI in between. */
-async function callAs(page: Page, who: keyof typeof USERS, calls: { channel: string; input: unknown }[]) {
-  return page.evaluate(
-    async ({ user, calls }) => {
-      const token = sessionStorage.getItem('ledgerdesk.token') ?? '';
-      const ws = new WebSocket(`ws://${location.host}/rpc?token=${encodeURIComponent(token)}`);
-      await new Promise((r, j) => ((ws.onopen = r), (ws.onerror = j)));
-      let id = 0;
-      const send = (channel: string, input: unknown) =>
-        new Promise<any>((resolve) => {
-          const mine = ++id;
-          const onMsg = (m: MessageEvent) => {
-            const msg = JSON.parse(String(m.data));
-            if (msg.id === mine) {
-              ws.removeEventListener('message', onMsg);
-              resolve(msg.result);
-            }
-          };
-          ws.addEventListener('message', onMsg);
-          ws.send(JSON.stringify({ id: mine, channel, input }));
-        });
-      const out: any[] = [await send('auth.signIn', { username: user.username, password: user.password })];
-      for (const c of calls) out.push(await send(c.channel, c.input));
-      ws.close();
-      return out;
-    },
-    { user: USERS[who], calls },
-  );
 }
 
 test('a CSR posts one credit to three accounts with "Set all to" and sees three green checks and the balances', async ({ page, host }) => {
@@ -132,9 +103,9 @@ test('Post Transaction from an account page fills the account in; an inactive ac
   await page.goto(host.url);
   await signIn(page, 'supervisor');
   // Make 100021 inactive (supervisors may), through core.
-  const [, search] = await callAs(page, 'supervisor', [{ channel: 'payers.search', input: { query: '100021' } }]);
+  const [search] = await rpc(page, 'supervisor', [['payers.search', { query: '100021' }]]);
   const inactiveId = search.value.accounts.find((a: any) => a.accountNumber === '100021').id;
-  const [, setStatus] = await callAs(page, 'supervisor', [{ channel: 'accounts.setStatus', input: { accountId: inactiveId, status: 'inactive', reason: 'Moved away' } }]);
+  const [setStatus] = await rpc(page, 'supervisor', [['accounts.setStatus', { accountId: inactiveId, status: 'inactive', reason: 'Moved away' }]]);
   expect(setStatus.ok).toBe(true);
 
   await openAccount(page, '100020');
@@ -279,12 +250,11 @@ test('gift cards are kept apart; a CSR is refused editing one, an Admin corrects
   await page.keyboard.press('Escape');
 
   // …and core refuses a CSR who asks anyway.
-  const [signed, search] = await callAs(page, 'csr', [{ channel: 'payers.search', input: { query: '100050' } }]);
-  expect(signed.ok).toBe(true);
+  const [search] = await rpc(page, 'csr', [['payers.search', { query: '100050' }]]);
   const accountId = search.value.accounts.find((a: any) => a.accountNumber === '100050').id;
-  const [, gifts] = await callAs(page, 'csr', [{ channel: 'credits.listForAccount', input: { accountId, section: 'gift' } }]);
+  const [gifts] = await rpc(page, 'csr', [['credits.listForAccount', { accountId, section: 'gift' }]]);
   const giftId = gifts.value[0].id;
-  const [, refused] = await callAs(page, 'csr', [{ channel: 'giftCards.edit', input: { creditId: giftId, amount: '400.00', reason: 'trying' } }]);
+  const [refused] = await rpc(page, 'csr', [['giftCards.edit', { creditId: giftId, amount: '400.00', reason: 'trying' }]]);
   expect(refused).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
   await signOut(page);
 
