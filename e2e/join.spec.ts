@@ -1,17 +1,16 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { test as base, expect } from '@playwright/test';
 import { axeViolations, shot, startHost, type Host } from './support/host';
+import { startServer } from './support/server';
 
 /**
  * Issue 13, item 1 end to end: a fresh desk's first run offers "Join my office's server"; the desk
  * joins a running server with the server's account (no local administrator is made), with plain
  * errors for an unsafe address, an unreachable server and a wrong password on the way.
  */
-const ROOT = resolve(fileURLToPath(new URL('.', import.meta.url)), '..');
 const test = base;
 
 let server: ChildProcess;
@@ -21,34 +20,11 @@ let emptyUrl = '';
 let host: Host;
 let standalone: Host;
 
-function startServer(): Promise<string> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'ledgerdesk-e2e-join-server-'));
-  const server = spawn(process.execPath, ['--import', 'tsx', 'src/server/cli.ts'], {
-    cwd: ROOT,
-    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, DATABASE_URL: '', LOG_LEVEL: 'warn', LEDGERDESK_ADMIN_USER: 'admin', LEDGERDESK_ADMIN_PASSWORD: 'admin-password-1', LEDGERDESK_ADMIN_NAME: 'Office Administrator', SIGNIN_PER_MINUTE: '1000' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  return new Promise((ok, fail) => {
-    let out = '';
-    const timer = setTimeout(() => fail(new Error(`server did not start: ${out}`)), 60_000);
-    server.stdout!.on('data', (d) => {
-      out += String(d);
-      const m = /listening on (https?:\/\/\S+)/.exec(out);
-      if (m) {
-        clearTimeout(timer);
-        ok(m[1]!);
-      }
-    });
-    server.stderr!.on('data', (d) => (out += String(d)));
-    servers.push(server);
-  });
-}
-const servers: ChildProcess[] = [];
-
 test.beforeAll(async () => {
   test.setTimeout(120_000);
-  [serverUrl, emptyUrl] = await Promise.all([startServer(), startServer()]);
-  [server, emptyServer] = servers;
+  const prefix = 'ledgerdesk-e2e-join-server-';
+  const env = { LEDGERDESK_ADMIN_NAME: 'Office Administrator' };
+  [{ url: serverUrl, proc: server }, { url: emptyUrl, proc: emptyServer }] = await Promise.all([startServer({ prefix, env }), startServer({ prefix, env })]);
   host = await startHost({ seed: 'empty', dataDir: mkdtempSync(join(tmpdir(), 'ledgerdesk-e2e-join-desk-')) });
   standalone = await startHost({ seed: 'demo', accounts: 40 });
 });

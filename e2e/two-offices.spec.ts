@@ -1,10 +1,11 @@
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { test as base, expect, type Page } from '@playwright/test';
 import { axeViolations, shot, startHost, type Host } from './support/host';
+import { startServer } from './support/server';
 
 /**
  * Issue 10 end to end: two offices' browser hosts and a real server. A back-dated payment taken at
@@ -21,31 +22,11 @@ let hostA: Host;
 let hostB: Host;
 let reference = '';
 
-async function startServer(): Promise<string> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'ledgerdesk-e2e-server-'));
-  server = spawn(process.execPath, ['--import', 'tsx', 'src/server/cli.ts'], {
-    cwd: ROOT,
-    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, DATABASE_URL: '', LOG_LEVEL: 'warn', LEDGERDESK_ADMIN_USER: 'admin', LEDGERDESK_ADMIN_PASSWORD: 'admin-password-1', SIGNIN_PER_MINUTE: '1000' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  return new Promise((ok, fail) => {
-    let out = '';
-    const timer = setTimeout(() => fail(new Error(`server did not start: ${out}`)), 60_000);
-    server.stdout!.on('data', (d) => {
-      out += String(d);
-      const m = /listening on (https?:\/\/\S+)/.exec(out);
-      if (m) {
-        clearTimeout(timer);
-        ok(m[1]!);
-      }
-    });
-    server.stderr!.on('data', (d) => (out += String(d)));
-  });
-}
-
 test.beforeAll(async () => {
   test.setTimeout(180_000);
-  const url = await startServer();
+  const started = await startServer();
+  server = started.proc;
+  const url = started.url;
   const dirA = mkdtempSync(join(tmpdir(), 'ledgerdesk-e2e-a-'));
   const dirB = mkdtempSync(join(tmpdir(), 'ledgerdesk-e2e-b-'));
   const r = spawnSync(TSX, ['e2e/support/two-offices.ts', url, dirA, dirB], { cwd: ROOT, encoding: 'utf8' });

@@ -1,17 +1,12 @@
 import { spawnSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Actor } from '../../src/core/commands/types';
-import { ADMIN, compareWithServer, drain, ledgerProblems, makeDesk, serverDb, startPg, startServer, type Desk, type PgCluster, type RunningServer } from '../sync/helpers';
+import { ADMIN, compareWithServer, drain, ledgerProblems, makeDesk, serverDb, type Desk, type RunningServer } from '../sync/helpers';
+import { startServerOn, usePgCluster } from '../sync/office';
 
 /** Issue 13, item 7: the change log is compacted; a desk beyond the horizon takes a snapshot and loses nothing. */
 const TSX = `${process.cwd()}/node_modules/.bin/tsx`;
-let pgc: PgCluster | null = null;
-beforeAll(async () => {
-  pgc = await startPg();
-}, 60_000);
-afterAll(async () => {
-  await pgc?.stop();
-});
+const pgc = usePgCluster();
 
 describe.each(['sqlite', 'postgres'] as const)('change-log compaction on %s', (backend) => {
   let server: RunningServer;
@@ -19,14 +14,12 @@ describe.each(['sqlite', 'postgres'] as const)('change-log compaction on %s', (b
   let skip = false;
   const desks: Desk[] = [];
   beforeAll(async () => {
-    if (backend === 'postgres') {
-      if (!pgc) {
-        skip = true;
-        return;
-      }
-      databaseUrl = await pgc.createDb('compaction');
+    const started = await startServerOn(backend, pgc(), 'compaction');
+    if (!started) {
+      skip = true;
+      return;
     }
-    server = await startServer({ databaseUrl });
+    ({ server, databaseUrl } = started);
   }, 90_000);
   afterAll(async () => {
     for (const d of desks) await d.close().catch(() => undefined);

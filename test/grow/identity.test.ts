@@ -1,19 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Actor } from '../../src/core/commands/types';
-import { ADMIN, drain, makeDesk, serverDb, startPg, startServer, type Desk, type PgCluster, type RunningServer } from '../sync/helpers';
+import { ADMIN, drain, serverDb, startServer, type Desk, type RunningServer } from '../sync/helpers';
+import { startOffice, usePgCluster } from '../sync/office';
 
 /**
  * Issue 13, observation 5: a push with a CSR's own token, another desk's client id and a huge
  * sequence number must be refused AND move nothing: only the desk holding the device credential
  * the server issued for a client id may push (or audit-push) as it.
  */
-let pgc: PgCluster | null = null;
-beforeAll(async () => {
-  pgc = await startPg();
-}, 60_000);
-afterAll(async () => {
-  await pgc?.stop();
-});
+const pgc = usePgCluster();
 
 describe.each(['sqlite', 'postgres'] as const)('desk identities on %s', (backend) => {
   let server: RunningServer;
@@ -34,20 +29,12 @@ describe.each(['sqlite', 'postgres'] as const)('desk identities on %s', (backend
   };
 
   beforeAll(async () => {
-    if (backend === 'postgres') {
-      if (!pgc) {
-        skip = true;
-        return;
-      }
-      databaseUrl = await pgc.createDb('identity');
+    const office = await startOffice(backend, pgc(), 'identity', 'A-1');
+    if (!office) {
+      skip = true;
+      return;
     }
-    server = await startServer({ databaseUrl });
-    a = await makeDesk('a', server.url);
-    admin = await a.signIn(ADMIN.username, ADMIN.password);
-    const div = await a.run(admin, 'divisions.create', { name: 'North' });
-    await a.run(admin, 'users.create', { username: 'cara', displayName: 'Cara', role: 'csr', password: 'csr-password-2' });
-    accountId = (await a.run(admin, 'accounts.create', { divisionId: div.id, accountNumber: 'A-1', name: 'Payer One' })).id;
-    await drain(a);
+    ({ server, databaseUrl, a, admin, accountId } = office);
   }, 120_000);
   afterAll(async () => {
     await a?.close();

@@ -5,20 +5,15 @@ import { openDesktopCore } from '../../src/core/ledger-core';
 import { backupLedger, restoreLedger } from '../../src/main/cli/backup';
 import { SyncClient } from '../../src/main/sync/sync-client';
 import { FileTokenStore } from '../../src/main/sync/token-store';
-import { ADMIN, compareWithServer, drain, ledgerProblems, makeDesk, serverDb, startPg, startServer, type Desk, type PgCluster, type RunningServer } from '../sync/helpers';
+import { ADMIN, compareWithServer, drain, ledgerProblems, makeDesk, serverDb, type Desk, type RunningServer } from '../sync/helpers';
 import type { AttemptChannel, RunName, RunOutput } from '../helpers/channels';
+import { startServerOn, usePgCluster } from '../sync/office';
 
 /**
  * Issue 13, observation 4: restore a desk from a backup taken before its last 3 payments, take 4
  * more: nothing is refused, nothing vanishes, no audit 409 loop; desk and server agree.
  */
-let pgc: PgCluster | null = null;
-beforeAll(async () => {
-  pgc = await startPg();
-}, 60_000);
-afterAll(async () => {
-  await pgc?.stop();
-});
+const pgc = usePgCluster();
 
 /** The same desk (same folder, same token and device files) on a reopened ledger file. */
 async function reopen(d: Desk): Promise<Desk> {
@@ -47,14 +42,12 @@ describe.each(['sqlite', 'postgres'] as const)('a desk restored from a backup, o
   const open: Desk[] = [];
 
   beforeAll(async () => {
-    if (backend === 'postgres') {
-      if (!pgc) {
-        skip = true;
-        return;
-      }
-      databaseUrl = await pgc.createDb('restore');
+    const started = await startServerOn(backend, pgc(), 'restore');
+    if (!started) {
+      skip = true;
+      return;
     }
-    server = await startServer({ databaseUrl });
+    ({ server, databaseUrl } = started);
   }, 90_000);
   afterAll(async () => {
     for (const d of open) await d.close().catch(() => undefined);

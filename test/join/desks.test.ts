@@ -4,20 +4,15 @@ import type { Actor } from '../../src/core/commands/types';
 import { JoinService } from '../../src/main/sync/join';
 import { FileTokenStore } from '../../src/main/sync/token-store';
 import { AppFailure } from '../../src/shared/result';
-import { ADMIN, drain, makeDesk, serverDb, startPg, startServer, type Desk, type PgCluster, type RunningServer } from '../sync/helpers';
+import { ADMIN, drain, makeDesk, serverDb, type Desk, type RunningServer } from '../sync/helpers';
+import { startOffice, usePgCluster } from '../sync/office';
 
 /**
  * Issue 13: the Admin's list of registered desks (client id, who registered it, last seen, last
  * sequence) and Revoke. A revoked desk's pushes are refused in plain words, its work stays on it, and
  * only an Admin's sign-in there connects it again; a CSR can neither list nor revoke.
  */
-let pgc: PgCluster | null = null;
-beforeAll(async () => {
-  pgc = await startPg();
-}, 60_000);
-afterAll(async () => {
-  await pgc?.stop();
-});
+const pgc = usePgCluster();
 
 describe.each(['sqlite', 'postgres'] as const)('desks and revocation on %s', (backend) => {
   let skip = false;
@@ -31,20 +26,12 @@ describe.each(['sqlite', 'postgres'] as const)('desks and revocation on %s', (ba
   const service = (d: Desk) => new JoinService({ core: d.core, sync: d.sync, files: d.files, raw: d.core.ledger.raw, backupDir: join(d.dir, 'backups'), tokens: new FileTokenStore(join(d.dir, 'tokens.json')) });
 
   beforeAll(async () => {
-    if (backend === 'postgres') {
-      if (!pgc) {
-        skip = true;
-        return;
-      }
-      databaseUrl = await pgc.createDb('desks');
+    const office = await startOffice(backend, pgc(), 'desks', 'D-1');
+    if (!office) {
+      skip = true;
+      return;
     }
-    server = await startServer({ databaseUrl });
-    a = await makeDesk('a', server.url);
-    admin = await a.signIn(ADMIN.username, ADMIN.password);
-    const div = await a.run(admin, 'divisions.create', { name: 'North' });
-    await a.run(admin, 'users.create', { username: 'cara', displayName: 'Cara', role: 'csr', password: 'csr-password-2' });
-    accountId = (await a.run(admin, 'accounts.create', { divisionId: div.id, accountNumber: 'D-1', name: 'Payer One' })).id;
-    await drain(a);
+    ({ server, databaseUrl, a, admin, accountId } = office);
     b = await makeDesk('b', server.url);
     await b.signIn('cara', 'csr-password-2');
     await drain(b);

@@ -6,7 +6,7 @@ import { SUPERVISORS } from '../../shared/roles';
 import { defineQuery } from '../commands/types';
 import type { Database } from '../db/schema';
 import { METHOD_WORDS, STANDING } from './payments-report';
-import { col, filterWords, sum, table, totalRow, weekOf } from './report-model';
+import { col, commonFilters, filterWords, money, sum, totalledTable, weekOf } from './report-model';
 
 export type CollectionsFilter = z.output<typeof collectionsReportFilter>;
 
@@ -25,14 +25,10 @@ export async function collectionsReport(db: Kysely<Database>, f: CollectionsFilt
     .select(['payment_date as date', 'amount_cents', 'kind'])
     .where('status', 'in', [...STANDING])
     .where('kind', 'not in', TRANSFERS);
-  if (f.from) pq = pq.where('payment_date', '>=', f.from);
-  if (f.to) pq = pq.where('payment_date', '<=', f.to);
-  if (f.divisionId) pq = pq.where('division_id', '=', f.divisionId);
+  pq = commonFilters(pq, { date: 'payment_date', division: 'division_id' }, f);
   if (f.method) pq = pq.where('method', '=', f.method);
   let rq = db.selectFrom('refunds').innerJoin('accounts', 'accounts.id', 'refunds.account_id').select(['refunds.refund_date as date', 'refunds.amount_cents']);
-  if (f.from) rq = rq.where('refunds.refund_date', '>=', f.from);
-  if (f.to) rq = rq.where('refunds.refund_date', '<=', f.to);
-  if (f.divisionId) rq = rq.where('accounts.division_id', '=', f.divisionId);
+  rq = commonFilters(rq, { date: 'refunds.refund_date', division: 'accounts.division_id' }, f);
   if (f.method) rq = rq.where('refunds.method', '=', f.method);
   const [payments, refunds] = await Promise.all([pq.execute(), rq.execute()]);
 
@@ -63,11 +59,11 @@ export async function collectionsReport(db: Kysely<Database>, f: CollectionsFilt
     filterText: await filterWords(db, f, [f.method ? METHOD_WORDS[f.method] : 'All methods', `Per ${every}`]),
     scopeNote: null,
     totals: [
-      { label: 'Received', value: sum(periods, (p) => p.received), type: 'money' },
-      { label: 'Returned and refunded', value: sum(periods, (p) => p.returned + p.refunded), type: 'money' },
-      { label: 'Net collected', value: sum(periods, (p) => p.net), type: 'money' },
+      money('Received', sum(periods, (p) => p.received)),
+      money('Returned and refunded', sum(periods, (p) => p.returned + p.refunded)),
+      money('Net collected', sum(periods, (p) => p.net)),
     ],
-    tables: [table('collections', `Collected per ${every}`, columns, cells, totalRow(columns, cells))],
+    tables: [totalledTable('collections', `Collected per ${every}`, columns, cells)],
     chart: { title: `Net collected per ${every}`, kind: 'line', xLabel: label, points: periods.map((p) => ({ label: p.key, cents: p.net, count: p.count })) },
     truncated: false,
   };

@@ -6,7 +6,7 @@ import { creditsReportFilter } from '../../shared/contract/reports';
 import { SUPERVISORS } from '../../shared/roles';
 import { defineQuery } from '../commands/types';
 import type { Database } from '../db/schema';
-import { col, filterWords, ROW_LIMIT, sum, table, totalRow } from './report-model';
+import { col, commonFilters, filterWords, firstRows, money, sum, totalledTable } from './report-model';
 
 export type CreditsFilter = z.output<typeof creditsReportFilter>;
 
@@ -35,14 +35,11 @@ export async function creditsReport(db: Kysely<Database>, f: CreditsFilter): Pro
       'credits.amount_cents',
       'credits.open_cents',
     ]);
-  if (f.from) q = q.where('credits.credit_date', '>=', f.from);
-  if (f.to) q = q.where('credits.credit_date', '<=', f.to);
-  if (f.divisionId) q = q.where('credits.division_id', '=', f.divisionId);
-  if (f.userId) q = q.where('credits.created_by', '=', f.userId);
+  q = commonFilters(q, { date: 'credits.credit_date', division: 'credits.division_id', user: 'credits.created_by' }, f);
   if (f.kind) q = q.where('credits.kind', '=', f.kind);
-  const all = await q.orderBy('credits.credit_date').orderBy('credits.created_at').orderBy('credits.id').limit(ROW_LIMIT + 1).execute();
-  const truncated = all.length > ROW_LIMIT;
-  const rows = all.slice(0, ROW_LIMIT).map((c) => ({ ...c, amount: Number(c.amount_cents), open: Number(c.open_cents) }));
+  const page = await firstRows(q.orderBy('credits.credit_date').orderBy('credits.created_at').orderBy('credits.id'));
+  const truncated = page.truncated;
+  const rows = page.rows.map((c) => ({ ...c, amount: Number(c.amount_cents), open: Number(c.open_cents) }));
   const standing = rows.filter((c) => c.status === 'active');
   const gone = rows.filter((c) => c.status !== 'active');
   const what = (c: (typeof rows)[number]) => c.item ?? c.classification ?? '';
@@ -75,15 +72,15 @@ export async function creditsReport(db: Kysely<Database>, f: CreditsFilter): Pro
     filterText: await filterWords(db, f, [f.kind ? CreditKindLabels[f.kind] : 'Credits, gift cards and prepayments']),
     scopeNote: null,
     totals: [
-      { label: 'Credits posted', value: sum(standing.filter((c) => c.kind === 'credit'), (c) => c.amount), type: 'money' },
-      { label: 'Credits applied', value: sum(standing.filter((c) => c.kind === 'credit'), (c) => c.amount - c.open), type: 'money' },
-      { label: 'Gift cards and prepayments issued', value: sum(gifts, (c) => c.amount), type: 'money' },
-      { label: 'Gift cards and prepayments redeemed', value: sum(gifts, (c) => c.amount - c.open), type: 'money' },
+      money('Credits posted', sum(standing.filter((c) => c.kind === 'credit'), (c) => c.amount)),
+      money('Credits applied', sum(standing.filter((c) => c.kind === 'credit'), (c) => c.amount - c.open)),
+      money('Gift cards and prepayments issued', sum(gifts, (c) => c.amount)),
+      money('Gift cards and prepayments redeemed', sum(gifts, (c) => c.amount - c.open)),
     ],
     tables: [
-      table('credits', 'Credits, gift cards and prepayments', columns, cells, totalRow(columns, cells)),
-      table('by-kind', 'Totals by kind', kindCols, byKind, totalRow(kindCols, byKind)),
-      table('reversed', 'Reversed or replaced', goneCols, goneCells, totalRow(goneCols, goneCells)),
+      totalledTable('credits', 'Credits, gift cards and prepayments', columns, cells),
+      totalledTable('by-kind', 'Totals by kind', kindCols, byKind),
+      totalledTable('reversed', 'Reversed or replaced', goneCols, goneCells),
     ],
     chart: null,
     truncated,

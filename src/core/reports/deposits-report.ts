@@ -6,7 +6,7 @@ import { SUPERVISORS } from '../../shared/roles';
 import { defineQuery } from '../commands/types';
 import type { Database } from '../db/schema';
 import { listDeposits, loadDepositDetail } from '../deposits/deposit-views';
-import { col, filterWords, sum, table, totalRow } from './report-model';
+import { col, count, filterWords, money, sum, totalledTable } from './report-model';
 
 export type DepositsFilter = z.output<typeof depositsReportFilter>;
 
@@ -60,16 +60,16 @@ export async function depositsReport(db: Kysely<Database>, f: DepositsFilter): P
     filterText: await filterWords(db, f, [f.status === 'open' ? 'Open deposits' : f.status === 'closed' ? 'Closed deposits' : 'Open and closed']),
     scopeNote: null,
     totals: [
-      { label: 'Deposits', value: deposits.length, type: 'count' },
-      { label: 'Open', value: deposits.filter((d) => d.status === 'open').length, type: 'count' },
-      { label: 'Checks', value: sum(deposits, (d) => d.slip.checkTotalCents), type: 'money' },
-      { label: 'Cash', value: sum(deposits, (d) => d.slip.cashTotalCents), type: 'money' },
-      { label: 'Total deposited', value: sum(deposits, (d) => d.slip.grandTotalCents), type: 'money' },
+      count('Deposits', deposits.length),
+      count('Open', deposits.filter((d) => d.status === 'open').length),
+      money('Checks', sum(deposits, (d) => d.slip.checkTotalCents)),
+      money('Cash', sum(deposits, (d) => d.slip.cashTotalCents)),
+      money('Total deposited', sum(deposits, (d) => d.slip.grandTotalCents)),
     ],
     tables: [
-      table('deposits', 'Deposits', depCols, depRows, totalRow(depCols, depRows)),
-      table('checks', 'Checks', checkCols, checkRows, totalRow(checkCols, checkRows)),
-      table('cash', 'Cash', cashCols, cashRows, totalRow(cashCols, cashRows)),
+      totalledTable('deposits', 'Deposits', depCols, depRows),
+      totalledTable('checks', 'Checks', checkCols, checkRows),
+      totalledTable('cash', 'Cash', cashCols, cashRows),
     ],
     chart: null,
     truncated,

@@ -1,17 +1,18 @@
 import type { Kysely } from 'kysely';
 import type { z } from 'zod';
 import type { ReportDTO } from '../../shared/contract/reports';
+import { PaymentMethodLabels } from '../../shared/contract/payment-methods';
 import { paymentsReportFilter } from '../../shared/contract/reports';
 import { daysBetween } from '../../shared/dates';
 import { ANY_ROLE, SUPERVISORS, type Role } from '../../shared/roles';
 import { defineQuery } from '../commands/types';
 import type { Database } from '../db/schema';
 import { businessToday, CSR_PAYMENTS_SCOPE } from './report-access';
-import { col, filterWords, groupTotals, ROW_LIMIT, sum, table, totalRow, weekOf } from './report-model';
+import { col, commonFilters, count, filterWords, firstRows, groupTotals, money, sum, totalledTable, weekOf } from './report-model';
 
 export type PaymentsFilter = z.output<typeof paymentsReportFilter>;
 
-export const METHOD_WORDS = { cash: 'Cash', check: 'Check', card: 'Card', ach: 'ACH' } as const;
+export const METHOD_WORDS = PaymentMethodLabels;
 const STATUS_WORDS: Record<string, string> = {
   standing: 'Received (pending or deposited)',
   pending: 'Pending',
@@ -48,11 +49,8 @@ export function paymentsQuery(db: Kysely<Database>, f: PaymentsFilter) {
       'deposits.number as deposit_number',
       'payments.amount_cents',
     ]);
-  if (f.from) q = q.where('payments.payment_date', '>=', f.from);
-  if (f.to) q = q.where('payments.payment_date', '<=', f.to);
-  if (f.divisionId) q = q.where('payments.division_id', '=', f.divisionId);
+  q = commonFilters(q, { date: 'payments.payment_date', division: 'payments.division_id', user: 'payments.created_by' }, f);
   if (f.method) q = q.where('payments.method', '=', f.method);
-  if (f.userId) q = q.where('payments.created_by', '=', f.userId);
   const status = f.status ?? 'standing';
   q = status === 'standing' ? q.where('payments.status', 'in', [...STANDING]) : q.where('payments.status', '=', status);
   return q.orderBy('payments.payment_date').orderBy('payments.created_at').orderBy('payments.id');
@@ -66,9 +64,9 @@ export async function scopePayments(db: Kysely<Database>, f: PaymentsFilter, act
 }
 
 export async function paymentsReport(db: Kysely<Database>, f: PaymentsFilter, scopeNote: string | null = null): Promise<ReportDTO> {
-  const all = await paymentsQuery(db, f).limit(ROW_LIMIT + 1).execute();
-  const truncated = all.length > ROW_LIMIT;
-  const rows = all.slice(0, ROW_LIMIT).map((p) => ({ ...p, amount_cents: Number(p.amount_cents) }));
+  const page = await firstRows(paymentsQuery(db, f));
+  const truncated = page.truncated;
+  const rows = page.rows.map((p) => ({ ...p, amount_cents: Number(p.amount_cents) }));
   const columns = [
     col('date', 'Date', 'date'),
     col('reference', 'Reference'),
@@ -112,13 +110,13 @@ export async function paymentsReport(db: Kysely<Database>, f: PaymentsFilter, sc
     filterText: await filterWords(db, f, [f.method ? METHOD_WORDS[f.method] : 'All methods', STATUS_WORDS[f.status ?? 'standing']]),
     scopeNote,
     totals: [
-      { label: 'Payments', value: rows.length, type: 'count' },
-      { label: 'Amount', value: total, type: 'money' },
+      count('Payments', rows.length),
+      money('Amount', total),
     ],
     tables: [
-      table('payments', 'Payments', columns, cells, totalRow(columns, cells)),
-      table('by-method', 'Totals by method', groupCols('Method'), byMethod, totalRow(groupCols('Method'), byMethod)),
-      table('by-user', 'Totals by user', groupCols('Entered by'), byUser, totalRow(groupCols('Entered by'), byUser)),
+      totalledTable('payments', 'Payments', columns, cells),
+      totalledTable('by-method', 'Totals by method', groupCols('Method'), byMethod),
+      totalledTable('by-user', 'Totals by user', groupCols('Entered by'), byUser),
     ],
     chart: { title: weekly ? 'Payments per week' : 'Payments per day', kind: 'bar', xLabel: weekly ? 'Week of' : 'Day', points: perPeriod.map((g) => ({ label: g.key, cents: g.cents, count: g.count })) },
     truncated,

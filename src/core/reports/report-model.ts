@@ -1,7 +1,8 @@
-import type { Kysely } from 'kysely';
+import { sql, type Expression, type Kysely } from 'kysely';
 import type { ReportCell, ReportColumnDTO, ReportColumnType, ReportTableDTO } from '../../shared/contract/reports';
 import { formatDate } from '../../shared/dates';
 import type { Database } from '../db/schema';
+import type { OfficeDays } from '../commands/office-days';
 
 /** How many rows one report table shows; beyond it the report says it is truncated (narrow the filters). */
 export const ROW_LIMIT = 20_000;
@@ -19,6 +20,45 @@ export function totalRow(columns: ReportColumnDTO[], rows: ReportCell[][], label
     if (c.type !== 'money' && c.type !== 'count') return null;
     return rows.reduce<number>((s, r) => s + (typeof r[i] === 'number' ? (r[i] as number) : 0), 0);
   });
+}
+
+/** A table whose last row totals its money and count columns: how every report table ends. */
+export function totalledTable(key: string, title: string, columns: ReportColumnDTO[], rows: ReportCell[][]): ReportTableDTO {
+  return table(key, title, columns, rows, totalRow(columns, rows));
+}
+
+/** One figure of a report's summary line. */
+export const money = (label: string, value: number) => ({ label, value, type: 'money' as const });
+export const count = (label: string, value: number) => ({ label, value, type: 'count' as const });
+
+/** Any query a report narrows with `where` (a Kysely select builder). */
+interface Narrowable<Q> {
+  where(lhs: Expression<unknown>, op: '>=' | '<=' | '<' | '=', rhs: string): Q;
+}
+
+/**
+ * The filters the reports share: a date range on `date` (inclusive), a division and the user who
+ * entered the row. Columns are named per report. A column holding instants (a void's or an upload's
+ * time) is bounded by the office's days (`instantDays`), not the UTC ones.
+ */
+export function commonFilters<Q extends Narrowable<Q>>(
+  q: Q,
+  cols: { date: string | Expression<unknown>; instantDays?: OfficeDays; division: string; user?: string },
+  f: { from?: string; to?: string; divisionId?: string | null; userId?: string },
+): Q {
+  const ref = (c: string | Expression<unknown>) => (typeof c === 'string' ? sql.ref<unknown>(c) : c);
+  const days = cols.instantDays;
+  if (f.from) q = q.where(ref(cols.date), '>=', days ? days.startOf(f.from) : f.from);
+  if (f.to) q = days ? q.where(ref(cols.date), '<', days.endOf(f.to)) : q.where(ref(cols.date), '<=', f.to);
+  if (f.divisionId) q = q.where(ref(cols.division), '=', f.divisionId);
+  if (f.userId && cols.user) q = q.where(ref(cols.user), '=', f.userId);
+  return q;
+}
+
+/** The first ROW_LIMIT rows of a query, and whether there were more (the report then says so). */
+export async function firstRows<T>(q: { limit(n: number): { execute(): Promise<T[]> } }): Promise<{ rows: T[]; truncated: boolean }> {
+  const all = await q.limit(ROW_LIMIT + 1).execute();
+  return { rows: all.slice(0, ROW_LIMIT), truncated: all.length > ROW_LIMIT };
 }
 
 export const sum = <T>(xs: T[], f: (x: T) => number) => xs.reduce((s, x) => s + f(x), 0);

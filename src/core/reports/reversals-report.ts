@@ -7,7 +7,7 @@ import { defineQuery } from '../commands/types';
 import type { Database } from '../db/schema';
 import { METHOD_WORDS } from './payments-report';
 import { officeDays } from '../commands/office-days';
-import { col, filterWords, groupTotals, ROW_LIMIT, sum, table, totalRow } from './report-model';
+import { col, commonFilters, count, filterWords, groupTotals, money, ROW_LIMIT, sum, totalledTable } from './report-model';
 
 export type ReversalsFilter = z.output<typeof reversalsReportFilter>;
 
@@ -45,10 +45,7 @@ export async function reversalsReport(db: Kysely<Database>, f: ReversalsFilter):
       .innerJoin('divisions', 'divisions.id', 'accounts.division_id')
       .leftJoin('users', 'users.id', 'refunds.created_by')
       .select(['refunds.refund_date as date', 'refunds.reference', 'payments.reference as payment', 'accounts.account_number', 'accounts.name', 'divisions.name as division', 'refunds.method', 'users.display_name as user', 'refunds.reason', 'refunds.amount_cents']);
-    if (f.from) q = q.where('refunds.refund_date', '>=', f.from);
-    if (f.to) q = q.where('refunds.refund_date', '<=', f.to);
-    if (f.divisionId) q = q.where('accounts.division_id', '=', f.divisionId);
-    if (f.userId) q = q.where('refunds.created_by', '=', f.userId);
+    q = commonFilters(q, { date: 'refunds.refund_date', division: 'accounts.division_id', user: 'refunds.created_by' }, f);
     for (const r of await q.limit(ROW_LIMIT + 1).execute())
       out.push({ kind: 'refund', date: r.date, reference: r.reference, payment: r.payment, accountNumber: r.account_number, accountName: r.name, division: r.division, method: r.method, user: r.user, reason: r.reason, cents: Number(r.amount_cents) });
   }
@@ -64,10 +61,7 @@ export async function reversalsReport(db: Kysely<Database>, f: ReversalsFilter):
       .leftJoin('users', 'users.id', 'payments.voided_by')
       .select(['payments.voided_at as actedAt', 'payments.reference', 'orig.reference as payment', 'accounts.account_number', 'accounts.name', 'divisions.name as division', 'payments.method', 'users.display_name as user', 'payments.void_reason as reason', 'payments.amount_cents'])
       .where('payments.status', '=', status);
-    if (f.from) q = q.where('payments.voided_at', '>=', days.startOf(f.from));
-    if (f.to) q = q.where('payments.voided_at', '<', days.endOf(f.to));
-    if (f.divisionId) q = q.where('payments.division_id', '=', f.divisionId);
-    if (f.userId) q = q.where('payments.voided_by', '=', f.userId);
+    q = commonFilters(q, { date: 'payments.voided_at', instantDays: days, division: 'payments.division_id', user: 'payments.voided_by' }, f);
     for (const r of await q.limit(ROW_LIMIT + 1).execute())
       out.push({ kind, date: days.dayOf(r.actedAt!), reference: r.reference, payment: r.payment, accountNumber: r.account_number, accountName: r.name, division: r.division, method: r.method, user: r.user, reason: r.reason, cents: Math.abs(Number(r.amount_cents)) });
   }
@@ -77,10 +71,7 @@ export async function reversalsReport(db: Kysely<Database>, f: ReversalsFilter):
       .select(['payments.payment_date as date', 'payments.reference', 'orig.reference as payment', 'accounts.account_number', 'accounts.name', 'divisions.name as division', 'payments.method', 'users.display_name as user', 'payments.memo as reason', 'payments.amount_cents'])
       .where('payments.kind', '=', 'return')
       .where('payments.status', 'not in', ['voided', 'cancelled']);
-    if (f.from) q = q.where('payments.payment_date', '>=', f.from);
-    if (f.to) q = q.where('payments.payment_date', '<=', f.to);
-    if (f.divisionId) q = q.where('payments.division_id', '=', f.divisionId);
-    if (f.userId) q = q.where('payments.created_by', '=', f.userId);
+    q = commonFilters(q, { date: 'payments.payment_date', division: 'payments.division_id', user: 'payments.created_by' }, f);
     for (const r of await q.limit(ROW_LIMIT + 1).execute())
       out.push({ kind: 'return', date: r.date, reference: r.reference, payment: r.payment, accountNumber: r.account_number, accountName: r.name, division: r.division, method: r.method, user: r.user, reason: r.reason, cents: -Number(r.amount_cents) });
   }
@@ -109,10 +100,10 @@ export async function reversalsReport(db: Kysely<Database>, f: ReversalsFilter):
     filterText: await filterWords(db, f, [f.kind ? REVERSAL_WORDS[f.kind] : 'Refunds, voids, cancellations and returns']),
     scopeNote: null,
     totals: [
-      { label: 'Items', value: rows.length, type: 'count' },
-      { label: 'Amount', value: sum(rows, (r) => r.cents), type: 'money' },
+      count('Items', rows.length),
+      money('Amount', sum(rows, (r) => r.cents)),
     ],
-    tables: [table('reversals', 'Refunds, voids and returns', columns, cells, totalRow(columns, cells)), table('by-kind', 'Totals by kind', kindCols, byKind, totalRow(kindCols, byKind))],
+    tables: [totalledTable('reversals', 'Refunds, voids and returns', columns, cells), totalledTable('by-kind', 'Totals by kind', kindCols, byKind)],
     chart: null,
     truncated,
   };

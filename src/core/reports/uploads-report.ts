@@ -7,7 +7,7 @@ import { SUPERVISORS } from '../../shared/roles';
 import { defineQuery } from '../commands/types';
 import type { Database } from '../db/schema';
 import { officeDays } from '../commands/office-days';
-import { col, filterWords, ROW_LIMIT, sum, table, totalRow } from './report-model';
+import { col, commonFilters, count, filterWords, firstRows, money, sum, totalledTable } from './report-model';
 
 export type UploadsFilter = z.output<typeof uploadsReportFilter>;
 
@@ -24,15 +24,11 @@ export async function uploadsReport(db: Kysely<Database>, f: UploadsFilter): Pro
     .selectAll('uploads')
     .select(['divisions.name as division', 'users.display_name as user']);
   // `uploaded_at` is an instant: the range is the office's days, bounded in its zone.
-  const days = await officeDays(db);
-  if (f.from) q = q.where('uploads.uploaded_at', '>=', days.startOf(f.from));
-  if (f.to) q = q.where('uploads.uploaded_at', '<', days.endOf(f.to));
-  if (f.divisionId) q = q.where('uploads.division_id', '=', f.divisionId);
-  if (f.userId) q = q.where('uploads.uploaded_by', '=', f.userId);
+  q = commonFilters(q, { date: 'uploads.uploaded_at', instantDays: await officeDays(db), division: 'uploads.division_id', user: 'uploads.uploaded_by' }, f);
   if (f.kind) q = q.where('uploads.kind', '=', f.kind);
-  const all = await q.orderBy('uploads.uploaded_at').orderBy('uploads.id').limit(ROW_LIMIT + 1).execute();
-  const truncated = all.length > ROW_LIMIT;
-  const rows = all.slice(0, ROW_LIMIT).map((u) => {
+  const page = await firstRows(q.orderBy('uploads.uploaded_at').orderBy('uploads.id'));
+  const truncated = page.truncated;
+  const rows = page.rows.map((u) => {
     const changes = ((JSON.parse(u.result_json) as { changes?: ImportChangeDTO[] }).changes ?? []).filter((c) => c.action !== 'unchanged' && c.action !== 'invoice-unchanged');
     const netCents = sum(changes, (c) => Number(c.newCents) - Number(c.oldCents));
     const result = Number(u.errors) > 0 ? `${u.errors} row${Number(u.errors) === 1 ? '' : 's'} refused` : Number(u.warnings) > 0 ? `Applied with ${u.warnings} warning${Number(u.warnings) === 1 ? '' : 's'}` : 'Applied';
@@ -74,11 +70,11 @@ export async function uploadsReport(db: Kysely<Database>, f: UploadsFilter): Pro
     filterText: await filterWords(db, f, [f.kind === 'balance' ? 'Balance files' : f.kind === 'bill' ? 'Bill files' : 'Balance and bill files']),
     scopeNote: null,
     totals: [
-      { label: 'Files', value: rows.length, type: 'count' },
-      { label: 'Rows read', value: sum(rows, (u) => Number(u.rows_read)), type: 'count' },
-      { label: 'Net change to balances', value: sum(rows, (u) => u.netCents), type: 'money' },
+      count('Files', rows.length),
+      count('Rows read', sum(rows, (u) => Number(u.rows_read))),
+      money('Net change to balances', sum(rows, (u) => u.netCents)),
     ],
-    tables: [table('uploads', 'Files imported', columns, cells, totalRow(columns, cells))],
+    tables: [totalledTable('uploads', 'Files imported', columns, cells)],
     chart: null,
     truncated,
   };

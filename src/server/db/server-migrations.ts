@@ -1,4 +1,5 @@
 import { sql, type Kysely } from 'kysely';
+import { auditEntryColumns } from '../../core/db/audit-columns';
 import type { Dialect } from '../../core/db/schema';
 import type { ServerDatabase } from './schema';
 
@@ -80,20 +81,13 @@ export const serverMigrations: ReadonlyArray<readonly [string, Up]> = [
         .addColumn('bytes', dialect === 'postgres' ? 'bytea' : 'blob', (c) => c.notNull())
         .addPrimaryKeyConstraint('srv_file_chunks_pk', ['sha256', 'idx'])
         .execute();
-      await db.schema
-        .createTable('srv_client_audit')
-        .addColumn('client_id', 'text', (c) => c.notNull())
-        .addColumn('seq', big, (c) => c.notNull())
-        .addColumn('id', 'text', (c) => c.notNull())
-        .addColumn('at', 'text', (c) => c.notNull())
-        .addColumn('user_id', 'text')
-        .addColumn('action', 'text', (c) => c.notNull())
-        .addColumn('entity', 'text', (c) => c.notNull())
-        .addColumn('entity_id', 'text')
-        .addColumn('before_json', 'text')
-        .addColumn('after_json', 'text')
-        .addColumn('prev_hash', 'text', (c) => c.notNull())
-        .addColumn('hash', 'text', (c) => c.notNull())
+      await auditEntryColumns(
+        db.schema
+          .createTable('srv_client_audit')
+          .addColumn('client_id', 'text', (c) => c.notNull())
+          .addColumn('seq', big, (c) => c.notNull())
+          .addColumn('id', 'text', (c) => c.notNull()),
+      )
         .addColumn('received_at', 'text', (c) => c.notNull())
         .addPrimaryKeyConstraint('srv_client_audit_pk', ['client_id', 'seq'])
         .execute();

@@ -1,4 +1,5 @@
 import { sql, type Kysely } from 'kysely';
+import { auditEntryColumns } from '../audit-columns';
 import type { MigrationContext } from './types';
 
 /** Divisions, payers, invoices and charge lines, payments and applications, users, audit, outboxes. */
@@ -137,20 +138,12 @@ export async function up(db: Kysely<unknown>, { dialect }: MigrationContext): Pr
     .addColumn('updated_at', 'text', (c) => c.notNull())
     .execute();
 
-  await db.schema
-    .createTable('audit_log')
-    .addColumn('seq', 'integer', (c) => c.primaryKey())
-    .addColumn('id', 'text', (c) => c.notNull().unique())
-    .addColumn('at', 'text', (c) => c.notNull())
-    .addColumn('user_id', 'text')
-    .addColumn('action', 'text', (c) => c.notNull())
-    .addColumn('entity', 'text', (c) => c.notNull())
-    .addColumn('entity_id', 'text')
-    .addColumn('before_json', 'text')
-    .addColumn('after_json', 'text')
-    .addColumn('prev_hash', 'text', (c) => c.notNull())
-    .addColumn('hash', 'text', (c) => c.notNull())
-    .execute();
+  await auditEntryColumns(
+    db.schema
+      .createTable('audit_log')
+      .addColumn('seq', 'integer', (c) => c.primaryKey())
+      .addColumn('id', 'text', (c) => c.notNull().unique()),
+  ).execute();
   await db.schema.createIndex('audit_entity').on('audit_log').columns(['entity', 'entity_id']).execute();
 
   await db.schema

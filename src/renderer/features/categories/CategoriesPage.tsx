@@ -1,8 +1,9 @@
-import { Alert, Button, Card, Group, Modal, NativeSelect, SegmentedControl, Stack, Switch, Table, Text, TextInput } from '@mantine/core';
+import { Alert, Button, Group, Modal, NativeSelect, SegmentedControl, Stack, Switch, Text, TextInput } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
 import { useMemo, useState } from 'react';
 import type { PaymentCategoryDTO } from '../../../shared/contract/categories';
 import type { AccountDetailDTO, AccountSummaryDTO, PaymentDetailDTO } from '../../../shared/contract/dto';
+import { paymentMethodOptions } from '../../../shared/contract/payment-methods';
 import { localDate } from '../../../shared/dates';
 import { newId } from '../../../shared/ids';
 import { formatMoney } from '../../../shared/money';
@@ -11,8 +12,7 @@ import type { PageProps } from '../../app/pages';
 import { call } from '../../api/client';
 import { useQuery } from '../../api/hooks';
 import { ErrorAlert } from '../../components/ErrorAlert';
-import { PageHeader } from '../../components/PageHeader';
-import { StatusBadge } from '../../components/StatusBadge';
+import { CatalogEditor, CatalogPage, fieldError } from '../../components/CatalogPage';
 import { useNav } from '../../stores/navigation';
 
 /** Payment categories (Admin): add, edit, delete (a used one is retired instead), for all payers or one payer. */
@@ -26,61 +26,32 @@ export function CategoriesPage(_: PageProps) {
     setError(r.ok ? null : r.error);
   };
   return (
-    <Stack>
-      <PageHeader title="Payment Categories" subtitle="What a payment can be made toward; each counts toward the account balance or is kept outside it." actions={<Button onClick={() => setEditing('new')}>Add category</Button>} />
-      <Card withBorder>
-        <Group justify="flex-end" mb="sm">
-          <Switch label="Show retired categories" checked={showRetired} onChange={(e) => setShowRetired(e.currentTarget.checked)} />
-        </Group>
-        <ErrorAlert error={error ?? list.error} title="Not done" />
-        <Table aria-label="Payment categories" verticalSpacing={6}>
-          <Table.Thead>
-            <Table.Tr>
-              <Table.Th>Name</Table.Th>
-              <Table.Th>For</Table.Th>
-              <Table.Th>Account balance</Table.Th>
-              <Table.Th ta="right">Payments</Table.Th>
-              <Table.Th>Status</Table.Th>
-              <Table.Th>Actions</Table.Th>
-            </Table.Tr>
-          </Table.Thead>
-          <Table.Tbody>
-            {(list.data ?? []).map((c) => (
-              <Table.Tr key={c.id}>
-                <Table.Td fw={600}>{c.name}</Table.Td>
-                <Table.Td>{c.accountId ? `${c.accountNumber} · ${c.accountName}` : 'All payers'}</Table.Td>
-                <Table.Td>{c.countsTowardBalance ? 'Counts toward it' : 'Kept outside it'}</Table.Td>
-                <Table.Td ta="right">{c.paymentCount}</Table.Td>
-                <Table.Td>
-                  <StatusBadge status={c.status} />
-                </Table.Td>
-                <Table.Td>
-                  <Group gap={4}>
-                    <Button size="xs" variant="subtle" onClick={() => setEditing(c)} aria-label={`Edit ${c.name}`}>
-                      Edit
-                    </Button>
-                    <Button size="xs" variant="subtle" color="red" onClick={() => void act(c, 'delete')} aria-label={`Delete ${c.name}`}>
-                      Delete
-                    </Button>
-                    {c.status === 'active' ? (
-                      <Button size="xs" variant="subtle" onClick={() => void act(c, 'retire')} aria-label={`Retire ${c.name}`}>
-                        Retire
-                      </Button>
-                    ) : (
-                      <Button size="xs" variant="subtle" onClick={() => void act(c, 'restore')} aria-label={`Restore ${c.name}`}>
-                        Restore
-                      </Button>
-                    )}
-                  </Group>
-                </Table.Td>
-              </Table.Tr>
-            ))}
-          </Table.Tbody>
-        </Table>
-        {list.data?.length === 0 && <Text c="dimmed">No payment categories yet.</Text>}
-      </Card>
+    <CatalogPage
+      title="Payment Categories"
+      subtitle="What a payment can be made toward; each counts toward the account balance or is kept outside it."
+      addLabel="Add category"
+      onAdd={() => setEditing('new')}
+      tableLabel="Payment categories"
+      noun="categories"
+      showRetired={showRetired}
+      onShowRetired={setShowRetired}
+      rows={list.data}
+      error={error ?? list.error}
+      errorTitle="Not done"
+      columns={[
+        { header: 'For', cell: (c) => (c.accountId ? `${c.accountNumber} · ${c.accountName}` : 'All payers') },
+        { header: 'Account balance', cell: (c) => (c.countsTowardBalance ? 'Counts toward it' : 'Kept outside it') },
+        { header: 'Payments', cell: (c) => c.paymentCount, numeric: true },
+      ]}
+      actions={(c) => [
+        { label: 'Edit', run: () => setEditing(c) },
+        { label: 'Delete', color: 'red', run: () => void act(c, 'delete') },
+        c.status === 'active' ? { label: 'Retire', run: () => void act(c, 'retire') } : { label: 'Restore', run: () => void act(c, 'restore') },
+      ]}
+      empty="No payment categories yet."
+    >
       <CategoryModal category={editing} onClose={() => setEditing(null)} />
-    </Stack>
+    </CatalogPage>
   );
 }
 
@@ -112,51 +83,43 @@ function CategoryModal({ category, onClose }: { category: PaymentCategoryDTO | '
     onClose();
   };
   return (
-    <Modal opened={category !== null} onClose={onClose} title={isNew ? 'Add payment category' : 'Edit payment category'}>
-      <form noValidate
-        onSubmit={(e) => {
-          e.preventDefault();
-          if (isNew && scope === 'one' && !account) return setError({ code: 'VALIDATION', message: 'Choose the payer this category is for.' });
-          void submit();
-        }}
-      >
-        <Stack>
-          <TextInput label="Name" required value={name} onChange={(e) => setName(e.currentTarget.value)} data-autofocus error={error?.details?.field === 'name' ? error.message : undefined} />
-          <Switch label="Counts toward the account balance" checked={counts} onChange={(e) => setCounts(e.currentTarget.checked)} />
-          {!isNew && (
-            <Text size="xs" c="dimmed">
-              Payments already made keep the setting they were made with.
-            </Text>
-          )}
-          {isNew && (
-            <Stack gap={4}>
-              <Text size="sm" fw={500} id="cat-scope">
-                For
-              </Text>
-              <SegmentedControl aria-labelledby="cat-scope" value={scope} onChange={(v) => setScope(v as 'all' | 'one')} data={[{ value: 'all', label: 'All payers' }, { value: 'one', label: 'One payer' }]} />
-            </Stack>
-          )}
-          {isNew && scope === 'one' && (
-            <Stack gap={4}>
-              <TextInput label="Payer" placeholder="Account number or name" value={account ? `${account.accountNumber} · ${account.name}` : q} onChange={(e) => (setAccount(null), setQ(e.currentTarget.value))} />
-              {!account &&
-                (found.data?.accounts ?? []).map((a) => (
-                  <Button key={a.id} variant="subtle" size="xs" justify="flex-start" onClick={() => setAccount(a)}>
-                    {a.accountNumber} · {a.name}
-                  </Button>
-                ))}
-            </Stack>
-          )}
-          {error?.details?.field !== 'name' && <ErrorAlert error={error} />}
-          <Group justify="flex-end">
-            <Button variant="default" onClick={onClose}>
-              Cancel
-            </Button>
-            <Button type="submit">Save</Button>
-          </Group>
+    <CatalogEditor
+      opened={category !== null}
+      title={isNew ? 'Add payment category' : 'Edit payment category'}
+      error={error}
+      onClose={onClose}
+      onSubmit={() => {
+        if (isNew && scope === 'one' && !account) return setError({ code: 'VALIDATION', message: 'Choose the payer this category is for.' });
+        void submit();
+      }}
+    >
+      <TextInput label="Name" required value={name} onChange={(e) => setName(e.currentTarget.value)} data-autofocus error={fieldError(error, 'name')} />
+      <Switch label="Counts toward the account balance" checked={counts} onChange={(e) => setCounts(e.currentTarget.checked)} />
+      {!isNew && (
+        <Text size="xs" c="dimmed">
+          Payments already made keep the setting they were made with.
+        </Text>
+      )}
+      {isNew && (
+        <Stack gap={4}>
+          <Text size="sm" fw={500} id="cat-scope">
+            For
+          </Text>
+          <SegmentedControl aria-labelledby="cat-scope" value={scope} onChange={(v) => setScope(v as 'all' | 'one')} data={[{ value: 'all', label: 'All payers' }, { value: 'one', label: 'One payer' }]} />
         </Stack>
-      </form>
-    </Modal>
+      )}
+      {isNew && scope === 'one' && (
+        <Stack gap={4}>
+          <TextInput label="Payer" placeholder="Account number or name" value={account ? `${account.accountNumber} · ${account.name}` : q} onChange={(e) => (setAccount(null), setQ(e.currentTarget.value))} />
+          {!account &&
+            (found.data?.accounts ?? []).map((a) => (
+              <Button key={a.id} variant="subtle" size="xs" justify="flex-start" onClick={() => setAccount(a)}>
+                {a.accountNumber} · {a.name}
+              </Button>
+            ))}
+        </Stack>
+      )}
+    </CatalogEditor>
   );
 }
 
@@ -231,7 +194,7 @@ export function CategoryPaymentButton({ detail }: { detail: AccountDetailDTO }) 
                 </Text>
               )}
               <TextInput label="Amount" required leftSection="$" inputMode="decimal" value={amount} onChange={(e) => setAmount(e.currentTarget.value)} error={fe('amount')} />
-              <NativeSelect label="Method" value={method} onChange={(e) => setMethod(e.currentTarget.value as typeof method)} data={[{ value: 'cash', label: 'Cash' }, { value: 'check', label: 'Check' }, { value: 'card', label: 'Card' }, { value: 'ach', label: 'ACH' }]} />
+              <NativeSelect label="Method" value={method} onChange={(e) => setMethod(e.currentTarget.value as typeof method)} data={paymentMethodOptions()} />
               {method === 'check' && <TextInput label="Check number" required value={checkNumber} onChange={(e) => setCheckNumber(e.currentTarget.value)} error={fe('checkNumber')} />}
               <TextInput label="Email for the receipt" value={email} onChange={(e) => setEmail(e.currentTarget.value)} error={fe('receiptEmail')} />
               {error && !['categoryId', 'amount', 'checkNumber', 'receiptEmail'].includes(error.details?.field ?? '') && <ErrorAlert error={error} />}

@@ -2,6 +2,7 @@ import { Button, Card, Group, Kbd, NativeSelect, Text, TextInput, Title } from '
 import { useRef, useState, type FormEvent } from 'react';
 import type { AccountSummaryDTO, PaymentMethod } from '../../../shared/contract/dto';
 import type { DepositDetailDTO } from '../../../shared/contract/deposits';
+import { paymentMethodOptions } from '../../../shared/contract/payment-methods';
 import { newId } from '../../../shared/ids';
 import { formatMoney, parseMoney } from '../../../shared/money';
 import type { AppError } from '../../../shared/result';
@@ -115,12 +116,8 @@ export function BatchEntry({ deposit, onEntered }: { deposit: DepositDetailDTO; 
             label="Method"
             value={method}
             onChange={(e) => setMethod(e.currentTarget.value as PaymentMethod)}
-            data={[
-              { value: 'check', label: 'Check' },
-              { value: 'cash', label: 'Cash' },
-              { value: 'card', label: 'Card' },
-              { value: 'ach', label: 'ACH' },
-            ]}
+            // Checks first: a deposit batch is mostly checks.
+            data={paymentMethodOptions(['check', 'cash', 'card', 'ach'])}
             onKeyDown={(e) => {
               if (e.key === 'Enter') void submit();
             }}

@@ -1,4 +1,4 @@
-import { Alert, Button, Group, Modal, NativeSelect, ScrollArea, SegmentedControl, SimpleGrid, Stack, Table, Text, TextInput } from '@mantine/core';
+import { Alert, Modal, NativeSelect, ScrollArea, SimpleGrid, Stack, Table, TextInput } from '@mantine/core';
 import { useEffect, useMemo, useState } from 'react';
 import { ReturnReasonLabels, ReturnReasons, type PaymentCorrectionsDTO } from '../../../shared/contract/deposits';
 import { formatDate, localDate } from '../../../shared/dates';
@@ -7,7 +7,7 @@ import { centsToPlain, formatMoney } from '../../../shared/money';
 import type { AppError } from '../../../shared/result';
 import { call } from '../../api/client';
 import { useQuery } from '../../api/hooks';
-import { ErrorAlert } from '../../components/ErrorAlert';
+import { FormActions, LabelledChoice } from '../../components/FormParts';
 import { Money } from '../../components/Money';
 
 /**
@@ -101,21 +101,17 @@ export function ReturnPaymentModal({
             />
             <TextInput label="Returned-payment fee" leftSection="$" value={fee} onChange={(e) => setFee(e.currentTarget.value)} description="Optional: added as a new charge." data-testid="return-fee" />
           </SimpleGrid>
-          <Stack gap={4}>
-            <Text size="sm" fw={500} id="return-apply">
-              Apply the returned amount
-            </Text>
-            <SegmentedControl
-              aria-labelledby="return-apply"
-              value={mode}
-              onChange={(v) => setMode(v as typeof mode)}
-              data={[
-                { value: 'auto', label: 'Reopen what it paid' },
-                { value: 'lines', label: 'Choose charge lines' },
-                { value: 'none', label: 'Leave unapplied' },
-              ]}
-            />
-          </Stack>
+          <LabelledChoice<typeof mode>
+            id="return-apply"
+            label="Apply the returned amount"
+            value={mode}
+            onChange={setMode}
+            data={[
+              { value: 'auto', label: 'Reopen what it paid' },
+              { value: 'lines', label: 'Choose charge lines' },
+              { value: 'none', label: 'Leave unapplied' },
+            ]}
+          />
           {mode === 'lines' && (
             <ScrollArea.Autosize mah={280}>
               <Table aria-label="Invoices of the account" striped verticalSpacing={4} stickyHeader>
@@ -159,15 +155,7 @@ export function ReturnPaymentModal({
               </Table>
             </ScrollArea.Autosize>
           )}
-          <ErrorAlert error={error} />
-          <Group justify="flex-end">
-            <Button variant="default" onClick={onClose}>
-              Cancel
-            </Button>
-            <Button color="orange" loading={busy} onClick={() => void submit()} data-testid="record-return">
-              Record returned payment
-            </Button>
-          </Group>
+          <FormActions error={error} onCancel={onClose} label="Record returned payment" color="orange" busy={busy} testId="record-return" onSubmit={() => void submit()} />
         </Stack>
       )}
     </Modal>

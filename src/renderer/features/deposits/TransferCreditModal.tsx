@@ -1,4 +1,4 @@
-import { Alert, Button, Group, Modal, SegmentedControl, Stack, Text, TextInput } from '@mantine/core';
+import { Alert, Modal, Stack, Text, TextInput } from '@mantine/core';
 import { useState } from 'react';
 import type { AccountSummaryDTO } from '../../../shared/contract/dto';
 import type { DepositDetailDTO } from '../../../shared/contract/deposits';
@@ -6,7 +6,7 @@ import { newId } from '../../../shared/ids';
 import { formatMoney } from '../../../shared/money';
 import type { AppError } from '../../../shared/result';
 import { call } from '../../api/client';
-import { ErrorAlert } from '../../components/ErrorAlert';
+import { FormActions, LabelledChoice } from '../../components/FormParts';
 import { AccountLookup } from './AccountLookup';
 
 /**
@@ -62,30 +62,18 @@ export function TransferCreditModal({ deposit, opened, onClose, onDone }: { depo
           )}
           <AccountLookup label="To account" divisionId={deposit.divisionId} value={to} onChange={setTo} testId="transfer-to" />
           <TextInput label="Amount" leftSection="$" required value={amount} onChange={(e) => setAmount(e.currentTarget.value)} data-testid="transfer-amount" />
-          <Stack gap={4}>
-            <Text size="sm" fw={500} id="transfer-apply">
-              On the receiving account
-            </Text>
-            <SegmentedControl
-              aria-labelledby="transfer-apply"
-              value={toMode}
-              onChange={(v) => setToMode(v as typeof toMode)}
-              data={[
-                { value: 'auto', label: 'Apply oldest due first' },
-                { value: 'none', label: 'Leave as a credit' },
-              ]}
-            />
-          </Stack>
+          <LabelledChoice<typeof toMode>
+            id="transfer-apply"
+            label="On the receiving account"
+            value={toMode}
+            onChange={setToMode}
+            data={[
+              { value: 'auto', label: 'Apply oldest due first' },
+              { value: 'none', label: 'Leave as a credit' },
+            ]}
+          />
           <TextInput label="Memo" value={memo} onChange={(e) => setMemo(e.currentTarget.value)} />
-          <ErrorAlert error={error} />
-          <Group justify="flex-end">
-            <Button variant="default" onClick={onClose}>
-              Cancel
-            </Button>
-            <Button type="submit" loading={busy} data-testid="transfer-submit">
-              Transfer credit
-            </Button>
-          </Group>
+          <FormActions error={error} onCancel={onClose} label="Transfer credit" busy={busy} testId="transfer-submit" />
         </Stack>
       </form>
     </Modal>

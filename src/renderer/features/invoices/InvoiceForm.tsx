@@ -5,7 +5,7 @@ import type { AccountDetailDTO, InvoiceDTO } from '../../../shared/contract/dto'
 import { centsToPlain } from '../../../shared/money';
 import type { AppError } from '../../../shared/result';
 import { call } from '../../api/client';
-import { ErrorAlert } from '../../components/ErrorAlert';
+import { FormActions } from '../../components/FormParts';
 import { useRole } from '../../stores/session';
 
 interface Line {
@@ -114,15 +114,7 @@ export function EditInvoiceButton({ invoice }: { invoice: InvoiceDTO }) {
               <TextInput label="Due date" type="date" value={dueDate} onChange={(e) => setDueDate(e.currentTarget.value)} error={fieldOf(error) === 'dueDate' ? error!.message : undefined} />
               <TextInput label="Reason" required value={reason} onChange={(e) => setReason(e.currentTarget.value)} error={fieldOf(error) === 'reason' ? error!.message : undefined} />
             </Group>
-            <ErrorAlert error={error} title="Not saved" />
-            <Group justify="flex-end">
-              <Button variant="default" onClick={() => setOpen(false)}>
-                Cancel
-              </Button>
-              <Button type="submit" loading={busy}>
-                Save invoice
-              </Button>
-            </Group>
+            <FormActions error={error} errorTitle="Not saved" onCancel={() => setOpen(false)} label="Save invoice" busy={busy} />
           </Stack>
         </form>
       </Modal>
@@ -182,15 +174,7 @@ export function NewInvoiceButton({ detail }: { detail: AccountDetailDTO }) {
                 Add line
               </Button>
             </Group>
-            <ErrorAlert error={error} title="Not created" />
-            <Group justify="flex-end">
-              <Button variant="default" onClick={() => setOpen(false)}>
-                Cancel
-              </Button>
-              <Button type="submit" loading={busy}>
-                Create invoice
-              </Button>
-            </Group>
+            <FormActions error={error} errorTitle="Not created" onCancel={() => setOpen(false)} label="Create invoice" busy={busy} />
           </Stack>
         </form>
       </Modal>

@@ -4,6 +4,7 @@ import { IconCheck } from '@tabler/icons-react';
 import { useHotkeys } from '@mantine/hooks';
 import { useEffect, useRef, useState } from 'react';
 import type { PaymentDetailDTO, PaymentMethod } from '../../../shared/contract/dto';
+import { paymentMethodOptions } from '../../../shared/contract/payment-methods';
 import { recordPaymentInput } from '../../../shared/contract/payments';
 import { formatDate, localDate } from '../../../shared/dates';
 import { newId } from '../../../shared/ids';
@@ -166,7 +167,7 @@ export function MakePaymentPage({ params }: PageProps) {
                 </Text>
                 <SegmentedControl
                   aria-labelledby="method-label"
-                  data={(['cash', 'check', 'card', 'ach'] as const).map((m) => ({ value: m, label: METHOD_LABELS[m] }))}
+                  data={paymentMethodOptions()}
                   {...form.getInputProps('method')}
                 />
               </Stack>

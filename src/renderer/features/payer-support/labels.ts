@@ -1,3 +1,2 @@
-import type { PaymentMethod } from '../../../shared/contract/dto';
-
-export const METHOD_LABELS: Record<PaymentMethod, string> = { cash: 'Cash', check: 'Check', card: 'Card', ach: 'ACH' };
+/** The contract's words for payment methods, under the name the payer screens use. */
+export { PaymentMethodLabels as METHOD_LABELS } from '../../../shared/contract/payment-methods';

@@ -1,11 +1,11 @@
-import { Button, Group, Modal, Select, Stack, TextInput, Textarea } from '@mantine/core';
+import { Button, Modal, Select, Stack, TextInput, Textarea } from '@mantine/core';
 import { useForm } from '@mantine/form';
 import { useState } from 'react';
 import { payerFields } from '../../../shared/contract/payers';
 import type { AppError } from '../../../shared/result';
 import { call } from '../../api/client';
 import { useQuery } from '../../api/hooks';
-import { ErrorAlert } from '../../components/ErrorAlert';
+import { FormActions } from '../../components/FormParts';
 import { useDivision } from '../../stores/division';
 import { useNav } from '../../stores/navigation';
 import { useRole } from '../../stores/session';
@@ -81,15 +81,7 @@ export function AddPayerButton() {
             <TextInput label="Email" type="email" {...form.getInputProps('email')} />
             <TextInput label="Phone" type="tel" autoComplete="off" {...form.getInputProps('phone')} />
             <Textarea label="Postal address" description="Printed on letters and statements, one line each." autosize minRows={3} maxRows={6} {...form.getInputProps('postalAddress')} />
-            <ErrorAlert error={error} title="Not added" />
-            <Group justify="flex-end">
-              <Button variant="default" onClick={() => setOpen(false)}>
-                Cancel
-              </Button>
-              <Button type="submit" loading={busy}>
-                Add payer
-              </Button>
-            </Group>
+            <FormActions error={error} errorTitle="Not added" onCancel={() => setOpen(false)} label="Add payer" busy={busy} />
           </Stack>
         </form>
       </Modal>

@@ -1,11 +1,11 @@
-import { Button, Group, Modal, SegmentedControl, Stack, Text, TextInput, Textarea } from '@mantine/core';
+import { Button, Modal, SegmentedControl, Stack, Text, TextInput, Textarea } from '@mantine/core';
 import { useForm } from '@mantine/form';
 import { useState } from 'react';
 import type { AccountDetailDTO } from '../../../shared/contract/dto';
 import { payerFields } from '../../../shared/contract/payers';
 import type { AppError } from '../../../shared/result';
 import { call } from '../../api/client';
-import { ErrorAlert } from '../../components/ErrorAlert';
+import { FormActions } from '../../components/FormParts';
 import { useRole } from '../../stores/session';
 import { zodField } from './zod-field';
 
@@ -113,15 +113,7 @@ export function EditPayerButton({ detail }: { detail: AccountDetailDTO }) {
               </Stack>
             )}
             {supervisor && form.values.status !== a.status && <TextInput label="Reason for the status change" required {...form.getInputProps('statusReason')} />}
-            <ErrorAlert error={error} title="Not saved" />
-            <Group justify="flex-end">
-              <Button variant="default" onClick={() => setOpen(false)}>
-                Cancel
-              </Button>
-              <Button type="submit" loading={busy}>
-                Save
-              </Button>
-            </Group>
+            <FormActions error={error} errorTitle="Not saved" onCancel={() => setOpen(false)} label="Save" busy={busy} />
           </Stack>
         </form>
       </Modal>

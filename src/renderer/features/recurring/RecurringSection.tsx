@@ -1,7 +1,8 @@
 import { Alert, Anchor, Button, Card, Group, Modal, NativeSelect, SegmentedControl, SimpleGrid, Stack, Table, Text, TextInput } from '@mantine/core';
 import { useMemo, useState } from 'react';
 import type { AccountDetailDTO } from '../../../shared/contract/dto';
-import { RecurringFrequencyLabels, type RecurringDTO } from '../../../shared/contract/recurring';
+import { PaymentMethodLabels, paymentMethodOptions } from '../../../shared/contract/payment-methods';
+import { RecurringFrequencyLabels, RecurringMethods, type RecurringDTO } from '../../../shared/contract/recurring';
 import { addDays, formatDate, localDate } from '../../../shared/dates';
 import { newId } from '../../../shared/ids';
 import { formatMoney } from '../../../shared/money';
@@ -64,7 +65,7 @@ function RecurringCard({ r }: { r: RecurringDTO }) {
       <Group justify="space-between" align="flex-start">
         <Stack gap={2}>
           <Text fw={600}>
-            {r.amountMode === 'fixed' ? formatMoney(r.amountCents ?? 0) : 'Current balance'} · {r.method === 'card' ? 'Card' : 'ACH'} · {describeCadence(r)} <StatusBadge status={r.status} />
+            {r.amountMode === 'fixed' ? formatMoney(r.amountCents ?? 0) : 'Current balance'} · {PaymentMethodLabels[r.method]} · {describeCadence(r)} <StatusBadge status={r.status} />
           </Text>
           <Text size="sm" c="dimmed">
             Starts {formatDate(r.startDate)}
@@ -218,7 +219,7 @@ function SetupRecurringModal({ opened, detail, onClose }: { opened: boolean; det
             </Alert>
           )}
           <SimpleGrid cols={2}>
-            <NativeSelect label="Payment method" value={method} onChange={(e) => setMethod(e.currentTarget.value as typeof method)} data={[{ value: 'card', label: 'Card' }, { value: 'ach', label: 'ACH' }]} />
+            <NativeSelect label="Payment method" value={method} onChange={(e) => setMethod(e.currentTarget.value as typeof method)} data={paymentMethodOptions(RecurringMethods)} />
             <NativeSelect
               label="Frequency"
               value={frequency}

@@ -2,6 +2,7 @@ import { Alert, Box, Button, Divider, Group, Modal, Stack, Table, Text, TextInpu
 import { IconCheck } from '@tabler/icons-react';
 import { useMemo, useState } from 'react';
 import type { PaymentDetailDTO } from '../../../shared/contract/dto';
+import { PaymentMethodLabels } from '../../../shared/contract/payment-methods';
 import type { RefundDTO } from '../../../shared/contract/refunds';
 import { formatDate, formatDateTime } from '../../../shared/dates';
 import { newId } from '../../../shared/ids';
@@ -13,7 +14,7 @@ import { useQuery } from '../../api/hooks';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { Money } from '../../components/Money';
 
-const METHOD: Record<string, string> = { cash: 'Cash', check: 'Check', card: 'Card', ach: 'ACH' };
+const METHOD: Record<string, string> = PaymentMethodLabels;
 
 /** Only the refund receipt prints while `printRefundReceipt` runs; the payment receipt otherwise. */
 const PRINT_STYLE = `

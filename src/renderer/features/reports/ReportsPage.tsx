@@ -1,7 +1,7 @@
 import { Alert, Button, Card, Group, Select, SimpleGrid, Stack, Text, TextInput, Title } from '@mantine/core';
 import { useEffect, useRef, useState } from 'react';
 import { CreditKindLabels, CreditKinds } from '../../../shared/contract/credits';
-import { PaymentMethods } from '../../../shared/contract/payments';
+import { paymentMethodOptions } from '../../../shared/contract/payment-methods';
 import { PaymentReportStatuses, ReversalKinds, type ReportDTO, type ReportName } from '../../../shared/contract/reports';
 import { localDate } from '../../../shared/dates';
 import { formatMoney } from '../../../shared/money';
@@ -28,7 +28,7 @@ const CHANNEL: Record<ReportName, Channel> = {
   collections: 'reports.collections',
 };
 
-const METHOD_OPTIONS = PaymentMethods.map((m) => ({ value: m, label: { cash: 'Cash', check: 'Check', card: 'Card', ach: 'ACH' }[m] }));
+const METHOD_OPTIONS = paymentMethodOptions();
 const STATUS_WORDS: Record<string, string> = { standing: 'Received', pending: 'Pending', deposited: 'Deposited', on_hold: 'On hold', scheduled: 'Scheduled', cancelled: 'Cancelled', voided: 'Voided' };
 const KIND_OPTIONS: Partial<Record<ReportName, { value: string; label: string }[]>> = {
   reversals: ReversalKinds.map((k) => ({ value: k, label: { refund: 'Refunds', void: 'Voids', cancel: 'Cancelled payments', return: 'Returned payments' }[k] })),
