@@ -4,7 +4,7 @@ import pg from 'pg';
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import { zodToAppError } from '../core/commands/zod-error';
-import { registerClientRequest } from '../core/sync/device-protocol';
+import { registerClientRequest, renameClientRequest } from '../core/sync/device-protocol';
 import {
   auditPushRequest,
   CHUNK_BYTES,
@@ -14,7 +14,7 @@ import {
 } from '../core/sync/protocol';
 import { AppFailure, type ErrorCode } from '../shared/result';
 import { ServerAuth, type AuthedUser } from './auth';
-import { clientRecord, listClients, registerClient, requireDevice, revokeClient } from './clients';
+import { clientRecord, listClients, registerClient, renameClient, requireDesk, requireDevice, revokeClient } from './clients';
 import type { ServerStore } from './db/open';
 import { assertMayReadFile } from './file-access';
 import { ServerFiles } from './files';
@@ -136,6 +136,14 @@ export async function buildServer(store: ServerStore, opts: ServerOptions = {}):
   app.setNotFoundHandler((req, reply) => reply.code(404).send({ ok: false, error: { code: 'NOT_FOUND', message: `No such endpoint: ${req.method} ${req.url.split('?')[0]}` } }));
 
   const authed = async (req: FastifyRequest): Promise<AuthedUser> => auth.authenticate(req.headers.authorization);
+  // Data routes refuse a revoked desk's credential, and a desk-bound sign-in without it (src/server/clients.ts).
+  app.addHook('preHandler', async (req, reply) => {
+    try {
+      await requireDesk(store, req.url, () => authed(req), req.headers);
+    } catch (e) {
+      return send(reply, e, req.log as unknown as Logger);
+    }
+  });
   const handle =
     <T>(fn: (req: FastifyRequest, reply: FastifyReply) => Promise<T>) =>
     async (req: FastifyRequest, reply: FastifyReply) => {
@@ -165,7 +173,7 @@ export async function buildServer(store: ServerStore, opts: ServerOptions = {}):
       const body = parse(signInRequest, req.body);
       // Per address only: a limit per user name would let anyone keep that user out.
       auth.rateLimit(`ip:${req.ip}`);
-      const r = await auth.signIn(body.username, body.password, body.clientId, `ip:${req.ip}`);
+      const r = await auth.signIn(body.username, body.password, body.clientId, `ip:${req.ip}`, req.headers);
       req.log.info({ userId: r.user.id, clientId: body.clientId }, 'signed in');
       return r;
     }),
@@ -200,7 +208,7 @@ export async function buildServer(store: ServerStore, opts: ServerOptions = {}):
     handle(async (req) => {
       const u = await authed(req);
       const body = parse(registerClientRequest, req.body ?? {});
-      const r = await registerClient(store, u, () => store.core.clock.now(), body.label);
+      const r = await registerClient(store, u, () => store.core.clock.now(), body, req.headers);
       req.log.info({ clientId: r.clientId, userId: u.userId, label: body.label }, 'desk registered');
       return r;
     }),
@@ -222,6 +230,15 @@ export async function buildServer(store: ServerStore, opts: ServerOptions = {}):
       const revoked = await revokeClient(store, u, clientId);
       req.log.info({ clientId, by: u.userId }, 'desk revoked');
       return { revoked };
+    }),
+  );
+  app.post(
+    '/v1/clients/:clientId/name',
+    handle(async (req) => {
+      const u = await authed(req);
+      const { clientId } = parse(z.object({ clientId: z.string().min(1).max(100) }).strict(), req.params);
+      await renameClient(store, u, clientId, parse(renameClientRequest, req.body));
+      return { ok: true };
     }),
   );
   app.get(

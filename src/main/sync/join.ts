@@ -238,6 +238,14 @@ export class JoinService {
     return rows.map((r) => ({ ...r, current: r.clientId === this.d.sync.id }));
   }
 
+  /** Names a desk (Admin): its computer name and office, as the Desks page shows them. */
+  async renameDesk(actor: Actor | null, desk: { clientId: string; label: string; office: string | null }): Promise<{ ok: true }> {
+    const { api, token } = await this.adminApi(actor, 'sync.desks.rename');
+    const office = desk.office && desk.office.trim() ? desk.office.trim() : null;
+    await api.request('POST', `/v1/clients/${encodeURIComponent(desk.clientId)}/name`, { token, json: { label: desk.label.trim(), office } }).catch((e) => plain(e, api.baseUrl));
+    return { ok: true };
+  }
+
   /** Revokes a desk (Admin): the server refuses its pushes until an Admin signs in there again. */
   async revokeDesk(actor: Actor | null, clientId: string): Promise<{ revoked: boolean }> {
     const { api, token } = await this.adminApi(actor, 'sync.desks.revoke');

@@ -1,5 +1,6 @@
 import { recordAuditAck } from '../../core/audit/audit-log';
 import { EventEmitter } from 'node:events';
+import { hostname } from 'node:os';
 import { sql } from 'kysely';
 import type { Actor } from '../../core/commands/types';
 import type { LedgerCore } from '../../core/ledger-core';
@@ -20,6 +21,7 @@ import { newId } from '../../shared/ids';
 import { AppFailure } from '../../shared/result';
 import { ServerApi, ServerError, TransportError, type FetchLike } from './server-api';
 import type { TokenStore } from './token-store';
+import { PENDING_HEADER } from '../../core/sync/device-protocol';
 import { DeviceIdentity, headers as deviceHeaders, isDeviceRefusal, ledgerDeviceStore } from './device-identity';
 import { forgetUserCredential, storeSignedInUser } from './user-credentials';
 import type { NeedsAttentionDTO, SyncStatusDTO } from '../../shared/contract/sync';
@@ -100,7 +102,7 @@ export class SyncClient extends EventEmitter {
   constructor(private readonly opts: SyncClientOptions) {
     super();
     this.core = opts.core;
-    this.identity = new DeviceIdentity(opts.core, opts.tokens.device ?? ledgerDeviceStore(opts.core));
+    this.identity = new DeviceIdentity(opts.core, opts.tokens.device ?? ledgerDeviceStore(opts.core), hostname);
   }
 
   /** Installs the undo capture (from the live table list), loads state and starts background sync. */
@@ -211,7 +213,7 @@ export class SyncClient extends EventEmitter {
     if (!this.api) return { online: false, reason: 'No server is configured.' };
     let r: SignInResponse;
     try {
-      r = await this.api.request<SignInResponse>('POST', '/v1/auth/sign-in', { json: { username, password, clientId: this.clientId || undefined } });
+      r = await this.api.request<SignInResponse>('POST', '/v1/auth/sign-in', { json: { username, password, clientId: this.clientId || undefined }, headers: await this.identity.signInHeaders(this.api.baseUrl) });
     } catch (e) {
       if (e instanceof TransportError) {
         this.setOnline(false, e.message);
@@ -348,8 +350,10 @@ export class SyncClient extends EventEmitter {
 
   private async call<T>(token: string, method: string, path: string, opts: { json?: unknown; body?: Uint8Array; headers?: Record<string, string>; raw?: boolean } = {}): Promise<T> {
     try {
-      return await this.api!.request<T>(method, path, { ...opts, token });
+      // Every data request proves this desk (the server binds sign-ins to it) and reports its backlog.
+      return await this.api!.request<T>(method, path, { ...opts, token, headers: { ...this.device, [PENDING_HEADER]: String(this.st.pending), ...opts.headers } });
     } catch (e) {
+      if (isDeviceRefusal(e)) await this.identity.forget(); // checked (and if need be registered) again next cycle
       // An expired or revoked token is forgotten, so the next cycle uses another or asks for a sign-in.
       if (e instanceof ServerError && e.status === 401) {
         for (const [userId, t] of Object.entries(await this.opts.tokens.all())) {
@@ -596,7 +600,7 @@ export class SyncClient extends EventEmitter {
       try {
         const token = await this.anyToken();
         if (token && this.api) {
-          const res = await (this.opts.fetch ?? fetch)(new URL('/v1/sync/events', this.api.baseUrl), { headers: { authorization: `Bearer ${token}` }, signal: ctl.signal });
+          const res = await (this.opts.fetch ?? fetch)(new URL('/v1/sync/events', this.api.baseUrl), { headers: { authorization: `Bearer ${token}`, ...this.device }, signal: ctl.signal });
           if (res.ok && res.body) {
             delay = 1000;
             const reader = res.body.getReader();

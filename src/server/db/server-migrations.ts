@@ -173,6 +173,18 @@ export const serverMigrations: ReadonlyArray<readonly [string, Up]> = [
         .execute();
     },
   ],
+  [
+    'grow-desk-credentials',
+    async (db) => {
+      // A desk's credential is looked up by its hash on every data request (token binding), and
+      // the Desks page shows the office it belongs to and what it last reported.
+      await db.schema.alterTable('srv_client_devices').addColumn('office', 'text').execute();
+      await db.schema.alterTable('srv_client_devices').addColumn('last_seen_at', 'text').execute();
+      await db.schema.alterTable('srv_client_devices').addColumn('pending', 'integer').execute();
+      await db.schema.createIndex('srv_client_devices_secret').on('srv_client_devices').column('secret_hash').execute();
+      await db.schema.createIndex('srv_tokens_client').on('srv_tokens').column('client_id').execute();
+    },
+  ],
 ];
 
 export async function migrateServer(db: Kysely<ServerDatabase>, dialect: Dialect): Promise<string[]> {
