@@ -22,7 +22,7 @@ import { jsonDepthExceeds, MAX_JSON_DEPTH } from './json-depth';
 import { receiveAudit } from './audit';
 import { pullPage, snapshot, type ReadRouteDeps } from './pull';
 import { runPush } from './push';
-import { applySeed, seedRequest, seedStatus } from './seed';
+import { applySeed, commitSeed, putSeedPiece, seedCommitRequest, seedPieceRequest, seedPieces, seedRequest, seedStatus } from './seed';
 import { publishPaymentLinkSettings, registerPaymentLinkRoutes, type PaymentLinkOptions } from './payment-links';
 import { registerUpdateFeed } from './updates';
 import { startScheduler, type Scheduler } from './scheduler';
@@ -268,6 +268,27 @@ export async function buildServer(store: ServerStore, opts: ServerOptions = {}):
       if (u.role !== 'admin') throw new AppFailure('FORBIDDEN', 'Only a server administrator may seed the server from a desk.');
       const r = await applySeed(store, u, parse(seedRequest, req.body));
       req.log.info({ userId: u.userId, tables: r.totals.length, cursor: r.cursor }, 'seeded from a desk');
+      announce(r.cursor);
+      return r;
+    }),
+  );
+
+  // The seed in pieces, then one commit (src/server/seed.ts).
+  app.post(
+    '/v1/seed/pieces',
+    { bodyLimit: 64 * 1024 * 1024 },
+    handle(async (req) => putSeedPiece(store, await authed(req), parse(seedPieceRequest, req.body))),
+  );
+  app.get(
+    '/v1/seed/pieces',
+    handle(async (req) => seedPieces(store, await authed(req), String((req.query as { seedId?: string }).seedId ?? ''))),
+  );
+  app.post(
+    '/v1/seed/commit',
+    handle(async (req) => {
+      const u = await authed(req);
+      const r = await commitSeed(store, u, parse(seedCommitRequest, req.body));
+      req.log.info({ userId: u.userId, tables: r.totals.length, cursor: r.cursor }, 'seeded from a desk (pieces)');
       announce(r.cursor);
       return r;
     }),

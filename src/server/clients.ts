@@ -12,8 +12,7 @@ import type { ServerDatabase } from './db/schema';
  * Desk identities: the server issues each desk's client id and a device secret (kept only as its
  * SHA-256 here). A client's sequence and audit chain move only through requests that prove the
  * secret, so another user's token alone can never touch a desk's record. A sign-in made on a desk
- * (proving its secret) or the token that registered it is bound to that desk: every data request
- * made with it must prove the same desk. Revocation marks the credential; the server refuses it
+ * (proving its secret) is bound to that desk: every data request made with it must prove the same desk. Revocation marks the credential; the server refuses it
  * everywhere, and only an Admin's sign-in on that desk registers it again.
  */
 
@@ -85,7 +84,6 @@ export async function registerClient(
         await trx.updateTable('srv_tokens').set({ client_id: clientId }).where('client_id', '=', previous).where('revoked_at', 'is', null).execute();
         await trx.deleteFrom('srv_client_devices').where('client_id', '=', previous).execute(); // one live credential per computer
       }
-      await trx.updateTable('srv_tokens').set({ client_id: clientId }).where('token_hash', '=', user.tokenHash).execute();
     }),
   );
   return { clientId, deviceSecret };
