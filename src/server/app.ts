@@ -8,7 +8,8 @@ import type { ServerStore } from './db/open';
 import { ServerFiles } from './files';
 import { publishPaymentLinkSettings, type PaymentLinkOptions } from './payment-links';
 import { startScheduler, type Scheduler } from './scheduler';
-import type { RouteContext } from './routes/context';
+import { authed, sendError, type RouteContext } from './routes/context';
+import { requireDesk } from './clients';
 import { setUpHttp } from './routes/http-setup';
 import { healthRoutes } from './routes/health';
 import { updateRoutes } from './routes/updates';
@@ -94,6 +95,14 @@ export async function buildServer(store: ServerStore, opts: ServerOptions = {}):
   };
 
   setUpHttp(app, ctx);
+  // Data routes refuse a revoked desk's credential, and a desk-bound sign-in without it (src/server/clients.ts).
+  app.addHook('preHandler', async (req, reply) => {
+    try {
+      await requireDesk(store, req.url, () => authed(ctx, req), req.headers);
+    } catch (e) {
+      return sendError(reply, e, req.log as unknown as Logger);
+    }
+  });
   for (const routes of [healthRoutes, updateRoutes, authRoutes, clientRoutes, seedRoutes, syncRoutes, eventRoutes, auditRoutes, fileRoutes, paymentLinkRoutes]) await app.register(routes(ctx));
   await publishPaymentLinkSettings(store, paymentLinks, announce);
 

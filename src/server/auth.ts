@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { deriveOfflineVerifier } from '../core/auth/passwords';
 import { signIn } from '../core/auth/sign-in';
 import { StoredSignInThrottle } from './signin-throttle-store';
+import { deviceForSignIn } from './clients';
 import type { Actor } from '../core/commands/types';
 import type { SignInResponse } from '../core/sync/protocol';
 import { sha256 } from '../core/util/canonical-json';
@@ -47,7 +48,7 @@ export class ServerAuth {
     if (this.attempts.size > 10_000) for (const [k, v] of this.attempts) if (v.every((t) => now - t >= 60_000)) this.attempts.delete(k);
   }
 
-  async signIn(username: string, password: string, clientId: string | undefined, source: string): Promise<SignInResponse> {
+  async signIn(username: string, password: string, clientId: string | undefined, source: string, headers: Record<string, string | string[] | undefined> = {}): Promise<SignInResponse> {
     const core = this.store.core;
     // A desk this user already holds (or held) a token from is theirs: the account's delay, which
     // anyone can cause, does not keep them out there.
@@ -57,13 +58,16 @@ export class ServerAuth {
     const user = await core.executor.serial(() => signIn(core.db, core.clock, username, password, { throttle: this.throttle, source, device: clientId, knownDevice }));
     // For this desk alone (never the stored form): see src/core/auth/offline-verifiers.ts. Made
     // before the token, so its slow KDF does not eat into the token's lifetime.
+    // A sign-in on a desk binds the token to the desk its credential proves (never to a claimed id);
+    // on a revoked desk only an Admin may sign in, to register it again.
+    const boundTo = await deviceForSignIn(this.store.db, user.role, headers);
     const offlineVerifier = await deriveOfflineVerifier(password);
     const token = randomBytes(32).toString('base64url');
     const now = core.clock.now();
     const expiresAt = new Date(now.getTime() + this.opts.tokenTtlMinutes * 60_000).toISOString();
     await this.store.db
       .insertInto('srv_tokens')
-      .values({ token_hash: sha256(token), user_id: user.id, client_id: clientId ?? null, created_at: now.toISOString(), expires_at: expiresAt, revoked_at: null })
+      .values({ token_hash: sha256(token), user_id: user.id, client_id: boundTo, created_at: now.toISOString(), expires_at: expiresAt, revoked_at: null })
       .execute();
     return {
       token,

@@ -97,17 +97,32 @@ async function parentsFirst(db: Kysely<Database>, dialect: 'sqlite' | 'postgres'
  * Applies a desk's ledger to this (empty) server in one transaction, or refuses and changes nothing.
  * The ledger's own checks (cached balances, one balance per account) must hold on the result.
  */
-export async function applySeed(store: ServerStore, user: AuthedUser, body: z.output<typeof seedRequest>): Promise<SeedResult> {
+function checkRows(store: ServerStore, name: string, rows: Record<string, unknown>[]): void {
+  const t = store.tables.find((x) => x.name === name);
+  if (!t) throw new AppFailure('VALIDATION', `The server does not sync a table named ${name}; use the same version of Ledgerdesk on the desk and the server.`, { field: 'tables', table: name });
+  for (const row of rows) {
+    for (const col of Object.keys(row)) if (!t.synced.includes(col)) throw new AppFailure('VALIDATION', `Table ${name} has no synced column ${col}.`, { field: 'tables', table: name, column: col });
+    for (const k of t.pk) if (row[k] === undefined || row[k] === null) throw new AppFailure('VALIDATION', `A row of ${name} has no ${k}.`, { field: 'tables', table: name });
+  }
+}
+
+/** Rows and integer cents of one table's rows as sent (the same sum tableTotals makes on the server). */
+export function rowsTotals(store: ServerStore, name: string, rows: Record<string, unknown>[]): { rows: number; cents: number } {
+  const cents = (store.tables.find((t) => t.name === name)?.synced ?? []).filter((c) => c.endsWith('_cents'));
+  return { rows: rows.length, cents: rows.reduce((s, r) => s + cents.reduce((a, c) => a + Number(r[c] ?? 0), 0), 0) };
+}
+
+type Expected = Record<string, { rows: number; cents: number }>;
+
+export async function applySeed(
+  store: ServerStore,
+  user: AuthedUser,
+  body: z.output<typeof seedRequest>,
+  commit?: { expected: Expected; finish: (trx: Kysely<Database>, result: SeedResult) => Promise<void> },
+): Promise<SeedResult> {
   if (user.role !== 'admin') throw new AppFailure('FORBIDDEN', 'Only a server administrator may seed the server from a desk.');
   const byName = new Map(store.tables.map((t) => [t.name, t]));
-  for (const name of Object.keys(body.tables)) {
-    const t = byName.get(name);
-    if (!t) throw new AppFailure('VALIDATION', `The server does not sync a table named ${name}; use the same version of Ledgerdesk on the desk and the server.`, { field: 'tables', table: name });
-    for (const row of body.tables[name]!) {
-      for (const col of Object.keys(row)) if (!t.synced.includes(col)) throw new AppFailure('VALIDATION', `Table ${name} has no synced column ${col}.`, { field: 'tables', table: name, column: col });
-      for (const k of t.pk) if (row[k] === undefined || row[k] === null) throw new AppFailure('VALIDATION', `A row of ${name} has no ${k}.`, { field: 'tables', table: name });
-    }
-  }
+  for (const name of Object.keys(body.tables)) checkRows(store, name, body.tables[name]!);
   const dialect = store.dialect;
   const now = store.core.clock.now().toISOString();
   return store.core.executor.serial(() =>
@@ -159,6 +174,16 @@ export async function applySeed(store: ServerStore, user: AuthedUser, body: z.ou
         throw new AppFailure('VALIDATION', `The desk's ledger does not add up (${problems.length} problem(s), e.g. ${JSON.stringify(problems[0])}); nothing was changed on the server.`, { reason: 'ledger-check', problems: problems.slice(0, 20) });
       }
       const totals = await tableTotals(trx, store.tables.filter((t) => t.name in body.tables));
+      // The commit of a seed sent in pieces: what the server now holds is what the desk counted.
+      if (commit) {
+        for (const x of totals) {
+          const want = commit.expected[x.table] ?? { rows: 0, cents: 0 };
+          const mayHoldMore = x.table === 'users' || x.table === 'stored_files';
+          if (mayHoldMore ? x.rows < want.rows : x.rows !== want.rows || x.cents !== want.cents) {
+            throw new AppFailure('VALIDATION', `Table ${x.table}: the desk counted ${want.rows} row(s) and ${want.cents} cents, the server holds ${x.rows} and ${x.cents}; nothing was changed on the server.`, { reason: 'totals', table: x.table, expected: want, actual: { rows: x.rows, cents: x.cents } });
+          }
+        }
+      }
       await appendAudit(trx, { userId: user.userId, action: 'seed', entity: 'ledger', entityId: null, after: { tables: Object.fromEntries(totals.map((x) => [x.table, x.rows])), mapped } }, now, newId());
       const cursor = Number((await sql<{ n: number | null }>`SELECT MAX(seq) AS n FROM srv_changes`.execute(trx)).rows[0]?.n ?? 0);
       // Rows the server held before (its administrator, uploaded files' records) that the desk lacks.
@@ -171,7 +196,95 @@ export async function applySeed(store: ServerStore, user: AuthedUser, body: z.ou
           .filter((r) => !sent.has(String(r[t.pk[0]!])))
           .map((r) => ({ ...r, ...t.secret }));
       }
-      return { cursor, totals, mapped, serverRows };
+      const result = { cursor, totals, mapped, serverRows };
+      await commit?.finish(trx, result);
+      return result;
     }),
   );
+}
+
+/*
+ * The seed in pieces (issue 13 item 3): the desk uploads each table in numbered pieces under one
+ * seed id (the hash of what it sends), which are staged and invisible to every desk; a dropped
+ * connection repeats a piece, which the server keeps once. One commit then checks the pieces and
+ * the totals the desk counted, applies them in one transaction, and forgets the pieces. A commit
+ * repeated after its answer was lost gets the same answer.
+ */
+const seedId = z.string().regex(/^[0-9a-f]{64}$/, 'A seed id is 64 hex digits.');
+
+export const seedPieceRequest = z
+  .object({
+    seedId,
+    table: z.string().regex(/^[a-z_][a-z0-9_]*$/),
+    index: z.number().int().min(0).max(1_000_000),
+    rows: z.array(z.record(z.string(), z.unknown())).max(50_000),
+  })
+  .strict();
+
+export const seedCommitRequest = z
+  .object({
+    seedId,
+    /** Per table: how many pieces, rows and integer cents the desk sent. */
+    expected: z.record(z.string(), z.object({ pieces: z.number().int().min(0), rows: z.number().int().min(0), cents: z.number().int() }).strict()),
+  })
+  .strict();
+
+const requireAdmin = (user: AuthedUser) => {
+  if (user.role !== 'admin') throw new AppFailure('FORBIDDEN', 'Only a server administrator may seed the server from a desk.');
+};
+
+export async function putSeedPiece(store: ServerStore, user: AuthedUser, body: z.output<typeof seedPieceRequest>): Promise<{ received: number }> {
+  requireAdmin(user);
+  checkRows(store, body.table, body.rows);
+  const db = store.db;
+  if (await db.selectFrom('srv_seed_done').select('seed_id').where('seed_id', '=', body.seedId).executeTakeFirst()) return { received: body.rows.length };
+  const st = await seedStatus(store);
+  if (!st.empty) throw new AppFailure('CONFLICT', 'The server already holds an office\'s work, so it cannot be seeded from this desk. Nothing was changed.', { reason: 'not-empty', holds: st.holds });
+  const now = store.core.clock.now().toISOString();
+  await store.core.executor.serial(() =>
+    db
+      .insertInto('srv_seed_pieces')
+      .values({ seed_id: body.seedId, tbl: body.table, idx: body.index, row_count: body.rows.length, rows_json: JSON.stringify(body.rows), received_at: now })
+      .onConflict((oc) => oc.columns(['seed_id', 'tbl', 'idx']).doNothing())
+      .execute(),
+  );
+  return { received: body.rows.length };
+}
+
+/** Which pieces of a seed the server holds (a desk resuming sends only the rest). */
+export async function seedPieces(store: ServerStore, user: AuthedUser, id: string): Promise<{ pieces: { table: string; index: number; rows: number }[]; committed: boolean }> {
+  requireAdmin(user);
+  const sid = seedId.parse(id);
+  const rows = await store.db.selectFrom('srv_seed_pieces').select(['tbl', 'idx', 'row_count']).where('seed_id', '=', sid).execute();
+  const done = await store.db.selectFrom('srv_seed_done').select('seed_id').where('seed_id', '=', sid).executeTakeFirst();
+  return { pieces: rows.map((r) => ({ table: r.tbl, index: Number(r.idx), rows: Number(r.row_count) })), committed: !!done };
+}
+
+export async function commitSeed(store: ServerStore, user: AuthedUser, body: z.output<typeof seedCommitRequest>): Promise<SeedResult> {
+  requireAdmin(user);
+  const done = await store.db.selectFrom('srv_seed_done').select('result_json').where('seed_id', '=', body.seedId).executeTakeFirst();
+  if (done) return JSON.parse(done.result_json) as SeedResult;
+  const pieces = await store.db.selectFrom('srv_seed_pieces').selectAll().where('seed_id', '=', body.seedId).orderBy('tbl').orderBy('idx').execute();
+  const tables: Record<string, Record<string, unknown>[]> = {};
+  const count: Record<string, number> = {};
+  for (const p of pieces) {
+    (tables[p.tbl] ??= []).push(...(JSON.parse(p.rows_json) as Record<string, unknown>[]));
+    count[p.tbl] = (count[p.tbl] ?? 0) + 1;
+  }
+  for (const [table, want] of Object.entries(body.expected)) {
+    const got = rowsTotals(store, table, tables[table] ?? []);
+    if ((count[table] ?? 0) !== want.pieces || got.rows !== want.rows || got.cents !== want.cents) {
+      throw new AppFailure('CONFLICT', `Table ${table} is not complete on the server yet (${count[table] ?? 0} of ${want.pieces} piece(s), ${got.rows} of ${want.rows} row(s)); send the missing pieces again. Nothing was changed.`, { reason: 'incomplete', table, pieces: count[table] ?? 0, rows: got.rows, cents: got.cents });
+    }
+    tables[table] ??= [];
+  }
+  for (const t of Object.keys(tables)) if (!(t in body.expected)) throw new AppFailure('VALIDATION', `The desk did not count table ${t}, which the server received; send the seed again.`, { reason: 'unexpected', table: t });
+  const now = store.core.clock.now().toISOString();
+  return applySeed(store, user, { tables }, {
+    expected: body.expected,
+    finish: async (trx, result) => {
+      await sql`DELETE FROM srv_seed_pieces`.execute(trx);
+      await sql`INSERT INTO srv_seed_done (seed_id, result_json, done_at) VALUES (${body.seedId}, ${JSON.stringify(result)}, ${now})`.execute(trx);
+    },
+  });
 }

@@ -86,6 +86,8 @@ describe.each(['sqlite', 'postgres'] as const)('desk identities on %s', (backend
   it('a desk whose credential the server does not know registers again and loses nothing', async (ctx) => {
     if (skip) return ctx.skip();
     const old = a.sync.id;
+    // A credential this server never issued (the desk was pointed at a new server, say).
+    await a.sync['identity']['store'].set({ serverUrl: server.url, clientId: old, secret: 'not-issued-by-this-server-0000000000000' });
     await a.sync['identity'].forget();
     const pay = await a.run(admin, 'payments.record', { accountId, amount: '3.00', method: 'card' });
     await drain(a);

@@ -6,11 +6,15 @@ import { z } from 'zod';
  * server accepts them only for the client id the secret owns.
  */
 export const DEVICE_HEADER = 'x-ledgerdesk-device';
+/** How many commands the desk holds unsent, reported with each data request (the Admin's Desks page). */
+export const PENDING_HEADER = 'x-ledgerdesk-pending';
 
 export const registerClientRequest = z
   .object({
     /** A name for the Admin's list of desks (the computer's name). */
     label: z.string().trim().max(200).optional(),
+    /** The office it works in, chosen by the Admin (editable on the Desks page). */
+    office: z.string().trim().max(200).optional(),
   })
   .strict();
 
@@ -26,3 +30,11 @@ export interface ClientRecord {
   auditSeq: number;
   auditHash: string;
 }
+
+/** An Admin's new name for a desk (Desks page). */
+export const renameClientRequest = z
+  .object({
+    label: z.string().trim().min(1, 'Give the computer a name.').max(200),
+    office: z.string().trim().max(200).nullable(),
+  })
+  .strict();

@@ -49,12 +49,15 @@ export class DeviceIdentity {
   constructor(
     private readonly core: LedgerCore,
     private readonly store: DeviceStore,
+    /** The computer's name, sent at registration for the Admin's list of desks. */
+    private readonly name?: () => string,
   ) {}
 
   /** The credential to push with, registering or re-registering first if needed. */
   async ensure(api: ServerApi, token: string): Promise<DeviceCredential> {
     let cred = await this.store.get();
     if (cred && cred.serverUrl !== api.baseUrl) cred = null;
+    let shown: DeviceCredential | null = cred;
     if (cred && this.checked !== cred.clientId) {
       try {
         const rec = await api.request<ClientRecord>('GET', `/v1/clients/${encodeURIComponent(cred.clientId)}`, { token, headers: headers(cred) });
@@ -66,11 +69,14 @@ export class DeviceIdentity {
         }
       } catch (e) {
         if (!isDeviceRefusal(e)) throw e;
-        cred = null; // the server does not know this credential (a new server): register
+        // Not valid here (a new server, or revoked by an Admin): register again, showing the old
+        // credential so the server decides (a revoked desk registers only through an Admin's sign-in).
+        shown = cred;
+        cred = null;
       }
     }
     if (!cred) {
-      const r = await api.request<RegisterClientResponse>('POST', '/v1/clients/register', { token, json: {} });
+      const r = await api.request<RegisterClientResponse>('POST', '/v1/clients/register', { token, json: { label: this.name?.() }, headers: shown ? headers(shown) : {} });
       cred = { serverUrl: api.baseUrl, clientId: r.clientId, secret: r.deviceSecret };
       await this.store.set(cred);
       // A new client id starts a new audit chain on the server: send the whole chain again.
@@ -83,10 +89,18 @@ export class DeviceIdentity {
     return cred;
   }
 
-  /** After the server refused the credential: check (and if need be register) again next time. */
+  /**
+   * After the server refused the credential: check (and if need be register) again next time. The
+   * credential is kept: the server alone decides whether this computer may register again.
+   */
   async forget(): Promise<void> {
     this.checked = null;
-    await this.store.set(null);
+  }
+
+  /** What a sign-in on this desk shows the server (the token is then bound to this desk). */
+  async signInHeaders(serverUrl: string): Promise<Record<string, string>> {
+    const cred = await this.store.get();
+    return cred && cred.serverUrl === serverUrl ? headers(cred) : {};
   }
 
   async clientId(): Promise<string | null> {

@@ -32,5 +32,6 @@ export function registerJoinChannels(router: Router, join: JoinService): void {
     return asResult(() => join.joinWithData(actorOf(s), input.serverUrl, input.username, input.password, () => router.refreshCredential(s)));
   }, { roles: ADMINS });
   router.register('sync.desks.list', async (s) => asResult(() => join.desks(actorOf(s))), { roles: ADMINS });
+  router.register('sync.desks.rename', async (s, i) => asResult(() => join.renameDesk(actorOf(s), i as { clientId: string; label: string; office: string | null })), { roles: ADMINS });
   router.register('sync.desks.revoke', async (s, i) => asResult(() => join.revokeDesk(actorOf(s), (i as { clientId: string }).clientId)), { roles: ADMINS });
 }

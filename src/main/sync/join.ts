@@ -37,6 +37,41 @@ export interface JoinDeps {
   tokens?: TokenStore;
   fetch?: FetchLike;
   timeoutMs?: number;
+  /** Rows per seed piece at most (tests use small pieces); pieces also stop near 4 MB of JSON. */
+  seedPieceRows?: number;
+}
+
+const SEED_PIECE_BYTES = 4 * 1024 * 1024;
+
+/** One table's rows cut into pieces of at most `maxRows` rows and about SEED_PIECE_BYTES of JSON. */
+export function seedPieces(rows: Record<string, unknown>[], maxRows: number): Record<string, unknown>[][] {
+  const out: Record<string, unknown>[][] = [];
+  let cur: Record<string, unknown>[] = [];
+  let bytes = 0;
+  for (const r of rows) {
+    const n = JSON.stringify(r).length;
+    if (cur.length > 0 && (cur.length >= maxRows || bytes + n > SEED_PIECE_BYTES)) {
+      out.push(cur);
+      cur = [];
+      bytes = 0;
+    }
+    cur.push(r);
+    bytes += n;
+  }
+  if (cur.length > 0) out.push(cur);
+  return out;
+}
+
+/** A request repeated while the connection drops (every seed request is safe to repeat). */
+async function again<T>(fn: () => Promise<T>, tries = 8): Promise<T> {
+  for (let i = 1; ; i++) {
+    try {
+      return await fn();
+    } catch (e) {
+      if (!(e instanceof TransportError) || i >= tries) throw e;
+      await new Promise((r) => setTimeout(r, Math.min(2000, 50 * 2 ** i)));
+    }
+  }
 }
 
 /**
@@ -173,7 +208,7 @@ export class JoinService {
     if (unstored.length > 0) throw new AppFailure('NOT_FOUND', `${unstored.length} file(s) this ledger keeps are not on this computer (e.g. ${named.get(unstored[0]!) || unstored[0]!.slice(0, 12)}), so the server cannot be seeded. Nothing was changed.`);
     const shas = [...named.keys()].filter((sha) => !missing.includes(sha));
     for (const sha of shas) await this.upload(api, token, sha, named.get(sha) || `${sha}.bin`).catch((e) => plain(e, api.baseUrl));
-    const seeded = await api.request<SeedAnswer>('POST', '/v1/seed', { token, json: { tables: dump.tables } }).catch((e) => plain(e, api.baseUrl));
+    const seeded = await this.seedInPieces(api, token, dump).catch((e) => plain(e, api.baseUrl));
 
     const checks: JoinCheckDTO[] = seeded.totals.map((s) => {
       const mine = dump.totals.get(s.table) ?? { rows: 0, cents: 0 };
@@ -218,6 +253,30 @@ export class JoinService {
     };
   }
 
+  /**
+   * The ledger to the server in pieces, then one commit that checks every table's rows and cents
+   * and applies them in one transaction. The seed id is the hash of what is sent, so a join tried
+   * again after a dropped connection resumes: pieces the server holds are not sent twice.
+   */
+  private async seedInPieces(api: ServerApi, token: string, dump: { tables: Record<string, Record<string, unknown>[]>; totals: Map<string, { rows: number; cents: number }> }): Promise<SeedAnswer> {
+    const names = Object.keys(dump.tables).sort();
+    const seedId = sha256(JSON.stringify(names.map((n) => [n, dump.tables[n]])));
+    const have = await again(() => api.request<{ pieces: { table: string; index: number }[]; committed: boolean }>('GET', `/v1/seed/pieces?seedId=${seedId}`, { token }));
+    const held = new Set(have.pieces.map((p) => `${p.table}/${p.index}`));
+    const expected: Record<string, { pieces: number; rows: number; cents: number }> = {};
+    for (const table of names) {
+      const pieces = seedPieces(dump.tables[table]!, this.d.seedPieceRows ?? 5000);
+      const t = dump.totals.get(table) ?? { rows: 0, cents: 0 };
+      expected[table] = { pieces: pieces.length, rows: t.rows, cents: t.cents };
+      if (have.committed) continue;
+      for (const [index, rows] of pieces.entries()) {
+        if (held.has(`${table}/${index}`)) continue;
+        await again(() => api.request('POST', '/v1/seed/pieces', { token, json: { seedId, table, index, rows } }));
+      }
+    }
+    return again(() => api.request<SeedAnswer>('POST', '/v1/seed/commit', { token, json: { seedId, expected } }));
+  }
+
   /** The server and this Admin's own server token (the list of desks is the server's, for Admins). */
   private async adminApi(actor: Actor | null, what: string): Promise<{ api: ServerApi; token: string }> {
     const { core, sync } = this.d;
@@ -236,6 +295,14 @@ export class JoinService {
     const { api, token } = await this.adminApi(actor, 'sync.desks.list');
     const rows = await api.request<Omit<DeskDTO, 'current'>[]>('GET', '/v1/clients', { token }).catch((e) => plain(e, api.baseUrl));
     return rows.map((r) => ({ ...r, current: r.clientId === this.d.sync.id }));
+  }
+
+  /** Names a desk (Admin): its computer name and office, as the Desks page shows them. */
+  async renameDesk(actor: Actor | null, desk: { clientId: string; label: string; office: string | null }): Promise<{ ok: true }> {
+    const { api, token } = await this.adminApi(actor, 'sync.desks.rename');
+    const office = desk.office && desk.office.trim() ? desk.office.trim() : null;
+    await api.request('POST', `/v1/clients/${encodeURIComponent(desk.clientId)}/name`, { token, json: { label: desk.label.trim(), office } }).catch((e) => plain(e, api.baseUrl));
+    return { ok: true };
   }
 
   /** Revokes a desk (Admin): the server refuses its pushes until an Admin signs in there again. */

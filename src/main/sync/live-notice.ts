@@ -28,7 +28,7 @@ export async function listenForNotices(link: ServerLink, signal: AbortSignal, st
     try {
       const token = await link.anyToken();
       if (token && link.api) {
-        const res = await link.fetch(new URL('/v1/sync/events', link.api.baseUrl), { headers: { authorization: `Bearer ${token}` }, signal });
+        const res = await link.fetch(new URL('/v1/sync/events', link.api.baseUrl), { headers: { authorization: `Bearer ${token}`, ...link.device }, signal });
         if (res.ok && res.body) {
           delay = 1000;
           await readEvents(res.body, onNotice);

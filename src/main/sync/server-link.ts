@@ -1,9 +1,11 @@
+import { hostname } from 'node:os';
 import type { LedgerCore } from '../../core/ledger-core';
+import { PENDING_HEADER } from '../../core/sync/device-protocol';
 import { forgetUserCredential, roleRanks } from '../../core/auth/signed-in-users';
 import type { RawSqlite } from '../../core/sync/client-apply';
 import { ServerApi, ServerError, type FetchLike } from './server-api';
 import type { TokenStore } from './token-store';
-import { DeviceIdentity, headers as deviceHeaders, ledgerDeviceStore } from './device-identity';
+import { DeviceIdentity, headers as deviceHeaders, isDeviceRefusal, ledgerDeviceStore } from './device-identity';
 
 export interface CallOptions {
   json?: unknown;
@@ -29,8 +31,10 @@ export class ServerLink {
     readonly tokens: TokenStore,
     private readonly fetchImpl: FetchLike | undefined,
     private readonly timeoutMs: number,
+    /** How many commands wait to be sent: reported with every request for the Admin's list of desks. */
+    private readonly pending: () => number = () => 0,
   ) {
-    this.identity = new DeviceIdentity(core, tokens.device ?? ledgerDeviceStore(core));
+    this.identity = new DeviceIdentity(core, tokens.device ?? ledgerDeviceStore(core), hostname);
   }
 
   get fetch(): FetchLike {
@@ -71,8 +75,10 @@ export class ServerLink {
 
   async call<T>(token: string, method: string, path: string, opts: CallOptions = {}): Promise<T> {
     try {
-      return await this.api!.request<T>(method, path, { ...opts, token });
+      // Every data request proves this desk (the server binds sign-ins to it) and reports its backlog.
+      return await this.api!.request<T>(method, path, { ...opts, token, headers: { ...this.device, [PENDING_HEADER]: String(this.pending()), ...opts.headers } });
     } catch (e) {
+      if (isDeviceRefusal(e)) await this.identity.forget(); // checked (and if need be registered) again next cycle
       // An expired or revoked token is forgotten, so the next cycle uses another or asks for a sign-in.
       if (e instanceof ServerError && e.status === 401) {
         for (const [userId, t] of Object.entries(await this.tokens.all())) {

@@ -75,7 +75,7 @@ export class SyncClient extends EventEmitter {
   constructor(private readonly opts: SyncClientOptions) {
     super();
     this.core = opts.core;
-    this.link = new ServerLink(opts.core, opts.tokens, opts.fetch, opts.requestTimeoutMs ?? 30_000);
+    this.link = new ServerLink(opts.core, opts.tokens, opts.fetch, opts.requestTimeoutMs ?? 30_000, () => this.st.pending);
     this.puller = new Puller(this.link, () => this.tables, (tables) => this.emit('changed', tables));
   }
 
@@ -177,7 +177,7 @@ export class SyncClient extends EventEmitter {
     if (!api) return { online: false, reason: SYNC_TEXT.noServer };
     let r: SignInResponse;
     try {
-      r = await api.request<SignInResponse>('POST', '/v1/auth/sign-in', { json: { username, password, clientId: this.link.clientId || undefined } });
+      r = await api.request<SignInResponse>('POST', '/v1/auth/sign-in', { json: { username, password, clientId: this.link.clientId || undefined }, headers: await this.link.identity.signInHeaders(api.baseUrl) });
     } catch (e) {
       if (e instanceof TransportError) {
         this.setOnline(false, e.message);

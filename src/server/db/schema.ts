@@ -41,8 +41,10 @@ export interface ServerTables {
     received_at: string;
   };
   /** A desk's server-issued client id and the hash of its device secret (only that desk may push as it). */
-  srv_client_devices: { client_id: string; secret_hash: string; registered_by: string; created_at: string; label: string | null };
+  srv_client_devices: { client_id: string; secret_hash: string; registered_by: string; created_at: string; label: string | null; office?: string | null; last_seen_at?: string | null; pending?: number | null };
   srv_revoked_clients: { client_id: string; revoked_by: string; revoked_at: string };
+  srv_seed_pieces: { seed_id: string; tbl: string; idx: number; row_count: number; rows_json: string; received_at: string };
+  srv_seed_done: { seed_id: string; result_json: string; done_at: string };
   /** Changes with seq <= horizon_seq were removed (src/server/ops/compact-changes.ts). */
   srv_change_horizon: { id: number; horizon_seq: number; compacted_at: string };
   server_migrations: { name: string; applied_at: string };

@@ -170,6 +170,41 @@ export const serverMigrations: ReadonlyArray<readonly [string, Up]> = [
         .execute();
     },
   ],
+  [
+    'grow-desk-credentials',
+    async (db) => {
+      // A desk's credential is looked up by its hash on every data request (token binding), and
+      // the Desks page shows the office it belongs to and what it last reported.
+      await db.schema.alterTable('srv_client_devices').addColumn('office', 'text').execute();
+      await db.schema.alterTable('srv_client_devices').addColumn('last_seen_at', 'text').execute();
+      await db.schema.alterTable('srv_client_devices').addColumn('pending', 'integer').execute();
+      await db.schema.createIndex('srv_client_devices_secret').on('srv_client_devices').column('secret_hash').execute();
+      await db.schema.createIndex('srv_tokens_client').on('srv_tokens').column('client_id').execute();
+    },
+  ],
+  [
+    'grow-seed-pieces',
+    async (db) => {
+      // A standalone desk's seed arrives in pieces (staged here, invisible to desks), then one commit applies them.
+      await db.schema
+        .createTable('srv_seed_pieces')
+        .addColumn('seed_id', 'text', (c) => c.notNull())
+        .addColumn('tbl', 'text', (c) => c.notNull())
+        .addColumn('idx', 'integer', (c) => c.notNull())
+        .addColumn('row_count', 'integer', (c) => c.notNull())
+        .addColumn('rows_json', 'text', (c) => c.notNull())
+        .addColumn('received_at', 'text', (c) => c.notNull())
+        .addPrimaryKeyConstraint('srv_seed_pieces_pk', ['seed_id', 'tbl', 'idx'])
+        .execute();
+      // A commit's answer, kept so a commit repeated after a lost answer gets the same one.
+      await db.schema
+        .createTable('srv_seed_done')
+        .addColumn('seed_id', 'text', (c) => c.primaryKey())
+        .addColumn('result_json', 'text', (c) => c.notNull())
+        .addColumn('done_at', 'text', (c) => c.notNull())
+        .execute();
+    },
+  ],
 ];
 
 export async function migrateServer(db: Kysely<ServerDatabase>, dialect: Dialect): Promise<string[]> {

@@ -14,7 +14,7 @@ export const authRoutes =
         const body = parse(signInRequest, req.body);
         // Per address only: a limit per user name would let anyone keep that user out.
         auth.rateLimit(`ip:${req.ip}`);
-        const r = await auth.signIn(body.username, body.password, body.clientId, `ip:${req.ip}`);
+        const r = await auth.signIn(body.username, body.password, body.clientId, `ip:${req.ip}`, req.headers);
         req.log.info({ userId: r.user.id, clientId: body.clientId }, 'signed in');
         return r;
       }),

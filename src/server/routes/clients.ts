@@ -1,7 +1,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { z } from 'zod';
-import { registerClientRequest } from '../../core/sync/device-protocol';
-import { clientRecord, listClients, registerClient, requireDevice, revokeClient } from '../clients';
+import { registerClientRequest, renameClientRequest } from '../../core/sync/device-protocol';
+import { clientRecord, listClients, registerClient, renameClient, requireDevice, revokeClient } from '../clients';
 import { authed, handle, parse, requireAdmin, type RouteContext } from './context';
 
 const clientIdParam = z.object({ clientId: z.string().min(1).max(100) }).strict();
@@ -16,7 +16,7 @@ export const clientRoutes =
       handle(async (req) => {
         const u = await authed(ctx, req);
         const body = parse(registerClientRequest, req.body ?? {});
-        const r = await registerClient(store, u, () => store.core.clock.now(), body.label);
+        const r = await registerClient(store, u, () => store.core.clock.now(), body, req.headers);
         req.log.info({ clientId: r.clientId, userId: u.userId, label: body.label }, 'desk registered');
         return r;
       }),
@@ -36,6 +36,15 @@ export const clientRoutes =
         const revoked = await revokeClient(store, u, clientId);
         req.log.info({ clientId, by: u.userId }, 'desk revoked');
         return { revoked };
+      }),
+    );
+    app.post(
+      '/v1/clients/:clientId/name',
+      handle(async (req) => {
+        const u = await authed(ctx, req);
+        const { clientId } = parse(clientIdParam, req.params);
+        await renameClient(store, u, clientId, parse(renameClientRequest, req.body));
+        return { ok: true };
       }),
     );
     app.get(

@@ -30,11 +30,17 @@ export interface JoinReportDTO {
 /** A desk the server knows (Admin's list). */
 export interface DeskDTO {
   clientId: string;
+  /** The computer's name (sent at registration; an Admin may change it). */
   label: string | null;
+  /** The office it works in, chosen by an Admin. */
+  office: string | null;
   registeredBy: string | null;
   registeredAt: string | null;
   lastSeenAt: string;
+  /** The last command sequence the server accepted or refused from it. */
   lastSeq: number;
+  /** Commands waiting on it to be sent, as it last reported (null: never reported). */
+  pending: number | null;
   revokedAt: string | null;
   /** This computer. */
   current: boolean;
@@ -57,5 +63,15 @@ export const joinContract = {
   /** Admin: the desks the server knows. */
   'sync.desks.list': channel<DeskDTO[]>()(z.object({}).strict()),
   /** Admin: revoke a desk: its pushes are refused until an administrator signs in there again. */
+  /** Admin: name a desk (its computer name and office) for the list. */
+  'sync.desks.rename': channel<{ ok: true }>()(
+    z
+      .object({
+        clientId: z.string().uuid('Choose a desk.'),
+        label: z.string().trim().min(1, 'Give the computer a name.').max(200, 'Keep the name under 200 characters.'),
+        office: z.string().trim().max(200, 'Keep the office under 200 characters.').nullable(),
+      })
+      .strict(),
+  ),
   'sync.desks.revoke': channel<{ revoked: boolean }>()(z.object({ clientId: z.string().uuid('Choose a desk.') }).strict()),
 } as const;

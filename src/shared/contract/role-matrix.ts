@@ -192,6 +192,7 @@ export const ROLE_MATRIX: Record<Channel, ChannelAccess> = {
   'sync.joinServer': ADMINS,
   'sync.desks.list': ADMINS,
   'sync.desks.revoke': ADMINS,
+  'sync.desks.rename': ADMINS,
 };
 
 /** Synced commands with no channel of their own (main calls them), pushed to the server like any other. */

@@ -1,4 +1,4 @@
-import { Badge, Button, Card, Group, Modal, Stack, Text } from '@mantine/core';
+import { Badge, Button, Card, Group, Modal, Stack, Text, TextInput } from '@mantine/core';
 import { useState } from 'react';
 import type { DeskDTO } from '../../../shared/contract/join';
 import type { AppError } from '../../../shared/result';
@@ -21,6 +21,19 @@ export function DesksPage(_: PageProps) {
   const [confirm, setConfirm] = useState<DeskDTO | null>(null);
   const [error, setError] = useState<AppError | null>(null);
   const [busy, setBusy] = useState(false);
+  const [naming, setNaming] = useState<{ desk: DeskDTO; label: string; office: string } | null>(null);
+  const [nameError, setNameError] = useState<AppError | null>(null);
+  const rename = async () => {
+    if (!naming) return;
+    setBusy(true);
+    const r = await call('sync.desks.rename', { clientId: naming.desk.clientId, label: naming.label, office: naming.office.trim() ? naming.office : null });
+    setBusy(false);
+    setNameError(r.ok ? null : r.error);
+    if (r.ok) {
+      setNaming(null);
+      desks.reload();
+    }
+  };
   const revoke = async (d: DeskDTO) => {
     setBusy(true);
     const r = await call('sync.desks.revoke', { clientId: d.clientId });
@@ -42,10 +55,39 @@ export function DesksPage(_: PageProps) {
           empty={<Text c="dimmed">No desks yet.</Text>}
           columns={[
             { key: 'id', header: 'Desk', cell: (d) => <Text size="sm" ff="monospace">{d.clientId.slice(-12)}</Text>, sortValue: (d) => d.clientId },
-            { key: 'label', header: 'Name', cell: (d) => (d.current ? 'This computer' : (d.label ?? '—')) },
+            {
+              key: 'label',
+              header: 'Name',
+              cell: (d) => (
+                <Group gap="xs" wrap="nowrap">
+                  <Text size="sm">{d.label ?? '—'}</Text>
+                  {d.current && <Badge variant="light" color="blue.9">This computer</Badge>}
+                </Group>
+              ),
+              sortValue: (d) => d.label ?? '',
+            },
+            { key: 'office', header: 'Office', cell: (d) => d.office ?? '—', sortValue: (d) => d.office ?? '' },
             { key: 'by', header: 'Registered by', cell: (d) => d.registeredBy ?? '—' },
             { key: 'seen', header: 'Last seen', cell: (d) => when(d.lastSeenAt), sortValue: (d) => d.lastSeenAt },
-            { key: 'seq', header: 'Last change', align: 'right', cell: (d) => d.lastSeq, sortValue: (d) => d.lastSeq },
+            { key: 'seq', header: 'Last pushed', align: 'right', cell: (d) => d.lastSeq, sortValue: (d) => d.lastSeq },
+            { key: 'pending', header: 'Waiting to send', align: 'right', cell: (d) => (d.pending === null ? '—' : d.pending), sortValue: (d) => d.pending ?? -1 },
+            {
+              key: 'name',
+              header: 'Rename',
+              cell: (d) => (
+                <Button
+                  size="compact-sm"
+                  variant="default"
+                  onClick={() => {
+                    setNameError(null);
+                    setNaming({ desk: d, label: d.label ?? '', office: d.office ?? '' });
+                  }}
+                  aria-label={`Rename desk ${d.label ?? d.clientId.slice(-12)}`}
+                >
+                  Rename…
+                </Button>
+              ),
+            },
             {
               key: 'state',
               header: 'Access',
@@ -66,6 +108,30 @@ export function DesksPage(_: PageProps) {
           ]}
         />
       </Card>
+      <Modal opened={!!naming} onClose={() => setNaming(null)} title="Name this desk">
+        {naming && (
+          <form
+            onSubmit={(e) => {
+              e.preventDefault();
+              void rename();
+            }}
+          >
+            <Stack>
+              <ErrorAlert error={nameError} title="Could not rename the desk" />
+              <TextInput label="Computer name" required data-autofocus value={naming.label} onChange={(e) => setNaming({ ...naming, label: e.currentTarget.value })} />
+              <TextInput label="Office" description="Where this computer works, e.g. North office front desk." value={naming.office} onChange={(e) => setNaming({ ...naming, office: e.currentTarget.value })} />
+              <Group justify="flex-end">
+                <Button variant="default" onClick={() => setNaming(null)}>
+                  Cancel
+                </Button>
+                <Button type="submit" loading={busy}>
+                  Save name
+                </Button>
+              </Group>
+            </Stack>
+          </form>
+        )}
+      </Modal>
       <Modal opened={!!confirm} onClose={() => setConfirm(null)} title="Revoke this desk?">
         {confirm && (
           <Stack>
