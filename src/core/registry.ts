@@ -17,7 +17,7 @@ import { recordPayment } from './payments/record-payment';
 import { getSettings, updateSettings } from './settings/settings';
 import { creditCommands, creditQueries } from './credits';
 import { notificationCommands, notificationQueries } from './notifications';
-import { paymentCorrections, deletePayment, reapplyPayment, returnPayment, transferCredit, unapplyPayment } from './deposits/corrections';
+import { paymentCorrections, deletePayment, reapplyPayment, returnPayment, transferCredit, unapplyPayment } from './payments/corrections';
 import { addPaymentsToDeposit, completeDeposit, createDeposit, deleteDeposit, enterDepositPayment, getDeposit, listDepositsQuery, listUndepositedQuery, removePaymentFromDeposit, reopenDeposit, updateDeposit } from './deposits/deposits';
 import { closePeriod, closePreviewQuery, listPeriodsQuery, reopenPeriod } from './periods/periods';
 import { afterCloseReport } from './reports/after-close';

@@ -1,9 +1,9 @@
 import type { CommandDef, QueryDef } from '../commands/types';
-import { createCategory, deleteCategory, listCategoriesQuery, payCategory, restoreCategory, retireCategory, updateCategory } from '../categories/categories';
-import { cancelRecurring, createRecurring, getRecurringQuery, listRecurringQuery, pauseRecurring, resumeRecurring } from '../recurring/recurring';
-import { runRecurringCommand } from '../recurring/run';
-import { approveRefundRequest, declineRefundRequest, listRefundRequestsQuery, requestRefund } from '../refunds/refund-requests';
-import { cancelPayment, createRefund, getRefund, refundsForPayment } from '../refunds/refunds';
+import { createCategory, deleteCategory, listCategoriesQuery, payCategory, restoreCategory, retireCategory, updateCategory } from '../payments/categories/categories';
+import { cancelRecurring, createRecurring, getRecurringQuery, listRecurringQuery, pauseRecurring, resumeRecurring } from '../payments/recurring/recurring';
+import { runRecurringCommand } from '../payments/recurring/run';
+import { approveRefundRequest, declineRefundRequest, listRefundRequestsQuery, requestRefund } from '../payments/refunds/refund-requests';
+import { cancelPayment, createRefund, getRefund, refundsForPayment } from '../payments/refunds/refunds';
 import { createCreditItem, listCreditItemsQuery, restoreCreditItem, retireCreditItem, updateCreditItem } from './credit-items';
 import { deleteGiftCard, editGiftCard } from './gift-cards';
 import { getCredit, listCreditsForAccount, postCredit, reverseCredit } from './post-credit';

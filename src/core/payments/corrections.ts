@@ -9,12 +9,12 @@ import { defineCommand, defineQuery, type CommandCtx } from '../commands/types';
 import type { Database } from '../db/schema';
 import { insertInvoice } from '../invoices/create-invoice';
 import { assertPeriodOpen, postEntry } from '../ledger/journal';
-import { loadPaymentDetail } from '../payments/payment-views';
-import { insertPayment } from '../payments/record-payment';
+import { loadPaymentDetail } from './payment-views';
+import { insertPayment } from './record-payment';
 import { readSettings } from '../settings/settings';
-import { assertCanEnterInto } from './deposits';
-import { assertPaymentEditable, autoAllocation, loadPayment, netByLine, paymentLockedReason, setAllocation, targetFromLines, type PaymentRow } from './rules';
-import { refundedTotal } from '../refunds/refund-views';
+import { assertCanEnterInto } from '../deposits/deposits';
+import { assertPaymentEditable, autoAllocation, loadPayment, netByLine, paymentLockedReason, setAllocation, targetFromLines, type PaymentRow } from '../deposits/rules';
+import { refundedTotal } from './refunds/refund-views';
 
 /**
  * Corrections supervisors make to payments: un-apply and re-apply, delete (void), returned

@@ -1,15 +1,15 @@
 import { sql, type Kysely } from 'kysely';
-import { categoriesContract, type CategoryPaymentDTO, type PaymentCategoryDTO } from '../../shared/contract/categories';
-import { newId } from '../../shared/ids';
-import { fail } from '../../shared/result';
-import { ADMINS, ANY_ROLE } from '../../shared/roles';
-import { defineCommand, defineQuery, type CommandCtx } from '../commands/types';
-import type { Database } from '../db/schema';
-import type { PaymentCategoriesTable } from '../db/schema-credits';
-import { applyOldestDueFirst, applyToLine } from '../ledger/apply';
-import { postEntry } from '../ledger/journal';
-import { insertPayment } from '../payments/record-payment';
-import { loadPaymentDetail } from '../payments/payment-views';
+import { categoriesContract, type CategoryPaymentDTO, type PaymentCategoryDTO } from '../../../shared/contract/categories';
+import { newId } from '../../../shared/ids';
+import { fail } from '../../../shared/result';
+import { ADMINS, ANY_ROLE } from '../../../shared/roles';
+import { defineCommand, defineQuery, type CommandCtx } from '../../commands/types';
+import type { Database } from '../../db/schema';
+import type { PaymentCategoriesTable } from '../../db/schema-credits';
+import { applyOldestDueFirst, applyToLine } from '../../ledger/apply';
+import { postEntry } from '../../ledger/journal';
+import { insertPayment } from '../record-payment';
+import { loadPaymentDetail } from '../payment-views';
 
 /**
  * Payment categories: for all payers or one payer, counting toward the account balance or kept
