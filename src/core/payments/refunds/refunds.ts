@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import { refundsContract } from '../../../shared/contract/refunds';
+import { paymentsContract } from '../../../shared/contract/payments';
 import { periodOf } from '../../../shared/dates';
 import { newId, referenceFromId } from '../../../shared/ids';
 import { formatMoney } from '../../../shared/money';
@@ -335,7 +336,7 @@ export const cancelPayment = defineCommand({
   name: 'payments.cancel',
   version: 1,
   roles: ANY_ROLE,
-  input: refundsContract['payments.cancel'].input,
+  input: paymentsContract['payments.cancel'].input,
   synced: true,
   subject: (i) => i.paymentId,
   run: async (ctx, i) => {
