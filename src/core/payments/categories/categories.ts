@@ -6,7 +6,7 @@ import { ADMINS, ANY_ROLE } from '../../../shared/roles';
 import { defineCommand, defineQuery, type CommandCtx } from '../../commands/types';
 import type { Database } from '../../db/schema';
 import type { PaymentCategoriesTable } from '../../db/schema-credits';
-import { applyOldestDueFirst, applyToLine } from '../../ledger/apply';
+import { applyOldestDueFirst, applyToLine } from '../../ledger/allocation';
 import { postEntry } from '../../ledger/journal';
 import { insertPayment } from '../record-payment';
 import { loadPaymentDetail } from '../payment-views';

@@ -9,7 +9,7 @@ import { Executor } from '../../commands/executor';
 import { defineCommand, type Actor, type Clock, type CommandCtx } from '../../commands/types';
 import type { Database, Dialect } from '../../db/schema';
 import type { RecurringPaymentsTable } from '../../db/schema-credits';
-import { applyOldestDueFirst } from '../../ledger/apply';
+import { applyOldestDueFirst } from '../../ledger/allocation';
 import { postEntry } from '../../ledger/journal';
 import { cancelPaymentRecord } from '../refunds/refunds';
 import { deriveId } from '../../util/canonical-json';
