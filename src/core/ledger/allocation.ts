@@ -1,10 +1,74 @@
-import { sql } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import { fail } from '../../shared/result';
 import type { CommandCtx } from '../commands/types';
+import type { Database } from '../db/schema';
+
+/**
+ * The one allocation engine. Payments, credits and deposit corrections order an account's charge
+ * lines with `openLinesByDue` and spread money over them with `spreadInOrder`, so every command,
+ * on the desk and on the server, puts the same cents on the same lines. Each caller writes the
+ * result to its own table (payment `applications`, `credit_applications`).
+ */
 
 export interface Applied {
   chargeLineId: string;
   amountCents: number;
+}
+
+export interface AllocLine {
+  id: string;
+  invoiceId: string;
+  openCents: number;
+  amountCents: number;
+}
+
+/**
+ * The charge lines of the account's open (not replaced) invoices: oldest due first ('desc': newest
+ * first), then invoice number, line number and id, so the order is total and the same everywhere.
+ * `withPaid` keeps fully paid lines (a correction may move money already on them); `category` keeps
+ * the lines of one payment category (case-insensitive).
+ */
+export async function openLinesByDue(db: Kysely<Database>, accountId: string, opts: { due?: 'asc' | 'desc'; withPaid?: boolean; category?: string } = {}): Promise<AllocLine[]> {
+  const rows = await db
+    .selectFrom('charge_lines')
+    .innerJoin('invoices', 'invoices.id', 'charge_lines.invoice_id')
+    .select(['charge_lines.id', 'charge_lines.invoice_id', 'charge_lines.open_cents', 'charge_lines.amount_cents'])
+    .where('charge_lines.account_id', '=', accountId)
+    .$if(!opts.withPaid, (q) => q.where('charge_lines.open_cents', '>', 0))
+    .where('invoices.status', '=', 'open')
+    .$if(opts.category !== undefined, (q) => q.where(sql<string>`lower(charge_lines.category)`, '=', (opts.category ?? '').toLowerCase()))
+    .orderBy('charge_lines.due_date', opts.due ?? 'asc')
+    .orderBy('invoices.invoice_number')
+    .orderBy('charge_lines.line_no')
+    .orderBy('charge_lines.id')
+    .execute();
+  return rows.map((r) => ({ id: r.id, invoiceId: r.invoice_id, openCents: Number(r.open_cents), amountCents: Number(r.amount_cents) }));
+}
+
+/** The lines of one invoice first (a credit posted against it), the others after, each group in its order. */
+export function invoiceFirst(lines: AllocLine[], invoiceId: string | null): AllocLine[] {
+  if (!invoiceId) return lines;
+  return [...lines.filter((l) => l.invoiceId === invoiceId), ...lines.filter((l) => l.invoiceId !== invoiceId)];
+}
+
+/**
+ * Spreads `amountCents` over the lines in the order given, each taking at most `room(line)` (by
+ * default what is still open on it). Whole cents only; lines that get nothing are left out and
+ * what does not fit is `leftCents` (it stays on the account as a credit).
+ */
+export function spreadInOrder(lines: readonly AllocLine[], amountCents: number, room: (l: AllocLine) => number = (l) => l.openCents): { applied: Applied[]; leftCents: number } {
+  if (!Number.isSafeInteger(amountCents)) throw new Error(`Allocation amounts are whole cents, not ${amountCents}.`);
+  let left = Math.max(0, amountCents);
+  const applied: Applied[] = [];
+  for (const l of lines) {
+    if (left === 0) break;
+    const a = Math.min(left, room(l));
+    if (a > 0) {
+      applied.push({ chargeLineId: l.id, amountCents: a });
+      left -= a;
+    }
+  }
+  return { applied, leftCents: left };
 }
 
 /**
@@ -34,33 +98,13 @@ export async function applyToLine(ctx: CommandCtx, paymentId: string, chargeLine
 }
 
 /**
- * Spreads an amount over the account's open charge lines, oldest due first (then invoice and line
- * order, so the result is the same wherever the command runs). Returns what was applied; the rest
- * stays on the account as a credit.
+ * Spreads an amount of a payment over the account's open charge lines, oldest due first. Returns
+ * what was applied; the rest stays on the account as a credit.
  */
 export async function applyOldestDueFirst(ctx: CommandCtx, paymentId: string, accountId: string, amountCents: number, labelPrefix = paymentId): Promise<Applied[]> {
-  let left = amountCents;
-  const applied: Applied[] = [];
-  if (left <= 0) return applied;
-  const lines = await ctx.db
-    .selectFrom('charge_lines')
-    .innerJoin('invoices', 'invoices.id', 'charge_lines.invoice_id')
-    .select(['charge_lines.id', 'charge_lines.open_cents'])
-    .where('charge_lines.account_id', '=', accountId)
-    .where('charge_lines.open_cents', '>', 0)
-    .where('invoices.status', '=', 'open')
-    .orderBy('charge_lines.due_date')
-    .orderBy('invoices.invoice_number')
-    .orderBy('charge_lines.line_no')
-    .orderBy('charge_lines.id')
-    .execute();
-  for (const l of lines) {
-    if (left === 0) break;
-    const amt = Math.min(left, l.open_cents);
-    await applyToLine(ctx, paymentId, l.id, amt, `${labelPrefix}/${applied.length}`);
-    applied.push({ chargeLineId: l.id, amountCents: amt });
-    left -= amt;
-  }
+  if (amountCents <= 0) return [];
+  const { applied } = spreadInOrder(await openLinesByDue(ctx.db, accountId), amountCents);
+  for (const [i, a] of applied.entries()) await applyToLine(ctx, paymentId, a.chargeLineId, a.amountCents, `${labelPrefix}/${i}`);
   return applied;
 }
 
