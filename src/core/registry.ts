@@ -11,14 +11,11 @@ import { createAccount, setAccountStatus } from './payers/accounts';
 import { createDivision, listDivisions, renameDivision } from './payers/divisions';
 import { updateAccount } from './payers/update-account';
 import { searchPayersQuery } from './payers/search';
-import { getPayment, getPaymentByReference } from './payments/payment-queries';
-import { releaseHeldPayment, voidHeldPayment } from './payments/held-payments';
-import { recordPayment } from './payments/record-payment';
 import { getSettings, updateSettings } from './settings/settings';
 import { creditCommands, creditQueries } from './credits';
+import { depositCommands, depositQueries } from './deposits';
+import { paymentCommands, paymentQueries } from './payments';
 import { notificationCommands, notificationQueries } from './notifications';
-import { paymentCorrections, deletePayment, reapplyPayment, returnPayment, transferCredit, unapplyPayment } from './deposits/corrections';
-import { addPaymentsToDeposit, completeDeposit, createDeposit, deleteDeposit, enterDepositPayment, getDeposit, listDepositsQuery, listUndepositedQuery, removePaymentFromDeposit, reopenDeposit, updateDeposit } from './deposits/deposits';
 import { closePeriod, closePreviewQuery, listPeriodsQuery, reopenPeriod } from './periods/periods';
 import { afterCloseReport } from './reports/after-close';
 import { agingAccountsQuery, agingReportQuery } from './reports/aging';
@@ -28,8 +25,8 @@ import { reportQueries } from './reports/report-queries';
 import { paymentLinkCommands, paymentLinkQueries } from './payment-links';
 
 /**
- * Every command and query of the ledger. Each workflow exports its definitions from its own
- * folder; list them here. The desktop router and the server both run exactly this list.
+ * Every command and query of the ledger. Each domain registers its definitions in its folder's
+ * index.ts (payments, credits, deposits, notifications, payment links); list the domains here. The desktop router and the server both run exactly this list.
  */
 export const allCommands: CommandDef[] = [
   createUser,
@@ -42,13 +39,12 @@ export const allCommands: CommandDef[] = [
   updateAccount,
   createInvoice,
   editInvoice,
-  recordPayment,
-  releaseHeldPayment,
-  voidHeldPayment,
+  ...paymentCommands,
   updateSettings,
   applyImportRows,
-  createDeposit, updateDeposit, deleteDeposit, addPaymentsToDeposit, removePaymentFromDeposit, enterDepositPayment, completeDeposit, reopenDeposit,
-  unapplyPayment, reapplyPayment, deletePayment, returnPayment, transferCredit, closePeriod, reopenPeriod,
+  ...depositCommands,
+  closePeriod,
+  reopenPeriod,
   ...notificationCommands,
   ...creditCommands,
   acknowledgeSecurityAlert,
@@ -60,15 +56,15 @@ export const allQueries: QueryDef[] = [
   listDivisions,
   searchPayersQuery,
   getAccountDetail,
-  getPayment,
-  getPaymentByReference,
+  ...paymentQueries,
   getSettings,
   listAudit,
   verifyAudit,
   listSecurityAlerts,
   listUploads,
   getUpload,
-  listDepositsQuery, getDeposit, listUndepositedQuery, paymentCorrections, listPeriodsQuery, closePreviewQuery, agingReportQuery, agingAccountsQuery, afterCloseReport,
+  ...depositQueries,
+  listPeriodsQuery, closePreviewQuery, agingReportQuery, agingAccountsQuery, afterCloseReport,
   ...notificationQueries,
   ...creditQueries,
   homeSummaryQuery,

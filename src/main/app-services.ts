@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { checkAuditAtStart } from '../core/audit/audit-startup';
 import { openDesktopCore, type CoreOptions } from '../core/ledger-core';
-import { startRecurringScheduler } from '../core/recurring/run';
+import { startRecurringScheduler } from '../core/payments/recurring/run';
 import { registerBackupChannel } from './cli/backup-channel';
 import { registerImportChannels } from './imports/channels';
 import { ImportService } from './imports/import-service';

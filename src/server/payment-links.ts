@@ -7,7 +7,7 @@ import { recordCommand, runCommand } from '../core/commands/runner';
 import type { CommandDef } from '../core/commands/types';
 import type { Database } from '../core/db/schema';
 import { checkPayAmount, linkReference, loadPayerView, publishPaymentLinkServer, readPublication, type PayerView } from '../core/payment-links';
-import { SYSTEM_ACTOR } from '../core/recurring/run';
+import { SYSTEM_ACTOR } from '../core/payments/recurring/run';
 import { readSettings } from '../core/settings/settings';
 import { payLinkToken } from '../shared/contract/payment-links';
 import { newId } from '../shared/ids';

@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import { businessTimeAt, readOfficeTimeZone } from '../core/commands/business-time';
 import { recordCommand, runCommand } from '../core/commands/runner';
 import type { Database } from '../core/db/schema';
-import { runRecurringCommand, SYSTEM_ACTOR } from '../core/recurring/run';
+import { runRecurringCommand, SYSTEM_ACTOR } from '../core/payments/recurring/run';
 import { PG_COMMIT_LOCK } from '../core/sync/capture';
 import { newId } from '../shared/ids';
 import type { ServerStore } from './db/open';

@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { CommandCtx } from '../commands/types';
+import { invoiceFirst, openLinesByDue, spreadInOrder } from '../ledger/allocation';
 
 /**
  * How credits meet charge lines. A credit's applications live in `credit_applications` (append-only
@@ -33,33 +34,18 @@ async function moveCreditOnLine(ctx: CommandCtx, creditId: string, chargeLineId:
 
 /**
  * Applies what is left of one credit to its account's open charge lines: the lines of the invoice
- * it was posted against first, then oldest due first (then invoice and line order, so every side
- * that runs the command gets the same result). What does not fit stays on the account.
+ * it was posted against first, then oldest due first (the one allocation engine, ledger/allocation.ts).
+ * What does not fit stays on the account.
  */
 export async function applyCredit(ctx: CommandCtx, creditId: string, labelPrefix: string): Promise<CreditApplied[]> {
   const credit = await ctx.db.selectFrom('credits').select(['id', 'account_id', 'open_cents', 'invoice_id', 'status']).where('id', '=', creditId).executeTakeFirstOrThrow();
-  let left = Number(credit.open_cents);
+  const left = Number(credit.open_cents);
   const applied: CreditApplied[] = [];
   if (credit.status !== 'active' || left <= 0) return applied;
-  const lines = await ctx.db
-    .selectFrom('charge_lines')
-    .innerJoin('invoices', 'invoices.id', 'charge_lines.invoice_id')
-    .select(['charge_lines.id', 'charge_lines.open_cents', 'charge_lines.invoice_id'])
-    .where('charge_lines.account_id', '=', credit.account_id)
-    .where('charge_lines.open_cents', '>', 0)
-    .where('invoices.status', '=', 'open')
-    .orderBy('charge_lines.due_date')
-    .orderBy('invoices.invoice_number')
-    .orderBy('charge_lines.line_no')
-    .orderBy('charge_lines.id')
-    .execute();
-  const ordered = credit.invoice_id ? [...lines.filter((l) => l.invoice_id === credit.invoice_id), ...lines.filter((l) => l.invoice_id !== credit.invoice_id)] : lines;
-  for (const l of ordered) {
-    if (left === 0) break;
-    const amt = Math.min(left, Number(l.open_cents));
-    await moveCreditOnLine(ctx, credit.id, l.id, amt, `${labelPrefix}/${credit.id}/${l.id}`, null);
-    applied.push({ creditId: credit.id, chargeLineId: l.id, amountCents: amt });
-    left -= amt;
+  const lines = invoiceFirst(await openLinesByDue(ctx.db, credit.account_id), credit.invoice_id);
+  for (const a of spreadInOrder(lines, left).applied) {
+    await moveCreditOnLine(ctx, credit.id, a.chargeLineId, a.amountCents, `${labelPrefix}/${credit.id}/${a.chargeLineId}`, null);
+    applied.push({ creditId: credit.id, ...a });
   }
   return applied;
 }

@@ -1,39 +1,9 @@
 import type { CommandDef, QueryDef } from '../commands/types';
-import { createCategory, deleteCategory, listCategoriesQuery, payCategory, restoreCategory, retireCategory, updateCategory } from '../categories/categories';
-import { cancelRecurring, createRecurring, getRecurringQuery, listRecurringQuery, pauseRecurring, resumeRecurring } from '../recurring/recurring';
-import { runRecurringCommand } from '../recurring/run';
-import { approveRefundRequest, declineRefundRequest, listRefundRequestsQuery, requestRefund } from '../refunds/refund-requests';
-import { cancelPayment, createRefund, getRefund, refundsForPayment } from '../refunds/refunds';
 import { createCreditItem, listCreditItemsQuery, restoreCreditItem, retireCreditItem, updateCreditItem } from './credit-items';
 import { deleteGiftCard, editGiftCard } from './gift-cards';
 import { getCredit, listCreditsForAccount, postCredit, reverseCredit } from './post-credit';
 
-/** Issue 6's commands and queries: credits, gift cards, credit items, refunds, recurring payments, categories. */
-export const creditCommands = [
-  postCredit,
-  reverseCredit,
-  editGiftCard,
-  deleteGiftCard,
-  createCreditItem,
-  updateCreditItem,
-  retireCreditItem,
-  restoreCreditItem,
-  createRefund,
-  requestRefund,
-  approveRefundRequest,
-  declineRefundRequest,
-  cancelPayment,
-  createRecurring,
-  pauseRecurring,
-  resumeRecurring,
-  cancelRecurring,
-  runRecurringCommand,
-  createCategory,
-  updateCategory,
-  deleteCategory,
-  retireCategory,
-  restoreCategory,
-  payCategory,
-] as CommandDef[];
+/** Credits, gift cards and the credit items they are posted with. */
+export const creditCommands = [postCredit, reverseCredit, editGiftCard, deleteGiftCard, createCreditItem, updateCreditItem, retireCreditItem, restoreCreditItem] as CommandDef[];
 
-export const creditQueries = [getCredit, listCreditsForAccount, listCreditItemsQuery, getRefund, refundsForPayment, listRefundRequestsQuery, listRecurringQuery, getRecurringQuery, listCategoriesQuery] as QueryDef[];
+export const creditQueries = [getCredit, listCreditsForAccount, listCreditItemsQuery] as QueryDef[];

@@ -5,6 +5,7 @@ import { fail } from '../../shared/result';
 import type { CommandCtx } from '../commands/types';
 import type { Database } from '../db/schema';
 import type { DepositsTable } from '../db/schema-deposits';
+import { openLinesByDue, spreadInOrder } from '../ledger/allocation';
 import { assertPeriodOpen } from '../ledger/journal';
 
 /**
@@ -193,31 +194,14 @@ export async function autoAllocation(db: Kysely<Database>, p: PaymentRow, amount
   const target = new Map<string, number>();
   let left = Math.abs(amountCents);
   if (left === 0) return target;
-  const lines = await db
-    .selectFrom('charge_lines')
-    .innerJoin('invoices', 'invoices.id', 'charge_lines.invoice_id')
-    .select(['charge_lines.id', 'charge_lines.open_cents', 'charge_lines.amount_cents'])
-    .where('charge_lines.account_id', '=', p.account_id)
-    .where('invoices.status', '=', 'open')
-    .orderBy('charge_lines.due_date', amountCents > 0 ? 'asc' : 'desc')
-    .orderBy('invoices.invoice_number')
-    .orderBy('charge_lines.line_no')
-    .orderBy('charge_lines.id')
-    .execute();
+  const lines = await openLinesByDue(db, p.account_id, { due: amountCents > 0 ? 'asc' : 'desc', withPaid: true });
   if (amountCents > 0) {
-    for (const l of lines) {
-      if (left === 0) break;
-      const avail = Number(l.open_cents) + (current.get(l.id) ?? 0);
-      const a = Math.min(left, avail);
-      if (a > 0) {
-        target.set(l.id, a);
-        left -= a;
-      }
-    }
+    // What a line can take is its open amount plus what this payment already has on it.
+    for (const a of spreadInOrder(lines, left, (l) => l.openCents + (current.get(l.id) ?? 0)).applied) target.set(a.chargeLineId, a.amountCents);
     return target;
   }
   // Negative: what can be reopened on a line is what is paid on it, plus what this payment already reopened.
-  const paid = new Map(lines.map((l) => [l.id, Number(l.amount_cents) - Number(l.open_cents) - (current.get(l.id) ?? 0)]));
+  const paid = new Map(lines.map((l) => [l.id, l.amountCents - l.openCents - (current.get(l.id) ?? 0)]));
   const take = (lineId: string, upTo: number) => {
     const a = Math.min(left, upTo, (paid.get(lineId) ?? 0) - -(target.get(lineId) ?? 0));
     if (a > 0) {

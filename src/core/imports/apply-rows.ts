@@ -9,7 +9,7 @@ import { sha256, sequentialId } from '../util/canonical-json';
 import type { Database } from '../db/schema';
 import { insertInvoice } from '../invoices/create-invoice';
 import { creditClosedPayments, supersedeInvoice } from '../invoices/supersede';
-import { applyOldestDueFirst } from '../ledger/apply';
+import { applyOldestDueFirst } from '../ledger/allocation';
 import { assertPeriodOpen } from '../ledger/journal';
 import { postAdjustments, type AdjustmentToPost } from './bulk-adjustments';
 import { applyRowsInput, type ApplyRowsInput, type BalanceRowInput, type BillRowInput } from './command-input';

@@ -5,7 +5,7 @@ import { formatMoney } from '../../shared/money';
 import { fail } from '../../shared/result';
 import { SUPERVISORS } from '../../shared/roles';
 import { defineCommand } from '../commands/types';
-import { applyOldestDueFirst } from '../ledger/apply';
+import { applyOldestDueFirst } from '../ledger/allocation';
 import { getActiveAccount } from '../ledger/journal';
 import { isPeriodClosed } from '../deposits/rules';
 import { insertInvoice } from './create-invoice';

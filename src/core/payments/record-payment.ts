@@ -5,7 +5,7 @@ import { newId, referenceFromId } from '../../shared/ids';
 import { fail } from '../../shared/result';
 import { ANY_ROLE } from '../../shared/roles';
 import { defineCommand, type CommandCtx } from '../commands/types';
-import { applyOldestDueFirst } from '../ledger/apply';
+import { applyOldestDueFirst } from '../ledger/allocation';
 import type { Database } from '../db/schema';
 import { assertEntryDate } from '../periods/business-date';
 import { assertPeriodOpen, getActiveAccount, postEntry } from '../ledger/journal';

@@ -6,7 +6,7 @@ import type { CommandDef } from '../../core/commands/types';
 import type { Database } from '../../core/db/schema';
 import { gatewayPaymentInput, markPaymentLinkPaid } from '../../core/payment-links';
 import { recordPayment } from '../../core/payments/record-payment';
-import { SYSTEM_ACTOR } from '../../core/recurring/run';
+import { SYSTEM_ACTOR } from '../../core/payments/recurring/run';
 import { PG_COMMIT_LOCK } from '../../core/sync/capture';
 import { canonicalJson, deriveId, sha256 } from '../../core/util/canonical-json';
 import { AppFailure } from '../../shared/result';

@@ -37,6 +37,21 @@ export const moneyText = z.string().transform((s, ctx) => {
 export const positiveMoneyText = moneyText.refine((c) => c > 0, { message: 'The amount must be more than $0.00.' });
 
 /** Integer cents, for internal callers (imports, sync) that already hold exact values. */
+/** Optional amount: not given = unchanged (undefined), blank = none (null), else cents. */
+export const optionalMoney = z
+  .string()
+  .optional()
+  .transform((s, ctx) => {
+    if (s === undefined) return undefined; // not given: unchanged
+    if (s.trim() === '') return null; // blank: none
+    const r = moneyText.safeParse(s);
+    if (!r.success) {
+      ctx.addIssue({ code: 'custom', message: r.error.issues[0]?.message ?? 'Not an amount.' });
+      return z.NEVER;
+    }
+    return r.data;
+  });
+
 export const cents = z.number().int({ message: 'Amounts are whole cents.' });
 
 /** Length here; how hard it is to guess is checked in core (src/core/auth/password-rules.ts). */

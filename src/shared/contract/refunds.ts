@@ -101,5 +101,4 @@ export const refundsContract = {
   /** Approves a request: the refund is made now, by the approver. */
   'refunds.approveRequest': channel<RefundRequestDTO>()(z.object({ requestId: id, refundId: id.optional() }).strict()),
   'refunds.declineRequest': channel<RefundRequestDTO>()(z.object({ requestId: id, reason: required(300, 'Reason') }).strict()),
-  'payments.cancel': channel<PaymentRefundsDTO>()(z.object({ paymentId: id, reason: required(300, 'Reason') }).strict()),
 } as const;

@@ -1,6 +1,6 @@
 import { Alert, Badge, Button, Group, Modal, ScrollArea, SimpleGrid, Stack, Table, Text, TextInput, Textarea, Title } from '@mantine/core';
 import { useEffect, useState } from 'react';
-import type { PaymentCorrectionsDTO } from '../../../shared/contract/deposits';
+import type { PaymentCorrectionsDTO } from '../../../shared/contract/payments';
 import { formatDate } from '../../../shared/dates';
 import { centsToPlain, formatMoney, parseMoney } from '../../../shared/money';
 import type { AppError } from '../../../shared/result';

@@ -1,6 +1,6 @@
 import { Alert, Modal, NativeSelect, ScrollArea, SimpleGrid, Stack, Table, TextInput } from '@mantine/core';
 import { useEffect, useMemo, useState } from 'react';
-import { ReturnReasonLabels, ReturnReasons, type PaymentCorrectionsDTO } from '../../../shared/contract/deposits';
+import { ReturnReasonLabels, ReturnReasons, type PaymentCorrectionsDTO } from '../../../shared/contract/payments';
 import { formatDate, localDate } from '../../../shared/dates';
 import { newId } from '../../../shared/ids';
 import { centsToPlain, formatMoney } from '../../../shared/money';

@@ -1,7 +1,7 @@
 import { sql, type Kysely } from 'kysely';
-import type { PaymentRefundsDTO, RefundDTO } from '../../shared/contract/refunds';
-import { fail } from '../../shared/result';
-import type { Database } from '../db/schema';
+import type { PaymentRefundsDTO, RefundDTO } from '../../../shared/contract/refunds';
+import { fail } from '../../../shared/result';
+import type { Database } from '../../db/schema';
 import { listRefundRequests } from './refund-requests';
 
 /** Kinds of payment that are real money received from the payer, and so can be refunded. */

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { makeLedger, seedAccount, type TestLedger } from '../../../test/helpers/ledger';
-import { verifyLedger } from '../ledger/checks';
-import { accountFigures } from '../ledger/tie-out';
+import { makeLedger, seedAccount, type TestLedger } from '../../../../test/helpers/ledger';
+import { verifyLedger } from '../../ledger/checks';
+import { accountFigures } from '../../ledger/tie-out';
 
 /**
  * Issue 15 item 4 (last sentence): closed is closed for refunds too. A refund of a payment in a

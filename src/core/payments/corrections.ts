@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import { depositsContract, ReturnReasonLabels, type PaymentCorrectionsDTO } from '../../shared/contract/deposits';
+import { paymentsContract, ReturnReasonLabels, type PaymentCorrectionsDTO } from '../../shared/contract/payments';
 import { periodOf } from '../../shared/dates';
 import { newId, referenceFromId } from '../../shared/ids';
 import { formatMoney } from '../../shared/money';
@@ -9,12 +9,12 @@ import { defineCommand, defineQuery, type CommandCtx } from '../commands/types';
 import type { Database } from '../db/schema';
 import { insertInvoice } from '../invoices/create-invoice';
 import { assertPeriodOpen, postEntry } from '../ledger/journal';
-import { loadPaymentDetail } from '../payments/payment-views';
-import { insertPayment } from '../payments/record-payment';
+import { loadPaymentDetail } from './payment-views';
+import { insertPayment } from './record-payment';
 import { readSettings } from '../settings/settings';
-import { assertCanEnterInto } from './deposits';
-import { assertPaymentEditable, autoAllocation, loadPayment, netByLine, paymentLockedReason, setAllocation, targetFromLines, type PaymentRow } from './rules';
-import { refundedTotal } from '../refunds/refund-views';
+import { assertCanEnterInto } from '../deposits/deposits';
+import { assertPaymentEditable, autoAllocation, loadPayment, netByLine, paymentLockedReason, setAllocation, targetFromLines, type PaymentRow } from '../deposits/rules';
+import { refundedTotal } from './refunds/refund-views';
 
 /**
  * Corrections supervisors make to payments: un-apply and re-apply, delete (void), returned
@@ -90,7 +90,7 @@ export async function loadCorrections(db: Kysely<Database>, paymentId: string): 
 export const paymentCorrections = defineQuery({
   name: 'payments.corrections',
   roles: SUPERVISORS,
-  input: depositsContract['payments.corrections'].input,
+  input: paymentsContract['payments.corrections'].input,
   run: ({ db }, i) => loadCorrections(db, i.paymentId),
 });
 
@@ -104,7 +104,7 @@ export const unapplyPayment = defineCommand({
   name: 'payments.unapply',
   version: 1,
   roles: SUPERVISORS,
-  input: depositsContract['payments.unapply'].input,
+  input: paymentsContract['payments.unapply'].input,
   synced: true,
   subject: (i) => i.paymentId,
   run: async (ctx, i) => {
@@ -126,7 +126,7 @@ export const reapplyPayment = defineCommand({
   name: 'payments.reapply',
   version: 1,
   roles: SUPERVISORS,
-  input: depositsContract['payments.reapply'].input,
+  input: paymentsContract['payments.reapply'].input,
   synced: true,
   subject: (i) => i.paymentId,
   run: async (ctx, i) => {
@@ -170,7 +170,7 @@ export const deletePayment = defineCommand({
   name: 'payments.delete',
   version: 1,
   roles: SUPERVISORS,
-  input: depositsContract['payments.delete'].input,
+  input: paymentsContract['payments.delete'].input,
   synced: true,
   subject: (i) => i.paymentId,
   run: async (ctx, i) => {
@@ -196,7 +196,7 @@ export const returnPayment = defineCommand({
   name: 'payments.return',
   version: 1,
   roles: SUPERVISORS,
-  input: depositsContract['payments.return'].input,
+  input: paymentsContract['payments.return'].input,
   synced: true,
   prepare: (i) => ({ ...(i.returnPaymentId ? {} : { returnPaymentId: newId() }), ...(i.fee && !i.feeInvoiceId ? { feeInvoiceId: newId() } : {}) }),
   subject: (i) => i.returnPaymentId,
@@ -262,7 +262,7 @@ export const transferCredit = defineCommand({
   name: 'payments.transferCredit',
   version: 1,
   roles: SUPERVISORS,
-  input: depositsContract['payments.transferCredit'].input,
+  input: paymentsContract['payments.transferCredit'].input,
   synced: true,
   prepare: (i) => ({ ...(i.outPaymentId ? {} : { outPaymentId: newId() }), ...(i.inPaymentId ? {} : { inPaymentId: newId() }) }),
   subject: (i) => i.outPaymentId,

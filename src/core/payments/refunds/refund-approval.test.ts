@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { expectError, makeLedger, seedAccount, type TestLedger } from '../../../test/helpers/ledger';
-import { verifyAuditChain } from '../audit/audit-log';
-import { verifyLedger } from '../ledger/checks';
+import { expectError, makeLedger, seedAccount, type TestLedger } from '../../../../test/helpers/ledger';
+import { verifyAuditChain } from '../../audit/audit-log';
+import { verifyLedger } from '../../ledger/checks';
 
 /** Issue 11, observation 9: approval where money leaves. */
 

@@ -1,18 +1,18 @@
 import type { Kysely } from 'kysely';
-import { RecurringFrequencyLabels, recurringContract, type RecurringRunDTO } from '../../shared/contract/recurring';
-import { addDays, periodOf } from '../../shared/dates';
-import { referenceFromId } from '../../shared/ids';
-import { formatMoney } from '../../shared/money';
-import { fail, type Result } from '../../shared/result';
-import { ANY_ROLE } from '../../shared/roles';
-import { Executor } from '../commands/executor';
-import { defineCommand, type Actor, type Clock, type CommandCtx } from '../commands/types';
-import type { Database, Dialect } from '../db/schema';
-import type { RecurringPaymentsTable } from '../db/schema-credits';
-import { applyOldestDueFirst } from '../ledger/apply';
-import { postEntry } from '../ledger/journal';
+import { RecurringFrequencyLabels, recurringContract, type RecurringRunDTO } from '../../../shared/contract/recurring';
+import { addDays, periodOf } from '../../../shared/dates';
+import { referenceFromId } from '../../../shared/ids';
+import { formatMoney } from '../../../shared/money';
+import { fail, type Result } from '../../../shared/result';
+import { ANY_ROLE } from '../../../shared/roles';
+import { Executor } from '../../commands/executor';
+import { defineCommand, type Actor, type Clock, type CommandCtx } from '../../commands/types';
+import type { Database, Dialect } from '../../db/schema';
+import type { RecurringPaymentsTable } from '../../db/schema-credits';
+import { applyOldestDueFirst } from '../../ledger/allocation';
+import { postEntry } from '../../ledger/journal';
 import { cancelPaymentRecord } from '../refunds/refunds';
-import { deriveId } from '../util/canonical-json';
+import { deriveId } from '../../util/canonical-json';
 import { nextAfter, type Cadence } from './schedule';
 
 /** How far ahead scheduled payments are created (they show as Scheduled until their date). */

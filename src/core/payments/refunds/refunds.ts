@@ -1,19 +1,20 @@
 import { sql } from 'kysely';
-import { refundsContract } from '../../shared/contract/refunds';
-import { periodOf } from '../../shared/dates';
-import { newId, referenceFromId } from '../../shared/ids';
-import { formatMoney } from '../../shared/money';
-import { fail } from '../../shared/result';
-import { ANY_ROLE } from '../../shared/roles';
-import { defineCommand, defineQuery, type CommandCtx } from '../commands/types';
-import type { Database } from '../db/schema';
-import { applyAccountCredits } from '../credits/apply-credits';
-import { paymentLockedReason } from '../deposits/rules';
-import { lockedPayments } from '../invoices/supersede';
-import { postCorrectionCharge } from '../ledger/correction-charge';
-import { assertPeriodOpen, getActiveAccount, postEntry } from '../ledger/journal';
-import { readSettings } from '../settings/settings';
-import { mayDo } from '../settings/role-rules';
+import { refundsContract } from '../../../shared/contract/refunds';
+import { paymentsContract } from '../../../shared/contract/payments';
+import { periodOf } from '../../../shared/dates';
+import { newId, referenceFromId } from '../../../shared/ids';
+import { formatMoney } from '../../../shared/money';
+import { fail } from '../../../shared/result';
+import { ANY_ROLE } from '../../../shared/roles';
+import { defineCommand, defineQuery, type CommandCtx } from '../../commands/types';
+import type { Database } from '../../db/schema';
+import { applyAccountCredits } from '../../credits/apply-credits';
+import { paymentLockedReason } from '../../deposits/rules';
+import { lockedPayments } from '../../invoices/supersede';
+import { postCorrectionCharge } from '../../ledger/correction-charge';
+import { assertPeriodOpen, getActiveAccount, postEntry } from '../../ledger/journal';
+import { readSettings } from '../../settings/settings';
+import { mayDo } from '../../settings/role-rules';
 import { refundApprovalNeeded } from './refund-approval';
 import { blockedReason, loadPaymentRefunds, loadRefund, REFUNDABLE_KINDS, refundedTotal, returnedTotal } from './refund-views';
 
@@ -335,7 +336,7 @@ export const cancelPayment = defineCommand({
   name: 'payments.cancel',
   version: 1,
   roles: ANY_ROLE,
-  input: refundsContract['payments.cancel'].input,
+  input: paymentsContract['payments.cancel'].input,
   synced: true,
   subject: (i) => i.paymentId,
   run: async (ctx, i) => {

@@ -1,15 +1,15 @@
 import { sql, type Kysely } from 'kysely';
-import { categoriesContract, type CategoryPaymentDTO, type PaymentCategoryDTO } from '../../shared/contract/categories';
-import { newId } from '../../shared/ids';
-import { fail } from '../../shared/result';
-import { ADMINS, ANY_ROLE } from '../../shared/roles';
-import { defineCommand, defineQuery, type CommandCtx } from '../commands/types';
-import type { Database } from '../db/schema';
-import type { PaymentCategoriesTable } from '../db/schema-credits';
-import { applyOldestDueFirst, applyToLine } from '../ledger/apply';
-import { postEntry } from '../ledger/journal';
-import { insertPayment } from '../payments/record-payment';
-import { loadPaymentDetail } from '../payments/payment-views';
+import { categoriesContract, type CategoryPaymentDTO, type PaymentCategoryDTO } from '../../../shared/contract/categories';
+import { newId } from '../../../shared/ids';
+import { fail } from '../../../shared/result';
+import { ADMINS, ANY_ROLE } from '../../../shared/roles';
+import { defineCommand, defineQuery, type CommandCtx } from '../../commands/types';
+import type { Database } from '../../db/schema';
+import type { PaymentCategoriesTable } from '../../db/schema-credits';
+import { applyOldestDueFirst, applyToLine, openLinesByDue, spreadInOrder } from '../../ledger/allocation';
+import { postEntry } from '../../ledger/journal';
+import { insertPayment } from '../record-payment';
+import { loadPaymentDetail } from '../payment-views';
 
 /**
  * Payment categories: for all payers or one payer, counting toward the account balance or kept
@@ -219,26 +219,9 @@ export const payCategory = defineCommand({
     });
     await ctx.db.insertInto('category_payments').values({ payment_id: paymentId, category_id: cat.id, counts_toward_balance: counts ? 1 : 0 }).execute();
     if (counts) {
-      let left = i.amount;
-      const lines = await ctx.db
-        .selectFrom('charge_lines')
-        .innerJoin('invoices', 'invoices.id', 'charge_lines.invoice_id')
-        .select(['charge_lines.id', 'charge_lines.open_cents'])
-        .where('charge_lines.account_id', '=', i.accountId)
-        .where('charge_lines.open_cents', '>', 0)
-        .where('invoices.status', '=', 'open')
-        .where(sql<string>`lower(charge_lines.category)`, '=', cat.name.toLowerCase())
-        .orderBy('charge_lines.due_date')
-        .orderBy('invoices.invoice_number')
-        .orderBy('charge_lines.line_no')
-        .orderBy('charge_lines.id')
-        .execute();
-      for (const [n, l] of lines.entries()) {
-        if (left === 0) break;
-        const amt = Math.min(left, Number(l.open_cents));
-        await applyToLine(ctx, paymentId, l.id, amt, `${paymentId}/category/${n}`);
-        left -= amt;
-      }
+      // The lines of the category first, oldest due first; the rest of the account after.
+      const { applied, leftCents: left } = spreadInOrder(await openLinesByDue(ctx.db, i.accountId, { category: cat.name }), i.amount);
+      for (const [n, a] of applied.entries()) await applyToLine(ctx, paymentId, a.chargeLineId, a.amountCents, `${paymentId}/category/${n}`);
       if (left > 0) await applyOldestDueFirst(ctx, paymentId, i.accountId, left, `${paymentId}/rest`);
     } else {
       await postEntry(ctx, {

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { expectError, makeLedger, seedAccount, type TestLedger } from '../../../test/helpers/ledger';
-import { verifyLedger } from '../ledger/checks';
+import { expectError, makeLedger, seedAccount, type TestLedger } from '../../../../test/helpers/ledger';
+import { verifyLedger } from '../../ledger/checks';
 
 let t: TestLedger;
 beforeEach(async () => {

@@ -1,9 +1,9 @@
 import type { Kysely } from 'kysely';
-import { periodOf } from '../../shared/dates';
-import { formatMoney } from '../../shared/money';
-import type { Database } from '../db/schema';
-import { isPeriodClosed } from '../deposits/rules';
-import { readSettings } from '../settings/settings';
+import { periodOf } from '../../../shared/dates';
+import { formatMoney } from '../../../shared/money';
+import type { Database } from '../../db/schema';
+import { isPeriodClosed } from '../../deposits/rules';
+import { readSettings } from '../../settings/settings';
 
 /**
  * Why a refund needs a Supervisor or Admin, in words, or null: money leaving for a payment of a

@@ -1,4 +1,4 @@
-import { addDays } from '../../shared/dates';
+import { addDays } from '../../../shared/dates';
 
 /** The due dates of a recurring payment: pure date arithmetic on ISO dates, no clock. */
 

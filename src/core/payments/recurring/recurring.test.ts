@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { expectError, makeLedger, seedAccount, type TestLedger } from '../../../test/helpers/ledger';
-import { verifyLedger } from '../ledger/checks';
+import { expectError, makeLedger, seedAccount, type TestLedger } from '../../../../test/helpers/ledger';
+import { verifyLedger } from '../../ledger/checks';
 import { runRecurringSchedule, scheduledPaymentId } from './run';
 import { dueDates, firstOnOrAfter } from './schedule';
 
