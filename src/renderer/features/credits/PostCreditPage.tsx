@@ -1,5 +1,5 @@
 import { Alert, Button, Card, Checkbox, Group, NativeSelect, Popover, Stack, Stepper, Table, Text, TextInput, Textarea, ThemeIcon, Title, VisuallyHidden } from '@mantine/core';
-import { useDebouncedValue } from '@mantine/hooks';
+import { useDebouncedValue, useHotkeys } from '@mantine/hooks';
 import { IconCheck, IconPlus, IconX } from '@tabler/icons-react';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import type { CreditDTO } from '../../../shared/contract/credits';
@@ -182,11 +182,33 @@ export function PostCreditPage({ params }: PageProps) {
     setStep(4);
   };
 
+  // Keyboard: each new step puts focus on its heading; Escape steps back (not from the results,
+  // and not while a dropdown or popover is open: Escape closes that first).
+  const card = useRef<HTMLDivElement>(null);
+  const firstStep = useRef(true);
+  useEffect(() => {
+    if (firstStep.current) return void (firstStep.current = false); // step 1 starts in its search field
+    card.current?.querySelector<HTMLElement>('[data-step-heading]')?.focus();
+  }, [step]);
+  useHotkeys(
+    [
+      [
+        'Escape',
+        () => {
+          if (busy || step === 0 || step === 4) return;
+          if (document.querySelector('.mantine-Popover-dropdown, [role="listbox"], [role="dialog"]')) return;
+          setStep(step - 1);
+        },
+      ],
+    ],
+    [],
+  );
+
   const failed = results.filter((r) => r.error);
   return (
     <Stack maw={960}>
       <PageHeader title="Post Credit" subtitle="A credit (discount item) for one or more accounts. Gift cards and prepayments are added in the account's Gift Cards & Prepayments section." />
-      <Card withBorder>
+      <Card withBorder ref={card}>
         <Stepper active={step} allowNextStepsSelect={false} size="sm" mb="lg">
           <Stepper.Step label="Accounts" description="Who gets the credit" />
           <Stepper.Step label="Amounts" description="How much each" />
@@ -215,7 +237,7 @@ export function PostCreditPage({ params }: PageProps) {
         {step === 1 && (
           <Stack>
             <Group justify="space-between">
-              <Title order={2} size="h4">
+              <Title order={2} size="h4" tabIndex={-1} data-step-heading>
                 Credit amounts
               </Title>
               <SetAll
@@ -274,7 +296,7 @@ export function PostCreditPage({ params }: PageProps) {
 
         {step === 2 && (
           <Stack>
-            <Title order={2} size="h4">
+            <Title order={2} size="h4" tabIndex={-1} data-step-heading>
               Set up the transaction
             </Title>
             {single && !withNewInvoice && (
@@ -343,7 +365,7 @@ export function PostCreditPage({ params }: PageProps) {
 
         {step === 3 && (
           <Stack>
-            <Title order={2} size="h4">
+            <Title order={2} size="h4" tabIndex={-1} data-step-heading>
               Comments
             </Title>
             <TextInput label="Classification" description="Your company name" value={classification} onChange={(e) => setClassification(e.currentTarget.value)} error={fieldErrors.classification} />
@@ -379,7 +401,7 @@ export function PostCreditPage({ params }: PageProps) {
 
         {step === 4 && (
           <Stack>
-            <Title order={2} size="h4">
+            <Title order={2} size="h4" tabIndex={-1} data-step-heading>
               Results
             </Title>
             <Table aria-label="Post Credit results" verticalSpacing={6} data-testid="post-credit-results">
@@ -478,7 +500,7 @@ function AccountsStep({ accounts, onChange }: { accounts: AccountSummaryDTO[]; o
   };
   return (
     <Stack>
-      <Title order={2} size="h4">
+      <Title order={2} size="h4" tabIndex={-1} data-step-heading>
         Accounts
       </Title>
       {accounts.length > 0 && (
