@@ -10,7 +10,8 @@ import { JoinService, seedPieces } from '../../src/main/sync/join';
 import { SyncClient } from '../../src/main/sync/sync-client';
 import { FileTokenStore } from '../../src/main/sync/token-store';
 import { FaultProxy } from '../sync/fault-proxy';
-import { ADMIN, compareWithServer, ledgerProblems, serverDb, startPg, startServer, type PgCluster, type RunningServer } from '../sync/helpers';
+import { ADMIN, compareWithServer, ledgerProblems, serverDb, type RunningServer } from '../sync/helpers';
+import { startServerOn, usePgCluster } from '../sync/office';
 
 /**
  * Issue 13 item 3: a standalone desk seeds an empty server in pieces, then one commit. Connections
@@ -18,13 +19,7 @@ import { ADMIN, compareWithServer, ledgerProblems, serverDb, startPg, startServe
  * before the commit leaves nothing visible on the server, and the next try resumes (no piece is
  * sent twice) and ends with the server identical to the desk.
  */
-let pgc: PgCluster | null = null;
-beforeAll(async () => {
-  pgc = await startPg();
-}, 60_000);
-afterAll(async () => {
-  await pgc?.stop();
-});
+const pgc = usePgCluster();
 
 it('pieces stop at the row limit', () => {
   const rows = Array.from({ length: 25 }, (_, i) => ({ id: i }));
@@ -40,14 +35,12 @@ describe.each(['sqlite', 'postgres'] as const)('a chunked, resumable seed on %s'
   const cleanup: (() => Promise<void>)[] = [];
 
   beforeAll(async () => {
-    if (backend === 'postgres') {
-      if (!pgc) {
-        skip = true;
-        return;
-      }
-      databaseUrl = await pgc.createDb('chunkedseed');
+    const started = await startServerOn(backend, pgc(), 'chunkedseed');
+    if (!started) {
+      skip = true;
+      return;
     }
-    server = await startServer({ databaseUrl });
+    ({ server, databaseUrl } = started);
     proxy = new FaultProxy(server.url);
   }, 120_000);
   afterAll(async () => {

@@ -4,20 +4,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Actor } from '../../src/core/commands/types';
 import { JoinService } from '../../src/main/sync/join';
 import { FileTokenStore } from '../../src/main/sync/token-store';
-import { ADMIN, drain, makeDesk, startPg, startServer, type Desk, type PgCluster, type RunningServer } from '../sync/helpers';
+import { drain, makeDesk, type Desk, type RunningServer } from '../sync/helpers';
+import { startOffice, usePgCluster } from '../sync/office';
 
 /**
  * Issue 13 item 2: a desk sends its computer's name when it registers; an Admin names its office
  * (and may rename it) on the Desks page, which shows when each desk was last seen, the last
  * sequence the server took from it and how many commands it holds unsent.
  */
-let pgc: PgCluster | null = null;
-beforeAll(async () => {
-  pgc = await startPg();
-}, 60_000);
-afterAll(async () => {
-  await pgc?.stop();
-});
+const pgc = usePgCluster();
 
 describe.each(['sqlite', 'postgres'] as const)('named desks on %s', (backend) => {
   let skip = false;
@@ -29,21 +24,12 @@ describe.each(['sqlite', 'postgres'] as const)('named desks on %s', (backend) =>
   const service = (d: Desk) => new JoinService({ core: d.core, sync: d.sync, files: d.files, raw: d.core.ledger.raw, backupDir: join(d.dir, 'backups'), tokens: new FileTokenStore(join(d.dir, 'tokens.json')) });
 
   beforeAll(async () => {
-    let databaseUrl: string | undefined;
-    if (backend === 'postgres') {
-      if (!pgc) {
-        skip = true;
-        return;
-      }
-      databaseUrl = await pgc.createDb('desknames');
+    const office = await startOffice(backend, pgc(), 'desknames', 'N-1');
+    if (!office) {
+      skip = true;
+      return;
     }
-    server = await startServer({ databaseUrl });
-    a = await makeDesk('a', server.url);
-    admin = await a.signIn(ADMIN.username, ADMIN.password);
-    const div = await a.run(admin, 'divisions.create', { name: 'North' });
-    await a.run(admin, 'users.create', { username: 'cara', displayName: 'Cara', role: 'csr', password: 'csr-password-2' });
-    accountId = (await a.run(admin, 'accounts.create', { divisionId: div.id, accountNumber: 'N-1', name: 'Payer One' })).id;
-    await drain(a);
+    ({ server, a, admin, accountId } = office);
     b = await makeDesk('b', server.url);
     await b.signIn('cara', 'csr-password-2');
     await drain(b);

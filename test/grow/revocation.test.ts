@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Actor } from '../../src/core/commands/types';
 import { DEVICE_HEADER } from '../../src/core/sync/device-protocol';
 import type { DeviceCredential } from '../../src/main/sync/token-store';
-import { ADMIN, drain, makeDesk, serverDb, startPg, startServer, type Desk, type PgCluster, type RunningServer } from '../sync/helpers';
+import { ADMIN, drain, makeDesk, serverDb, type Desk, type RunningServer } from '../sync/helpers';
+import { startOffice, usePgCluster } from '../sync/office';
 
 /**
  * Issue 13, item 2 on the server alone: a sign-in is bound to the desk it was made on; another
@@ -10,13 +10,7 @@ import { ADMIN, drain, makeDesk, serverDb, startPg, startServer, type Desk, type
  * push, file upload and pull whatever token comes with it, and moves nothing, until an Admin signs
  * in there and registers it again. Each request here is made by hand, the way a modified desk could.
  */
-let pgc: PgCluster | null = null;
-beforeAll(async () => {
-  pgc = await startPg();
-}, 60_000);
-afterAll(async () => {
-  await pgc?.stop();
-});
+const pgc = usePgCluster();
 
 const FILE_SHA = 'a'.repeat(64);
 
@@ -25,7 +19,6 @@ describe.each(['sqlite', 'postgres'] as const)('server-enforced desk credentials
   let databaseUrl: string | undefined;
   let a: Desk;
   let b: Desk;
-  let admin: Actor;
   let accountId: string;
   let skip = false;
   const call = async (method: string, path: string, token: string, cred: DeviceCredential | null, body?: unknown) => {
@@ -61,20 +54,12 @@ describe.each(['sqlite', 'postgres'] as const)('server-enforced desk credentials
   });
 
   beforeAll(async () => {
-    if (backend === 'postgres') {
-      if (!pgc) {
-        skip = true;
-        return;
-      }
-      databaseUrl = await pgc.createDb('revocation');
+    const office = await startOffice(backend, pgc(), 'revocation', 'R-1');
+    if (!office) {
+      skip = true;
+      return;
     }
-    server = await startServer({ databaseUrl });
-    a = await makeDesk('a', server.url);
-    admin = await a.signIn(ADMIN.username, ADMIN.password);
-    const div = await a.run(admin, 'divisions.create', { name: 'North' });
-    await a.run(admin, 'users.create', { username: 'cara', displayName: 'Cara', role: 'csr', password: 'csr-password-2' });
-    accountId = (await a.run(admin, 'accounts.create', { divisionId: div.id, accountNumber: 'R-1', name: 'Payer One' })).id;
-    await drain(a);
+    ({ server, databaseUrl, a, accountId } = office);
     b = await makeDesk('b', server.url);
     await b.signIn('cara', 'csr-password-2');
     await drain(b);

@@ -3,7 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bindAuditKey, fileAuditKey } from '../../src/core/audit/audit-key';
 import { verifyAuditChain } from '../../src/core/audit/audit-log';
 import { newId } from '../../src/shared/ids';
-import { ADMIN, drain, ledgerProblems, makeDesk, serverDb, startPg, startServer, type Desk, type PgCluster, type RunningServer } from './helpers';
+import { ADMIN, drain, ledgerProblems, makeDesk, serverDb, type Desk, type RunningServer } from './helpers';
+import { startServerOn, usePgCluster } from './office';
 
 /**
  * Issue 13 item 6 (fast push): a batch runs without a savepoint per command, with cached reads and
@@ -11,13 +12,7 @@ import { ADMIN, drain, ledgerProblems, makeDesk, serverDb, startPg, startServer,
  * batch must still leave exactly the others applied, its money kept On Hold, and the server's
  * ledger and sealed audit chain whole, on both dialects.
  */
-let pgc: PgCluster | null = null;
-beforeAll(async () => {
-  pgc = await startPg();
-}, 60_000);
-afterAll(async () => {
-  await pgc?.stop();
-});
+const pgc = usePgCluster();
 
 const N = 1000;
 const REFUSED = 700;
@@ -29,14 +24,12 @@ describe.each(['sqlite', 'postgres'] as const)('a refused command in a large pus
   let skip = false;
 
   beforeAll(async () => {
-    if (backend === 'postgres') {
-      if (!pgc) {
-        skip = true;
-        return;
-      }
-      databaseUrl = await pgc.createDb('large_batch');
+    const started = await startServerOn(backend, pgc(), 'large_batch');
+    if (!started) {
+      skip = true;
+      return;
     }
-    server = await startServer({ databaseUrl });
+    ({ server, databaseUrl } = started);
     a = await makeDesk(`large-batch-${backend}`, server.url, { requestTimeoutMs: 120_000 });
   }, 120_000);
   afterAll(async () => {

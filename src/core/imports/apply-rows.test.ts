@@ -125,7 +125,7 @@ describe('bill file', () => {
     const statuses = detail.invoices.map((i) => [i.invoiceNumber, i.status, i.openCents]).sort();
     expect(statuses).toEqual([
       ['B-1', 'open', 18_000],
-      ['B-1', 'superseded', 35_000],
+      ['B-1', 'superseded', 0], // its charges were reversed: nothing open (balance = open charges − unapplied)
     ]);
     expect(await verifyLedger(t.core.db)).toEqual([]);
   });
@@ -250,7 +250,7 @@ describe('closed is closed: a bill file superseding an invoice paid from a close
     expect(detail.account.balanceCents).toBe(18_000);
     expect(detail.invoices.map((i) => [i.invoiceNumber, i.status, i.openCents]).sort()).toEqual([
       ['B-1', 'open', 18_000],
-      ['B-1', 'superseded', 20_000],
+      ['B-1', 'superseded', 0], // reversed: nothing open on the replaced version
     ]);
     expect(await verifyLedger(t.core.db)).toEqual([]);
   });
