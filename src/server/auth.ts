@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { deriveOfflineVerifier } from '../core/auth/passwords';
 import { signIn } from '../core/auth/sign-in';
 import { StoredSignInThrottle } from './signin-throttle-store';
-import { deviceForSignIn } from './clients';
+import { deviceForSignIn, presentedDevice } from './clients';
 import type { Actor } from '../core/commands/types';
 import type { SignInResponse } from '../core/sync/protocol';
 import { sha256 } from '../core/util/canonical-json';
@@ -51,11 +51,14 @@ export class ServerAuth {
   async signIn(username: string, password: string, clientId: string | undefined, source: string, headers: Record<string, string | string[] | undefined> = {}): Promise<SignInResponse> {
     const core = this.store.core;
     // A desk this user already holds (or held) a token from is theirs: the account's delay, which
-    // anyone can cause, does not keep them out there.
+    // anyone can cause, does not keep them out there. The desk must prove its credential: a client
+    // id alone is no secret, and claiming one must not lift the delay for someone guessing.
+    const shown = await presentedDevice(this.store.db, headers);
+    const provenDesk = shown && !shown.revoked ? shown.clientId : null;
     const knownDevice = async (userId: string) =>
-      !!(await this.store.db.selectFrom('srv_tokens').select('user_id').where('user_id', '=', userId).where('client_id', '=', clientId ?? '').limit(1).executeTakeFirst());
+      provenDesk !== null && !!(await this.store.db.selectFrom('srv_tokens').select('user_id').where('user_id', '=', userId).where('client_id', '=', provenDesk).limit(1).executeTakeFirst());
     // The core's sign-in: progressive delays per account and per source, every attempt audited (one writer).
-    const user = await core.executor.serial(() => signIn(core.db, core.clock, username, password, { throttle: this.throttle, source, device: clientId, knownDevice }));
+    const user = await core.executor.serial(() => signIn(core.db, core.clock, username, password, { throttle: this.throttle, source, device: provenDesk ?? clientId, knownDevice }));
     // For this desk alone (never the stored form): see src/core/auth/offline-verifiers.ts. Made
     // before the token, so its slow KDF does not eat into the token's lifetime.
     // A sign-in on a desk binds the token to the desk its credential proves (never to a claimed id);

@@ -6,24 +6,32 @@
  */
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEVICE_HEADER } from '../../src/core/sync/device-protocol';
 import { ADMIN, serverDb, startServer, type RunningServer } from '../sync/helpers';
 import { connect, rpc, startHostProcess, STRONG, type HostProcess } from './support';
 
 describe('server sign-in', () => {
   let srv: RunningServer;
-  const adminDesk = randomUUID();
+  /** The Admin's own desk: registered with the server, it proves itself with its device secret. */
+  let adminDesk: { clientId: string; deviceSecret: string };
   beforeAll(async () => {
     srv = await startServer();
   });
   afterAll(async () => srv?.kill());
 
-  const signIn = async (username: string, password: string, clientId?: string) => {
-    const r = await fetch(`${srv.url}/v1/auth/sign-in`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password, clientId }) });
+  const signIn = async (username: string, password: string, desk?: { clientId: string; deviceSecret?: string }) => {
+    const headers: Record<string, string> = { 'content-type': 'application/json' };
+    if (desk?.deviceSecret) headers[DEVICE_HEADER] = desk.deviceSecret;
+    const r = await fetch(`${srv.url}/v1/auth/sign-in`, { method: 'POST', headers, body: JSON.stringify({ username, password, clientId: desk?.clientId }) });
     return { status: r.status, body: (await r.json()) as { ok?: boolean; error?: { code: string; message: string }; token?: string } };
   };
 
   it('answers a known and an unknown name alike, try after try, and never names a time', async () => {
-    // The Admin's own desk signs in once: the server now knows it.
+    // The Admin's own desk registers and signs in once, proving its credential: the server now knows it.
+    const first = await signIn(ADMIN.username, ADMIN.password);
+    const reg = await fetch(`${srv.url}/v1/clients/register`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${first.body.token}` }, body: JSON.stringify({ label: 'ADMIN-DESK' }) });
+    adminDesk = (await reg.json()) as { clientId: string; deviceSecret: string };
+    expect(adminDesk.deviceSecret).toBeTruthy();
     expect((await signIn(ADMIN.username, ADMIN.password, adminDesk)).status).toBe(200);
     const known: unknown[] = [];
     const unknown: unknown[] = [];
@@ -39,8 +47,10 @@ describe('server sign-in', () => {
   });
 
   it("the only Admin still signs in from their own desk while someone else's guesses are being slowed down", async () => {
-    const fromElsewhere = await signIn(ADMIN.username, ADMIN.password, randomUUID());
+    const fromElsewhere = await signIn(ADMIN.username, ADMIN.password, { clientId: randomUUID() });
     expect(fromElsewhere.status).toBe(429);
+    // Claiming the Admin's desk id without its secret is "elsewhere" too: a client id is no secret.
+    expect((await signIn(ADMIN.username, ADMIN.password, { clientId: adminDesk.clientId })).status).toBe(429);
     const fromOwnDesk = await signIn(ADMIN.username, ADMIN.password, adminDesk);
     expect(fromOwnDesk.status).toBe(200);
     expect(fromOwnDesk.body.token).toBeTruthy();
