@@ -44,7 +44,15 @@ test('keyboard only: Post Credit from the menu to the results, Escape steps back
 
   // Step 3: focus on its heading; a new credit item made and chosen by keyboard.
   await expect(page.getByRole('heading', { name: 'Set up the transaction' })).toBeFocused();
-  await tabTo(page, page.getByRole('button', { name: 'New credit item' }));
+  const newItem = page.getByRole('button', { name: 'New credit item' });
+  await tabTo(page, newItem);
+  await page.keyboard.press('Enter');
+  await expect(page.getByLabel('New credit item name')).toBeFocused();
+  // Escape in the new item's field closes the field; the wizard stays on this step.
+  await page.keyboard.press('Escape');
+  await expect(page.getByLabel('New credit item name')).toBeHidden();
+  await expect(page.getByRole('heading', { name: 'Set up the transaction' })).toBeVisible();
+  await tabTo(page, newItem);
   await page.keyboard.press('Enter');
   await expect(page.getByLabel('New credit item name')).toBeFocused();
   await page.keyboard.type('Keyboard discount');

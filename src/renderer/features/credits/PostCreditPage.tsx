@@ -1,5 +1,5 @@
 import { Alert, Button, Card, Checkbox, Group, NativeSelect, Popover, Stack, Stepper, Table, Text, TextInput, Textarea, ThemeIcon, Title, VisuallyHidden } from '@mantine/core';
-import { useDebouncedValue, useHotkeys } from '@mantine/hooks';
+import { useDebouncedValue } from '@mantine/hooks';
 import { IconCheck, IconPlus, IconX } from '@tabler/icons-react';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import type { CreditDTO } from '../../../shared/contract/credits';
@@ -183,26 +183,29 @@ export function PostCreditPage({ params }: PageProps) {
   };
 
   // Keyboard: each new step puts focus on its heading; Escape steps back (not from the results,
-  // and not while a dropdown or popover is open: Escape closes that first).
+  // and not from inside a popover or dialog: Escape closes that first).
   const card = useRef<HTMLDivElement>(null);
   const firstStep = useRef(true);
   useEffect(() => {
     if (firstStep.current) return void (firstStep.current = false); // step 1 starts in its search field
     card.current?.querySelector<HTMLElement>('[data-step-heading]')?.focus();
   }, [step]);
-  useHotkeys(
-    [
-      [
-        'Escape',
-        () => {
-          if (busy || step === 0 || step === 4) return;
-          if (document.querySelector('.mantine-Popover-dropdown, [role="listbox"], [role="dialog"]')) return;
-          setStep(step - 1);
-        },
-      ],
-    ],
-    [],
-  );
+  // Listened for in the capture phase, before a popover's own Escape closes (and unmounts) it, so
+  // an Escape that starts inside one is told apart.
+  const stepBack = useRef<() => void>(() => undefined);
+  stepBack.current = () => {
+    if (!busy && step > 0 && step < 4) setStep(step - 1);
+  };
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key !== 'Escape') return;
+      const from = e.target instanceof Element ? e.target : null;
+      if (from?.closest('.mantine-Popover-dropdown, [role="dialog"], [data-combobox-dropdown], [data-escape-local]')) return;
+      stepBack.current();
+    };
+    document.addEventListener('keydown', onKey, true);
+    return () => document.removeEventListener('keydown', onKey, true);
+  }, []);
 
   const failed = results.filter((r) => r.error);
   return (
@@ -615,8 +618,19 @@ export function CreditItemPicker({ items, value, onChange, onCreated }: { items:
         </Button>
       </Group>
       {creating && (
-        <Group align="flex-end" gap="xs">
-          <TextInput label="New credit item name" style={{ flex: 1 }} value={name} onChange={(e) => setName(e.currentTarget.value)} onKeyDown={(e) => e.key === 'Enter' && void create()} autoFocus />
+        // Escape here closes this field (not the wizard step): data-escape-local.
+        <Group align="flex-end" gap="xs" data-escape-local>
+          <TextInput
+            label="New credit item name"
+            style={{ flex: 1 }}
+            value={name}
+            onChange={(e) => setName(e.currentTarget.value)}
+            onKeyDown={(e) => {
+              if (e.key === 'Enter') void create();
+              if (e.key === 'Escape') setCreating(false);
+            }}
+            autoFocus
+          />
           <Button onClick={() => void create()}>Add item</Button>
         </Group>
       )}
