@@ -17,10 +17,30 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import BetterSqlite3 from 'better-sqlite3';
 import pg from 'pg';
+import { pushPending } from '../src/main/sync/pusher';
 import { newId } from '../src/shared/ids';
 import { ADMIN, drain, makeDesk, startPg, startServer, type Desk, type PgCluster } from '../test/sync/helpers';
 
 type Dialect = 'sqlite' | 'postgres';
+
+// One part of a desk's sync cycle at a time (src/main/sync: the pusher, the puller), after the desk
+// has proved itself to the server as its cycle does first.
+async function proven(d: Desk): Promise<string> {
+  const link = d.sync['link'];
+  const token = await link.anyToken();
+  if (!token) throw new Error(`desk ${d.dir} has no token`);
+  await link.ensureDevice(token);
+  return token;
+}
+const pushAll = async (d: Desk) => {
+  await proven(d);
+  await pushPending(d.sync['link'], d.files);
+};
+const pullAll = async (d: Desk) => {
+  await proven(d);
+  await d.sync['puller'].pullAll(10_000);
+};
+const snapshot = async (d: Desk) => d.sync['puller'].snapshot(await proven(d));
 
 export async function main(args: string[]): Promise<Record<string, unknown>> {
   const arg = (name: string) => (args.includes(name) ? args[args.indexOf(name) + 1] : undefined);
@@ -82,7 +102,7 @@ async function benchDialect(dialect: Dialect, cluster: PgCluster | null, n: numb
     const outputBefore = server.output.length;
     const cpu0 = cpuOf(server.proc.pid!, socketUrl);
     let t = performance.now();
-    await (a.sync as unknown as { pushAll(): Promise<void> }).pushAll();
+    await pushAll(a);
     const pushMs = performance.now() - t;
     const cpu1 = cpuOf(server.proc.pid!, socketUrl);
     const stmts = pushStats(server.output.slice(outputBefore).join(''));
@@ -94,7 +114,7 @@ async function benchDialect(dialect: Dialect, cluster: PgCluster | null, n: numb
     await c.signIn(ADMIN.username, ADMIN.password);
     await c.core.executor.serial(() => c.core.db.insertInto('sync_state').values({ key: 'cursor', value: '0' }).execute());
     t = performance.now();
-    await (c.sync as unknown as { pullAll(): Promise<void> }).pullAll();
+    await pullAll(c);
     const pullMs = performance.now() - t;
     const cRaw = c.core.ledger.raw;
     const pulledPayments = (cRaw.prepare('SELECT COUNT(*) AS n FROM payments').get() as { n: number }).n;
@@ -104,8 +124,7 @@ async function benchDialect(dialect: Dialect, cluster: PgCluster | null, n: numb
     desks.push(d);
     await d.signIn(ADMIN.username, ADMIN.password);
     t = performance.now();
-    const dSync = d.sync as unknown as { snapshot(token: string): Promise<void>; anyToken(): Promise<string> };
-    await dSync.snapshot(await dSync.anyToken());
+    await snapshot(d);
     const snapshotMs = performance.now() - t;
 
     let importFig: Record<string, number> = {};
@@ -122,7 +141,7 @@ async function benchDialect(dialect: Dialect, cluster: PgCluster | null, n: numb
         now,
       );
       t = performance.now();
-      await (a.sync as unknown as { pushAll(): Promise<void> }).pushAll();
+      await pushAll(a);
       const importPushMs = performance.now() - t;
       const st = raw.prepare(`SELECT state, error_json FROM sync_outbox WHERE name = 'imports.applyRows'`).get() as { state: string; error_json: string | null };
       if (st.state !== 'accepted') throw new Error(`the import command was not accepted: ${st.state} ${st.error_json}`);
