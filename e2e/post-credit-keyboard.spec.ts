@@ -52,6 +52,7 @@ test('keyboard only: Post Credit from the menu to the results, Escape steps back
   await page.keyboard.press('Escape');
   await expect(page.getByLabel('New credit item name')).toBeHidden();
   await expect(page.getByRole('heading', { name: 'Set up the transaction' })).toBeVisible();
+  await expect(newItem).toBeFocused(); // focus goes back to the button that opened the field
   await tabTo(page, newItem);
   await page.keyboard.press('Enter');
   await expect(page.getByLabel('New credit item name')).toBeFocused();

@@ -58,7 +58,7 @@ export class ServerAuth {
     const knownDevice = async (userId: string) =>
       provenDesk !== null && !!(await this.store.db.selectFrom('srv_tokens').select('user_id').where('user_id', '=', userId).where('client_id', '=', provenDesk).limit(1).executeTakeFirst());
     // The core's sign-in: progressive delays per account and per source, every attempt audited (one writer).
-    const user = await core.executor.serial(() => signIn(core.db, core.clock, username, password, { throttle: this.throttle, source, device: provenDesk ?? clientId, knownDevice }));
+    const user = await core.executor.serial(() => signIn(core.db, core.clock, username, password, { throttle: this.throttle, source, device: provenDesk ?? undefined, knownDevice }));
     // For this desk alone (never the stored form): see src/core/auth/offline-verifiers.ts. Made
     // before the token, so its slow KDF does not eat into the token's lifetime.
     // A sign-in on a desk binds the token to the desk its credential proves (never to a claimed id);

@@ -609,11 +609,12 @@ export function CreditItemPicker({ items, value, onChange, onCreated }: { items:
     onCreated();
     onChange(r.value.id);
   };
+  const newItemButton = useRef<HTMLButtonElement>(null);
   return (
     <Stack gap={4}>
       <Group align="flex-end" gap="xs">
         <NativeSelect label="Credit item" style={{ flex: 1 }} value={value} onChange={(e) => onChange(e.currentTarget.value)} data={data} data-testid="credit-item" />
-        <Button variant="default" onClick={() => setCreating((c) => !c)}>
+        <Button variant="default" ref={newItemButton} onClick={() => setCreating((c) => !c)}>
           New credit item
         </Button>
       </Group>
@@ -627,7 +628,10 @@ export function CreditItemPicker({ items, value, onChange, onCreated }: { items:
             onChange={(e) => setName(e.currentTarget.value)}
             onKeyDown={(e) => {
               if (e.key === 'Enter') void create();
-              if (e.key === 'Escape') setCreating(false);
+              if (e.key === 'Escape') {
+                setCreating(false);
+                newItemButton.current?.focus(); // back where the clerk opened it, not the page body
+              }
             }}
             autoFocus
           />
