@@ -143,6 +143,8 @@ test('a supervisor records a returned check against a paid invoice and the balan
   await page.goto(host.url);
   await signIn(page, 'supervisor');
   await page.getByRole('button', { name: 'Accounts Receivable' }).click();
+  // The list says how many deposits it holds, so a long list is never silently cut.
+  await expect(page.getByTestId('deposits-count')).toHaveText(/^[1-9]\d* deposits?$/);
   await page.getByTestId('deposits').getByRole('row').nth(1).click();
   await page.getByTestId('deposit-payments').getByRole('row', { name: /Erin Keyboard/ }).click();
   const details = page.getByRole('dialog', { name: 'Payment Details' });

@@ -1,5 +1,5 @@
 import { sql, type Kysely } from 'kysely';
-import type { DepositDetailDTO, DepositPaymentDTO, DepositSlipDTO, DepositSummaryDTO } from '../../shared/contract/deposits';
+import { DEPOSITS_LIST_LIMIT, type DepositDetailDTO, type DepositPaymentDTO, type DepositSlipDTO, type DepositSummaryDTO } from '../../shared/contract/deposits';
 import { fail } from '../../shared/result';
 import type { Database } from '../db/schema';
 import { isPeriodClosed } from './rules';
@@ -36,7 +36,7 @@ export async function listDeposits(db: Kysely<Database>, f: DepositFilter): Prom
   if (f.divisionId) q = q.where('deposits.division_id', '=', f.divisionId);
   if (f.from) q = q.where('deposits.deposit_date', '>=', f.from);
   if (f.to) q = q.where('deposits.deposit_date', '<=', f.to);
-  const rows = await q.orderBy('deposits.deposit_date', 'desc').orderBy('deposits.created_at', 'desc').orderBy('deposits.id').limit(f.limit ?? 500).execute();
+  const rows = await q.orderBy('deposits.deposit_date', 'desc').orderBy('deposits.created_at', 'desc').orderBy('deposits.id').limit(f.limit ?? DEPOSITS_LIST_LIMIT).execute();
   return rows.map((r) => ({
     id: r.id,
     number: r.number,

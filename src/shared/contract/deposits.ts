@@ -70,6 +70,9 @@ export interface DepositDetailDTO extends DepositSummaryDTO {
   periodClosed: boolean;
 }
 
+/** How many deposits `deposits.list` answers when no limit is asked: the newest first. */
+export const DEPOSITS_LIST_LIMIT = 500;
+
 export const depositsContract = {
   'deposits.list': channel<DepositSummaryDTO[]>()(
     z

@@ -1,7 +1,7 @@
 import { Button, Card, Checkbox, Group, Modal, Select, SegmentedControl, Stack, Text, TextInput } from '@mantine/core';
 import { useForm } from '@mantine/form';
 import { useEffect, useMemo, useState } from 'react';
-import type { DepositSummaryDTO } from '../../../shared/contract/deposits';
+import { DEPOSITS_LIST_LIMIT, type DepositSummaryDTO } from '../../../shared/contract/deposits';
 import { formatDate, localDate } from '../../../shared/dates';
 import { newId } from '../../../shared/ids';
 import type { AppError } from '../../../shared/result';
@@ -94,6 +94,13 @@ export function DepositsPage(_: PageProps) {
           onRowOpen={(d) => go('deposit', { depositId: d.id })}
           empty={<Text c="dimmed">{list.loading ? 'Loading…' : 'No deposits match. Press New Deposit to start one.'}</Text>}
         />
+        {list.data && list.data.length > 0 && (
+          <Text size="sm" c="dimmed" mt="xs" data-testid="deposits-count">
+            {list.data.length >= DEPOSITS_LIST_LIMIT
+              ? `Showing the newest ${DEPOSITS_LIST_LIMIT} deposits; narrow the dates to see older ones.`
+              : `${list.data.length} ${list.data.length === 1 ? 'deposit' : 'deposits'}`}
+          </Text>
+        )}
       </Card>
       <NewDepositModal opened={creating} onClose={() => setCreating(false)} onCreated={(id) => go('deposit', { depositId: id })} defaultDivision={divisionId} />
     </Stack>

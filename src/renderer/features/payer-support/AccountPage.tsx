@@ -1,4 +1,5 @@
-import { Anchor, Button, Card, Group, SimpleGrid, Stack, Table, Tabs, Text } from '@mantine/core';
+import { Anchor, Button, Card, Group, SegmentedControl, SimpleGrid, Stack, Table, Tabs, Text } from '@mantine/core';
+import { useState } from 'react';
 import type { InvoiceDTO } from '../../../shared/contract/dto';
 import { formatDate, formatDateTime } from '../../../shared/dates';
 import type { PageProps } from '../../app/pages';
@@ -63,6 +64,35 @@ function InvoiceCard({ inv }: { inv: InvoiceDTO }) {
         </Table.Tfoot>
       </Table>
     </Card>
+  );
+}
+
+/** The account's invoices; open ones first by default, since those are what a payer asks about. */
+function InvoiceList({ invoices }: { invoices: InvoiceDTO[] }) {
+  const open = invoices.filter((inv) => inv.openCents > 0);
+  const [show, setShow] = useState<'open' | 'all'>(open.length > 0 ? 'open' : 'all');
+  const shown = show === 'open' ? open : invoices;
+  return (
+    <Stack gap="sm">
+      {invoices.length > 0 && (
+        <SegmentedControl
+          aria-label="Show invoices"
+          w="fit-content"
+          size="xs"
+          value={show}
+          onChange={(v) => setShow(v === 'open' ? 'open' : 'all')}
+          data={[
+            { value: 'open', label: `Open (${open.length})` },
+            { value: 'all', label: `All (${invoices.length})` },
+          ]}
+        />
+      )}
+      {invoices.length === 0 && <Text c="dimmed">No invoices.</Text>}
+      {invoices.length > 0 && shown.length === 0 && <Text c="dimmed">No open invoices: every charge is paid. Choose All to see them.</Text>}
+      {shown.map((inv) => (
+        <InvoiceCard key={inv.id} inv={inv} />
+      ))}
+    </Stack>
   );
 }
 
@@ -140,12 +170,7 @@ export function AccountPage({ params }: PageProps) {
           ))}
         </Tabs.List>
         <Tabs.Panel value="invoices" pt="md">
-          <Stack gap="sm">
-            {invoices.length === 0 && <Text c="dimmed">No invoices.</Text>}
-            {invoices.map((inv) => (
-              <InvoiceCard key={inv.id} inv={inv} />
-            ))}
-          </Stack>
+          <InvoiceList invoices={invoices} />
         </Tabs.Panel>
         <Tabs.Panel value="payments" pt="md">
           <DataTable
