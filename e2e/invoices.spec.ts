@@ -42,7 +42,7 @@ test('a supervisor edits an invoice line that a payment was applied to; balance 
   await expect(page.getByTestId('account-unapplied')).toHaveText('$0.00');
   // Open invoices show first; All shows the superseded version too.
   await expect(page.getByTestId('invoice-E-1')).toHaveCount(1);
-  await page.getByRole('radio', { name: 'All (2)' }).check({ force: true });
+  await page.locator('label', { hasText: 'All (2)' }).click();
   await expect(page.getByTestId('invoice-E-1')).toHaveCount(2); // the new version and the superseded one
   await shot(page, 'after-edit');
 
