@@ -34,6 +34,8 @@ export async function buildCli() {
     // Bundled CommonJS packages call require() for Node built-ins: give ES modules one.
     banner: { js: "import { createRequire as __cliRequire } from 'node:module'; const require = __cliRequire(import.meta.url);" },
     sourcemap: 'linked',
+    minifyWhitespace: true,
+    minifySyntax: true,
     metafile: true,
     logLevel: 'warning',
   });
