@@ -119,8 +119,10 @@ interface ProcessRun {
 }
 
 // Printed by the child as it exits: its own peak RSS (worker threads included: same process).
-// CPU time too: on a shared machine it varies far less than wall time.
-const RSS_HOOK = `data:text/javascript,process.on('exit',()=>{const u=process.resourceUsage();process.stderr.write('\\nbench-maxrss-kb '+u.maxRSS+' cpu-us '+(u.userCPUTime+u.systemCPUTime)+'\\n')})`;
+// CPU time too: on a shared machine it varies far less than wall time. Main thread only: the file
+// reader's worker inherits --import, and its own exit (after parsing, before the apply) once printed
+// figures that stopped there.
+const RSS_HOOK = `data:text/javascript,import{isMainThread}from'node:worker_threads';if(isMainThread)process.on('exit',()=>{const u=process.resourceUsage();process.stderr.write('\\nbench-maxrss-kb '+u.maxRSS+' cpu-us '+(u.userCPUTime+u.systemCPUTime)+'\\n')})`;
 
 const median = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b);
