@@ -1,7 +1,9 @@
 // Builds the command line (src/main/cli/index.ts) and the file-reader worker to plain JavaScript in
 // out/cli/, so `npm run cli` starts without a TypeScript loader. ES modules with code splitting:
-// `--help` loads only the small entry, each verb loads its own chunks. Packages stay external
-// (node_modules is there at run time; better-sqlite3 is native). The worker is emitted as
+// `--help` loads only the small entry, each verb loads its own chunks. Packages are bundled in:
+// resolving and reading kysely's and zod's hundreds of files cost a whole-process import more than
+// the import's own parsing. Only packages that read files beside themselves stay external
+// (better-sqlite3 loads its native addon, pdfkit its font metrics). The worker is emitted as
 // parse-worker.mjs next to the chunks, where isolated.ts looks for it.
 //   node scripts/build-cli.mjs            build now
 //   ensureCliBuilt()                      build only if a source the last build read is newer
@@ -28,8 +30,12 @@ export async function buildCli() {
     format: 'esm',
     platform: 'node',
     target: 'node20',
-    packages: 'external',
+    external: ['better-sqlite3', 'pdfkit', 'electron'],
+    // Bundled CommonJS packages call require() for Node built-ins: give ES modules one.
+    banner: { js: "import { createRequire as __cliRequire } from 'node:module'; const require = __cliRequire(import.meta.url);" },
     sourcemap: 'linked',
+    minifyWhitespace: true,
+    minifySyntax: true,
     metafile: true,
     logLevel: 'warning',
   });

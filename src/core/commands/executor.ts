@@ -120,10 +120,7 @@ export class Executor {
     commandId: string,
     opts: ExecuteOptions,
   ): Promise<Result<unknown>> {
-    // The input's canonical JSON is built once (a file import's is megabytes): the hash covers
-    // exactly canonicalJson({ input, name, version }), whose keys sort in that order.
-    const inputJson = canonicalJson(rawInput);
-    const inputHash = sha256(`{"input":${inputJson},"name":${JSON.stringify(def.name)},"version":${def.version}}`);
+    const { inputHash, outboxJson } = hashInput(def, input, rawInput);
     const changed = new Set<string>();
     try {
       const value = await this.cfg.db.transaction().execute(async (trx) => {
@@ -145,7 +142,7 @@ export class Executor {
               command_id: commandId,
               name: def.name,
               version: def.version,
-              input_json: inputJson,
+              input_json: outboxJson(),
               actor_id: actor.userId,
               subject_id: def.subject?.(input) ?? null,
               created_at: at.occurredAt,
@@ -191,6 +188,21 @@ export class Executor {
     const now = this.cfg.clock.now().toISOString();
     await this.cfg.db.transaction().execute((trx) => auditDenied(trx, actor, name, now, newId()));
   }
+}
+
+/**
+ * The command-log hash that tells a repeat from a reuse of a command id, and the outbox's JSON.
+ * Default: canonicalJson({ input, name, version }) (keys sort in that order), its JSON built once
+ * and reused for the outbox. With `sameInputKey` (file imports) the rows are never sorted and
+ * hashed: the key is, and the outbox gets plain JSON (the server parses it and hashes it itself).
+ */
+function hashInput(def: CommandDef, input: unknown, rawInput: unknown): { inputHash: string; outboxJson: () => string } {
+  const head = (json: string) => `{"input":${json},"name":${JSON.stringify(def.name)},"version":${def.version}}`;
+  if (def.sameInputKey) {
+    return { inputHash: sha256(head(JSON.stringify({ key: def.sameInputKey(input) }))), outboxJson: () => JSON.stringify(rawInput) };
+  }
+  const inputJson = canonicalJson(rawInput);
+  return { inputHash: sha256(head(inputJson)), outboxJson: () => inputJson };
 }
 
 export function toResult(e: unknown): { ok: false; error: import('../../shared/result').AppError } {

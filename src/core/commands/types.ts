@@ -66,6 +66,12 @@ export interface CommandDef<S extends z.ZodType = z.ZodType, O = unknown> {
   prepare?: (input: z.output<S>) => Record<string, unknown>;
   /** The id of the record the command is about, kept with its outbox row. */
   subject?: (input: z.output<S>) => string | undefined;
+  /**
+   * What makes a repeat of this command id "the same arguments", when hashing the whole input
+   * would cost more than the command (a file import carries 100,000 rows): a string that changes
+   * whenever the input could. Default: the canonical JSON of the whole input.
+   */
+  sameInputKey?: (input: z.output<S>) => string;
   run(ctx: CommandCtx, input: z.output<S>): Promise<O>;
   /**
    * For commands that record money: what to keep when the command is refused (by the server, or

@@ -221,6 +221,26 @@ describe('imports never change who a payer is silently', () => {
   });
 });
 
+describe('a repeated command id, told apart by the file rather than by its rows', () => {
+  it('the same file under the same command id replays; another file or reading under it is a conflict; the outbox keeps every row', async () => {
+    await seedAccount(t, 'A1');
+    const rows = [{ row: 2, accountNumber: 'A1', balanceCents: 700 }];
+    const actor = { userId: t.admin.userId, role: t.admin.role };
+    const commandId = '00000000-0000-4000-8000-000000000015';
+    const uploadId = '00000000-0000-4000-8000-000000000016';
+    const first = await t.core.executor.execute(actor, 'imports.applyRows', balanceFile(rows, SHA(1), { uploadId }), { commandId });
+    expect(first.ok).toBe(true);
+    const again = await t.core.executor.execute(actor, 'imports.applyRows', balanceFile(rows, SHA(1), { uploadId }), { commandId });
+    expect(again).toEqual(first);
+    for (const other of [balanceFile(rows, SHA(2), { uploadId }), balanceFile(rows, SHA(1), { uploadId, readAs: { decimalComma: true, dayFirst: false } }), balanceFile([...rows, { row: 3, accountNumber: 'B2', balanceCents: 1 }], SHA(1), { uploadId })]) {
+      const r = await t.core.executor.execute(actor, 'imports.applyRows', other, { commandId });
+      expect(r.ok ? null : r.error.code).toBe('CONFLICT');
+    }
+    const out = await t.core.db.selectFrom('sync_outbox').select('input_json').where('command_id', '=', commandId).executeTakeFirstOrThrow();
+    expect(JSON.parse(out.input_json)).toMatchObject({ sha256: SHA(1), uploadId, rows });
+  });
+});
+
 describe('closed is closed: a bill file superseding an invoice paid from a closed deposit', () => {
   it('leaves the deposit and its applications unchanged and credits what was paid today, linked and applied', async () => {
     const a = await seedAccount(t, 'A1');
