@@ -16,6 +16,7 @@ import { assertPeriodOpen, getActiveAccount, postEntry } from '../../ledger/jour
 import { readSettings } from '../../settings/settings';
 import { mayDo } from '../../settings/role-rules';
 import { refundApprovalNeeded } from './refund-approval';
+import { reversePayment } from '../reverse-payment';
 import { blockedReason, loadPaymentRefunds, loadRefund, REFUNDABLE_KINDS, refundedTotal, returnedTotal } from './refund-views';
 
 const METHOD_LABEL = { cash: 'Cash', check: 'Check', card: 'Card', ach: 'ACH' } as const;
@@ -311,23 +312,14 @@ export async function cancelPaymentRecord(ctx: CommandCtx, p: Database['payments
     await assertPeriodOpen(ctx, ctx.today, 'paymentId');
     const applied = await netApplied(ctx, p.id);
     await unapplyNewestFirst(ctx, p.id, applied, `cancel/${p.id}`);
-    const net = await paymentJournalNet(ctx, p.id);
-    if (net !== 0) {
-      await postEntry(ctx, {
-        accountId: p.account_id,
-        entryDate: ctx.today,
-        kind: 'payment_cancelled',
-        amountCents: -net,
-        sourceType: 'payment',
-        sourceId: p.id,
-        description: `Payment ${p.reference} cancelled: ${reason}`,
-        label: `cancel/${p.id}`,
-      });
-    }
   }
-  const after = { status: 'cancelled' as const, void_reason: reason, voided_by: ctx.actor.userId, voided_at: ctx.now };
-  await ctx.db.updateTable('payments').set(after).where('id', '=', p.id).execute();
-  await ctx.audit({ action: 'cancel', entity: 'payment', entityId: p.id, before: { status: p.status }, after });
+  const net = p.status === 'pending' ? await paymentJournalNet(ctx, p.id) : 0;
+  await reversePayment(ctx, p, {
+    status: 'cancelled',
+    auditAction: 'cancel',
+    reason,
+    entry: net === 0 ? null : { kind: 'payment_cancelled', date: ctx.today, amountCents: -net, description: `Payment ${p.reference} cancelled: ${reason}`, label: `cancel/${p.id}` },
+  });
   if (p.status === 'pending') await applyAccountCredits(ctx, p.account_id, `cancel/${p.id}/credits`);
   ctx.changed('payments', 'accounts', 'invoices');
 }
