@@ -13,6 +13,7 @@ import { applyOldestDueFirst } from '../../ledger/allocation';
 import { postEntry } from '../../ledger/journal';
 import { cancelPaymentRecord } from '../refunds/refunds';
 import { deriveId } from '../../util/canonical-json';
+import { queueReceipt } from '../receipt';
 import { nextAfter, type Cadence } from './schedule';
 
 /** How far ahead scheduled payments are created (they show as Scheduled until their date). */
@@ -173,20 +174,21 @@ async function activate(ctx: CommandCtx, p: Database['payments'], amount: number
   });
   await applyOldestDueFirst(pctx, p.id, p.account_id, amount);
   if (p.receipt_email) {
-    await ctx.db
-      .insertInto('email_outbox')
-      .values({
-        id: pctx.id(`receipt/${p.id}`),
-        kind: 'payment-receipt',
-        to_address: p.receipt_email,
-        subject: `Payment receipt ${p.reference}`,
-        body_text: [`Your recurring payment was made.`, ``, `Reference: ${p.reference}`, `Account: ${accountLabel}`, `Date: ${postedDate}`, `Amount: ${formatMoney(amount)}`].join('\n'),
-        related_id: p.id,
-        created_at: ctx.now,
-        sent_at: null,
-      })
-      .onConflict((oc) => oc.column('id').doNothing())
-      .execute();
+    await queueReceipt(ctx, {
+      kind: 'payment-receipt',
+      id: pctx.id(`receipt/${p.id}`),
+      relatedId: p.id,
+      to: p.receipt_email,
+      subject: `Payment receipt ${p.reference}`,
+      opening: 'Your recurring payment was made.',
+      fields: [
+        ['Reference', p.reference],
+        ['Account', accountLabel],
+        ['Date', postedDate],
+        ['Amount', formatMoney(amount)],
+      ],
+      onceOnly: true,
+    });
   }
   await ctx.audit({ action: 'activate', entity: 'payment', entityId: p.id, before: { status: p.status, amount_cents: p.amount_cents }, after });
 }

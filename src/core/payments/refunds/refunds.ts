@@ -17,6 +17,7 @@ import { readSettings } from '../../settings/settings';
 import { mayDo } from '../../settings/role-rules';
 import { refundApprovalNeeded } from './refund-approval';
 import { reversePayment } from '../reverse-payment';
+import { queueReceipt } from '../receipt';
 import { blockedReason, loadPaymentRefunds, loadRefund, REFUNDABLE_KINDS, refundedTotal, returnedTotal } from './refund-views';
 
 const METHOD_LABEL = { cash: 'Cash', check: 'Check', card: 'Card', ach: 'ACH' } as const;
@@ -271,28 +272,22 @@ export async function performRefund(ctx: CommandCtx, i: RefundOrder, opts: { app
   }
   if (row.receipt_email) {
     const total = already + i.amount;
-    await ctx.db
-      .insertInto('email_outbox')
-      .values({
-        id: ctx.id(`refund-receipt/${refundId}`),
-        kind: 'refund-receipt',
-        to_address: row.receipt_email,
-        subject: `Refund receipt ${row.reference}`,
-        body_text: [
-          `A refund has been issued.`,
-          ``,
-          `Refund: ${row.reference}`,
-          `Of payment: ${p.reference} dated ${p.payment_date} (${formatMoney(Number(p.amount_cents))})`,
-          `Account: ${acct.account_number} (${acct.name})`,
-          `Date: ${row.refund_date}`,
-          `Amount refunded: ${formatMoney(row.amount_cents)} by ${METHOD_LABEL[p.method]}`,
-          `Refunded of this payment so far: ${formatMoney(total)}`,
-        ].join('\n'),
-        related_id: refundId,
-        created_at: ctx.now,
-        sent_at: null,
-      })
-      .execute();
+    await queueReceipt(ctx, {
+      kind: 'refund-receipt',
+      id: ctx.id(`refund-receipt/${refundId}`),
+      relatedId: refundId,
+      to: row.receipt_email,
+      subject: `Refund receipt ${row.reference}`,
+      opening: 'A refund has been issued.',
+      fields: [
+        ['Refund', row.reference],
+        ['Of payment', `${p.reference} dated ${p.payment_date} (${formatMoney(Number(p.amount_cents))})`],
+        ['Account', `${acct.account_number} (${acct.name})`],
+        ['Date', row.refund_date],
+        ['Amount refunded', `${formatMoney(row.amount_cents)} by ${METHOD_LABEL[p.method]}`],
+        ['Refunded of this payment so far', formatMoney(total)],
+      ],
+    });
   }
   const linked = charged && locked ? { paymentLocked: locked.why, chargedAgainInvoiceId: charged.invoiceId } : {};
   await ctx.audit({ action: 'create', entity: 'refund', entityId: refundId, after: { ...row, refundedBeforeCents: already, ...linked } });
