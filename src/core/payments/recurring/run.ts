@@ -67,6 +67,7 @@ async function stopPlan(ctx: CommandCtx, plan: RecurringPaymentsTable, status: '
  * whose date has come into Pending ones (journal entry, applied oldest due first), stops the
  * recurring payments of inactive accounts and ends those past their end date.
  */
+// long: one pass over each plan: stop, end, create and activate are steps of the same loop over the same plan row
 export async function runRecurring(ctx: CommandCtx, throughDate: string, onlyPlanId?: string): Promise<RecurringRunDTO> {
   const out: RecurringRunDTO = { throughDate, created: 0, activated: 0, cancelled: 0, stopped: 0, ended: 0 };
   let plans = ctx.db.selectFrom('recurring_payments').selectAll().where('status', '=', 'active');

@@ -66,6 +66,7 @@ function InvoiceCard({ inv }: { inv: InvoiceDTO }) {
   );
 }
 
+// long: the account screen: its sections are components already; what stays is their layout and the loaded account
 export function AccountPage({ params }: PageProps) {
   const go = useNav((s) => s.go);
   const back = useNav((s) => s.back);
