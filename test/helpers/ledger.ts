@@ -93,3 +93,10 @@ export function expectError(r: Result<unknown>, code: string, field?: string) {
     if (field) expect(r.error.details?.field).toBe(field);
   }
 }
+
+/** Deposits the payments the way a supervisor does: a deposit created, filled and completed by commands. */
+export async function depositByCommands(t: TestLedger, paymentIds: string[]) {
+  const d = await t.run(t.supervisor, 'deposits.create', { divisionId: t.divisionId });
+  await t.run(t.supervisor, 'deposits.addPayments', { depositId: d.id, paymentIds });
+  return t.run(t.supervisor, 'deposits.complete', { depositId: d.id });
+}

@@ -15,6 +15,7 @@ export interface DemoActors {
   csr: Actor;
 }
 
+// long: the demo year as one ordered script; the order of the steps is the data set
 export async function addDemoActivity(core: LedgerCore, who: DemoActors, today: string): Promise<void> {
   const run = async <T>(actor: Actor, name: string, input: unknown): Promise<T> => {
     const r = await core.executor.execute(actor, name, input);

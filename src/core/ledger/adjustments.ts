@@ -1,6 +1,9 @@
+import { sql } from 'kysely';
 import { referenceFromId } from '../../shared/ids';
 import { formatMoney } from '../../shared/money';
-import type { CommandCtx } from '../commands/types';
+import { insertMany, type CommandCtx } from '../commands/types';
+import type { Database } from '../db/schema';
+import { sequentialId } from '../util/canonical-json';
 import { applyCredit } from '../credits/apply-credits';
 import { postCorrectionCharge } from './correction-charge';
 import { postEntry } from './journal';
@@ -19,6 +22,35 @@ export interface BalanceAdjustment {
 /** The invoice number an adjustment charge is shown with (stable: derived from the adjustment). */
 export const adjustmentInvoiceNumber = (adjustmentId: string) => referenceFromId(adjustmentId, 'ADJ');
 
+const adjustmentDescription = (newBalanceCents: number, reason: string) => `Balance set to ${(newBalanceCents / 100).toFixed(2)} by ${reason}`;
+
+/** The credit a balance cut posts (left open: applying it is the caller's step). */
+function adjustmentCredit(ctx: CommandCtx, c: { id: string; accountId: string; divisionId: string; amountCents: number; date: string; reason: string }): Database['credits'] {
+  return {
+    id: c.id,
+    account_id: c.accountId,
+    division_id: c.divisionId,
+    kind: 'credit',
+    credit_item_id: null,
+    amount_cents: c.amountCents,
+    open_cents: c.amountCents,
+    credit_date: c.date,
+    classification: 'Balance adjustment',
+    public_comment: '',
+    private_comment: `${c.reason}: ${formatMoney(c.amountCents)} off`,
+    invoice_id: null,
+    batch_id: null,
+    status: 'active',
+    replaces_id: null,
+    replaced_by: null,
+    reversal_reason: null,
+    reversed_by: null,
+    reversed_at: null,
+    created_by: ctx.actor.userId,
+    created_at: ctx.now,
+  };
+}
+
 /**
  * Posts a balance adjustment so the one balance rule holds (ledger/tie-out.ts): a raise is an
  * adjustment CHARGE (an invoice with one line, open for the amount, due on the adjustment date,
@@ -28,7 +60,7 @@ export const adjustmentInvoiceNumber = (adjustmentId: string) => referenceFromId
  */
 export async function postBalanceAdjustment(ctx: CommandCtx, a: BalanceAdjustment): Promise<void> {
   if (a.amountCents === 0) return;
-  const description = `Balance set to ${(a.newBalanceCents / 100).toFixed(2)} by ${a.reason}`;
+  const description = adjustmentDescription(a.newBalanceCents, a.reason);
   if (a.amountCents > 0) {
     await postCorrectionCharge(ctx, {
       label: `adjustment/${a.adjustmentId}`,
@@ -43,32 +75,88 @@ export async function postBalanceAdjustment(ctx: CommandCtx, a: BalanceAdjustmen
   const creditId = ctx.id(`adjustment/${a.adjustmentId}/credit`);
   const amount = -a.amountCents;
   const acct = await ctx.db.selectFrom('accounts').select('division_id').where('id', '=', a.accountId).executeTakeFirstOrThrow();
-  await ctx.db
-    .insertInto('credits')
-    .values({
-      id: creditId,
-      account_id: a.accountId,
-      division_id: acct.division_id,
-      kind: 'credit',
-      credit_item_id: null,
-      amount_cents: amount,
-      open_cents: amount,
-      credit_date: a.date,
-      classification: 'Balance adjustment',
-      public_comment: '',
-      private_comment: `${a.reason}: ${formatMoney(amount)} off`,
-      invoice_id: null,
-      batch_id: null,
-      status: 'active',
-      replaces_id: null,
-      replaced_by: null,
-      reversal_reason: null,
-      reversed_by: null,
-      reversed_at: null,
-      created_by: ctx.actor.userId,
-      created_at: ctx.now,
-    })
-    .execute();
+  await ctx.db.insertInto('credits').values(adjustmentCredit(ctx, { id: creditId, accountId: a.accountId, divisionId: acct.division_id, amountCents: amount, date: a.date, reason: a.reason })).execute();
   await postEntry(ctx, { accountId: a.accountId, entryDate: a.date, kind: 'adjustment', amountCents: a.amountCents, sourceType: 'credit', sourceId: creditId, description, label: `adjustment/${a.adjustmentId}` });
   await applyCredit(ctx, creditId, `adjustment/${a.adjustmentId}`);
+}
+
+export interface AdjustmentToPost {
+  id: string;
+  accountId: string;
+  /** Set for new accounts (their credit names the division); null otherwise. */
+  divisionId: string | null;
+  /** + raises the balance, − lowers it. */
+  amountCents: number;
+  newBalanceCents: number;
+  /** Created by this batch: it has no charges and no credits yet. */
+  isNew: boolean;
+}
+
+/** Accounts among `ids` that have any credit (a raise must then meet those credits one by one). */
+async function accountsWithCredits(ctx: CommandCtx, ids: string[]): Promise<Set<string>> {
+  const out = new Set<string>();
+  for (let i = 0; i < ids.length; i += 500) {
+    const rows = await ctx.db.selectFrom('credits').select('account_id').distinct().where('account_id', 'in', ids.slice(i, i + 500)).execute();
+    for (const r of rows) out.add(r.account_id);
+  }
+  return out;
+}
+
+/**
+ * The same rule for a batch (a balance file: 100,000 accounts would be half a million statements one
+ * by one). Set-wise, with a few bulk inserts and one balance update, only where the outcome needs no
+ * per-account reading: a raise on an account without credits (a charge no credit can meet) and a
+ * cut on a new account (a credit with nothing open to apply to). The rest go through
+ * postBalanceAdjustment. Rows are exactly what the one-by-one path writes; ids ascend (deterministic
+ * like ctx.id) so 100k inserts go in primary-key order.
+ */
+export async function postBalanceAdjustments(ctx: CommandCtx, list: AdjustmentToPost[], o: { reason: string; date: string }): Promise<void> {
+  const credited = await accountsWithCredits(ctx, list.filter((a) => a.amountCents > 0 && !a.isNew).map((a) => a.accountId));
+  const bulk: AdjustmentToPost[] = [];
+  const oneByOne: AdjustmentToPost[] = [];
+  for (const a of list) {
+    if (a.amountCents === 0) continue;
+    if (a.amountCents > 0 ? !credited.has(a.accountId) : a.isNew && a.divisionId !== null) bulk.push(a);
+    else oneByOne.push(a);
+  }
+  await postSetWise(ctx, bulk, o);
+  for (const a of oneByOne) {
+    await postBalanceAdjustment(ctx, { adjustmentId: a.id, accountId: a.accountId, amountCents: a.amountCents, newBalanceCents: a.newBalanceCents, date: o.date, reason: o.reason });
+  }
+}
+
+async function postSetWise(ctx: CommandCtx, bulk: AdjustmentToPost[], o: { reason: string; date: string }): Promise<void> {
+  const invoices: Database['invoices'][] = [];
+  const lines: Database['charge_lines'][] = [];
+  const credits: Database['credits'][] = [];
+  const entries: Database['account_entries'][] = [];
+  const [invBase, lineBase, creditBase, entryBase] = ['invoices', 'lines', 'credits', 'entries'].map((k) => ctx.id(`bulk-adjustment/${k}`)) as [string, string, string, string];
+  for (const a of bulk) {
+    const description = adjustmentDescription(a.newBalanceCents, o.reason);
+    const entry = { id: sequentialId(entryBase, entries.length), account_id: a.accountId, entry_date: o.date, kind: 'adjustment', amount_cents: a.amountCents, description, created_at: ctx.now };
+    if (a.amountCents > 0) {
+      const invoiceId = sequentialId(invBase, invoices.length);
+      const lineId = sequentialId(lineBase, lines.length);
+      invoices.push({ id: invoiceId, account_id: a.accountId, invoice_number: adjustmentInvoiceNumber(a.id), invoice_date: o.date, due_date: o.date, status: 'open', superseded_by: null, created_at: ctx.now });
+      lines.push({ id: lineId, invoice_id: invoiceId, account_id: a.accountId, line_no: 1, category: 'Adjustment', description, amount_cents: a.amountCents, open_cents: a.amountCents, due_date: o.date, created_at: ctx.now });
+      entries.push({ ...entry, source_type: 'charge_line', source_id: lineId });
+    } else {
+      const creditId = sequentialId(creditBase, credits.length);
+      credits.push(adjustmentCredit(ctx, { id: creditId, accountId: a.accountId, divisionId: a.divisionId!, amountCents: -a.amountCents, date: o.date, reason: o.reason }));
+      entries.push({ ...entry, source_type: 'credit', source_id: creditId });
+    }
+  }
+  await insertMany(ctx, 'invoices', invoices);
+  await insertMany(ctx, 'charge_lines', lines);
+  await insertMany(ctx, 'credits', credits);
+  await insertMany(ctx, 'account_entries', entries);
+  if (entries.length === 0) return;
+  // One statement moves every bulk-posted account's cached balance by its entry (the entry ids are
+  // one ascending range of this command).
+  const first = entries[0]!.id;
+  const last = entries.at(-1)!.id;
+  await sql`UPDATE accounts SET
+      balance_cents = balance_cents + (SELECT e.amount_cents FROM account_entries e WHERE e.account_id = accounts.id AND e.id BETWEEN ${first} AND ${last}),
+      updated_at = ${ctx.now}
+    WHERE id IN (SELECT account_id FROM account_entries WHERE id BETWEEN ${first} AND ${last})`.execute(ctx.db);
 }

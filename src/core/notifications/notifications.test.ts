@@ -165,14 +165,16 @@ describe('statement runs', () => {
   it('a balance paid by other means is caught when the sender claims it', async () => {
     const { a3, profile } = await scenario();
     await t.run(t.supervisor, 'statements.run', { profileId: profile.id });
-    // e.g. a balance adjustment written by an import, which does not call the hook
-    await t.core.db.updateTable('accounts').set({ balance_cents: 0 }).where('id', '=', a3.id).execute();
+    // Paid by a credit: credits.post does not run the paid-before-sending hook that payments run,
+    // so only the sender's check at claim time catches it.
+    const item = await t.run(t.csr, 'creditItems.create', { name: 'Goodwill' });
+    await t.run(t.csr, 'credits.post', { accountId: a3.id, amount: '40.00', creditItemId: item.id });
+    expect((await t.run(t.csr, 'payers.get', { accountId: a3.id })).account.balanceCents).toBe(0);
     const tr = new FakeTransport();
     const r = await runDeliveryBatch(t.core.db, t.clock, tr);
     expect(r.cancelled).toBe(1);
     expect(r.sent).toBe(2);
     expect((await byAccount()).A1003.status).toBe('cancelled');
-    await t.core.db.updateTable('accounts').set({ balance_cents: 4000 }).where('id', '=', a3.id).execute();
   });
 
   it('opt-outs are respected: pending cancelled, skipped by runs, refused on demand, caught at send time', async () => {
@@ -185,7 +187,8 @@ describe('statement runs', () => {
     const rows = (await t.run(t.supervisor, 'notifications.list', { view: 'all', accountId: a3.id })).rows;
     expect(rows.every((r) => r.status === 'cancelled')).toBe(true);
     expectError(await t.attempt(t.csr, 'notifications.onDemand', { accountId: a3.id, profileId: profile.id, channel: 'auto' }), 'CONFLICT', 'accountId');
-    // Opted out behind the queue's back (e.g. by sync): the sender still refuses.
+    // Opted out behind the queue's back (a row arriving by sync, which runs no local command; forged
+    // on purpose): the sender still refuses.
     await t.core.db.insertInto('notification_opt_outs').values({ account_id: a1.id, reason: 'synced', created_by: t.admin.userId, created_at: t.clock.now().toISOString() }).execute();
     const tr = new FakeTransport();
     await runDeliveryBatch(t.core.db, t.clock, tr);
@@ -196,8 +199,10 @@ describe('statement runs', () => {
 
   it('an invalid email address puts the notification in Error (permanent) with the reason; no email → letter', async () => {
     const { a1, a2, profile } = await scenario();
+    // Forged on purpose: accounts.update refuses a malformed address; this is one that came in
+    // before validation (an old import), which the sender must still catch.
     await t.core.db.updateTable('accounts').set({ email: 'ann@@example' }).where('id', '=', a1.id).execute();
-    await t.core.db.updateTable('accounts').set({ email: null }).where('id', '=', a2.id).execute();
+    await t.run(t.supervisor, 'accounts.update', { accountId: a2.id, email: '' });
     await t.run(t.supervisor, 'statements.run', { profileId: profile.id });
     const n = await byAccount();
     expect(n.A1001.status).toBe('error');
@@ -219,7 +224,7 @@ describe('statement runs', () => {
     expect(Buffer.from(file.contentBase64, 'base64').subarray(0, 5).toString()).toBe('%PDF-');
 
     // Fix the address, retry from the Errors view: it goes out.
-    await t.core.db.updateTable('accounts').set({ email: 'ann@example.com' }).where('id', '=', a1.id).execute();
+    await t.run(t.supervisor, 'accounts.update', { accountId: a1.id, email: 'ann@example.com' });
     await t.run(t.supervisor, 'notifications.retry', { notificationIds: [n.A1001.id] });
     await runDeliveryBatch(t.core.db, t.clock, tr);
     expect(tr.sent.at(-1)!.to).toBe('ann@example.com');

@@ -85,6 +85,7 @@ export interface QueueResult {
  * notification and nothing lowers it. Opted-out payers are skipped; with `dedupe`, so is an account
  * already notified at this level for the same oldest due date.
  */
+// long: one transaction per request: the highest-level-wins rule needs every candidate's pending state in the same loop
 export async function queueStatements(
   ctx: CommandCtx,
   profile: ProfileDTO,

@@ -8,13 +8,14 @@ import { SUPERVISORS } from '../../shared/roles';
 import { defineCommand, defineQuery, type CommandCtx } from '../commands/types';
 import type { Database } from '../db/schema';
 import { insertInvoice } from '../invoices/create-invoice';
-import { assertPeriodOpen, postEntry } from '../ledger/journal';
+import { assertPeriodOpen } from '../ledger/journal';
 import { loadPaymentDetail } from './payment-views';
 import { insertPayment } from './record-payment';
 import { readSettings } from '../settings/settings';
 import { assertCanEnterInto } from '../deposits/deposits';
 import { assertPaymentEditable, autoAllocation, loadPayment, netByLine, paymentLockedReason, setAllocation, targetFromLines, type PaymentRow } from '../deposits/rules';
 import { refundedTotal } from './refunds/refund-views';
+import { reversePayment } from './reverse-payment';
 
 /**
  * Corrections supervisors make to payments: un-apply and re-apply, delete (void), returned
@@ -151,19 +152,14 @@ async function voidPayment(ctx: CommandCtx, p: PaymentRow, reason: string, label
     .executeTakeFirst();
   if (returns) fail('CONFLICT', `Payment ${p.reference} has a returned payment (${returns.reference}) recorded against it; delete that first.`, { field: 'paymentId' });
   const { before } = await setAllocation(ctx, p, new Map(), `void/${label}`);
-  await postEntry(ctx, {
-    accountId: p.account_id,
-    entryDate: p.payment_date,
-    kind: 'payment_void',
-    amountCents: Number(p.amount_cents),
-    sourceType: 'payment',
-    sourceId: p.id,
-    description: `Payment ${p.reference} deleted: ${reason}`,
-    label: `void/${p.id}`,
+  await reversePayment(ctx, p, {
+    status: 'voided',
+    auditAction: 'delete',
+    reason,
+    entry: { kind: 'payment_void', date: p.payment_date, amountCents: Number(p.amount_cents), description: `Payment ${p.reference} deleted: ${reason}`, label: `void/${p.id}` },
+    auditBefore: { applications: before },
+    auditAfter: { applications: {} },
   });
-  const after = { status: 'voided' as const, void_reason: reason, voided_by: ctx.actor.userId, voided_at: ctx.now };
-  await ctx.db.updateTable('payments').set(after).where('id', '=', p.id).execute();
-  await ctx.audit({ action: 'delete', entity: 'payment', entityId: p.id, before: { status: p.status, applications: before }, after: { ...after, applications: {} } });
 }
 
 export const deletePayment = defineCommand({

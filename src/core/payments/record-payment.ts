@@ -11,6 +11,7 @@ import { assertEntryDate } from '../periods/business-date';
 import { assertPeriodOpen, getActiveAccount, postEntry } from '../ledger/journal';
 import { keepRefusedPayment } from './keep-payment';
 import { cancelPendingNotificationsIfPaid } from '../notifications/queue';
+import { queueReceipt } from './receipt';
 import { loadPaymentDetail } from './payment-views';
 
 const METHOD_LABEL = { cash: 'Cash', check: 'Check', card: 'Card', ach: 'ACH' } as const;
@@ -71,7 +72,7 @@ export async function insertPayment(ctx: CommandCtx, p: NewPayment): Promise<voi
   };
   await ctx.db.insertInto('payments').values(row).execute();
   if (!p.hold) await postPayment(ctx, row, p.autoApply !== false);
-  if (row.receipt_email) await queueReceipt(ctx, row, acct);
+  if (row.receipt_email) await queuePaymentReceipt(ctx, row, acct);
   if (!p.hold) await cancelPendingNotificationsIfPaid(ctx, acct.id, `payment ${row.reference}`);
   await ctx.audit({ action: p.hold ? 'hold' : 'create', entity: 'payment', entityId: row.id, after: row });
   ctx.changed('payments', 'accounts');
@@ -94,28 +95,22 @@ export async function postPayment(ctx: CommandCtx, row: PaymentRow, autoApply: b
   if (autoApply && row.amount_cents > 0) await applyOldestDueFirst(ctx, row.id, row.account_id, row.amount_cents);
 }
 
-async function queueReceipt(ctx: CommandCtx, row: PaymentRow, acct: { account_number: string; name: string }): Promise<void> {
-  await ctx.db
-      .insertInto('email_outbox')
-      .values({
-        id: ctx.id(`receipt/${row.id}`),
-        kind: 'payment-receipt',
-        to_address: row.receipt_email!,
-        subject: `Payment receipt ${row.reference}`,
-        body_text: [
-          `Thank you for your payment.`,
-          ``,
-          `Reference: ${row.reference}`,
-          `Account: ${acct.account_number} (${acct.name})`,
-          `Date: ${row.payment_date}`,
-          `Amount: ${formatMoney(row.amount_cents)}`,
-          `Method: ${METHOD_LABEL[row.method]}${row.check_number ? ` ${row.check_number}` : ''}`,
-        ].join('\n'),
-        related_id: row.id,
-        created_at: ctx.now,
-        sent_at: null,
-      })
-      .execute();
+async function queuePaymentReceipt(ctx: CommandCtx, row: PaymentRow, acct: { account_number: string; name: string }): Promise<void> {
+  await queueReceipt(ctx, {
+    kind: 'payment-receipt',
+    id: ctx.id(`receipt/${row.id}`),
+    relatedId: row.id,
+    to: row.receipt_email!,
+    subject: `Payment receipt ${row.reference}`,
+    opening: 'Thank you for your payment.',
+    fields: [
+      ['Reference', row.reference],
+      ['Account', `${acct.account_number} (${acct.name})`],
+      ['Date', row.payment_date],
+      ['Amount', formatMoney(row.amount_cents)],
+      ['Method', `${METHOD_LABEL[row.method]}${row.check_number ? ` ${row.check_number}` : ''}`],
+    ],
+  });
 }
 
 export const recordPayment = defineCommand({

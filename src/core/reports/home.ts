@@ -14,6 +14,7 @@ const COUNTED = ['pending', 'deposited'] as const;
  * The Home page's figures for one business day: today's payments and their total, open deposits,
  * what needs attention, and aging at a glance. What a role sees is decided here, not in the UI.
  */
+// long: one query per Home figure, assembled in one result; each is a few lines and used nowhere else
 export async function homeSummary(db: Kysely<Database>, o: { date: string; divisionId?: string | null; userId: string; role: Role }): Promise<HomeSummaryDTO> {
   const div = o.divisionId ?? null;
   const supervisor = SUPERVISORS.includes(o.role);

@@ -26,6 +26,7 @@ const RESUME_GRACE_MS = 30_000;
  * Whatever a page or a socket sends, the process stays up: every socket has its own error handler
  * and every request a size limit with a clear refusal.
  */
+// long: one server: the HTTP handler and the WebSocket handler close over the same token and router
 export async function startBrowserHost(router: Router, opts: { staticDir: string; port?: number }): Promise<BrowserHost> {
   const token = randomBytes(24).toString('hex');
   const server: Server = createServer((req, res) => {

@@ -12,6 +12,7 @@ import { pages } from './pages';
 
 const SECTIONS = ['Front desk', 'Billing', 'Administration'] as const;
 
+// long: the app frame: navigation, header and routed page; the menu is a list read top to bottom
 export function Shell() {
   const { session, signOut } = useSession();
   const role = session!.user.role;

@@ -30,6 +30,7 @@ interface Props<T> {
  * A sortable table that renders only the rows in view. Rows open with Enter or a click; the arrow
  * keys move between rows.
  */
+// long: one virtualised table: scrolling, keyboard focus and row rendering share the same row window
 export function DataTable<T>({ rows, columns, rowKey, onRowOpen, label, empty, maxHeight = 480, rowHeight = 38, testId }: Props<T>) {
   const [sort, setSort] = useState<{ key: string; dir: 1 | -1 } | null>(null);
   const sorted = useMemo(() => {

@@ -28,6 +28,7 @@ const q = (name: string) => `"${name.replace(/"/g, '""')}"`;
 
 export class CopyRefused extends Error {}
 
+// long: one ordered operator procedure (refuse, create, copy each table, compare counts), read top to bottom
 export async function copyToPostgres(opts: { dataDir: string; databaseUrl: string; log?: (line: string) => void }): Promise<TableCheck[]> {
   const log = opts.log ?? (() => undefined);
   const path = join(resolve(opts.dataDir), 'server.sqlite');

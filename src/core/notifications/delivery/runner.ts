@@ -196,6 +196,7 @@ const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
  * letters of each batch into one PDF, then claims, sends and records due emails one at a time.
  * Safe to run again after any crash: nothing is sent twice (see docs/notifications.md).
  */
+// long: one delivery run in its crash-safe order (recover, print letters, claim, send, record); each step reads the previous one's report
 export async function runDeliveryBatch(db: Kysely<Database>, clock: Clock, transport: MailTransport, opts: DeliveryOptions = {}): Promise<DeliveryReport> {
   const limit = opts.limit ?? 500;
   const chunk = opts.chunk ?? 20;

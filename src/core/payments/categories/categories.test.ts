@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { expectError, makeLedger, seedAccount, type TestLedger } from '../../../../test/helpers/ledger';
+import { depositByCommands, expectError, makeLedger, seedAccount, type TestLedger } from '../../../../test/helpers/ledger';
 import { verifyLedger } from '../../ledger/checks';
 
 let t: TestLedger;
@@ -63,7 +63,7 @@ describe('payment categories', () => {
     const p = await t.run(t.csr, 'categories.pay', { accountId: acct.id, categoryId: fund.id, amount: '40.00', method: 'check', checkNumber: '1001' });
     expect(p).toMatchObject({ appliedCents: 0, countsTowardBalance: false, amountCents: 4000 });
     expect(await balance(acct.id)).toBe(5000);
-    await t.core.db.updateTable('payments').set({ status: 'deposited' }).where('id', '=', p.id).execute();
+    await depositByCommands(t, [p.id]);
     await t.run(t.csr, 'refunds.create', { paymentId: p.id, amount: '15.00', reason: 'Donor changed mind' });
     expect(await balance(acct.id)).toBe(5000);
     // Later changes to the category do not rewrite the payments made with it.

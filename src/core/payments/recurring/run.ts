@@ -13,6 +13,7 @@ import { applyOldestDueFirst } from '../../ledger/allocation';
 import { postEntry } from '../../ledger/journal';
 import { cancelPaymentRecord } from '../refunds/refunds';
 import { deriveId } from '../../util/canonical-json';
+import { queueReceipt } from '../receipt';
 import { nextAfter, type Cadence } from './schedule';
 
 /** How far ahead scheduled payments are created (they show as Scheduled until their date). */
@@ -66,6 +67,7 @@ async function stopPlan(ctx: CommandCtx, plan: RecurringPaymentsTable, status: '
  * whose date has come into Pending ones (journal entry, applied oldest due first), stops the
  * recurring payments of inactive accounts and ends those past their end date.
  */
+// long: one pass over each plan: stop, end, create and activate are steps of the same loop over the same plan row
 export async function runRecurring(ctx: CommandCtx, throughDate: string, onlyPlanId?: string): Promise<RecurringRunDTO> {
   const out: RecurringRunDTO = { throughDate, created: 0, activated: 0, cancelled: 0, stopped: 0, ended: 0 };
   let plans = ctx.db.selectFrom('recurring_payments').selectAll().where('status', '=', 'active');
@@ -173,20 +175,21 @@ async function activate(ctx: CommandCtx, p: Database['payments'], amount: number
   });
   await applyOldestDueFirst(pctx, p.id, p.account_id, amount);
   if (p.receipt_email) {
-    await ctx.db
-      .insertInto('email_outbox')
-      .values({
-        id: pctx.id(`receipt/${p.id}`),
-        kind: 'payment-receipt',
-        to_address: p.receipt_email,
-        subject: `Payment receipt ${p.reference}`,
-        body_text: [`Your recurring payment was made.`, ``, `Reference: ${p.reference}`, `Account: ${accountLabel}`, `Date: ${postedDate}`, `Amount: ${formatMoney(amount)}`].join('\n'),
-        related_id: p.id,
-        created_at: ctx.now,
-        sent_at: null,
-      })
-      .onConflict((oc) => oc.column('id').doNothing())
-      .execute();
+    await queueReceipt(ctx, {
+      kind: 'payment-receipt',
+      id: pctx.id(`receipt/${p.id}`),
+      relatedId: p.id,
+      to: p.receipt_email,
+      subject: `Payment receipt ${p.reference}`,
+      opening: 'Your recurring payment was made.',
+      fields: [
+        ['Reference', p.reference],
+        ['Account', accountLabel],
+        ['Date', postedDate],
+        ['Amount', formatMoney(amount)],
+      ],
+      onceOnly: true,
+    });
   }
   await ctx.audit({ action: 'activate', entity: 'payment', entityId: p.id, before: { status: p.status, amount_cents: p.amount_cents }, after });
 }

@@ -135,7 +135,8 @@ describe('refunds of payments that sit in a closed deposit or a closed month', (
   it('a deposited payment outside any closed deposit, in an open month, is still un-applied as before', async () => {
     const acct = await seedAccount(t, '7002', [{ number: 'MAR', due: '2026-03-10', lines: ['50.00'] }]);
     const p = await t.run(t.csr, 'payments.record', { accountId: acct.id, amount: '50.00', method: 'cash' });
-    // The status a completed deposit sets, without the deposit (as refunds.test.ts does).
+    // Forged on purpose: no command reaches "deposited, in no closed deposit" (deposits.complete
+    // closes the deposit); this guards the un-apply path for such rows.
     await t.core.db.updateTable('payments').set({ status: 'deposited' }).where('id', '=', p.id).execute();
     const refund = await t.run(t.supervisor, 'refunds.create', { paymentId: p.id, amount: '20.00', reason: 'Partial' });
     expect(refund).toMatchObject({ unappliedCents: 2000, chargedAgainCents: 0 });

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { expectError, makeLedger, seedAccount, type TestLedger } from '../../../../test/helpers/ledger';
+import { depositByCommands, expectError, makeLedger, seedAccount, type TestLedger } from '../../../../test/helpers/ledger';
 import { verifyLedger } from '../../ledger/checks';
 
 let t: TestLedger;
@@ -8,8 +8,14 @@ beforeEach(async () => {
 });
 afterEach(async () => t.cleanup());
 
-/** Deposits are issue 4's; a refund test only needs the status a completed deposit sets. */
-const markDeposited = (paymentId: string) => t.core.db.updateTable('payments').set({ status: 'deposited' }).where('id', '=', paymentId).execute();
+/** A refund is of a deposited payment: the deposit is built and completed by commands. */
+const markDeposited = (paymentId: string) => depositByCommands(t, [paymentId]);
+/**
+ * Forged on purpose: "deposited but in no closed deposit" cannot be reached through commands (only
+ * deposits.complete sets Deposited, and it closes the deposit, which locks the payment so a refund
+ * charges again instead). These two tests keep the un-apply path of refunds covered for such rows.
+ */
+const forgeDepositedOutsideDeposit = (paymentId: string) => t.core.db.updateTable('payments').set({ status: 'deposited' }).where('id', '=', paymentId).execute();
 const balance = async (accountId: string) => (await t.run(t.csr, 'payers.get', { accountId })).account.balanceCents as number;
 const openOf = async (accountId: string) =>
   Object.fromEntries((await t.run(t.csr, 'payers.get', { accountId })).invoices.map((i) => [i.invoiceNumber, i.openCents]));
@@ -21,7 +27,7 @@ describe('refunds.create', () => {
       { number: 'FEB', due: '2026-02-01', lines: ['40.00'] },
     ]);
     const p = await t.run(t.csr, 'payments.record', { accountId: acct.id, amount: '100.00', method: 'card', receiptEmail: 'payer@example.com' });
-    await markDeposited(p.id);
+    await forgeDepositedOutsideDeposit(p.id);
     expect(await balance(acct.id)).toBe(0);
 
     const r1 = await t.run(t.csr, 'refunds.create', { paymentId: p.id, amount: '30.00', reason: 'Overcharged for February', receiptEmail: 'payer@example.com' });
@@ -59,7 +65,7 @@ describe('refunds.create', () => {
   it('uses the payment’s unapplied money first and un-applies only the rest', async () => {
     const acct = await seedAccount(t, '8002', [{ number: 'A', due: '2026-01-01', lines: ['100.00'] }]);
     const p = await t.run(t.csr, 'payments.record', { accountId: acct.id, amount: '150.00', method: 'check', checkNumber: '77' });
-    await markDeposited(p.id);
+    await forgeDepositedOutsideDeposit(p.id);
     const r1 = await t.run(t.csr, 'refunds.create', { paymentId: p.id, amount: '50.00', reason: 'Overpaid' });
     expect(r1.unappliedCents).toBe(0);
     expect(await openOf(acct.id)).toEqual({ A: 0 });

@@ -16,6 +16,8 @@ import { assertPeriodOpen, getActiveAccount, postEntry } from '../../ledger/jour
 import { readSettings } from '../../settings/settings';
 import { mayDo } from '../../settings/role-rules';
 import { refundApprovalNeeded } from './refund-approval';
+import { reversePayment } from '../reverse-payment';
+import { queueReceipt } from '../receipt';
 import { blockedReason, loadPaymentRefunds, loadRefund, REFUNDABLE_KINDS, refundedTotal, returnedTotal } from './refund-views';
 
 const METHOD_LABEL = { cash: 'Cash', check: 'Check', card: 'Card', ach: 'ACH' } as const;
@@ -193,6 +195,47 @@ export interface RefundOrder {
   refundDate?: string | undefined;
 }
 
+/** Refuses a refund of more than is left, of a blocked payment, or one that needs an approval it lacks. Returns what was refunded before. */
+async function assertRefundable(ctx: CommandCtx, p: Database['payments'], amount: number, approved: boolean): Promise<number> {
+  const already = await refundedTotal(ctx.db, p.id);
+  const returned = await returnedTotal(ctx.db, p.id);
+  const left = Math.max(0, Number(p.amount_cents) - already - returned);
+  const why = blockedReason(p, left);
+  if (why) fail('CONFLICT', why, { field: 'paymentId' });
+  if (amount > left) {
+    fail(
+      'CONFLICT',
+      `Only ${formatMoney(left)} of payment ${p.reference} can still be refunded (${formatMoney(Number(p.amount_cents))} paid, ${formatMoney(already)} refunded already${returned ? `, ${formatMoney(returned)} returned` : ''}).`,
+      { field: 'amount', refundableCents: left },
+    );
+  }
+  // Roles that may approve refunds (Settings; default Supervisors and Admins) need no approval of their own.
+  if (!approved && !(await mayDo(ctx.db, ctx.actor.role, 'refundApproverRoles'))) {
+    const why = await refundApprovalNeeded(ctx.db, p, amount);
+    if (why) fail('FORBIDDEN', `${why} A Supervisor or Admin must approve this refund: send it as a request.`, { field: 'amount', needsApproval: true, because: why });
+  }
+  return already;
+}
+
+async function queueRefundReceipt(ctx: CommandCtx, row: Database['refunds'], p: Database['payments'], acct: { account_number: string; name: string }, total: number): Promise<void> {
+  await queueReceipt(ctx, {
+    kind: 'refund-receipt',
+    id: ctx.id(`refund-receipt/${row.id}`),
+    relatedId: row.id,
+    to: row.receipt_email!,
+    subject: `Refund receipt ${row.reference}`,
+    opening: 'A refund has been issued.',
+    fields: [
+      ['Refund', row.reference],
+      ['Of payment', `${p.reference} dated ${p.payment_date} (${formatMoney(Number(p.amount_cents))})`],
+      ['Account', `${acct.account_number} (${acct.name})`],
+      ['Date', row.refund_date],
+      ['Amount refunded', `${formatMoney(row.amount_cents)} by ${METHOD_LABEL[p.method]}`],
+      ['Refunded of this payment so far', formatMoney(total)],
+    ],
+  });
+}
+
 /**
  * Refunds part or all of a deposited payment (see createRefund). A CSR's refund that needs approval
  * (closed month, above the Admin's limit) is refused unless it carries a supervisor's approval.
@@ -203,23 +246,7 @@ export async function performRefund(ctx: CommandCtx, i: RefundOrder, opts: { app
   if (p.status === 'pending' || p.status === 'scheduled') {
     fail('CONFLICT', `Payment ${p.reference} is ${p.status}: it has not been deposited, so cancel it instead of refunding it.`, { field: 'paymentId' });
   }
-  const already = await refundedTotal(ctx.db, p.id);
-  const returned = await returnedTotal(ctx.db, p.id);
-  const left = Math.max(0, Number(p.amount_cents) - already - returned);
-  const why = blockedReason(p, left);
-  if (why) fail('CONFLICT', why, { field: 'paymentId' });
-  if (i.amount > left) {
-    fail(
-      'CONFLICT',
-      `Only ${formatMoney(left)} of payment ${p.reference} can still be refunded (${formatMoney(Number(p.amount_cents))} paid, ${formatMoney(already)} refunded already${returned ? `, ${formatMoney(returned)} returned` : ''}).`,
-      { field: 'amount', refundableCents: left },
-    );
-  }
-  // Roles that may approve refunds (Settings; default Supervisors and Admins) need no approval of their own.
-  if (!opts.approved && !(await mayDo(ctx.db, ctx.actor.role, 'refundApproverRoles'))) {
-    const why = await refundApprovalNeeded(ctx.db, p, i.amount);
-    if (why) fail('FORBIDDEN', `${why} A Supervisor or Admin must approve this refund: send it as a request.`, { field: 'amount', needsApproval: true, because: why });
-  }
+  const already = await assertRefundable(ctx, p, i.amount, opts.approved);
   const acct = await getActiveAccount(ctx, p.account_id);
   const refundDate = i.refundDate ?? ctx.today;
   await assertPeriodOpen(ctx, refundDate, 'refundDate');
@@ -268,31 +295,7 @@ export async function performRefund(ctx: CommandCtx, i: RefundOrder, opts: { app
       label: `refund/${refundId}`,
     });
   }
-  if (row.receipt_email) {
-    const total = already + i.amount;
-    await ctx.db
-      .insertInto('email_outbox')
-      .values({
-        id: ctx.id(`refund-receipt/${refundId}`),
-        kind: 'refund-receipt',
-        to_address: row.receipt_email,
-        subject: `Refund receipt ${row.reference}`,
-        body_text: [
-          `A refund has been issued.`,
-          ``,
-          `Refund: ${row.reference}`,
-          `Of payment: ${p.reference} dated ${p.payment_date} (${formatMoney(Number(p.amount_cents))})`,
-          `Account: ${acct.account_number} (${acct.name})`,
-          `Date: ${row.refund_date}`,
-          `Amount refunded: ${formatMoney(row.amount_cents)} by ${METHOD_LABEL[p.method]}`,
-          `Refunded of this payment so far: ${formatMoney(total)}`,
-        ].join('\n'),
-        related_id: refundId,
-        created_at: ctx.now,
-        sent_at: null,
-      })
-      .execute();
-  }
+  if (row.receipt_email) await queueRefundReceipt(ctx, row, p, acct, already + i.amount);
   const linked = charged && locked ? { paymentLocked: locked.why, chargedAgainInvoiceId: charged.invoiceId } : {};
   await ctx.audit({ action: 'create', entity: 'refund', entityId: refundId, after: { ...row, refundedBeforeCents: already, ...linked } });
   // Lines opened again are paid first by credits waiting on the account.
@@ -311,23 +314,14 @@ export async function cancelPaymentRecord(ctx: CommandCtx, p: Database['payments
     await assertPeriodOpen(ctx, ctx.today, 'paymentId');
     const applied = await netApplied(ctx, p.id);
     await unapplyNewestFirst(ctx, p.id, applied, `cancel/${p.id}`);
-    const net = await paymentJournalNet(ctx, p.id);
-    if (net !== 0) {
-      await postEntry(ctx, {
-        accountId: p.account_id,
-        entryDate: ctx.today,
-        kind: 'payment_cancelled',
-        amountCents: -net,
-        sourceType: 'payment',
-        sourceId: p.id,
-        description: `Payment ${p.reference} cancelled: ${reason}`,
-        label: `cancel/${p.id}`,
-      });
-    }
   }
-  const after = { status: 'cancelled' as const, void_reason: reason, voided_by: ctx.actor.userId, voided_at: ctx.now };
-  await ctx.db.updateTable('payments').set(after).where('id', '=', p.id).execute();
-  await ctx.audit({ action: 'cancel', entity: 'payment', entityId: p.id, before: { status: p.status }, after });
+  const net = p.status === 'pending' ? await paymentJournalNet(ctx, p.id) : 0;
+  await reversePayment(ctx, p, {
+    status: 'cancelled',
+    auditAction: 'cancel',
+    reason,
+    entry: net === 0 ? null : { kind: 'payment_cancelled', date: ctx.today, amountCents: -net, description: `Payment ${p.reference} cancelled: ${reason}`, label: `cancel/${p.id}` },
+  });
   if (p.status === 'pending') await applyAccountCredits(ctx, p.account_id, `cancel/${p.id}/credits`);
   ctx.changed('payments', 'accounts', 'invoices');
 }

@@ -32,6 +32,7 @@ function Changes({ e }: { e: ReadableAuditDTO }) {
 }
 
 /** The audit log as people read it: what happened in words, each field before and after, filtered. */
+// long: one screen: filters, the audit table and the verify action share the filter state
 export function AuditPage() {
   const role = useRole();
   const [userId, setUserId] = useState<string | null>(null);

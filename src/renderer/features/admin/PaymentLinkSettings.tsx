@@ -14,6 +14,7 @@ type Field = keyof PaymentLinkOptions;
  * payers reach the server and whether it has a gateway are the server's own start-up settings
  * (PUBLIC_URL, the gateway keys), shown here read-only. Core validates; its message lands on the field.
  */
+// long: one settings form; its length is the gateway's fields
 export function PaymentLinkSettings() {
   const avail = useQuery('paymentLinks.availability', {}, { refreshOn: ['settings'] });
   const [values, setValues] = useState<PaymentLinkOptions | null>(null);

@@ -14,6 +14,7 @@ import { RoleRulesFields } from './RoleRulesFields';
 
 const TIME_ZONES = (Intl as unknown as { supportedValuesOf(k: 'timeZone'): string[] }).supportedValuesOf('timeZone');
 
+// long: one settings form; its length is the list of settings, read top to bottom
 export function SettingsPage() {
   const settings = useQuery('settings.get', {});
   const [error, setError] = useState<AppError | null>(null);

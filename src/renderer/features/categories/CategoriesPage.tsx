@@ -124,6 +124,7 @@ function CategoryModal({ category, onClose }: { category: PaymentCategoryDTO | '
 }
 
 /** On the account page: a payment toward a category ("category payment"). */
+// long: button and its payment form; the fields are the shared FormParts
 export function CategoryPaymentButton({ detail }: { detail: AccountDetailDTO }) {
   const a = detail.account;
   const go = useNav((s) => s.go);

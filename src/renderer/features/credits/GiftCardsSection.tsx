@@ -281,6 +281,7 @@ function DeleteGiftModal({ credit, onClose }: { credit: CreditDTO | null; onClos
 }
 
 /** Ordinary credits of the account (Post Credit), with what each paid and what still waits. */
+// long: one section: the credits table and its actions share the loaded credits
 export function CreditsSection({ detail }: { detail: AccountDetailDTO }) {
   const role = useRole();
   const list = useQuery('credits.listForAccount', { accountId: detail.account.id, section: 'credits', includeHistory: true }, { refreshOn: ['credits'] });

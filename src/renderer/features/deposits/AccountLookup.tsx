@@ -21,6 +21,7 @@ interface Props {
  * Account lookup as you type: account number prefix or name words (payers.search). ↑/↓ move through
  * the matches, Enter picks one; an exact account number picks itself.
  */
+// long: one combobox: input, keyboard handling and the listbox share the search state (ARIA pattern)
 export const AccountLookup = forwardRef<HTMLInputElement, Props>(function AccountLookup({ label, divisionId, value, onChange, onEnter, error, testId, autoFocus }, ref) {
   const [text, setText] = useState(value ? value.accountNumber : '');
   const [debounced] = useDebouncedValue(text, 120);

@@ -15,6 +15,7 @@ import { NegativeEntryReturn } from './NegativeEntryReturn';
  * Keyboard-first batch entry: account (lookup as you type) → amount → method → check number →
  * Enter records the payment into the deposit and returns to the account field for the next one.
  */
+// long: the batch-entry grid: keyboard flow between the row fields and the submit share one row state
 export function BatchEntry({ deposit, onEntered }: { deposit: DepositDetailDTO; onEntered(): void }) {
   const [account, setAccount] = useState<AccountSummaryDTO | null>(null);
   const [amount, setAmount] = useState('');

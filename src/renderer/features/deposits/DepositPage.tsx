@@ -23,6 +23,7 @@ import { PaymentDetailsModal } from './PaymentCorrections';
 import { TransferCreditModal } from './TransferCreditModal';
 
 /** The Deposit screen: batch entry, payments, details (un-apply / re-apply), complete and reopen, slip. */
+// long: one screen: the deposit header, its payments table and the complete/reopen actions share the loaded deposit
 export function DepositPage({ params }: PageProps) {
   const { back } = useNav();
   const role = useRole();

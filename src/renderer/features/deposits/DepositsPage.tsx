@@ -17,6 +17,7 @@ import { useDivision } from '../../stores/division';
 import { useNav } from '../../stores/navigation';
 
 /** Billing → Accounts Receivable: the deposits, filtered by status, date and division; New Deposit. */
+// long: one screen: the deposits list, its filters and the new-deposit action
 export function DepositsPage(_: PageProps) {
   const go = useNav((s) => s.go);
   const { divisionId } = useDivision();

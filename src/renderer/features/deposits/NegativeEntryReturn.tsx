@@ -18,6 +18,7 @@ const RETURNABLE = new Set(['payment', 'recurring', 'category']);
  * the payment that came back, and the Return payment dialog records it into this deposit, so the
  * record is the same as the one the dialog makes from Payment Details.
  */
+// long: one modal form: picking the returned payment and its reason share one state
 export function NegativeEntryReturn({
   account,
   amountCents,

@@ -17,6 +17,7 @@ import { ReturnPaymentModal } from './ReturnPaymentModal';
  * Payment Details: where the payment is applied, per charge line. Unapply, re-apply per line or
  * oldest-due first, or leave it unapplied (a credit); delete it; record it as returned.
  */
+// long: one modal holding every correction of a payment (unapply, reapply, delete, return, transfer); each action's form shares the loaded corrections state
 export function PaymentDetailsModal({ paymentId, onClose }: { paymentId: string | null; onClose(): void }) {
   const res = useQuery('payments.corrections', paymentId ? { paymentId } : null, { refreshOn: ['payments', 'applications'] });
   const [error, setError] = useState<AppError | null>(null);

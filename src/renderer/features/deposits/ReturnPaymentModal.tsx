@@ -15,6 +15,7 @@ import { Money } from '../../components/Money';
  * earlier invoice of the account (paid ones included) to apply it to; optionally a returned-payment
  * fee as a new charge, and optionally in its own deposit so the day's deposit matches the bank.
  */
+// long: one modal form; its fields are the shared FormParts, the length is the layout and the reopen-lines table
 export function ReturnPaymentModal({
   corrections: c,
   onClose,

@@ -22,6 +22,7 @@ const FIX_PAGE: Record<AttentionItemDTO['kind'], string> = {
 };
 
 /** Seed 000: "on your Home page", the division pull-down; the business day at a glance for each role. */
+// long: the Home layout: one tile per figure of homeSummary, read top to bottom; the tiles hold no state of their own
 export function HomePage() {
   const user = useSession((s) => s.session!.user);
   const { divisionId, setDivision } = useDivision();

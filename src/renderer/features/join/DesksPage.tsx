@@ -16,6 +16,7 @@ const when = (iso: string | null) => (iso ? new Date(iso).toLocaleString() : 'â€
  * how far its work has come. Revoking one stops the server accepting its work until an
  * administrator signs in on it again (its work stays on that computer meanwhile).
  */
+// long: one screen: the desk list and its rename/revoke actions share the loaded desks
 export function DesksPage(_: PageProps) {
   const desks = useQuery('sync.desks.list', {});
   const [confirm, setConfirm] = useState<DeskDTO | null>(null);

@@ -9,6 +9,7 @@ import { saveDownload } from '../../lib/files';
 import { CHANNEL_LABEL, NotificationStatusBadge } from './labels';
 
 /** One notification: what it says, where it went, and its Status History (each change, time, template). */
+// long: one modal: the notification, its history list and its actions share the loaded item
 export function NotificationHistoryModal({ notificationId, onClose }: { notificationId: string; onClose: () => void }) {
   const d = useQuery('notifications.get', { notificationId }, { refreshOn: ['notifications'] });
   const n = d.data;

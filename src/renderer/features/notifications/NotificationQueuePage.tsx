@@ -20,6 +20,7 @@ import { CHANNEL_LABEL, NotificationStatusBadge, STATUS_LABEL } from './labels';
  * (retry, cancel, cancel and opt the payer out). The server's sender changes statuses outside this
  * window, so the list refreshes every few seconds.
  */
+// long: one screen: filters, the queue table and its bulk actions share the selection
 export function NotificationQueuePage({ params }: PageProps) {
   const go = useNav((s) => s.go);
   const view = params.view === 'errors' ? 'errors' : 'all';

@@ -22,6 +22,7 @@ export function OnDemandButton({ detail }: { detail: AccountDetailDTO }) {
   );
 }
 
+// long: one form: level, channel and preview share the request state
 function OnDemandModal({ detail, onClose }: { detail: AccountDetailDTO; onClose: () => void }) {
   const role = useSession((s) => s.session?.user.role);
   const info = useQuery('notifications.forAccount', { accountId: detail.account.id }, { refreshOn: ['notifications'] });

@@ -13,6 +13,7 @@ import { useNav } from '../../stores/navigation';
 import { NotificationStatusBadge, SOURCE_LABEL, STATUS_LABEL } from './labels';
 
 /** One statement batch: its statements (PDF each), its notifications' statuses, its letters PDF. */
+// long: one screen: the batch header, its statements table and actions share the loaded batch
 export function StatementBatchPage({ params }: PageProps) {
   const go = useNav((s) => s.go);
   const back = useNav((s) => s.back);

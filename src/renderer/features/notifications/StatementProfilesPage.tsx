@@ -102,6 +102,7 @@ export function StatementProfilesPage() {
   );
 }
 
+// long: one form; its length is the profile's fields and levels, read top to bottom
 function ProfileEditor({ profile, onClose }: { profile: ProfileDTO | null; onClose: () => void }) {
   const divisions = useQuery('divisions.list', {});
   const [error, setError] = useState<AppError | null>(null);

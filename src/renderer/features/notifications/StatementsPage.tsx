@@ -15,6 +15,7 @@ import { useNav } from '../../stores/navigation';
 import { SOURCE_LABEL, STATUS_LABEL } from './labels';
 
 /** Statements: run statements for a profile, upload a statement/notification file, and the batches. */
+// long: one screen: the run form, its preview and the batch list share the selected profile and filters
 export function StatementsPage() {
   const go = useNav((s) => s.go);
   const profiles = useQuery('statementProfiles.list', {}, { refreshOn: ['statement_profiles'] });

@@ -96,6 +96,7 @@ function InvoiceList({ invoices }: { invoices: InvoiceDTO[] }) {
   );
 }
 
+// long: the account screen: its sections are components already; what stays is their layout and the loaded account
 export function AccountPage({ params }: PageProps) {
   const go = useNav((s) => s.go);
   const back = useNav((s) => s.back);

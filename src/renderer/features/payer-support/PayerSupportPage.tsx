@@ -20,6 +20,7 @@ import { METHOD_LABELS } from './labels';
  * The search text lives in the address (`#/payer-support?q=…`), so Back, reload and Done after a
  * payment return to the same results; `paid` names a payment just made, listed first.
  */
+// long: one search screen: the query and its results table share the search state
 export function PayerSupportPage({ params }: PageProps) {
   const [q, setQ] = useState(params.q ?? '');
   const [debounced] = useDebouncedValue(q, 60);

@@ -11,6 +11,7 @@ import { paymentActions } from './account-slots';
 import { METHOD_LABELS } from './labels';
 import { ReceiptView, printReceipt } from './ReceiptView';
 
+// long: one screen: the payment's details, applications and actions share the loaded payment
 export function PaymentDetailPage({ params }: PageProps) {
   const { go, back } = useNav();
   const res = useQuery('payments.get', { paymentId: params.paymentId ?? '' }, { refreshOn: ['payments', 'applications', 'deposits'] });

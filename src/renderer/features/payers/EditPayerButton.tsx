@@ -26,6 +26,7 @@ const TEXT_FIELDS = ['name', 'email', 'phone', 'postalAddress', 'accountNumber',
  * Edit Payer on the account page: one `accounts.update` with what changed. Core decides who may
  * change what (Settings' role rules); the form only greys out what this role usually may not.
  */
+// long: button and its form; the fields are the payer's, on shared FormParts
 export function EditPayerButton({ detail }: { detail: AccountDetailDTO }) {
   const a = detail.account;
   const role = useRole();

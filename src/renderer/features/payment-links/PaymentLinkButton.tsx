@@ -16,6 +16,7 @@ const STATE_COLOR = { open: 'blue', paid: 'green', revoked: 'gray', expired: 'or
  * and/or copy it. The token is made here and shown once; the ledger keeps only its hash. Core decides
  * whether links can be made (a central server with a public address) and who may revoke one.
  */
+// long: button and its modal: create, copy, send and revoke share the loaded link
 export function PaymentLinkButton({ detail }: { detail: AccountDetailDTO }) {
   const a = detail.account;
   const me = useSession((s) => s.session?.user);

@@ -97,6 +97,7 @@ export function PeriodsPage(_: PageProps) {
   );
 }
 
+// long: one modal: what is still open in the month and the confirm share the loaded period
 function ClosePeriodModal({ period, onClose, onDone }: { period: string | null; onClose(): void; onDone(): void }) {
   const go = useNav((s) => s.go);
   const preview = useQuery('periods.closePreview', period ? { period } : null);

@@ -47,6 +47,7 @@ export function RecurringSection({ detail }: { detail: AccountDetailDTO }) {
   );
 }
 
+// long: one card: the plan's details and pause/resume/cancel share the plan
 function RecurringCard({ r }: { r: RecurringDTO }) {
   const go = useNav((s) => s.go);
   const [error, setError] = useState<AppError | null>(null);
@@ -163,6 +164,7 @@ function RecurringCard({ r }: { r: RecurringDTO }) {
   );
 }
 
+// long: one form; its length is the schedule's fields
 function SetupRecurringModal({ opened, detail, onClose }: { opened: boolean; detail: AccountDetailDTO; onClose(): void }) {
   const a = detail.account;
   const [amountMode, setAmountMode] = useState<'fixed' | 'balance'>('fixed');

@@ -32,6 +32,7 @@ export function printRefundReceipt() {
  * deposited one (in full or in parts up to what is left), and the refunds made so far with their
  * receipts. Core decides every rule; these buttons only follow its answer (refunds.forPayment).
  */
+// long: the payment's refund and cancel buttons with their shared loaded state
 export function PaymentRefundActions({ payment }: { payment: PaymentDetailDTO }) {
   const state = useQuery('refunds.forPayment', { paymentId: payment.id }, { refreshOn: ['payments', 'refunds'] });
   const [cancelling, setCancelling] = useState(false);
@@ -157,6 +158,7 @@ function CancelModal({ opened, payment, onClose }: { opened: boolean; payment: P
   );
 }
 
+// long: one modal form: amount, reason, receipt and the approval request share the refund state
 function RefundModal({
   opened,
   payment,

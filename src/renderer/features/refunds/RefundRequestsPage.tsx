@@ -16,6 +16,7 @@ import { useNav } from '../../stores/navigation';
  * a closed month, or above the Admin's limit). Approve makes the refund now, as you; Decline keeps
  * the request with your reason.
  */
+// long: one screen: the request list and approve/decline share the selection
 export function RefundRequestsPage() {
   const go = useNav((s) => s.go);
   const [status, setStatus] = useState<RefundRequestStatus>('pending');

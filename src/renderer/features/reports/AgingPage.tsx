@@ -15,6 +15,7 @@ import { ReportActions } from './ReportActions';
 import { ReportPrint } from './ReportPrint';
 
 /** A/R aging by due date, per division and in total; a figure drills down to the accounts in it. */
+// long: one screen: filters, buckets and the drill-down table share the aging parameters
 export function AgingPage(_: PageProps) {
   const go = useNav((s) => s.go);
   const { divisionId } = useDivision();

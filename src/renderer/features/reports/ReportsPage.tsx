@@ -72,6 +72,7 @@ export function ReportsPage({ params }: PageProps) {
   );
 }
 
+// long: one report screen: its filters, run and table share the parameters; the models are in report-model.ts
 function ReportScreen({ name, params, description, scopeNote, users }: { name: ReportName; params: Record<string, string | undefined>; description: string; scopeNote: string | null; users: { id: string; name: string }[] }) {
   const { divisionId: selected, setDivision } = useDivision();
   const divisions = useQuery('divisions.list', {}, { refreshOn: ['divisions'] });

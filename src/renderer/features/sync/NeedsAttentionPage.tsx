@@ -64,6 +64,7 @@ export function NeedsAttentionPage(_: PageProps) {
   );
 }
 
+// long: one item and the resolutions offered for it (each choice opens its own small form); they share the item and busy state
 function AttentionItem({ item: it, canDeposit, onDone }: { item: NeedsAttentionDTO; canDeposit: boolean; onDone: () => void }) {
   const [mode, setMode] = useState<NeedsAttentionAction | null>(null);
   const [date, setDate] = useState('');
