@@ -11,7 +11,7 @@ import { insertInvoice } from '../invoices/create-invoice';
 import { creditClosedPayments, supersedeInvoice } from '../invoices/supersede';
 import { applyOldestDueFirst } from '../ledger/allocation';
 import { assertPeriodOpen } from '../ledger/journal';
-import { postAdjustments, type AdjustmentToPost } from './bulk-adjustments';
+import { postBalanceAdjustments, type AdjustmentToPost } from '../ledger/adjustments';
 import { applyRowsInput, type ApplyRowsInput, type BalanceRowInput, type BillRowInput } from './command-input';
 import { planBalanceImport, planBillImport, type ImportPlan } from './plan';
 import { indexNewAccountsInBulk } from './search-index';
@@ -166,7 +166,7 @@ async function applyBalances(ctx: CommandCtx, uploadId: string, plan: ImportPlan
     posts.push({ id: adjId, accountId: m.accountId, divisionId: m.divisionId, amountCents: delta, newBalanceCents: m.newCents, isNew: m.isNew });
   }
   await insertMany(ctx, 'balance_adjustments', adjustments);
-  await postAdjustments(ctx, posts);
+  await postBalanceAdjustments(ctx, posts, { reason: 'file upload', date: ctx.today });
   return { updated: plan.balanceUpdates.length, invoicesCreated: 0, invoicesReplaced: 0 };
 }
 

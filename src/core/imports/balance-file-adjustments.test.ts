@@ -4,7 +4,7 @@ import { makeLedger, seedAccount, type TestLedger } from '../../../test/helpers/
 import { verifyLedger } from '../ledger/checks';
 
 /**
- * Balance files post most adjustments set-wise (bulk-adjustments.ts) and index new names in one
+ * Balance files post most adjustments set-wise (ledger/adjustments.ts, postBalanceAdjustments) and index new names in one
  * statement (search-index.ts). Every kind of move, mixed in one file, must end exactly as the
  * one-by-one postings would: balances, open charges, credits, search.
  */
