@@ -39,6 +39,7 @@ export class BatchDb {
   readonly stats = { statements: 0, cacheHits: 0, deferredRows: 0, heldUpdates: 0, flushStatements: 0 };
 
   private conn: DatabaseConnection | null = null;
+  private wrapped: DatabaseConnection | null = null;
   private readonly held = new Map<string, Held>();
   private readonly heldTables = new Set<string>();
   private readonly readBack = new Set<string>();
@@ -63,8 +64,10 @@ export class BatchDb {
     const executor = inner.withConnectionProvider({
       provideConnection: (consumer) =>
         inner.provideConnection((conn) => {
+          // One wrapper per connection, not per statement (a batch sends thousands).
+          if (this.conn !== conn || !this.wrapped) this.wrapped = this.connection(conn);
           this.conn = conn;
-          return consumer(this.connection(conn));
+          return consumer(this.wrapped);
         }),
     });
     // Only the executor is used: the batch never opens a transaction of its own through this handle.
