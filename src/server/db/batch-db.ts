@@ -195,7 +195,10 @@ export class BatchDb {
     const prev = rows?.get(id);
     const next: Patch = prev ? { set: new Map(prev.set), add: new Map(prev.add) } : { set: new Map(), add: new Map() };
     for (const s of shape.set) {
-      next.set.set(s.column, params[s.param]);
+      const v = params[s.param];
+      // Only values a read gives back as they were written (no dates, bytes or booleans the driver converts).
+      if (v !== null && typeof v !== 'string' && typeof v !== 'number') return false;
+      next.set.set(s.column, v);
       next.add.delete(s.column);
     }
     for (const a of shape.add) {
