@@ -87,6 +87,7 @@ type Batch = {
   logged: Database['command_log'][];
 };
 
+// long: one pushed batch read top to bottom (dedupe, the commands, the answers written once); split parts would share most of its state.
 async function runBatch(store: ServerStore, outer: Trx, actor: Actor, clientId: string, commands: PushedCommand[], log: Logger, savepointFrom: number) {
   const now = store.core.clock.now().toISOString();
   // Every statement of the batch goes through it, so a held row is written before anything that could see it.
