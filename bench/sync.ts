@@ -99,13 +99,19 @@ async function benchDialect(dialect: Dialect, cluster: PgCluster | null, n: numb
       }
     })();
 
-    const outputBefore = server.output.length;
+    // The server's batch lines, read as they come (its kept output is trimmed on long runs).
+    let pushLog = '';
+    const onOut = (b: Buffer) => void (pushLog += b.toString());
+    server.proc.stdout?.on('data', onOut);
+    server.proc.stderr?.on('data', onOut);
     const cpu0 = cpuOf(server.proc.pid!, socketUrl);
     let t = performance.now();
     await pushAll(a);
     const pushMs = performance.now() - t;
     const cpu1 = cpuOf(server.proc.pid!, socketUrl);
-    const stmts = pushStats(server.output.slice(outputBefore).join(''));
+    server.proc.stdout?.off('data', onOut);
+    server.proc.stderr?.off('data', onOut);
+    const stmts = pushStats(pushLog);
     const left = raw.prepare(`SELECT COUNT(*) AS n FROM sync_outbox WHERE state <> 'accepted'`).get() as { n: number };
     if (left.n !== 0) throw new Error(`push left ${left.n} commands not accepted`);
 
@@ -156,6 +162,7 @@ async function benchDialect(dialect: Dialect, cluster: PgCluster | null, n: numb
       statementsPerCommand: +(stmts.statements / n).toFixed(2),
       cachedReadsPerCommand: +(stmts.cacheHits / n).toFixed(2),
       heldRowsPerCommand: +(stmts.deferredRows / n).toFixed(2),
+      heldRowUpdatesPerCommand: +(stmts.heldUpdates / n).toFixed(2),
       multiRowInserts: stmts.flushStatements,
       ...(dialect === 'postgres' ? { postgresCpuMsPerCommand: +((cpu1.postgres - cpu0.postgres) / n).toFixed(3) } : {}),
       pullChanges: changes,
@@ -170,7 +177,7 @@ async function benchDialect(dialect: Dialect, cluster: PgCluster | null, n: numb
     const cpuLine = `server CPU ${fig.serverCpuMsPerCommand} ms/command${'postgresCpuMsPerCommand' in fig ? `, PostgreSQL CPU ${fig.postgresCpuMsPerCommand} ms/command` : ''}`;
     console.log(`${dialect}: push   ${n} payments.record in ${fig.pushSeconds} s (${fig.pushCommandsPerSecond}/s; ${cpuLine}; target 50 s for 100,000, aim 20 s)`);
     console.log(
-      `${dialect}: push   ${fig.statementsPerCommand} statements/command sent to the database (+ ${fig.multiRowInserts} multi-row INSERTs carrying ${fig.heldRowsPerCommand} held rows/command; ${fig.cachedReadsPerCommand} reads/command answered from the batch cache)`,
+      `${dialect}: push   ${fig.statementsPerCommand} statements/command sent to the database (+ ${fig.multiRowInserts} statements writing held rows: multi-row INSERTs carrying ${fig.heldRowsPerCommand} rows/command, and one UPDATE per row for ${fig.heldRowUpdatesPerCommand} held row updates/command; ${fig.cachedReadsPerCommand} reads/command answered from the batch cache)`,
     );
     console.log(`${dialect}: pull   ${changes} changes (${pulledPayments} payments) in ${fig.pullSeconds} s (${fig.pullChangesPerSecond}/s)`);
     console.log(`${dialect}: snapshot of the same ledger: ${fig.snapshotSeconds} s`);
@@ -184,8 +191,8 @@ async function benchDialect(dialect: Dialect, cluster: PgCluster | null, n: numb
 }
 
 /** The server's per-batch counts (push.ts logs one 'push batch' line per batch when LEDGERDESK_PUSH_STATS=1), summed. */
-function pushStats(output: string): { statements: number; cacheHits: number; deferredRows: number; flushStatements: number } {
-  const sum = { statements: 0, cacheHits: 0, deferredRows: 0, flushStatements: 0 };
+function pushStats(output: string): { statements: number; cacheHits: number; deferredRows: number; heldUpdates: number; flushStatements: number } {
+  const sum = { statements: 0, cacheHits: 0, deferredRows: 0, heldUpdates: 0, flushStatements: 0 };
   for (const line of output.split('\n')) {
     if (!line.includes('"push batch"')) continue;
     try {

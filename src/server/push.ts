@@ -87,6 +87,7 @@ type Batch = {
   logged: Database['command_log'][];
 };
 
+// long: one pushed batch read top to bottom (dedupe, the commands, the answers written once); split parts would share most of its state.
 async function runBatch(store: ServerStore, outer: Trx, actor: Actor, clientId: string, commands: PushedCommand[], log: Logger, savepointFrom: number) {
   const now = store.core.clock.now().toISOString();
   // Every statement of the batch goes through it, so a held row is written before anything that could see it.
@@ -137,7 +138,7 @@ async function runBatch(store: ServerStore, outer: Trx, actor: Actor, clientId: 
           serverSeq: prev!.server_seq,
           ...(prev!.error_json ? storedError(prev!.error_json) : {}),
         });
-        log.info({ commandId: c.id, name: c.name, clientId, status: prev!.status }, 'command repeated: stored answer');
+        log.debug({ commandId: c.id, name: c.name, clientId, status: prev!.status }, 'command repeated: stored answer');
       }
       continue;
     }
@@ -173,7 +174,9 @@ async function runBatch(store: ServerStore, outer: Trx, actor: Actor, clientId: 
     answered.set(c.id, { hash, outcome });
     outcomes.push(outcome);
     lastSeq = Math.max(lastSeq, c.clientSeq);
-    log.info({ commandId: c.id, name: c.name, clientId, userId: actor.userId, status: outcome.status, code: error?.code }, 'command');
+    // Per command at debug only: a desk pushing a year of work would otherwise write 100,000 lines (the batch line below counts them).
+    if (error) log.info({ commandId: c.id, name: c.name, clientId, userId: actor.userId, status: outcome.status, code: error.code }, 'command refused');
+    else log.debug({ commandId: c.id, name: c.name, clientId, userId: actor.userId, status: outcome.status }, 'command');
   }
   bdb.defer = false;
   await b.chain.save(trx as unknown as Kysely<Database>);
@@ -188,9 +191,9 @@ async function runBatch(store: ServerStore, outer: Trx, actor: Actor, clientId: 
       .execute();
   }
   if (lastSeq !== client.last_seq) await trx.updateTable('srv_clients').set({ last_seq: lastSeq, updated_at: now }).where('client_id', '=', clientId).execute();
-  const stats = { clientId, commands: commands.length, savepointFrom, ...bdb.stats };
+  const stats = { clientId, userId: actor.userId, commands: commands.length, fresh: fresh.length, rejected: fresh.filter((f) => f.row.status === 'rejected').length, savepointFrom, ...bdb.stats };
   if (process.env.LEDGERDESK_PUSH_STATS === '1') log.warn(stats, 'push batch');
-  else log.debug(stats, 'push batch');
+  else log.info(stats, 'push batch');
   if (store.dialect === 'postgres' && fresh.length > 0) await sql`SELECT pg_notify('ledgerdesk_changes', ${String(serverSeq)})`.execute(trx);
   return { response: { outcomes, lastClientSeq: lastSeq } satisfies PushResponse, serverSeq, changed: fresh.length > 0 };
 }

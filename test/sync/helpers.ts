@@ -53,7 +53,9 @@ export async function startServer(opts: { databaseUrl?: string; env?: Record<str
     },
   };
   const launch = async () => {
-    const proc = spawn(process.execPath, ['--import', 'tsx', 'src/server/cli.ts'], {
+    // LEDGERDESK_SERVER_CPU_PROF=<dir>: the server writes a V8 CPU profile there when it exits (for the push bench).
+    const prof = process.env.LEDGERDESK_SERVER_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.LEDGERDESK_SERVER_CPU_PROF}`] : [];
+    const proc = spawn(process.execPath, [...prof, '--import', 'tsx', 'src/server/cli.ts'], {
       cwd: ROOT,
       env: {
         ...process.env,

@@ -53,6 +53,11 @@ export class AuditChainHead {
     this.sealed = { row, moved: true };
   }
 
+  /** True when this chain itself moved the sealed head (so it is genuine without checking its MAC again). */
+  movedHere(): boolean {
+    return this.sealed?.moved === true;
+  }
+
   /** Writes the sealed head where the entries moved it: whoever uses a chain calls this before committing. */
   async save(db: Kysely<Database>): Promise<void> {
     const s = this.sealed;
@@ -120,7 +125,7 @@ function headIsGenuine(key: Buffer, h: Head): boolean {
  */
 async function advanceHead(db: Kysely<Database>, key: Buffer, prev: { seq: number; hash: string }, next: { seq: number; hash: string }, chain?: AuditChainHead): Promise<void> {
   const h = chain ? await chain.readSealed(db) : await readHead(db);
-  if (!h || h.seq !== prev.seq || h.hash !== prev.hash || !headIsGenuine(key, h)) return;
+  if (!h || h.seq !== prev.seq || h.hash !== prev.hash || !(chain?.movedHere() || headIsGenuine(key, h))) return;
   const moved = { mac_from: h.mac_from, seq: next.seq, hash: next.hash };
   // A batch's chain (server push) moves the head in memory and writes it once (`save`).
   if (chain) return chain.moveSealed({ ...h, seq: next.seq, hash: next.hash, mac: headMac(key, moved) });

@@ -118,4 +118,16 @@ describe('audit chain', () => {
     const bad = await verifyAuditChain(t.core.db);
     expect(bad).toMatchObject({ ok: false, brokenAt: 3, reason: 'entry 3 was altered' });
   });
+
+  it('refuses a payment id already recorded by another command (the primary key answers; nothing else changes)', async () => {
+    const acct = await seedAccount(t, '1007');
+    const input = { accountId: acct.id, amount: '5.00', method: 'cash', paymentId: '01900000-0000-7000-8000-000000000002' };
+    expect((await t.core.executor.execute(t.csr, 'payments.record', input)).ok).toBe(true);
+    const again = await t.core.executor.execute(t.csr, 'payments.record', { ...input, amount: '7.00' });
+    expectError(again, 'CONFLICT', 'paymentId');
+    const rows = await t.core.db.selectFrom('payments').select(['amount_cents']).where('account_id', '=', acct.id).execute();
+    expect(rows).toEqual([{ amount_cents: 500 }]);
+    const entries = await t.core.db.selectFrom('account_entries').select('amount_cents').where('account_id', '=', acct.id).execute();
+    expect(entries).toEqual([{ amount_cents: -500 }]);
+  });
 });

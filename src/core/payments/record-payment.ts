@@ -7,6 +7,7 @@ import { ANY_ROLE } from '../../shared/roles';
 import { defineCommand, type CommandCtx } from '../commands/types';
 import { applyOldestDueFirst } from '../ledger/allocation';
 import type { Database } from '../db/schema';
+import { isUniqueClash } from '../db/unique-clash';
 import { assertEntryDate } from '../periods/business-date';
 import { assertPeriodOpen, getActiveAccount, postEntry } from '../ledger/journal';
 import { keepRefusedPayment } from './keep-payment';
@@ -46,8 +47,6 @@ export interface NewPayment {
 export async function insertPayment(ctx: CommandCtx, p: NewPayment): Promise<void> {
   const acct = p.hold ? await getAccount(ctx, p.accountId) : await getActiveAccount(ctx, p.accountId);
   if (!p.hold) await assertPeriodOpen(ctx, p.paymentDate, 'paymentDate');
-  const clash = await ctx.db.selectFrom('payments').select('id').where('id', '=', p.paymentId).executeTakeFirst();
-  if (clash) fail('CONFLICT', 'This payment was already recorded.', { field: 'paymentId', paymentId: p.paymentId });
   const row = {
     id: p.paymentId,
     account_id: acct.id,
@@ -70,7 +69,13 @@ export async function insertPayment(ctx: CommandCtx, p: NewPayment): Promise<voi
     voided_at: null,
     hold_reason: p.hold ?? null,
   };
-  await ctx.db.insertInto('payments').values(row).execute();
+  // The keys answer "already recorded" (no read first: see unique-clash.ts); the reference derives from the id.
+  try {
+    await ctx.db.insertInto('payments').values(row).execute();
+  } catch (e) {
+    if (isUniqueClash(e, 'payments', ['id', 'reference'])) fail('CONFLICT', 'This payment was already recorded.', { field: 'paymentId', paymentId: p.paymentId });
+    throw e;
+  }
   if (!p.hold) await postPayment(ctx, row, p.autoApply !== false);
   if (row.receipt_email) await queuePaymentReceipt(ctx, row, acct);
   if (!p.hold) await cancelPendingNotificationsIfPaid(ctx, acct.id, `payment ${row.reference}`);

@@ -4,7 +4,12 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { BatchDb, FlushFailed } from './batch-db';
 
 /** The batch handle on a real SQLite file's transaction: what it holds, when it writes, what it answers from cache. */
-type T = { parent: { id: string; name: string }; child: { id: string; parent_id: string }; srv_changes: { seq: number; tbl: string } };
+type T = {
+  parent: { id: string; name: string };
+  child: { id: string; parent_id: string };
+  acct: { id: string; name: string; balance: number };
+  srv_changes: { seq: number; tbl: string };
+};
 
 let raw: BetterSqlite3.Database;
 let db: Kysely<T>;
@@ -16,7 +21,9 @@ beforeEach(async () => {
   raw.exec(`CREATE TABLE parent (id TEXT PRIMARY KEY, name TEXT NOT NULL);
     CREATE TABLE child (id TEXT PRIMARY KEY, parent_id TEXT NOT NULL REFERENCES parent(id));
     CREATE TABLE srv_changes (seq INTEGER PRIMARY KEY AUTOINCREMENT, tbl TEXT NOT NULL);
-    CREATE TRIGGER c_i AFTER INSERT ON child BEGIN INSERT INTO srv_changes (tbl) VALUES ('child'); END;`);
+    CREATE TABLE acct (id TEXT PRIMARY KEY, name TEXT NOT NULL, balance INTEGER NOT NULL CHECK (balance >= 0));
+    CREATE TRIGGER c_i AFTER INSERT ON child BEGIN INSERT INTO srv_changes (tbl) VALUES ('child'); END;
+    CREATE TRIGGER a_u AFTER UPDATE ON acct BEGIN INSERT INTO srv_changes (tbl) VALUES ('acct'); END;`);
   statements.length = 0;
   db = new Kysely<T>({ dialect: new SqliteDialect({ database: raw }), log: (e) => void statements.push(e.query.sql) });
 });
@@ -66,6 +73,7 @@ describe('BatchDb', () => {
     raw.exec(`INSERT INTO parent VALUES ('p1', 'one')`);
     await db.transaction().execute(async (trx) => {
       const b = batch(trx);
+      b.defer = false;
       const h = b.db as unknown as Kysely<T>;
       const read = () => h.selectFrom('parent').select('name').where('id', '=', 'p1').executeTakeFirstOrThrow();
       expect(await read()).toEqual({ name: 'one' });
@@ -103,6 +111,110 @@ describe('BatchDb', () => {
       b.defer = false;
       await (b.db as unknown as Kysely<T>).insertInto('parent').values({ id: 'p1', name: 'one' }).execute();
       expect(raw.prepare('SELECT COUNT(*) AS n FROM parent').get()).toEqual({ n: 1 });
+    });
+  });
+
+  describe('held row updates', () => {
+    beforeEach(() => {
+      raw.exec(`INSERT INTO acct VALUES ('a1', 'one', 100), ('a2', 'two', 100)`);
+    });
+    const balance = (h: Kysely<T>, id: string) => h.selectFrom('acct').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
+    const move = (h: Kysely<T>, id: string, by: number, name: string) =>
+      h
+        .updateTable('acct')
+        .set({ balance: sql<number>`balance + ${by}`, name })
+        .where('id', '=', id)
+        .execute();
+
+    it('a read of the row after a held update sees it; the row is written once, at the flush, with the last value and the sum', async () => {
+      await db.transaction().execute(async (trx) => {
+        const b = batch(trx);
+        const h = b.db as unknown as Kysely<T>;
+        expect(await balance(h, 'a1')).toEqual({ id: 'a1', name: 'one', balance: 100 });
+        await move(h, 'a1', -30, 'uno');
+        expect(await balance(h, 'a1')).toEqual({ id: 'a1', name: 'uno', balance: 70 });
+        await move(h, 'a1', 5, 'eins');
+        expect(await h.selectFrom('acct').select('balance').where('id', '=', 'a1').executeTakeFirstOrThrow()).toEqual({ balance: 75 });
+        expect(await balance(h, 'a1')).toEqual({ id: 'a1', name: 'eins', balance: 75 });
+        // Nothing reached the database yet: one read of the row, no UPDATE.
+        expect(statements.filter((q) => q.startsWith('update'))).toEqual([]);
+        expect(raw.prepare(`SELECT balance FROM acct WHERE id = 'a1'`).get()).toEqual({ balance: 100 });
+        await b.flush();
+        expect(statements.filter((q) => q.startsWith('update'))).toEqual(['update "acct" set "name" = ?, "balance" = "balance" + ? where "id" = ?']);
+        expect(raw.prepare(`SELECT name, balance FROM acct WHERE id = 'a1'`).get()).toEqual({ name: 'eins', balance: 75 });
+        expect(raw.prepare('SELECT COUNT(*) AS n FROM srv_changes').get()).toEqual({ n: 1 });
+        // After the flush the row is read again from the database (the cached copy was the old base).
+        expect(await balance(h, 'a1')).toEqual({ id: 'a1', name: 'eins', balance: 75 });
+      });
+    });
+
+    it('an update of a row the batch has not read runs at once, and any other read of a patched table writes the patch first', async () => {
+      await db.transaction().execute(async (trx) => {
+        const b = batch(trx);
+        const h = b.db as unknown as Kysely<T>;
+        await move(h, 'a2', -1, 'two');
+        expect(raw.prepare(`SELECT balance FROM acct WHERE id = 'a2'`).get()).toEqual({ balance: 99 });
+        await balance(h, 'a1');
+        await move(h, 'a1', -10, 'one');
+        expect(raw.prepare(`SELECT balance FROM acct WHERE id = 'a1'`).get()).toEqual({ balance: 100 });
+        const all = await h.selectFrom('acct').select(['id', 'balance']).orderBy('id').execute();
+        expect(all).toEqual([
+          { id: 'a1', balance: 90 },
+          { id: 'a2', balance: 99 },
+        ]);
+        // A table triggers write sees the held update's trigger output.
+        expect(await h.selectFrom('srv_changes').select('tbl').execute()).toHaveLength(2);
+      });
+    });
+
+    it('a write of one row keeps the cached reads of the other rows', async () => {
+      await db.transaction().execute(async (trx) => {
+        const b = batch(trx);
+        b.defer = false;
+        const h = b.db as unknown as Kysely<T>;
+        await balance(h, 'a1');
+        await balance(h, 'a2');
+        await move(h, 'a2', 1, 'two');
+        expect(await balance(h, 'a1')).toEqual({ id: 'a1', name: 'one', balance: 100 });
+        expect(b.stats.cacheHits).toBe(1);
+        expect(await balance(h, 'a2')).toEqual({ id: 'a2', name: 'two', balance: 101 });
+        expect(b.stats.cacheHits).toBe(1);
+      });
+    });
+
+    it('a held update that fails when written names the first command that moved a held row', async () => {
+      const err = await db
+        .transaction()
+        .execute(async (trx) => {
+          const b = batch(trx);
+          const h = b.db as unknown as Kysely<T>;
+          b.current = 3;
+          await balance(h, 'a1');
+          await move(h, 'a1', -60, 'one');
+          b.current = 4;
+          await move(h, 'a1', -60, 'one');
+          expect((await balance(h, 'a1')).balance).toBe(-20);
+          b.current = 5;
+          await b.flush();
+        })
+        .catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(FlushFailed);
+      expect((err as FlushFailed).first).toBe(3);
+      expect(raw.prepare(`SELECT balance FROM acct WHERE id = 'a1'`).get()).toEqual({ balance: 100 });
+    });
+
+    it('a raw statement (a savepoint) writes held updates first, and forgets which rows exist (a rollback may remove them)', async () => {
+      await db.transaction().execute(async (trx) => {
+        const b = batch(trx);
+        const h = b.db as unknown as Kysely<T>;
+        await balance(h, 'a1');
+        await move(h, 'a1', -1, 'one');
+        await sql`SAVEPOINT x`.execute(h);
+        expect(raw.prepare(`SELECT balance FROM acct WHERE id = 'a1'`).get()).toEqual({ balance: 99 });
+        await move(h, 'a1', -1, 'one');
+        expect(raw.prepare(`SELECT balance FROM acct WHERE id = 'a1'`).get()).toEqual({ balance: 98 });
+        await sql`RELEASE SAVEPOINT x`.execute(h);
+      });
     });
   });
 });

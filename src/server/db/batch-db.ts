@@ -17,6 +17,13 @@ import type { Database, Dialect } from '../../core/db/schema';
  *   batch. Tables are flushed in the order they were first held (parents before children, as every
  *   command inserts them), and rows in the order they were held.
  *
+ * - Held row updates. An UPDATE of one row by its id (`set "c" = ?` or `set "c" = c + ?` only) of a
+ *   row this batch has read is held as a patch: later updates of the same row fold into it (the last
+ *   value wins, increments add up), a read of that row by its id is answered from the batch's copy
+ *   with the patch applied, and one UPDATE per row is written when the held rows are (or before any
+ *   other statement naming its table). A desk pushing many payments to one account moves that
+ *   account's balance once per batch instead of once per payment.
+ *
  * Nothing here decides a rule: the commands still run in the one runner and read what they read.
  * What changes is when a held row reaches the database, so an error it raises comes at the flush:
  * `FlushFailed` names the first command whose rows were in it, and the push runs the batch again
@@ -29,14 +36,21 @@ export class BatchDb {
   defer = true;
   /** The index of the command running now: the rows it holds are attributed to it. */
   current = 0;
-  readonly stats = { statements: 0, cacheHits: 0, deferredRows: 0, flushStatements: 0 };
+  readonly stats = { statements: 0, cacheHits: 0, deferredRows: 0, heldUpdates: 0, flushStatements: 0 };
 
   private conn: DatabaseConnection | null = null;
+  private wrapped: DatabaseConnection | null = null;
   private readonly held = new Map<string, Held>();
   private readonly heldTables = new Set<string>();
   private readonly readBack = new Set<string>();
   private firstHeld: number | null = null;
-  private readonly cache = new Map<string, { tables: string[]; result: QueryResult<unknown> }>();
+  private readonly cache = new Map<string, Cached>();
+  /** Cache keys by the tables their statement names: a write drops only its tables' entries. */
+  private readonly cacheByTable = new Map<string, Set<string>>();
+  /** Held row updates: table → row id → patch. */
+  private readonly patches = new Map<string, Map<string, Patch>>();
+  /** Rows this batch has read by id and found (only those may have an UPDATE held: it is known to touch one row). */
+  private readonly known = new Map<string, Set<string>>();
 
   constructor(
     trx: { getExecutor(): ReturnType<Kysely<Database>["getExecutor"]> },
@@ -50,8 +64,10 @@ export class BatchDb {
     const executor = inner.withConnectionProvider({
       provideConnection: (consumer) =>
         inner.provideConnection((conn) => {
+          // One wrapper per connection, not per statement (a batch sends thousands).
+          if (this.conn !== conn || !this.wrapped) this.wrapped = this.connection(conn);
           this.conn = conn;
-          return consumer(this.connection(conn));
+          return consumer(this.wrapped);
         }),
     });
     // Only the executor is used: the batch never opens a transaction of its own through this handle.
@@ -60,14 +76,18 @@ export class BatchDb {
 
   /** Writes every held row (multi-row), in the order held. */
   async flush(): Promise<void> {
-    if (this.held.size === 0) return;
+    if (this.held.size === 0 && this.patches.size === 0) return;
     const conn = this.conn;
     if (!conn) throw new Error('batch-db: rows held without a connection');
     const groups = [...this.held.values()];
+    const patches = [...this.patches];
     const first = this.firstHeld ?? 0;
     this.held.clear();
     this.heldTables.clear();
+    this.patches.clear();
     this.firstHeld = null;
+    // The rows read before are now stale as the base the patches applied to.
+    for (const [table] of patches) this.invalidate([table]);
     try {
       for (const g of groups) {
         const per = Math.max(1, Math.min(MAX_ROWS, Math.floor(MAX_PARAMS / g.width)));
@@ -75,6 +95,12 @@ export class BatchDb {
           const part = g.rows.slice(i, i + per);
           this.stats.flushStatements++;
           await conn.executeQuery(CompiledQuery.raw(g.head + valuesList(this.opts.dialect, g.width, part.length), part.flat()));
+        }
+      }
+      for (const [table, rows] of patches) {
+        for (const [id, patch] of rows) {
+          this.stats.flushStatements++;
+          await conn.executeQuery(patchStatement(this.opts.dialect, table, id, patch));
         }
       }
     } catch (e) {
@@ -87,7 +113,8 @@ export class BatchDb {
       executeQuery: <R>(q: CompiledQuery) => this.execute(conn, q) as Promise<QueryResult<R>>,
       streamQuery: async function* (this: BatchDb, q: CompiledQuery, chunkSize?: number) {
         await this.flush();
-        this.cache.clear();
+        this.clearCache();
+        this.known.clear();
         yield* conn.streamQuery(q, chunkSize);
       }.bind(this) as DatabaseConnection['streamQuery'],
     };
@@ -95,52 +122,132 @@ export class BatchDb {
 
   private async execute(conn: DatabaseConnection, q: CompiledQuery): Promise<QueryResult<unknown>> {
     const kind = q.query.kind;
-    if (kind === 'SelectQueryNode') {
-      const tables = tablesOf(q.query);
-      // A table whose held rows a read needed is written straight through from then on.
-      for (const t of tables) if (this.heldTables.has(t)) this.readBack.add(t);
-      await this.flushIfNamed(tables);
-      const key = tables.length > 0 && !tables.some((t) => this.derived(t)) ? cacheKey(q) : null;
-      const hit = key !== null ? this.cache.get(key) : undefined;
-      if (hit) {
-        this.stats.cacheHits++;
-        return { ...hit.result, rows: hit.result.rows.map((r) => ({ ...(r as object) })) };
-      }
-      this.stats.statements++;
-      const result = await conn.executeQuery(q);
-      if (key !== null) this.cache.set(key, { tables, result: { ...result, rows: result.rows.map((r) => ({ ...(r as object) })) } });
-      return result;
-    }
+    if (kind === 'SelectQueryNode') return this.select(conn, q);
     if (kind === 'InsertQueryNode' || kind === 'UpdateQueryNode' || kind === 'DeleteQueryNode' || kind === 'MergeQueryNode') {
-      const tables = tablesOf(q.query);
-      this.invalidate(tables);
-      const into = kind === 'InsertQueryNode' ? heldShape(q.sql) : null;
+      const shape = shapeOf(q);
+      const tables = shape.tables;
       const table = tables[0];
-      if (into && table && this.defer && !this.readBack.has(table) && !this.derived(table) && (!this.heldTables.size || !tables.slice(1).some((t) => this.heldTables.has(t)))) {
-        this.hold(table, into, q.parameters);
+      const row = shape.update && table ? String(q.parameters[shape.update.idParam]) : null;
+      if (row !== null && table && this.defer && !this.derived(table) && this.known.get(table)?.has(row) && this.holdUpdate(table, row, shape.update!, q.parameters)) {
+        return { rows: [], numAffectedRows: 1n };
+      }
+      this.invalidate(tables, row !== null ? { table: table!, id: row } : shape.insertId !== null ? { table: table!, id: String(q.parameters[shape.insertId]) } : undefined);
+      // A row removed, or rows changed by anything but their id, are no longer known to be there.
+      if (table && (kind === 'DeleteQueryNode' || kind === 'MergeQueryNode' || (kind === 'UpdateQueryNode' && row === null))) this.known.delete(table);
+      if (shape.held && table && this.defer && !this.readBack.has(table) && !this.derived(table) && !this.patches.has(table) && (!this.heldTables.size || !tables.slice(1).some((t) => this.heldTables.has(t)))) {
+        this.hold(table, shape.held, q.parameters);
         return { rows: [], numAffectedRows: 1n };
       }
       await this.flushIfNamed(tables);
       this.stats.statements++;
       return conn.executeQuery(q);
     }
-    // Raw SQL (savepoints, locks, anything unparsed): every held row first, and no cached answer survives it.
+    // Raw SQL (savepoints, locks, anything unparsed): every held row first, and no cached answer (nor known row: a rollback) survives it.
     await this.flush();
-    this.cache.clear();
+    this.clearCache();
+    this.known.clear();
     this.stats.statements++;
     return conn.executeQuery(q);
+  }
+
+  private async select(conn: DatabaseConnection, q: CompiledQuery): Promise<QueryResult<unknown>> {
+    const { tables, rowRead } = shapeOf(q);
+    const row = rowRead ? { table: rowRead.table, id: String(q.parameters[rowRead.idParam]) } : undefined;
+    // A table whose held rows a read needed is written straight through from then on.
+    for (const t of tables) if (this.heldTables.has(t)) this.readBack.add(t);
+    // A read of one row by its id sees that row's held patch; any other read of a patched table needs it written.
+    await this.flushIfNamed(tables, row?.table);
+    const key = tables.length > 0 && !tables.some((t) => this.derived(t)) ? cacheKey(q) : null;
+    const hit = key !== null ? this.cache.get(key) : undefined;
+    let result: QueryResult<unknown>;
+    if (hit) {
+      this.stats.cacheHits++;
+      result = hit.result;
+    } else {
+      this.stats.statements++;
+      result = await conn.executeQuery(q);
+      if (key !== null) this.remember(key, tables, row, result);
+      if (row && result.rows.length === 1) this.knownSet(row.table).add(row.id);
+    }
+    const patch = row ? this.patches.get(row.table)?.get(row.id) : undefined;
+    // Callers get their own objects: the cached rows stay as read.
+    return { ...result, rows: result.rows.map((r) => (patch ? applyPatch(r as Record<string, unknown>, patch) : { ...(r as object) })) };
+  }
+
+  private remember(key: string, tables: string[], row: RowRef | undefined, result: QueryResult<unknown>): void {
+    this.cache.set(key, { tables, row, result: { ...result, rows: result.rows.map((r) => ({ ...(r as object) })) } });
+    for (const t of tables) {
+      let keys = this.cacheByTable.get(t);
+      if (!keys) this.cacheByTable.set(t, (keys = new Set()));
+      keys.add(key);
+    }
+  }
+
+  private knownSet(table: string): Set<string> {
+    let ids = this.known.get(table);
+    if (!ids) this.known.set(table, (ids = new Set()));
+    return ids;
+  }
+
+  /** Folds a one-row UPDATE into the row's held patch; false (nothing held) when it cannot be folded. */
+  private holdUpdate(table: string, id: string, shape: UpdateShape, params: readonly unknown[]): boolean {
+    const rows = this.patches.get(table);
+    const prev = rows?.get(id);
+    const next: Patch = prev ? { set: new Map(prev.set), add: new Map(prev.add) } : { set: new Map(), add: new Map() };
+    for (const s of shape.set) {
+      const v = params[s.param];
+      // Only values a read gives back as they were written (no dates, bytes or booleans the driver converts).
+      if (v !== null && typeof v !== 'string' && typeof v !== 'number') return false;
+      next.set.set(s.column, v);
+      next.add.delete(s.column);
+    }
+    for (const a of shape.add) {
+      const by = params[a.param];
+      if (typeof by !== 'number') return false;
+      const base = next.set.get(a.column);
+      if (next.set.has(a.column)) {
+        if (typeof base !== 'number') return false;
+        next.set.set(a.column, base + by);
+      } else next.add.set(a.column, (next.add.get(a.column) ?? 0) + by);
+    }
+    if (rows) rows.set(id, next);
+    else this.patches.set(table, new Map([[id, next]]));
+    this.firstHeld ??= this.current;
+    this.stats.heldUpdates++;
+    return true;
   }
 
   private derived(table: string): boolean {
     return this.opts.derived(table);
   }
 
-  private async flushIfNamed(tables: string[]): Promise<void> {
-    if (this.heldTables.size > 0 && tables.some((t) => this.heldTables.has(t) || this.derived(t))) await this.flush();
+  /** Writes the held rows first when the statement names a held or patched table (`rowOf`: a read by id, which sees its patch) or a derived one. */
+  private async flushIfNamed(tables: string[], rowOf?: string): Promise<void> {
+    if (this.heldTables.size === 0 && this.patches.size === 0) return;
+    if (tables.some((t) => this.heldTables.has(t) || this.derived(t) || (this.patches.has(t) && t !== rowOf))) await this.flush();
   }
 
-  private invalidate(tables: string[]): void {
-    for (const [k, v] of this.cache) if (v.tables.some((t) => tables.includes(t))) this.cache.delete(k);
+  /** Drops the cached reads of the written tables; a write of one row (`row`) keeps the other rows' reads by id. */
+  private invalidate(tables: string[], row?: RowRef): void {
+    for (const t of tables) {
+      const keys = this.cacheByTable.get(t);
+      if (!keys) continue;
+      for (const k of keys) {
+        const c = this.cache.get(k);
+        if (!c) {
+          keys.delete(k);
+          continue;
+        }
+        if (row && c.row && c.row.table === row.table && c.row.id !== row.id && t === row.table && c.tables.length === 1) continue;
+        this.cache.delete(k);
+        keys.delete(k);
+      }
+    }
+  }
+
+  private clearCache(): void {
+    this.cache.clear();
+    this.cacheByTable.clear();
   }
 
   private hold(table: string, shape: { head: string; width: number }, params: readonly unknown[]): void {
@@ -164,6 +271,93 @@ export class FlushFailed extends Error {
 }
 
 type Held = { head: string; width: number; rows: (readonly unknown[])[] };
+type RowRef = { table: string; id: string };
+type Cached = { tables: string[]; row: RowRef | undefined; result: QueryResult<unknown> };
+/** A held row update: columns set to a value (the last wins) and columns moved by an amount (they add up). */
+type Patch = { set: Map<string, unknown>; add: Map<string, number> };
+type UpdateShape = { set: { column: string; param: number }[]; add: { column: string; param: number }[]; idParam: number };
+
+/** What the batch needs to know of a statement text, worked out once per text. */
+type Shape = {
+  tables: string[];
+  /** A plain one-row INSERT: the part before the values and the row width. */
+  held: { head: string; width: number } | null;
+  /** The parameter giving an INSERT's "id" column. */
+  insertId: number | null;
+  /** `select <columns> from "t" where "id" = ?`. */
+  rowRead: { table: string; idParam: number } | null;
+  /** `update "t" set "a" = ?, "b" = b + ? where "id" = ?`. */
+  update: UpdateShape | null;
+};
+
+const shapes = new Map<string, Shape>();
+
+function shapeOf(q: CompiledQuery): Shape {
+  let s = shapes.get(q.sql);
+  if (s) return s;
+  const tables = tablesOf(q.query);
+  const kind = q.query.kind;
+  const held = kind === 'InsertQueryNode' ? heldShape(q.sql) : null;
+  s = {
+    tables,
+    held,
+    insertId: held ? insertIdParam(q.sql) : null,
+    rowRead: kind === 'SelectQueryNode' ? rowReadShape(q.sql) : null,
+    update: kind === 'UpdateQueryNode' ? updateShape(q.sql) : null,
+  };
+  // Texts repeat (a statement per shape, not per row); a bound keeps a stream of odd texts from growing it.
+  if (shapes.size > 5000) shapes.clear();
+  shapes.set(q.sql, s);
+  return s;
+}
+
+const PARAM = String.raw`(?:\?|\$\d+)`;
+const IDENT = String.raw`"([a-z_][a-z0-9_]*)"`;
+
+function rowReadShape(text: string): Shape['rowRead'] {
+  const m = new RegExp(String.raw`^select (?:\*|${IDENT}(?:, ${IDENT})*) from ${IDENT} where "id" = ${PARAM}$`).exec(text);
+  if (!m) return null;
+  return { table: m.at(-1)!, idParam: countParams(text) - 1 };
+}
+
+function updateShape(text: string): UpdateShape | null {
+  const m = new RegExp(String.raw`^update ${IDENT} set (.+) where "id" = ${PARAM}$`).exec(text);
+  if (!m) return null;
+  const out: UpdateShape = { set: [], add: [], idParam: 0 };
+  let n = 0;
+  for (const item of m[2]!.split(', ')) {
+    const set = new RegExp(String.raw`^${IDENT} = ${PARAM}$`).exec(item);
+    const add = new RegExp(String.raw`^${IDENT} = "?([a-z_][a-z0-9_]*)"? \+ ${PARAM}$`).exec(item);
+    if (set) out.set.push({ column: set[1]!, param: n++ });
+    else if (add && add[1] === add[2]) out.add.push({ column: add[1]!, param: n++ });
+    else return null;
+  }
+  out.idParam = n;
+  return countParams(text) === n + 1 ? out : null;
+}
+
+function insertIdParam(text: string): number | null {
+  const m = /^insert into "[^"]+" \(([^()]*)\) values/i.exec(text);
+  const at = m ? m[1]!.split(', ').indexOf('"id"') : -1;
+  return at >= 0 ? at : null;
+}
+
+const countParams = (text: string) => (text.match(/\?|\$\d+/g) ?? []).length;
+
+function applyPatch(row: Record<string, unknown>, p: Patch): Record<string, unknown> {
+  const out = { ...row };
+  for (const [c, v] of p.set) if (c in out) out[c] = v;
+  for (const [c, by] of p.add) if (c in out && out[c] !== null) out[c] = Number(out[c]) + by;
+  return out;
+}
+
+/** One UPDATE carrying a row's whole held patch. */
+function patchStatement(dialect: Dialect, table: string, id: string, p: Patch): CompiledQuery {
+  const params: unknown[] = [];
+  const slot = (v: unknown) => (params.push(v), dialect === 'postgres' ? `$${params.length}` : '?');
+  const sets = [...[...p.set].map(([c, v]) => `"${c}" = ${slot(v)}`), ...[...p.add].map(([c, by]) => `"${c}" = "${c}" + ${slot(by)}`)];
+  return CompiledQuery.raw(`update "${table}" set ${sets.join(', ')} where "id" = ${slot(id)}`, params);
+}
 
 // SQLite allows 32,766 parameters a statement and PostgreSQL 65,535; fewer rows keep statement texts few.
 const MAX_PARAMS = 30_000;
