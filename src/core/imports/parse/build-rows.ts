@@ -33,6 +33,7 @@ export interface BuiltRows {
 /** "Total", "Totals", "Grand Total", "Subtotal", "Total:", "Totals (12 accounts)" but not "Total Fitness". */
 const TOTAL_LABEL = /^(grand\s+|sub-?\s*)?totals?(?![a-z])(?!\s+[a-z])/i;
 
+// long: one pass over the rows whose running state (totals, duplicates, issues, chunks) the row step shares; the cell reading is readCell
 export function buildRows(
   kind: ParseKind,
   header: { row: number; match: HeaderMatch },
@@ -126,34 +127,8 @@ export function buildRows(
         }
         continue;
       }
-      let value: unknown;
-      let problem: string | null = null;
-      switch (f.type) {
-        case 'text':
-          if (text!.length > f.maxLength!) problem = `${f.label} is ${text!.length} characters long; at most ${f.maxLength} are allowed.`;
-          value = text;
-          break;
-        case 'email': {
-          const e = cellEmail(cell);
-          if (e.ok) value = e.value;
-          else problem = e.message;
-          break;
-        }
-        case 'money': {
-          const m = cellMoney(cell, readAs.decimalComma);
-          if (m.ok) value = m.value;
-          else problem = m.message;
-          if (sample.length < SAMPLE_CELLS) sample.push({ row: r.row, column: headerText(f), written: writtenText(cell), read: m.ok ? formatMoney(m.value) : 'not read' });
-          break;
-        }
-        case 'date': {
-          const d = cellDate(cell, source.date1904, readAs.dayFirst);
-          if (d.ok) value = d.value;
-          else problem = d.message;
-          if (sample.length < SAMPLE_CELLS) sample.push({ row: r.row, column: headerText(f), written: writtenText(cell), read: d.ok ? d.value : 'not read' });
-          break;
-        }
-      }
+      const { value, problem, shown } = readCell(f, cell, text, readAs, source.date1904);
+      if (shown !== undefined && sample.length < SAMPLE_CELLS) sample.push({ row: r.row, column: headerText(f), written: writtenText(cell), read: shown });
       if (problem) {
         bad = true;
         addIssue({ row: r.row, column: headerText(f), severity: 'error', message: problem });
@@ -201,6 +176,29 @@ export function buildRows(
   if (footerRows.length) notes.push(`${footerRows.length === 1 ? 'Row' : 'Rows'} ${listRows(footerRows)} below the totals line had no amount and ${footerRows.length === 1 ? 'was' : 'were'} skipped.`);
   if (droppedIssues) notes.push(`${droppedIssues.toLocaleString('en-US')} more row problems were found but are not listed.`);
   return { rows: rows as unknown as BuiltRows['rows'], issues, notes: notes.slice(0, MAX_NOTES).map((n) => clip(n, 500)), rowsRead, readAs, suggested, sample };
+}
+
+/**
+ * One non-empty cell read as its field's type: the value, or the problem naming why not; `shown` is
+ * how a money or date cell was read, for the preview's sample.
+ */
+function readCell(f: FieldSpec, cell: Cell, text: string | null, readAs: ReadAs, date1904: boolean): { value?: unknown; problem: string | null; shown?: string } {
+  switch (f.type) {
+    case 'text':
+      return text!.length > f.maxLength! ? { problem: `${f.label} is ${text!.length} characters long; at most ${f.maxLength} are allowed.` } : { value: text, problem: null };
+    case 'email': {
+      const e = cellEmail(cell);
+      return e.ok ? { value: e.value, problem: null } : { problem: e.message };
+    }
+    case 'money': {
+      const m = cellMoney(cell, readAs.decimalComma);
+      return m.ok ? { value: m.value, problem: null, shown: formatMoney(m.value) } : { problem: m.message, shown: 'not read' };
+    }
+    case 'date': {
+      const d = cellDate(cell, date1904, readAs.dayFirst);
+      return d.ok ? { value: d.value, problem: null, shown: d.value } : { problem: d.message, shown: 'not read' };
+    }
+  }
 }
 
 /** Rows looked at to suggest a reading, and money/date cells shown in the preview. */

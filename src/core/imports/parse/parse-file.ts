@@ -29,52 +29,8 @@ export function parseImportFile<K extends ParseKind>(
     if (bytes.length > lim.maxFileBytes) overLimit(fileTooBigMessage(bytes.length, lim.maxFileBytes));
     const { format, sniffed } = detectFormat(bytes, fileName);
     const notes: string[] = [];
-    let sources: (() => RowSource)[];
-    if (format === 'csv') {
-      const { text, encoding } = decodeText(bytes);
-      if (text.trim() === '') refuse('The file is empty.');
-      if (encoding === 'windows-1252') notes.push('The file is not UTF-8 text; it was read as Windows-1252 (Western European).');
-      if (encoding === 'utf-16le' || encoding === 'utf-16be') notes.push('The file was read as UTF-16 ("Unicode text").');
-      // Each delimiter in turn, best-looking first; the first under which a header row is found wins.
-      sources = rankDelimiters(text).map((d) => () => new CsvReader(text, d, lim.maxCellChars));
-    } else if ((format === 'xlsx' || format === 'xlsm') && sniffed.kind === 'zip') {
-      // One extra row beyond what may be used, so "more rows than allowed" is detectable.
-      const wb = openXlsxStreamed(bytes, sniffed.entries, lim, lim.maxRows + HEADER_SCAN_ROWS + 2);
-      notes.push(...wb.notes);
-      sources = [() => wb.source];
-    } else {
-      const wb = openWorkbook(bytes, format, sniffed.kind === 'zip' ? sniffed.entries : null, lim);
-      notes.push(...wb.notes);
-      sources = [() => wb.source];
-    }
-
-    let header: { row: number; match: HeaderMatch; pending: SheetRow[]; source: RowSource; above: number } | null = null;
-    // Why the first (best-guess) reading found no headings: an error, or the closest row.
-    let firstMiss: { best: HeaderMatch | null; rows: number } | FileRefused | null = null;
-    for (let k = 0; k < sources.length && !header; k++) {
-      try {
-        const source = sources[k]!();
-        const head: SheetRow[] = [];
-        let nonBlank = 0;
-        while (nonBlank < HEADER_SCAN_ROWS) {
-          const r = source.next();
-          if (!r) break;
-          head.push(r);
-          if (!isBlankRow(r.cells)) nonBlank++;
-        }
-        const candidates = head.filter((r) => !isBlankRow(r.cells));
-        const search = findHeaderRow(candidates, kind);
-        if (search.found) {
-          const at = candidates[search.at]!;
-          header = { row: at.row, match: search.match, pending: head.slice(head.indexOf(at) + 1), source, above: search.at };
-        } else firstMiss ??= { best: search.best, rows: candidates.length };
-      } catch (e) {
-        // A wrong delimiter can split quotes or cells oddly: try the next one, and report the best
-        // guess's problem only if no delimiter finds the headings.
-        if (!(e instanceof FileRefused)) throw e;
-        firstMiss ??= e;
-      }
-    }
+    const sources = openSources(bytes, format, sniffed, lim, notes);
+    const { header, firstMiss } = findHeader(sources, kind);
     if (!header) {
       if (firstMiss instanceof FileRefused) throw firstMiss;
       if (!firstMiss || firstMiss.rows === 0 || !firstMiss.best) return refuse('The file is empty.');
@@ -120,4 +76,59 @@ export function parseImportFile<K extends ParseKind>(
     const why = e instanceof Error ? e.message : String(e);
     return { ok: false, code: 'INTERNAL', message: `The file could not be read because of an internal error (${clip(why, 200)}).` };
   }
+}
+
+/** The ways to read the file's rows, best guess first (a CSV's delimiters in turn; one for a workbook). */
+function openSources(bytes: Uint8Array, format: ReturnType<typeof detectFormat>['format'], sniffed: ReturnType<typeof detectFormat>['sniffed'], lim: ParseLimits, notes: string[]): (() => RowSource)[] {
+  if (format === 'csv') {
+    const { text, encoding } = decodeText(bytes);
+    if (text.trim() === '') refuse('The file is empty.');
+    if (encoding === 'windows-1252') notes.push('The file is not UTF-8 text; it was read as Windows-1252 (Western European).');
+    if (encoding === 'utf-16le' || encoding === 'utf-16be') notes.push('The file was read as UTF-16 ("Unicode text").');
+    // Each delimiter in turn, best-looking first; the first under which a header row is found wins.
+    return rankDelimiters(text).map((d) => () => new CsvReader(text, d, lim.maxCellChars));
+  }
+  if ((format === 'xlsx' || format === 'xlsm') && sniffed.kind === 'zip') {
+    // One extra row beyond what may be used, so "more rows than allowed" is detectable.
+    const wb = openXlsxStreamed(bytes, sniffed.entries, lim, lim.maxRows + HEADER_SCAN_ROWS + 2);
+    notes.push(...wb.notes);
+    return [() => wb.source];
+  }
+  const wb = openWorkbook(bytes, format, sniffed.kind === 'zip' ? sniffed.entries : null, lim);
+  notes.push(...wb.notes);
+  return [() => wb.source];
+}
+
+type FoundHeader = { row: number; match: HeaderMatch; pending: SheetRow[]; source: RowSource; above: number };
+
+/** The first source under which a row of column headings is found near the top, or why the best guess found none. */
+function findHeader(sources: (() => RowSource)[], kind: ParseKind): { header: FoundHeader | null; firstMiss: { best: HeaderMatch | null; rows: number } | FileRefused | null } {
+  let header: FoundHeader | null = null;
+  // Why the first (best-guess) reading found no headings: an error, or the closest row.
+  let firstMiss: { best: HeaderMatch | null; rows: number } | FileRefused | null = null;
+  for (let k = 0; k < sources.length && !header; k++) {
+    try {
+      const source = sources[k]!();
+      const head: SheetRow[] = [];
+      let nonBlank = 0;
+      while (nonBlank < HEADER_SCAN_ROWS) {
+        const r = source.next();
+        if (!r) break;
+        head.push(r);
+        if (!isBlankRow(r.cells)) nonBlank++;
+      }
+      const candidates = head.filter((r) => !isBlankRow(r.cells));
+      const search = findHeaderRow(candidates, kind);
+      if (search.found) {
+        const at = candidates[search.at]!;
+        header = { row: at.row, match: search.match, pending: head.slice(head.indexOf(at) + 1), source, above: search.at };
+      } else firstMiss ??= { best: search.best, rows: candidates.length };
+    } catch (e) {
+      // A wrong delimiter can split quotes or cells oddly: try the next one, and report the best
+      // guess's problem only if no delimiter finds the headings.
+      if (!(e instanceof FileRefused)) throw e;
+      firstMiss ??= e;
+    }
+  }
+  return { header, firstMiss };
 }
