@@ -6,6 +6,7 @@ import { requireRole } from '../../core/commands/require-role';
 import type { Actor } from '../../core/commands/types';
 import type { LedgerCore } from '../../core/ledger-core';
 import { getState, setState, upsertRows } from '../../core/sync/client-apply';
+import { UNREGISTERED } from '../../core/sync/device-protocol';
 import { CHUNK_BYTES, type SignInResponse } from '../../core/sync/protocol';
 import { discoverSyncTables, ident, type SyncTable } from '../../core/sync/tables';
 import { sha256 } from '../../core/util/canonical-json';
@@ -148,6 +149,12 @@ export class JoinService {
       if (!r.online) plain(new TransportError(r.reason), api.baseUrl);
       // The server's users and ledger, now (the snapshot), so the desk opens on the office's data.
       await sync.syncNow();
+      if (sync.status().lastError === UNREGISTERED) {
+        // Only an Admin or Supervisor brings a new computer into the office: this desk stays fresh.
+        await sync.signOut(r.userId);
+        await this.d.core.executor.serial(() => this.d.core.db.deleteFrom('users').where('id', '=', r.userId).execute());
+        throw new AppFailure('FORBIDDEN', UNREGISTERED, { reason: 'unregistered', field: 'username' });
+      }
       return { userId: r.userId, role: r.role };
     } catch (e) {
       // Nothing of a failed join stays: the desk is still fresh and offers both choices again.
