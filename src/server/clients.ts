@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Kysely } from 'kysely';
-import { DEVICE_HEADER, PENDING_HEADER, type ClientRecord, type RegisterClientResponse } from '../core/sync/device-protocol';
+import { DEVICE_HEADER, PENDING_HEADER, UNREGISTERED, type ClientRecord, type RegisterClientResponse } from '../core/sync/device-protocol';
 import { sha256 } from '../core/util/canonical-json';
 import { newId } from '../shared/ids';
 import { AppFailure } from '../shared/result';
@@ -39,6 +39,9 @@ export async function presentedDevice(db: Kysely<ServerDatabase>, headers: Recor
   return row ? { clientId: row.client_id, revoked: !!row.revoked_at } : null;
 }
 
+/** Who may bring a new computer into the office (register a desk that shows no live credential). */
+const REGISTRARS: readonly string[] = ['admin', 'supervisor'];
+
 const revokedFailure = (clientId: string) =>
   new AppFailure('FORBIDDEN', 'An administrator revoked this computer\'s access to the server: its work was not accepted. An administrator must sign in on this computer to connect it again; the work is kept here until then.', { reason: 'device', revoked: true, clientId });
 
@@ -57,7 +60,7 @@ export async function registerClient(
   store: ServerStore,
   user: AuthedUser,
   clock: () => Date,
-  desk: { label?: string; office?: string } = {},
+  desk: { label?: string; office?: string; tokens?: string[] } = {},
   headers: Record<string, string | string[] | undefined> = {},
 ): Promise<RegisterClientResponse> {
   // The desk proves its old credential (a restored copy, or one an Admin revoked); the token may be bound to one too.
@@ -67,6 +70,10 @@ export async function registerClient(
   if (revoked && user.role !== 'admin') {
     throw new AppFailure('FORBIDDEN', 'An administrator revoked this computer\'s access to the server. An administrator must sign in on this computer to connect it again; work entered here is kept until then.', { reason: 'revoked' });
   }
+  // A computer that shows no live credential is a new desk (or one that threw its credential away):
+  // only an Admin or a Supervisor brings a new computer into the office.
+  const knownComputer = !!shown && !shown.revoked;
+  if (!knownComputer && !revoked && !REGISTRARS.includes(user.role)) throw new AppFailure('FORBIDDEN', UNREGISTERED, { reason: 'unregistered' });
   const clientId = newId();
   const deviceSecret = randomBytes(32).toString('base64url');
   const now = clock().toISOString();
@@ -84,6 +91,12 @@ export async function registerClient(
         await trx.updateTable('srv_tokens').set({ client_id: clientId }).where('client_id', '=', previous).where('revoked_at', 'is', null).execute();
         await trx.deleteFrom('srv_client_devices').where('client_id', '=', previous).execute(); // one live credential per computer
       }
+      // The registering sign-in is this desk's from now on (it may come from the same computer's lost
+      // credential), and so are the others made here before it registered, which the desk names:
+      // revoking the desk ends them too.
+      await trx.updateTable('srv_tokens').set({ client_id: clientId }).where('token_hash', '=', user.tokenHash).where('revoked_at', 'is', null).execute();
+      const others = (desk.tokens ?? []).map((t) => sha256(t));
+      if (others.length > 0) await trx.updateTable('srv_tokens').set({ client_id: clientId }).where('token_hash', 'in', others).where('client_id', 'is', null).where('revoked_at', 'is', null).execute();
     }),
   );
   return { clientId, deviceSecret };

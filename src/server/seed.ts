@@ -114,6 +114,7 @@ export function rowsTotals(store: ServerStore, name: string, rows: Record<string
 
 type Expected = Record<string, { rows: number; cents: number }>;
 
+// long: one transaction whose steps (refuse, map users, insert, check, answer) must stay together
 export async function applySeed(
   store: ServerStore,
   user: AuthedUser,
@@ -148,6 +149,9 @@ export async function applySeed(
           const same = existing.find((u) => u.username === String(row.username).toLowerCase() && u.id !== row.id);
           if (!same) continue;
           await trx.deleteFrom('users').where('id', '=', same.id).execute();
+          // The seeding sign-in goes on as the same person under the desk's id, so a commit repeated
+          // after its answer was lost still authenticates (and gets the kept answer); others end.
+          await sql`UPDATE srv_tokens SET user_id = ${String(row.id)} WHERE token_hash = ${user.tokenHash} AND user_id = ${same.id}`.execute(trx);
           await sql`UPDATE srv_tokens SET revoked_at = ${now} WHERE user_id = ${same.id} AND revoked_at IS NULL`.execute(trx);
           Object.assign(row, { password_hash: same.password_hash, role: same.role, active: same.active, ...('credential_id' in same ? { credential_id: same.credential_id } : {}) });
           mapped.push({ userId: String(row.id), username: same.username });

@@ -108,11 +108,19 @@ describe.each(['sqlite', 'postgres'] as const)('a chunked, resumable seed on %s'
     expect(proxy.counts.cut + proxy.counts.dropped).toBe(5); // (some hit the resume check, also repeated)
     expect(staged.length).toBeLessThanOrEqual(sentFirst);
 
-    // Second try: nothing is sent again but the commit. (Known gap: a commit whose answer is lost
-    // cannot be repeated yet — the seed maps the joining admin onto the server's user and so ends
-    // the token the repeat would use: the desk reports a failed join although the server committed.)
+    // Second try: nothing is sent again but the commit. The server commits (mapping the joining
+    // admin onto the server's user) but every answer is lost: each repeat, with the same token,
+    // still authenticates and gets the kept answer (lost too), until the desk gives up.
     commitAllowed = true;
+    proxy.force('/v1/seed/commit', 'cut', 8); // as many as the desk tries
+    const cutsBefore = proxy.counts.cut;
+    await expect(joiner.joinWithData(admin, url, ADMIN.username, ADMIN.password)).rejects.toMatchObject({ code: 'UNAVAILABLE' });
+    expect(proxy.counts.cut - cutsBefore).toBe(8); // the first commit and its 7 repeats, none refused
+    // Third try: the server holds this very ledger's seed, so it is no other office's; the commit's
+    // answer is lost once more and its repeat answers the same success.
+    proxy.force('/v1/seed/commit', 'cut', 1);
     const report = await joiner.joinWithData(admin, url, ADMIN.username, ADMIN.password);
+    expect(proxy.counts.cut - cutsBefore).toBe(9);
     expect(piecePosts.length).toBe(sentFirst);
     expect(report.verified).toBe(true);
     expect(report.tables.filter((t) => !t.ok)).toEqual([]);

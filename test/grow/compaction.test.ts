@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Actor } from '../../src/core/commands/types';
-import { ADMIN, compareWithServer, drain, ledgerProblems, makeDesk, serverDb, type Desk, type RunningServer } from '../sync/helpers';
+import { ADMIN, compareWithServer, drain, ledgerProblems, makeDesk, serverDb, type Desk, type RunningServer, registerDesk } from '../sync/helpers';
 import { startServerOn, usePgCluster } from '../sync/office';
 
 /** Issue 13, item 7: the change log is compacted; a desk beyond the horizon takes a snapshot and loses nothing. */
@@ -37,6 +37,7 @@ describe.each(['sqlite', 'postgres'] as const)('change-log compaction on %s', (b
     const acct = await a.run(admin, 'accounts.create', { divisionId: div.id, accountNumber: 'C-1', name: 'Payer' });
     await a.run(admin, 'invoices.create', { accountId: acct.id, invoiceNumber: 'I-1', invoiceDate: '2026-01-10', dueDate: '2026-01-10', lines: [{ category: 'Tuition', description: 'x', amount: '900.00' }] });
     await drain(a);
+    await registerDesk(b); // a CSR alone cannot register a new computer
     const carla = await b.signIn('carla', 'csr-password-1');
     await drain(b);
     // b falls behind (and has work of its own waiting); a keeps going.

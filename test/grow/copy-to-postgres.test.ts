@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import pg from 'pg';
 import type { Actor } from '../../src/core/commands/types';
-import { ADMIN, compareWithServer, drain, ledgerProblems, makeDesk, serverDb, startPg, startServer, type Desk, type PgCluster } from '../sync/helpers';
+import { ADMIN, compareWithServer, drain, ledgerProblems, makeDesk, serverDb, startPg, startServer, type Desk, type PgCluster, registerDesk } from '../sync/helpers';
 
 /**
  * Issue 13, observation 3 / item 5: growing to PostgreSQL is a command. A SQLite server's whole
@@ -89,6 +89,7 @@ describe('npm run server -- copy-to-postgres', () => {
       expect(a.sync.status().needsAttention).toBe(0);
       const b = await makeDesk('b', server.url);
       desks.push(b);
+      await registerDesk(b); // a CSR alone cannot register a new computer
       const carla = await b.signIn('carla', 'csr-password-1');
       await drain(b);
       await drain(a);

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Actor } from '../../src/core/commands/types';
 import { JoinService } from '../../src/main/sync/join';
 import { FileTokenStore } from '../../src/main/sync/token-store';
-import { drain, makeDesk, type Desk, type RunningServer } from '../sync/helpers';
+import { drain, makeDesk, type Desk, type RunningServer, registerDesk } from '../sync/helpers';
 import { startOffice, usePgCluster } from '../sync/office';
 
 /**
@@ -31,6 +31,7 @@ describe.each(['sqlite', 'postgres'] as const)('named desks on %s', (backend) =>
     }
     ({ server, a, admin, accountId } = office);
     b = await makeDesk('b', server.url);
+    await registerDesk(b); // a CSR alone cannot register a new computer
     await b.signIn('cara', 'csr-password-2');
     await drain(b);
   }, 180_000);

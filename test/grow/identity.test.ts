@@ -60,8 +60,9 @@ describe.each(['sqlite', 'postgres'] as const)('desk identities on %s', (backend
     let r = await post('/v1/sync/push', forged, csr.token);
     expect(r.status).toBe(403);
     expect(((await r.json()) as { error: { code: string; details: { reason: string } } }).error).toMatchObject({ code: 'FORBIDDEN', details: { reason: 'device' } });
-    // the CSR registers a desk of her own: its secret does not own the victim's id
-    const mine = (await (await post('/v1/clients/register', {}, csr.token)).json()) as { clientId: string; deviceSecret: string };
+    // the CSR has a desk of her own (an Admin registered it: a CSR cannot): its secret does not own the victim's id
+    const registrar = (await (await post('/v1/auth/sign-in', ADMIN, 'x'.repeat(20))).json()) as { token: string };
+    const mine = (await (await post('/v1/clients/register', {}, registrar.token)).json()) as { clientId: string; deviceSecret: string };
     expect(mine.clientId).not.toBe(victim);
     r = await post('/v1/sync/push', forged, csr.token, { 'x-ledgerdesk-device': mine.deviceSecret });
     expect(r.status).toBe(403);

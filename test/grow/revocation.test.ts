@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEVICE_HEADER } from '../../src/core/sync/device-protocol';
 import type { DeviceCredential } from '../../src/main/sync/token-store';
-import { ADMIN, drain, makeDesk, serverDb, type Desk, type RunningServer } from '../sync/helpers';
+import { ADMIN, drain, makeDesk, serverDb, type Desk, type RunningServer, registerDesk } from '../sync/helpers';
 import { startOffice, usePgCluster } from '../sync/office';
 
 /**
@@ -61,6 +61,7 @@ describe.each(['sqlite', 'postgres'] as const)('server-enforced desk credentials
     }
     ({ server, databaseUrl, a, accountId } = office);
     b = await makeDesk('b', server.url);
+    await registerDesk(b); // a CSR alone cannot register a new computer
     await b.signIn('cara', 'csr-password-2');
     await drain(b);
   }, 180_000);

@@ -9,7 +9,7 @@ import { openDesktopCore } from '../../src/core/ledger-core';
 import type { PullResponse, SignInResponse, SnapshotResponse } from '../../src/core/sync/protocol';
 import { registerSyncChannels } from '../../src/main/sync/channels';
 import { Router } from '../../src/main/router/router';
-import { ADMIN, drain, makeDesk, serverDb, startServer, type Desk, type RunningServer } from '../sync/helpers';
+import { ADMIN, drain, makeDesk, serverDb, startServer, type Desk, type RunningServer, registerDesk } from '../sync/helpers';
 
 /**
  * Issue 12, findings 1 and 2, against the real server process and real desk SQLite files:
@@ -106,6 +106,7 @@ describe('data scoped by role, no secrets at rest (issue 12, findings 1-2)', () 
   it('finding 1: offline sign-in uses the verifier given to a desk where the user signed in online, and it is gone after a password reset', async () => {
     const b = await makeDesk('b', server.url);
     desks.push(b);
+    await registerDesk(b); // a CSR alone cannot register a new computer
     await b.signIn(CARLA.username, CARLA.password);
     await drain(b);
     const c = await makeDesk('c', server.url);

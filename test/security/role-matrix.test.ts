@@ -127,7 +127,9 @@ describe('role-by-channel matrix through the server (issue 12)', () => {
       const signIn = await post<SignInResponse>('/v1/auth/sign-in', { username: user, password });
       expect(signIn.status).toBe(200);
       const token = signIn.body.token;
-      const reg = await post<{ clientId: string; deviceSecret: string }>('/v1/clients/register', {}, token);
+      // A new computer is registered by an Admin (a CSR cannot); each role's own token then pushes from it.
+      const registrar = (await post<SignInResponse>('/v1/auth/sign-in', { username: ADMIN.username, password: ADMIN.password })).body.token;
+      const reg = await post<{ clientId: string; deviceSecret: string }>('/v1/clients/register', {}, registrar);
       const commands = synced.map((c, i) => ({ id: newId(), clientSeq: i + 1, name: c.name, version: c.version, input: {} }));
       const r = await post<{ outcomes: PushOutcome[] }>('/v1/sync/push', { clientId: reg.body.clientId, commands }, token, { 'x-ledgerdesk-device': reg.body.deviceSecret });
       expect(r.status, JSON.stringify(r.body).slice(0, 600)).toBe(200);

@@ -223,6 +223,18 @@ export async function makeDesk(name: string, serverUrl: string, opts: Partial<Sy
   return d;
 }
 
+/**
+ * An administrator signs in on a new desk once, which registers it with the server, and signs out
+ * again (issue 13: a CSR alone cannot bring a new computer into the office). Nothing is pulled.
+ */
+export async function registerDesk(desk: Desk): Promise<void> {
+  const url = desk.sync.status().serverUrl!;
+  const signIn = await fetch(`${url}/v1/auth/sign-in`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(ADMIN) });
+  const { token } = (await signIn.json()) as { token: string };
+  await desk.sync['link'].ensureDevice(token);
+  await fetch(`${url}/v1/auth/sign-out`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: '{}' });
+}
+
 /** Syncs until nothing is pending (transport failures are retried by the test loop itself). */
 export async function drain(desk: Desk, maxRounds = 200): Promise<void> {
   for (let i = 0; i < maxRounds; i++) {

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
 import type { Actor } from '../../src/core/commands/types';
 import { FaultProxy } from './fault-proxy';
-import { ADMIN, compareWithServer, drain, ledgerProblems, makeDesk, serverDb, startPg, startServer, type Desk, type PgCluster, type RunningServer } from './helpers';
+import { ADMIN, compareWithServer, drain, ledgerProblems, makeDesk, serverDb, startPg, startServer, type Desk, type PgCluster, type RunningServer, registerDesk } from './helpers';
 
 /**
  * Issue 10, "offline work is never lost": each observation as it was seen by people playing two
@@ -192,6 +192,7 @@ describe.each(['sqlite', 'postgres'] as const)('nothing a clerk recorded is lost
     const at = new Date('2026-03-01T01:30:00Z');
     const d = await makeDesk('ny', proxyUrl, { clock: { now: () => at, today: () => '2026-03-01' } });
     extra.push(d);
+    await registerDesk(d); // a CSR alone cannot register a new computer
     const carlaNy = await d.signIn('carla', 'csr-password-1');
     await drain(d);
     await a.run(admin, 'periods.reopen', { period: '2026-02', reason: 'late February work' });
@@ -208,6 +209,7 @@ describe.each(['sqlite', 'postgres'] as const)('nothing a clerk recorded is lost
     if (skip) return ctx.skip();
     const d = await makeDesk('fast', proxyUrl, { clock: { now: () => new Date(Date.now() + 45 * 60_000), today: () => new Date(Date.now() + 45 * 60_000).toISOString().slice(0, 10) } });
     extra.push(d);
+    await registerDesk(d); // a CSR alone cannot register a new computer
     const carlaFast = await d.signIn('carla', 'csr-password-1');
     await drain(d);
     const p = await d.run(carlaFast, 'payments.record', { accountId: accounts[1], amount: '9.00', method: 'cash' });

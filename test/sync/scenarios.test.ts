@@ -135,9 +135,13 @@ describe.each(backends)('sync scenarios on %s', (backend) => {
     expect(await serverCount(`SELECT COUNT(*) AS n FROM payments`)).toBe(before + 40);
     expect(proxy.counts.cut).toBeGreaterThanOrEqual(2);
     // Replaying the very same push by hand: stored answers, nothing applied twice.
-    const tok = (await b.sync['opts'].tokens.get(carla.userId))!.token;
-    // By hand, as a desk of its own (issue 13: a client id is issued by the server, bound to a device secret).
-    const reg = (await fetch(`${server.url}/v1/clients/register`, { method: 'POST', headers: { authorization: `Bearer ${tok}`, 'content-type': 'application/json' }, body: '{}' }).then((r) => r.json())) as { clientId: string; deviceSecret: string };
+    // By hand, as a desk of its own (issue 13: a client id is issued by the server, bound to a device
+    // secret; an Admin registers a new computer), where Carla signs in.
+    const signInJson = (who: unknown, headers: Record<string, string> = {}) =>
+      fetch(`${server.url}/v1/auth/sign-in`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(who) }).then((r) => r.json() as Promise<{ token: string }>);
+    const registrar = (await signInJson(ADMIN)).token;
+    const reg = (await fetch(`${server.url}/v1/clients/register`, { method: 'POST', headers: { authorization: `Bearer ${registrar}`, 'content-type': 'application/json' }, body: '{}' }).then((r) => r.json())) as { clientId: string; deviceSecret: string };
+    const tok = (await signInJson({ username: 'carla', password: 'csr-password-1' }, { 'x-ledgerdesk-device': reg.deviceSecret })).token;
     const body = { clientId: reg.clientId, commands: [{ id: '01900000-0000-7000-8000-000000000001', clientSeq: 10_000_000, name: 'payments.record', version: 1, input: { accountId: accounts[2], amount: '1.00', method: 'cash', paymentId: '01900000-0000-7000-8000-0000000000aa' } }] };
     const post = () => fetch(`${server.url}/v1/sync/push`, { method: 'POST', headers: { authorization: `Bearer ${tok}`, 'content-type': 'application/json', 'x-ledgerdesk-device': reg.deviceSecret }, body: JSON.stringify(body) }).then((r) => r.json() as Promise<{ outcomes: { status: string }[] }>);
     const [r1, r2] = [await post(), await post()];
@@ -236,7 +240,8 @@ describe.each(backends)('sync scenarios on %s', (backend) => {
     const tok = (await b.sync['opts'].tokens.get(carla.userId))!.token;
     const res = await fetch(`${server.url}/v1/sync/push`, {
       method: 'POST',
-      headers: { authorization: `Bearer ${tok}`, 'content-type': 'application/json' },
+      // (from desk b, whose sign-ins are bound to it)
+      headers: { authorization: `Bearer ${tok}`, 'content-type': 'application/json', ...b.sync['link'].device },
       body: JSON.stringify({ clientId: '01900000-0000-7000-8000-0000000000c2', commands: [{ id: '01900000-0000-7000-8000-00000000f0f1', clientSeq: 20_000_000, name: 'deposits.reopen', version: 1, input: { depositId: dep.id, reason: 'x' }, role: 'supervisor' }] }),
     });
     expect(res.status).toBe(400); // unknown field "role": malformed

@@ -32,7 +32,9 @@ describe('server API: bad input and safety', () => {
   beforeAll(async () => {
     server = await startServer({ env: { SIGNIN_PER_MINUTE: '8' } });
     adminToken = ((await (await post('/v1/auth/sign-in', ADMIN)).json()) as { token: string }).token;
-    const reg = (await (await post('/v1/clients/register', {}, adminToken)).json()) as { clientId: string; deviceSecret: string };
+    // Registered through another Admin sign-in (registration binds its token to the desk); adminToken stays unbound.
+    const registrar = ((await (await post('/v1/auth/sign-in', ADMIN)).json()) as { token: string }).token;
+    const reg = (await (await post('/v1/clients/register', {}, registrar)).json()) as { clientId: string; deviceSecret: string };
     clientId = reg.clientId;
     device = { 'x-ledgerdesk-device': reg.deviceSecret };
     const r = await push(adminToken, [

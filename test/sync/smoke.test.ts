@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ADMIN, compareWithServer, drain, ledgerProblems, makeDesk, serverDb, startServer, type Desk, type RunningServer } from './helpers';
+import { ADMIN, compareWithServer, drain, ledgerProblems, makeDesk, serverDb, startServer, type Desk, type RunningServer, registerDesk } from './helpers';
 
 describe('sync smoke (SQLite server)', () => {
   let server: RunningServer;
@@ -23,6 +23,7 @@ describe('sync smoke (SQLite server)', () => {
     await drain(a);
     const b = await makeDesk('b', server.url);
     desks.push(b);
+    await registerDesk(b); // a CSR alone cannot register a new computer
     const carla = await b.signIn('carla', 'csr-password-1');
     await drain(b);
     await b.run(carla, 'payments.record', { accountId: acct.id, amount: '40.00', method: 'cash' });

@@ -9,12 +9,17 @@ export const DEVICE_HEADER = 'x-ledgerdesk-device';
 /** How many commands the desk holds unsent, reported with each data request (the Admin's Desks page). */
 export const PENDING_HEADER = 'x-ledgerdesk-pending';
 
+/** The server's answer when a computer showing no live credential is registered by a CSR. */
+export const UNREGISTERED = 'This computer is not registered with the office server; ask an administrator to sign in here once.';
+
 export const registerClientRequest = z
   .object({
     /** A name for the Admin's list of desks (the computer's name). */
     label: z.string().trim().max(200).optional(),
     /** The office it works in, chosen by the Admin (editable on the Desks page). */
     office: z.string().trim().max(200).optional(),
+    /** Other users' server tokens signed in on this computer before it registered: bound to it too. */
+    tokens: z.array(z.string().max(200)).max(100).optional(),
   })
   .strict();
 

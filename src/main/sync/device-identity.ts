@@ -54,10 +54,12 @@ export class DeviceIdentity {
   ) {}
 
   /** The credential to push with, registering or re-registering first if needed. */
-  async ensure(api: ServerApi, token: string): Promise<DeviceCredential> {
-    let cred = await this.store.get();
-    if (cred && cred.serverUrl !== api.baseUrl) cred = null;
-    let shown: DeviceCredential | null = cred;
+  async ensure(api: ServerApi, token: string, otherTokens: () => Promise<string[]> = async () => []): Promise<DeviceCredential> {
+    const stored = await this.store.get();
+    let cred = stored && stored.serverUrl === api.baseUrl ? stored : null;
+    // Shown at registration even under another address: the same server (moved to a new address)
+    // recognises the computer, so it needs no Admin's sign-in; another server ignores it.
+    let shown: DeviceCredential | null = stored;
     if (cred && this.checked !== cred.clientId) {
       try {
         const rec = await api.request<ClientRecord>('GET', `/v1/clients/${encodeURIComponent(cred.clientId)}`, { token, headers: headers(cred) });
@@ -76,7 +78,7 @@ export class DeviceIdentity {
       }
     }
     if (!cred) {
-      const r = await api.request<RegisterClientResponse>('POST', '/v1/clients/register', { token, json: { label: this.name?.() }, headers: shown ? headers(shown) : {} });
+      const r = await api.request<RegisterClientResponse>('POST', '/v1/clients/register', { token, json: { label: this.name?.(), tokens: await otherTokens() }, headers: shown ? headers(shown) : {} });
       cred = { serverUrl: api.baseUrl, clientId: r.clientId, secret: r.deviceSecret };
       await this.store.set(cred);
       // A new client id starts a new audit chain on the server: send the whole chain again.

@@ -6,8 +6,9 @@ import { requireRole } from '../../core/commands/require-role';
 import type { Actor } from '../../core/commands/types';
 import type { LedgerCore } from '../../core/ledger-core';
 import { getState, setState, upsertRows } from '../../core/sync/client-apply';
+import { UNREGISTERED } from '../../core/sync/device-protocol';
 import { CHUNK_BYTES, type SignInResponse } from '../../core/sync/protocol';
-import { discoverSyncTables, ident } from '../../core/sync/tables';
+import { discoverSyncTables, ident, type SyncTable } from '../../core/sync/tables';
 import { sha256 } from '../../core/util/canonical-json';
 import type { DeskDTO, JoinCheckDTO, JoinReportDTO } from '../../shared/contract/join';
 import { ADMINS } from '../../shared/roles';
@@ -25,6 +26,19 @@ interface SeedAnswer {
   mapped: { userId: string; username: string }[];
   serverRows: Record<string, Record<string, unknown>[]>;
 }
+
+interface LedgerDump {
+  tables: Record<string, Record<string, unknown>[]>;
+  totals: Map<string, { rows: number; cents: number }>;
+  /** The outbox's last sequence when the dump was taken. */
+  seq: number;
+}
+
+/** A seed's id: the hash of what it sends, so a repeated join of an unchanged ledger is the same seed. */
+const seedIdOf = (dump: LedgerDump): string => {
+  const names = Object.keys(dump.tables).sort();
+  return sha256(JSON.stringify(names.map((n) => [n, dump.tables[n]])));
+};
 
 export interface JoinDeps {
   core: LedgerCore;
@@ -135,6 +149,12 @@ export class JoinService {
       if (!r.online) plain(new TransportError(r.reason), api.baseUrl);
       // The server's users and ledger, now (the snapshot), so the desk opens on the office's data.
       await sync.syncNow();
+      if (sync.status().lastError === UNREGISTERED) {
+        // Only an Admin or Supervisor brings a new computer into the office: this desk stays fresh.
+        await sync.signOut(r.userId);
+        await this.d.core.executor.serial(() => this.d.core.db.deleteFrom('users').where('id', '=', r.userId).execute());
+        throw new AppFailure('FORBIDDEN', UNREGISTERED, { reason: 'unregistered', field: 'username' });
+      }
       return { userId: r.userId, role: r.role };
     } catch (e) {
       // Nothing of a failed join stays: the desk is still fresh and offers both choices again.
@@ -144,6 +164,7 @@ export class JoinService {
   }
 
   /** A desk that worked standalone joins a server (Admin): seeds an empty server, refuses any other. */
+  // long: one guided sequence (sign in, check, back up, upload, seed, verify, switch over) read top to bottom
   async joinWithData(actor: Actor | null, url: string, username: string, password: string, onUsersMapped?: () => Promise<void>): Promise<JoinReportDTO> {
     const { core, sync } = this.d;
     await requireRole(core.db, core.clock, actor, ADMINS, 'sync.joinServer');
@@ -163,7 +184,10 @@ export class JoinService {
       throw new AppFailure('FORBIDDEN', `${signed.user.displayName} is not an administrator on the server. Joining a desk that holds its own ledger needs the server administrator's sign-in; nothing was changed.`, { field: 'username' });
     }
     const status = await api.request<{ empty: boolean; holds: Record<string, number> }>('GET', '/v1/seed/status', { token }).catch((e) => plain(e, api.baseUrl));
-    if (!status.empty) {
+    const tables = await discoverSyncTables(core.db, 'sqlite');
+    const dump = await this.dumpLedger(tables);
+    // A server seeded by this very ledger (an earlier try whose answer was lost) is no other office's.
+    if (!status.empty && !(await this.seededBy(api, token, dump))) {
       await signOut();
       const what = Object.entries(status.holds).filter(([, n]) => n > 0).map(([t, n]) => `${n} ${t}`).join(', ');
       throw new AppFailure(
@@ -178,21 +202,6 @@ export class JoinService {
     if (!this.d.raw) throw new AppFailure('UNAVAILABLE', 'This desk cannot make a backup, so it does not join.');
     const stamp = core.clock.now().toISOString().replace(/[:.]/g, '-');
     const backup = await core.executor.serial(() => backupLedger(this.d.raw!, joinPath(this.d.backupDir, `ledger-before-join-${stamp}.sqlite`)));
-
-    // The whole ledger as it is now (one writer: no command half-way), and where the outbox stands.
-    const tables = await discoverSyncTables(core.db, 'sqlite');
-    const dump = await core.executor.serial(async () => {
-      const out: Record<string, Record<string, unknown>[]> = {};
-      const totals = new Map<string, { rows: number; cents: number }>();
-      for (const t of tables) {
-        const rows = (await sql<Record<string, unknown>>`SELECT ${sql.raw(t.synced.map(ident).join(', '))} FROM ${sql.raw(ident(t.name))}`.execute(core.db)).rows;
-        out[t.name] = rows;
-        const cents = t.synced.filter((c) => c.endsWith('_cents'));
-        totals.set(t.name, { rows: rows.length, cents: rows.reduce((s, r) => s + cents.reduce((a, c) => a + Number(r[c] ?? 0), 0), 0) });
-      }
-      const seq = Number((await sql<{ n: number | null }>`SELECT MAX(client_seq) AS n FROM sync_outbox`.execute(core.db)).rows[0]?.n ?? 0);
-      return { tables: out, totals, seq };
-    });
 
     // Files first (the server verifies each), then the rows that name them.
     // Every file a record names (stored_files, uploads, …: any sha256 column), with its name where known.
@@ -209,6 +218,7 @@ export class JoinService {
     const shas = [...named.keys()].filter((sha) => !missing.includes(sha));
     for (const sha of shas) await this.upload(api, token, sha, named.get(sha) || `${sha}.bin`).catch((e) => plain(e, api.baseUrl));
     const seeded = await this.seedInPieces(api, token, dump).catch((e) => plain(e, api.baseUrl));
+    await signOut(); // the seeding sign-in has done its work; the desk signs in for itself below
 
     const checks: JoinCheckDTO[] = seeded.totals.map((s) => {
       const mine = dump.totals.get(s.table) ?? { rows: 0, cents: 0 };
@@ -253,14 +263,37 @@ export class JoinService {
     };
   }
 
+  /** The whole ledger as it is now (one writer: no command half-way), and where the outbox stands. */
+  private async dumpLedger(tables: SyncTable[]): Promise<LedgerDump> {
+    const { core } = this.d;
+    return core.executor.serial(async () => {
+      const out: Record<string, Record<string, unknown>[]> = {};
+      const totals = new Map<string, { rows: number; cents: number }>();
+      for (const t of tables) {
+        const rows = (await sql<Record<string, unknown>>`SELECT ${sql.raw(t.synced.map(ident).join(', '))} FROM ${sql.raw(ident(t.name))}`.execute(core.db)).rows;
+        out[t.name] = rows;
+        const cents = t.synced.filter((c) => c.endsWith('_cents'));
+        totals.set(t.name, { rows: rows.length, cents: rows.reduce((s, r) => s + cents.reduce((a, c) => a + Number(r[c] ?? 0), 0), 0) });
+      }
+      const seq = Number((await sql<{ n: number | null }>`SELECT MAX(client_seq) AS n FROM sync_outbox`.execute(core.db)).rows[0]?.n ?? 0);
+      return { tables: out, totals, seq };
+    });
+  }
+
+  /** The server committed a seed of exactly this ledger (its content hash). */
+  private async seededBy(api: ServerApi, token: string, dump: LedgerDump): Promise<boolean> {
+    const have = await again(() => api.request<{ committed: boolean }>('GET', `/v1/seed/pieces?seedId=${seedIdOf(dump)}`, { token })).catch((e) => plain(e, api.baseUrl));
+    return have.committed;
+  }
+
   /**
    * The ledger to the server in pieces, then one commit that checks every table's rows and cents
    * and applies them in one transaction. The seed id is the hash of what is sent, so a join tried
    * again after a dropped connection resumes: pieces the server holds are not sent twice.
    */
-  private async seedInPieces(api: ServerApi, token: string, dump: { tables: Record<string, Record<string, unknown>[]>; totals: Map<string, { rows: number; cents: number }> }): Promise<SeedAnswer> {
+  private async seedInPieces(api: ServerApi, token: string, dump: LedgerDump): Promise<SeedAnswer> {
     const names = Object.keys(dump.tables).sort();
-    const seedId = sha256(JSON.stringify(names.map((n) => [n, dump.tables[n]])));
+    const seedId = seedIdOf(dump);
     const have = await again(() => api.request<{ pieces: { table: string; index: number }[]; committed: boolean }>('GET', `/v1/seed/pieces?seedId=${seedId}`, { token }));
     const held = new Set(have.pieces.map((p) => `${p.table}/${p.index}`));
     const expected: Record<string, { pieces: number; rows: number; cents: number }> = {};

@@ -47,7 +47,12 @@ export class ServerLink {
 
   /** Proves this install to the server (registering it once), before pushing anything. */
   async ensureDevice(token: string): Promise<void> {
-    const cred = await this.identity.ensure(this.api!, token);
+    // Other users signed in here before the desk registered: the server binds their sign-ins to it too.
+    const others = async () => {
+      const now = this.core.clock.now().getTime();
+      return Object.values(await this.tokens.all()).filter((t) => t.token !== token && Date.parse(t.expiresAt) > now).map((t) => t.token);
+    };
+    const cred = await this.identity.ensure(this.api!, token, others);
     this.clientId = cred.clientId;
     this.device = deviceHeaders(cred);
   }
