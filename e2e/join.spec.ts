@@ -69,6 +69,8 @@ test("first run: join my office's server with the server account", async ({ page
   await shot(page, 'wrong-password');
 
   await page.getByLabel(/^Password/).fill('admin-password-1');
+  // The office is chosen here, so the Admin's list of desks says where this computer works.
+  await page.getByLabel("This computer's office (optional)").fill('Downtown front desk');
   await page.getByRole('button', { name: 'Join and sign in' }).click();
   // Signed in as the server's administrator: no local administrator was made.
   await expect(page.getByTestId('user-menu')).toContainText('Office Administrator', { timeout: 90_000 });
@@ -76,6 +78,8 @@ test("first run: join my office's server with the server account", async ({ page
   await expect(page.getByRole('row', { name: /Office Administrator/ })).toBeVisible();
   await shot(page, 'joined-users');
   expect(await axeViolations(page)).toEqual([]);
+  await page.getByRole('button', { name: 'Desks' }).click();
+  await expect(page.getByTestId('desks').getByRole('row', { name: /This computer/ })).toContainText('Downtown front desk');
 
   // After a sign-out, the same server account opens this desk again.
   await page.getByTestId('user-menu').click();
@@ -113,6 +117,7 @@ test('a desk that worked alone backs up, then joins an empty server with its led
   await panel.getByLabel('Server address').fill(emptyUrl);
   await panel.getByLabel("Server administrator's user name").fill('admin');
   await panel.getByLabel('Password on the server').fill('admin-password-1');
+  await panel.getByLabel("This computer's office (optional)").fill('Main Street office');
   await panel.getByRole('button', { name: 'Join and fill the server' }).click();
   const report = page.getByTestId('join-report');
   await expect(report).toContainText('Joined: the server holds this ledger, checked', { timeout: 180_000 });
@@ -123,7 +128,7 @@ test('a desk that worked alone backs up, then joins an empty server with its led
 
   // The Admin's list of desks shows this computer.
   await page.getByRole('button', { name: 'Desks' }).click();
-  await expect(page.getByTestId('desks')).toContainText('This computer');
+  await expect(page.getByTestId('desks').getByRole('row', { name: /This computer/ })).toContainText('Main Street office');
   await shot(page, 'desks');
   expect(await axeViolations(page)).toEqual([]);
 });

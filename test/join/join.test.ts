@@ -14,6 +14,12 @@ import { FileTokenStore } from '../../src/main/sync/token-store';
 import { AppFailure } from '../../src/shared/result';
 import { ADMIN, compareWithServer, drain, ledgerProblems, makeDesk, serverDb, startPg, startServer, type PgCluster, type RunningServer } from '../sync/helpers';
 import type { RunChannel, RunInput, RunName, RunOutput } from '../helpers/channels';
+import { sql, type Kysely } from 'kysely';
+import { getState } from '../../src/core/sync/client-apply';
+
+/** The office the server records for a desk (what the Admin's Desks page lists). */
+const deskOffice = async <T,>(db: Kysely<T>, clientId: string | null) =>
+  (await sql<{ office: string | null }>`SELECT office FROM srv_client_devices WHERE client_id = ${clientId}`.execute(db)).rows[0]?.office;
 
 /**
  * Issue 13, items 1–3. Observation 1: joining a server replaced the first-run local admin (UNIQUE
@@ -127,8 +133,10 @@ describe.each(['sqlite', 'postgres'] as const)('joining an office server on %s',
     expect(await needsSetup(f.core.db)).toBe(true);
     expect(f.sync.status().configured).toBe(false);
 
-    const r = await f.joiner.joinFresh(server.url, ADMIN.username, ADMIN.password);
+    const r = await f.joiner.joinFresh(server.url, ADMIN.username, ADMIN.password, ' Downtown front desk ');
     const s = serverDb(server, databaseUrl);
+    // The office chosen at join time is the desk's office on the server (the Desks page shows it).
+    expect(await deskOffice(s.db, await getState(f.core.db, 'clientId'))).toBe('Downtown front desk');
     const serverAdmin = await s.db.selectFrom('users').select(['id']).where('username', '=', ADMIN.username).executeTakeFirstOrThrow();
     await s.close();
     expect(r.userId).toBe(serverAdmin.id);
@@ -201,7 +209,7 @@ describe.each(['sqlite', 'postgres'] as const)('joining an office server on %s',
     const before = await counts(d.core.db);
     const auditBefore = Number((await d.core.db.selectFrom('audit_log').select((e) => e.fn.max<number>('seq').as('n')).executeTakeFirstOrThrow()).n);
 
-    const report = await d.joiner.joinWithData(admin, empty.url, ADMIN.username, ADMIN.password);
+    const report = await d.joiner.joinWithData(admin, empty.url, ADMIN.username, ADMIN.password, undefined, 'Uptown office');
     expect(report.verified).toBe(true);
     expect(report.tables.filter((t) => !t.ok)).toEqual([]);
     expect(report.tables.find((t) => t.table === 'accounts')).toMatchObject({ deskRows: 201, serverRows: 201 });
@@ -229,6 +237,7 @@ describe.each(['sqlite', 'postgres'] as const)('joining an office server on %s',
     await d.sync.syncNow();
     expect(d.sync.status()).toMatchObject({ pending: 0, needsAttention: 0, waitingForSignIn: [], blocked: null });
     expect(await s.db.selectFrom('payments').select('id').where('id', '=', pay.id).executeTakeFirst()).toBeDefined();
+    expect(await deskOffice(s.db, await getState(d.core.db, 'clientId'))).toBe('Uptown office');
     // The local CSR is the server's CSR: her desk password works on the server.
     const b = await makeDesk('second', empty.url);
     toClose.push(b);

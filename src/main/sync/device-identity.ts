@@ -16,6 +16,9 @@ export function ledgerDeviceStore(core: LedgerCore): DeviceStore {
   };
 }
 
+/** The sync state key holding the office chosen when this desk joined, sent at registration. */
+export const DESK_OFFICE = 'deskOffice';
+
 export const isDeviceRefusal = (e: unknown): boolean => e instanceof ServerError && e.status === 403 && e.details?.reason === 'device';
 
 /**
@@ -78,13 +81,15 @@ export class DeviceIdentity {
       }
     }
     if (!cred) {
-      const r = await api.request<RegisterClientResponse>('POST', '/v1/clients/register', { token, json: { label: this.name?.(), tokens: await otherTokens() }, headers: shown ? headers(shown) : {} });
+      const r = await api.request<RegisterClientResponse>('POST', '/v1/clients/register', { token, json: { label: this.name?.(), office: (await getState(this.core.db, DESK_OFFICE)) || undefined, tokens: await otherTokens() }, headers: shown ? headers(shown) : {} });
       cred = { serverUrl: api.baseUrl, clientId: r.clientId, secret: r.deviceSecret };
       await this.store.set(cred);
       // A new client id starts a new audit chain on the server: send the whole chain again.
       await this.core.executor.serial(async () => {
         await setState(this.core.db, 'clientId', r.clientId);
         await setState(this.core.db, 'auditPushedSeq', '0');
+        // Sent once: afterwards the server's record (which an Admin may change) is the office.
+        await setState(this.core.db, DESK_OFFICE, '');
       });
     }
     this.checked = cred.clientId;

@@ -20,16 +20,16 @@ const asResult = async <T>(fn: () => Promise<T>): Promise<Result<T>> => {
  */
 export function registerJoinChannels(router: Router, join: JoinService): void {
   router.registerPublic('auth.joinServer', async (s, i) => {
-    const input = i as { serverUrl: string; username: string; password: string };
+    const input = i as { serverUrl: string; username: string; password: string; office?: string };
     if (s.user) return { ok: false, error: { code: 'CONFLICT', message: 'Sign out first.' } };
-    const joined = await asResult(() => join.joinFresh(input.serverUrl, input.username, input.password));
+    const joined = await asResult(() => join.joinFresh(input.serverUrl, input.username, input.password, input.office));
     if (!joined.ok) return joined;
     return router.signInJoined(s, input.username, input.password);
   });
   router.register('sync.joinInfo', async () => ok({ standalone: await holdsOwnLedger(router.core) }));
   router.register('sync.joinServer', async (s, i) => {
-    const input = i as { serverUrl: string; username: string; password: string };
-    return asResult(() => join.joinWithData(actorOf(s), input.serverUrl, input.username, input.password, () => router.refreshCredential(s)));
+    const input = i as { serverUrl: string; username: string; password: string; office?: string };
+    return asResult(() => join.joinWithData(actorOf(s), input.serverUrl, input.username, input.password, () => router.refreshCredential(s), input.office));
   }, { roles: ADMINS });
   router.register('sync.desks.list', async (s) => asResult(() => join.desks(actorOf(s))), { roles: ADMINS });
   router.register('sync.desks.rename', async (s, i) => asResult(() => join.renameDesk(actorOf(s), i as { clientId: string; label: string; office: string | null })), { roles: ADMINS });

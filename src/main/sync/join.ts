@@ -6,6 +6,7 @@ import { requireRole } from '../../core/commands/require-role';
 import type { Actor } from '../../core/commands/types';
 import type { LedgerCore } from '../../core/ledger-core';
 import { getState, setState, upsertRows } from '../../core/sync/client-apply';
+import { DESK_OFFICE } from './device-identity';
 import { UNREGISTERED } from '../../core/sync/device-protocol';
 import { CHUNK_BYTES, type SignInResponse } from '../../core/sync/protocol';
 import { discoverSyncTables, ident, type SyncTable } from '../../core/sync/tables';
@@ -126,6 +127,12 @@ export class JoinService {
     return new ServerApi(url, this.d.fetch ?? fetch, this.d.timeoutMs ?? 60_000);
   }
 
+  /** The office this computer works in, sent when it registers with the server (device-identity.ts). */
+  private async setOffice(office: string | undefined): Promise<void> {
+    const { core } = this.d;
+    await core.executor.serial(() => setState(core.db, DESK_OFFICE, office?.trim() ?? ''));
+  }
+
   /** The address answers, and as a Ledgerdesk server. */
   private async probe(api: ServerApi): Promise<void> {
     try {
@@ -138,12 +145,13 @@ export class JoinService {
   }
 
   /** First run: join with a server account (no local administrator is created). */
-  async joinFresh(url: string, username: string, password: string): Promise<{ userId: string; role: string }> {
+  async joinFresh(url: string, username: string, password: string, office?: string): Promise<{ userId: string; role: string }> {
     const api = this.api(url);
     if (!(await needsSetup(this.d.core.db))) throw new AppFailure('CONFLICT', 'This computer is already set up; sign in instead.');
     await this.probe(api);
     const { sync } = this.d;
     await sync.configure(api.baseUrl);
+    await this.setOffice(office);
     try {
       const r = await sync.signIn(username, password);
       if (!r.online) plain(new TransportError(r.reason), api.baseUrl);
@@ -165,7 +173,7 @@ export class JoinService {
 
   /** A desk that worked standalone joins a server (Admin): seeds an empty server, refuses any other. */
   // long: one guided sequence (sign in, check, back up, upload, seed, verify, switch over) read top to bottom
-  async joinWithData(actor: Actor | null, url: string, username: string, password: string, onUsersMapped?: () => Promise<void>): Promise<JoinReportDTO> {
+  async joinWithData(actor: Actor | null, url: string, username: string, password: string, onUsersMapped?: () => Promise<void>, office?: string): Promise<JoinReportDTO> {
     const { core, sync } = this.d;
     await requireRole(core.db, core.clock, actor, ADMINS, 'sync.joinServer');
     if (!(await holdsOwnLedger(core))) throw new AppFailure('CONFLICT', 'This computer is already connected to a server (or holds no ledger of its own): set the address in Server settings instead.');
@@ -234,6 +242,7 @@ export class JoinService {
         await trx.deleteFrom('sync_outbox').where('client_seq', '<=', dump.seq).execute();
         await setState(trx, 'cursor', String(seeded.cursor));
         await setState(trx, 'scope', 'admin');
+        await setState(trx, DESK_OFFICE, office?.trim() ?? '');
         const ids = seeded.mapped.map((m) => m.userId);
         if (ids.length > 0) await trx.updateTable('users').set({ password_hash: '' }).where('id', 'in', ids).execute();
         // The server's own rows from before the seed (its administrator, uploaded files) are not after the cursor.

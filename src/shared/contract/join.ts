@@ -51,6 +51,8 @@ const signIn = {
   serverUrl,
   username: z.string().trim().min(1, 'Enter your user name on the server.').max(60),
   password: z.string().min(1, 'Enter your password on the server.').max(200),
+  /** Where this computer works ("Downtown front desk"), sent when it registers; an Admin can change it on the Desks page. */
+  office: z.string().trim().max(200, 'The office name is at most 200 characters.').optional(),
 };
 
 export const joinContract = {

@@ -51,7 +51,7 @@ function JoinServerForm({ onBack }: { onBack: () => void }) {
   const [error, setError] = useState<AppError | null>(null);
   const [busy, setBusy] = useState(false);
   const form = useForm({
-    initialValues: { serverUrl: 'https://', username: '', password: '' },
+    initialValues: { serverUrl: 'https://', username: '', password: '', office: '' },
     validate: {
       serverUrl: (v) => (/^https?:\/\/\S+$/i.test(v.trim()) && v.trim() !== 'https://' ? null : 'Enter the server address, e.g. https://ledger.example.org'),
       username: (v) => (v.trim() ? null : 'Enter your user name on the server.'),
@@ -61,13 +61,13 @@ function JoinServerForm({ onBack }: { onBack: () => void }) {
   const submit = form.onSubmit(async (v) => {
     setBusy(true);
     setError(null);
-    const r = await call('auth.joinServer', { serverUrl: v.serverUrl.trim(), username: v.username, password: v.password });
+    const r = await call('auth.joinServer', { serverUrl: v.serverUrl.trim(), username: v.username, password: v.password, ...(v.office.trim() ? { office: v.office.trim() } : {}) });
     setBusy(false);
     if (r.ok) setSession(r.value);
     else {
       setError(r.error);
       const field = r.error.details?.field;
-      if (field === 'serverUrl' || field === 'username' || field === 'password') form.setFieldError(field, r.error.message);
+      if (field === 'serverUrl' || field === 'username' || field === 'password' || field === 'office') form.setFieldError(field, r.error.message);
     }
   });
   return (
@@ -78,6 +78,7 @@ function JoinServerForm({ onBack }: { onBack: () => void }) {
           <TextInput label="Server address" description="Starts with https://" autoFocus required {...form.getInputProps('serverUrl')} />
           <TextInput label="User name" required autoComplete="username" {...form.getInputProps('username')} />
           <PasswordInput label="Password" required autoComplete="current-password" {...form.getInputProps('password')} />
+          <TextInput label="This computer's office (optional)" description="Where this computer works, e.g. Downtown front desk. An administrator can change it later on the Desks page." maxLength={200} {...form.getInputProps('office')} />
           <Group justify="space-between">
             <Button variant="subtle" onClick={onBack} disabled={busy}>
               Back

@@ -1,4 +1,4 @@
-import { Badge, Button, Card, Group, Modal, Stack, Text, TextInput } from '@mantine/core';
+import { Button, Card, Group, Modal, Stack, Text, TextInput } from '@mantine/core';
 import { useState } from 'react';
 import type { DeskDTO } from '../../../shared/contract/join';
 import type { AppError } from '../../../shared/result';
@@ -62,7 +62,7 @@ export function DesksPage(_: PageProps) {
               cell: (d) => (
                 <Group gap="xs" wrap="nowrap">
                   <Text size="sm">{d.label ?? '—'}</Text>
-                  {d.current && <Badge variant="light" color="blue.9">This computer</Badge>}
+                  {d.current && <Text size="xs" fw={700} c="blue.9" style={{ whiteSpace: 'nowrap' }}>This computer</Text>}
                 </Group>
               ),
               sortValue: (d) => d.label ?? '',
@@ -94,12 +94,12 @@ export function DesksPage(_: PageProps) {
               header: 'Access',
               cell: (d) =>
                 d.revokedAt ? (
-                  <Badge color="red.9" variant="light">Revoked {when(d.revokedAt)}</Badge>
+                  <Text size="sm" fw={600} c="red.9">Revoked {when(d.revokedAt)}</Text>
                 ) : d.current ? (
-                  <Badge color="green.9" variant="light">Active</Badge>
+                  <Text size="sm" fw={600}>Active</Text>
                 ) : (
                   <Group gap="xs">
-                    <Badge color="green.9" variant="light">Active</Badge>
+                    <Text size="sm" fw={600}>Active</Text>
                     <Button size="compact-sm" variant="default" color="red" onClick={() => setConfirm(d)} aria-label={`Revoke desk ${d.clientId.slice(-12)}`}>
                       Revoke…
                     </Button>

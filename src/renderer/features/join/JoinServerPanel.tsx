@@ -15,7 +15,7 @@ import { ErrorAlert } from '../../components/ErrorAlert';
  */
 export function JoinServerPanel({ onJoined }: { onJoined: () => void }) {
   const info = useQuery('sync.joinInfo', {});
-  const [form, setForm] = useState({ serverUrl: 'https://', username: '', password: '' });
+  const [form, setForm] = useState({ serverUrl: 'https://', username: '', password: '', office: '' });
   const [error, setError] = useState<AppError | null>(null);
   const [busy, setBusy] = useState(false);
   const [report, setReport] = useState<JoinReportDTO | null>(null);
@@ -23,7 +23,8 @@ export function JoinServerPanel({ onJoined }: { onJoined: () => void }) {
   const submit = async () => {
     setBusy(true);
     setError(null);
-    const r = await call('sync.joinServer', form);
+    const { office, ...signIn } = form;
+    const r = await call('sync.joinServer', { ...signIn, ...(office.trim() ? { office: office.trim() } : {}) });
     setBusy(false);
     setForm((f) => ({ ...f, password: '' }));
     if (r.ok) {
@@ -54,6 +55,7 @@ export function JoinServerPanel({ onJoined }: { onJoined: () => void }) {
                   <TextInput label="Server administrator's user name" value={form.username} onChange={(e) => setForm({ ...form, username: e.currentTarget.value })} w={260} />
                   <PasswordInput label="Password on the server" value={form.password} onChange={(e) => setForm({ ...form, password: e.currentTarget.value })} w={260} />
                 </Group>
+                <TextInput label="This computer's office (optional)" description="Where this computer works, e.g. Downtown front desk. An administrator can change it later on the Desks page." maxLength={200} value={form.office} onChange={(e) => setForm({ ...form, office: e.currentTarget.value })} w={360} />
                 <Group>
                   <Button type="submit" loading={busy}>
                     Join and fill the server
