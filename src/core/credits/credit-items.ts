@@ -4,6 +4,7 @@ import { newId } from '../../shared/ids';
 import { fail } from '../../shared/result';
 import { ADMINS, ANY_ROLE } from '../../shared/roles';
 import { defineCommand, defineQuery, type CommandCtx } from '../commands/types';
+import { setCatalogStatus, type CatalogSpec } from '../catalog/retire-restore';
 import { listCreditItems, loadCreditItem } from './credit-views';
 
 /**
@@ -70,6 +71,19 @@ export const updateCreditItem = defineCommand({
   },
 });
 
+/** Credit items retire and restore by the catalogs' one rule; an item keeps when it was retired. */
+const creditItemCatalog: CatalogSpec<Awaited<ReturnType<typeof loadRow>>> = {
+  entity: 'credit_item',
+  field: 'creditItemId',
+  assertNameFree: (ctx, item) => assertNameFree(ctx, item.name, item.id),
+  writeStatus: (ctx, id, to) =>
+    ctx.db
+      .updateTable('credit_items')
+      .set({ status: to, retired_at: to === 'retired' ? ctx.now : null, updated_at: ctx.now })
+      .where('id', '=', id)
+      .execute(),
+};
+
 export const retireCreditItem = defineCommand({
   name: 'creditItems.retire',
   version: 1,
@@ -78,12 +92,9 @@ export const retireCreditItem = defineCommand({
   synced: true,
   subject: (i) => i.creditItemId,
   run: async (ctx, i) => {
-    const before = await loadRow(ctx, i.creditItemId);
-    if (before.status === 'retired') fail('CONFLICT', `"${before.name}" is already retired.`, { field: 'creditItemId' });
-    await ctx.db.updateTable('credit_items').set({ status: 'retired', retired_at: ctx.now, updated_at: ctx.now }).where('id', '=', before.id).execute();
-    await ctx.audit({ action: 'retire', entity: 'credit_item', entityId: before.id, before: { status: before.status }, after: { status: 'retired' } });
+    await setCatalogStatus(ctx, creditItemCatalog, await loadRow(ctx, i.creditItemId), 'retired');
     ctx.changed('creditItems', 'credits');
-    return loadCreditItem(ctx.db, before.id);
+    return loadCreditItem(ctx.db, i.creditItemId);
   },
 });
 
@@ -95,13 +106,9 @@ export const restoreCreditItem = defineCommand({
   synced: true,
   subject: (i) => i.creditItemId,
   run: async (ctx, i) => {
-    const before = await loadRow(ctx, i.creditItemId);
-    if (before.status === 'active') fail('CONFLICT', `"${before.name}" is not retired.`, { field: 'creditItemId' });
-    await assertNameFree(ctx, before.name, before.id);
-    await ctx.db.updateTable('credit_items').set({ status: 'active', retired_at: null, updated_at: ctx.now }).where('id', '=', before.id).execute();
-    await ctx.audit({ action: 'restore', entity: 'credit_item', entityId: before.id, before: { status: before.status }, after: { status: 'active' } });
+    await setCatalogStatus(ctx, creditItemCatalog, await loadRow(ctx, i.creditItemId), 'active');
     ctx.changed('creditItems', 'credits');
-    return loadCreditItem(ctx.db, before.id);
+    return loadCreditItem(ctx.db, i.creditItemId);
   },
 });
 

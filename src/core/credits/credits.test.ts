@@ -250,8 +250,16 @@ describe('credit items', () => {
     const past = await t.run(t.csr, 'credits.get', { creditId: c.id });
     expect(past).toMatchObject({ creditItemName: 'Sibling Discount', creditItemRetired: true, amountCents: 1200 });
     expectError(await t.attempt(t.csr, 'credits.post', { accountId: acct.id, amount: '1.00', creditItemId: item.id }), 'CONFLICT', 'creditItemId');
+    expectError(await t.attempt(t.admin, 'creditItems.retire', { creditItemId: item.id }), 'CONFLICT', 'creditItemId'); // already retired
+    // Its name was taken meanwhile: restoring is refused until the name is free again.
+    const taken = await t.run(t.csr, 'creditItems.create', { name: 'Sibling Discount' });
+    expectError(await t.attempt(t.admin, 'creditItems.restore', { creditItemId: item.id }), 'CONFLICT', 'name');
+    await t.run(t.admin, 'creditItems.retire', { creditItemId: taken.id });
     const back = await t.run(t.admin, 'creditItems.restore', { creditItemId: item.id });
     expect(back.status).toBe('active');
+    expectError(await t.attempt(t.admin, 'creditItems.restore', { creditItemId: item.id }), 'CONFLICT', 'creditItemId'); // not retired
+    const audit = await t.core.db.selectFrom('audit_log').select(['action']).where('entity', '=', 'credit_item').where('entity_id', '=', item.id).orderBy('seq').execute();
+    expect(audit.map((a) => a.action)).toEqual(['create', 'update', 'retire', 'restore']);
   });
 });
 

@@ -3,6 +3,7 @@ import { categoriesContract, type CategoryPaymentDTO, type PaymentCategoryDTO } 
 import { newId } from '../../../shared/ids';
 import { fail } from '../../../shared/result';
 import { ADMINS, ANY_ROLE } from '../../../shared/roles';
+import { setCatalogStatus, type CatalogSpec } from '../../catalog/retire-restore';
 import { defineCommand, defineQuery, type CommandCtx } from '../../commands/types';
 import type { Database } from '../../db/schema';
 import type { PaymentCategoriesTable } from '../../db/schema-credits';
@@ -143,6 +144,14 @@ export const deleteCategory = defineCommand({
   },
 });
 
+/** Payment categories retire and restore by the catalogs' one rule; a name is free per account. */
+const categoryCatalog: CatalogSpec<PaymentCategoriesTable> = {
+  entity: 'payment_category',
+  field: 'categoryId',
+  assertNameFree: (ctx, c) => assertNameFree(ctx, c.name, c.account_id, c.id),
+  writeStatus: (ctx, id, to) => ctx.db.updateTable('payment_categories').set({ status: to, updated_at: ctx.now }).where('id', '=', id).execute(),
+};
+
 export const retireCategory = defineCommand({
   name: 'categories.retire',
   version: 1,
@@ -151,12 +160,9 @@ export const retireCategory = defineCommand({
   synced: true,
   subject: (i) => i.categoryId,
   run: async (ctx, i) => {
-    const before = await loadRow(ctx, i.categoryId);
-    if (before.status === 'retired') fail('CONFLICT', `"${before.name}" is already retired.`, { field: 'categoryId' });
-    await ctx.db.updateTable('payment_categories').set({ status: 'retired', updated_at: ctx.now }).where('id', '=', before.id).execute();
-    await ctx.audit({ action: 'retire', entity: 'payment_category', entityId: before.id, before: { status: before.status }, after: { status: 'retired' } });
+    await setCatalogStatus(ctx, categoryCatalog, await loadRow(ctx, i.categoryId), 'retired');
     ctx.changed('categories');
-    return loadOne(ctx.db, before.id);
+    return loadOne(ctx.db, i.categoryId);
   },
 });
 
@@ -168,13 +174,9 @@ export const restoreCategory = defineCommand({
   synced: true,
   subject: (i) => i.categoryId,
   run: async (ctx, i) => {
-    const before = await loadRow(ctx, i.categoryId);
-    if (before.status === 'active') fail('CONFLICT', `"${before.name}" is not retired.`, { field: 'categoryId' });
-    await assertNameFree(ctx, before.name, before.account_id, before.id);
-    await ctx.db.updateTable('payment_categories').set({ status: 'active', updated_at: ctx.now }).where('id', '=', before.id).execute();
-    await ctx.audit({ action: 'restore', entity: 'payment_category', entityId: before.id, before: { status: before.status }, after: { status: 'active' } });
+    await setCatalogStatus(ctx, categoryCatalog, await loadRow(ctx, i.categoryId), 'active');
     ctx.changed('categories');
-    return loadOne(ctx.db, before.id);
+    return loadOne(ctx.db, i.categoryId);
   },
 });
 
