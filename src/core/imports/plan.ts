@@ -253,10 +253,29 @@ async function noteClosedPayments(db: Kysely<Database>, plan: ImportPlan, invoic
   });
 }
 
+/** The open invoice of that number already on the account: its id, its total, and whether the file's version is the same. */
+async function priorVersion(
+  db: Kysely<Database>,
+  accountId: string,
+  first: BillRowInput,
+  newLines: { category: string; description: string; amountCents: number }[],
+): Promise<{ id: string; totalCents: number; same: boolean } | null> {
+  const prior = await db.selectFrom('invoices').select(['id', 'invoice_date', 'due_date']).where('account_id', '=', accountId).where('invoice_number', '=', first.invoiceNumber).where('status', '=', 'open').executeTakeFirst();
+  if (!prior) return null;
+  const priorLines = await db.selectFrom('charge_lines').select(['category', 'description', 'amount_cents']).where('invoice_id', '=', prior.id).orderBy('line_no').execute();
+  const same =
+    prior.invoice_date === first.invoiceDate &&
+    prior.due_date === first.dueDate &&
+    priorLines.length === newLines.length &&
+    priorLines.every((l, i) => l.category === newLines[i]!.category && l.description === newLines[i]!.description && Number(l.amount_cents) === newLines[i]!.amountCents);
+  return { id: prior.id, totalCents: priorLines.reduce((s, l) => s + Number(l.amount_cents), 0), same };
+}
+
 /**
  * Bill file: rows grouped into invoices (account + invoice number). An invoice number already on
  * the account is replaced: the earlier version is superseded and its charges reversed.
  */
+// long: one pass from rows to invoices; each refusal names its row where it is decided
 export async function planBillImport(db: Kysely<Database>, rows: BillRowInput[], selectedDivision: string | null, decisions: ImportDecisions = {}): Promise<ImportPlan> {
   const plan = emptyPlan();
   const divs = await divisionResolver(db, selectedDivision, decisions);
@@ -316,32 +335,14 @@ export async function planBillImport(db: Kysely<Database>, rows: BillRowInput[],
     }
     const newLines = lines.map((l) => ({ category: l.category || 'Charge', description: l.description, amountCents: l.amountCents }));
     const total = newLines.reduce((s, l) => s + l.amountCents, 0);
-    let replaces: string | null = null;
-    let oldTotal = 0;
-    if (existing) {
-      const prior = await db
-        .selectFrom('invoices')
-        .select(['id', 'invoice_date', 'due_date'])
-        .where('account_id', '=', existing.id)
-        .where('invoice_number', '=', first.invoiceNumber)
-        .where('status', '=', 'open')
-        .executeTakeFirst();
-      if (prior) {
-        const priorLines = await db.selectFrom('charge_lines').select(['category', 'description', 'amount_cents']).where('invoice_id', '=', prior.id).orderBy('line_no').execute();
-        oldTotal = priorLines.reduce((s, l) => s + Number(l.amount_cents), 0);
-        const same =
-          prior.invoice_date === first.invoiceDate &&
-          prior.due_date === first.dueDate &&
-          priorLines.length === newLines.length &&
-          priorLines.every((l, i) => l.category === newLines[i]!.category && l.description === newLines[i]!.description && Number(l.amount_cents) === newLines[i]!.amountCents);
-        if (same) {
-          plan.changes.push({ row: first.row, accountNumber: first.accountNumber, name: existing.name, division: d.name, action: 'invoice-unchanged', oldCents: oldTotal, newCents: total, invoiceNumber: first.invoiceNumber });
-          continue;
-        }
-        replaces = prior.id;
-        await noteClosedPayments(db, plan, prior.id, first.row, first.accountNumber, first.invoiceNumber);
-      }
+    const prior = existing ? await priorVersion(db, existing.id, first, newLines) : null;
+    const oldTotal = prior?.totalCents ?? 0;
+    if (prior?.same) {
+      plan.changes.push({ row: first.row, accountNumber: first.accountNumber, name: existing!.name, division: d.name, action: 'invoice-unchanged', oldCents: oldTotal, newCents: total, invoiceNumber: first.invoiceNumber });
+      continue;
     }
+    const replaces = prior?.id ?? null;
+    if (replaces) await noteClosedPayments(db, plan, replaces, first.row, first.accountNumber, first.invoiceNumber);
     plan.invoices.push({ accountKey: k, accountId: existing?.id ?? null, invoiceNumber: first.invoiceNumber, invoiceDate: first.invoiceDate, dueDate: first.dueDate, lines: newLines, replacesInvoiceId: replaces, row: first.row });
     plan.changes.push({
       row: first.row,

@@ -4,7 +4,8 @@ import { parseArgs } from 'node:util';
 import { newId } from '../../shared/ids';
 import { formatMoney } from '../../shared/money';
 import type { ImportDecisions, ImportPreviewDTO, UploadResultDTO } from '../../shared/contract/imports';
-import { openDesktopCore } from '../../core/ledger-core';
+import { openDesktopCore, type LedgerCore } from '../../core/ledger-core';
+import type { Actor } from '../../core/commands/types';
 import { DEFAULT_LIMITS, fileTooBigMessage } from '../../core/imports/parse/types';
 import { ImportService } from '../imports/import-service';
 import type { CliCommand } from './index';
@@ -21,6 +22,59 @@ const USAGE =
  * Exit status: 0 applied (with --dry-run: could be applied), 1 the file was refused, 2 usage errors.
  */
 export const importCommand: CliCommand = async (argv, defaults) => {
+  const args = readImportArgs(argv);
+  if (typeof args === 'number') return args;
+  const { file, kind, identity, otherDivision, values } = args;
+  let size: number;
+  try {
+    const st = statSync(file);
+    if (!st.isFile()) throw new Error();
+    size = st.size;
+  } catch {
+    console.error(`No such file: ${file}`);
+    return 2;
+  }
+  // Refused by its size before a byte is read (a 1 GB file is never loaded whole).
+  if (size > DEFAULT_LIMITS.maxFileBytes) return refused({ code: 'LIMIT', message: fileTooBigMessage(size, DEFAULT_LIMITS.maxFileBytes) }, !!values.json);
+  const dbPath = (values.db as string | undefined) ?? defaults.db;
+  const core = await openDesktopCore(dbPath);
+  try {
+    const who = await divisionAndAdmin(core, values.division as string | undefined, values.user as string | undefined);
+    if (typeof who === 'number') return who;
+    const { divisionId, actor } = who;
+    const service = new ImportService(core, { dataDir: join(dbPath, '..'), templatesDir: join(process.cwd(), 'resources', 'templates') });
+    const previewId = newId();
+    const decisions: ImportDecisions = {
+      ...(identity ? { identity } : {}),
+      ...(otherDivision ? { otherDivision } : {}),
+      ...(values['use-file-division'] ? { divisionColumn: 'file' as const } : {}),
+    };
+    const preview = await service.preview(actor, { previewId, fileName: basename(file), kind, divisionId, bytes: readFileSync(file), decisions });
+    if (!preview.ok) return refused(preview.error, !!values.json);
+    if (values['dry-run']) {
+      service.cancel(actor, previewId);
+      print(preview.value, !!values.json, true);
+      return 0;
+    }
+    const applied = await service.apply(actor, previewId);
+    if (!applied.ok) return refused(applied.error, !!values.json);
+    print(applied.value, !!values.json, false);
+    return 0;
+  } finally {
+    await core.close();
+  }
+};
+
+type ImportArgs = {
+  file: string;
+  kind: 'balance' | 'bill';
+  identity?: 'apply' | 'keep';
+  otherDivision?: 'separate' | 'skip';
+  values: Record<string, string | boolean | undefined>;
+};
+
+/** The command line read and checked; a number is the exit status when it cannot be (usage, --help). */
+function readImportArgs(argv: string[]): ImportArgs | number {
   let values: Record<string, string | boolean | undefined>;
   let positionals: string[];
   try {
@@ -61,73 +115,37 @@ export const importCommand: CliCommand = async (argv, defaults) => {
     console.error(USAGE);
     return 2;
   }
-  let size: number;
-  try {
-    const st = statSync(file);
-    if (!st.isFile()) throw new Error();
-    size = st.size;
-  } catch {
-    console.error(`No such file: ${file}`);
-    return 2;
-  }
-  // Refused by its size before a byte is read (a 1 GB file is never loaded whole).
-  if (size > DEFAULT_LIMITS.maxFileBytes) {
-    const error = { code: 'LIMIT', message: fileTooBigMessage(size, DEFAULT_LIMITS.maxFileBytes) };
-    if (values.json) console.log(JSON.stringify({ ok: false, error }));
-    else console.error(`Refused: ${error.message}`);
-    return 1;
-  }
-  const dbPath = (values.db as string | undefined) ?? defaults.db;
-  const core = await openDesktopCore(dbPath);
-  try {
-    let divisionId: string | null = null;
-    if (values.division) {
-      const d = await core.db.selectFrom('divisions').select(['id']).where('name', '=', String(values.division)).executeTakeFirst();
-      if (!d) {
-        const names = (await core.db.selectFrom('divisions').select('name').orderBy('name').execute()).map((x) => x.name);
-        console.error(`Unknown division "${values.division}". Divisions: ${names.join(', ') || '(none)'}`);
-        return 2;
-      }
-      divisionId = d.id;
-    }
-    let q = core.db.selectFrom('users').select(['id', 'role', 'username']).where('active', '=', 1).where('role', '=', 'admin');
-    if (values.user) q = q.where('username', '=', String(values.user).toLowerCase());
-    const admin = await q.orderBy('created_at').limit(1).executeTakeFirst();
-    if (!admin) {
-      console.error(values.user ? `No active administrator named "${values.user}".` : 'This ledger has no active administrator.');
+  return { file, kind, values, ...(identity ? { identity } : {}), ...(otherDivision ? { otherDivision } : {}) };
+}
+
+/** The division named on the command line (null: none) and the administrator the import runs as; a number is a usage error's exit status. */
+async function divisionAndAdmin(core: LedgerCore, division: string | undefined, user: string | undefined): Promise<{ divisionId: string | null; actor: Actor } | number> {
+  let divisionId: string | null = null;
+  if (division) {
+    const d = await core.db.selectFrom('divisions').select(['id']).where('name', '=', division).executeTakeFirst();
+    if (!d) {
+      const names = (await core.db.selectFrom('divisions').select('name').orderBy('name').execute()).map((x) => x.name);
+      console.error(`Unknown division "${division}". Divisions: ${names.join(', ') || '(none)'}`);
       return 2;
     }
-    const actor = { userId: admin.id, role: admin.role };
-    const service = new ImportService(core, { dataDir: join(dbPath, '..'), templatesDir: join(process.cwd(), 'resources', 'templates') });
-    const previewId = newId();
-    const decisions: ImportDecisions = {
-      ...(identity ? { identity } : {}),
-      ...(otherDivision ? { otherDivision } : {}),
-      ...(values['use-file-division'] ? { divisionColumn: 'file' as const } : {}),
-    };
-    const preview = await service.preview(actor, { previewId, fileName: basename(file), kind, divisionId, bytes: readFileSync(file), decisions });
-    if (!preview.ok) {
-      if (values.json) console.log(JSON.stringify({ ok: false, error: preview.error }));
-      else console.error(`Refused: ${preview.error.message}`);
-      return 1;
-    }
-    if (values['dry-run']) {
-      service.cancel(actor, previewId);
-      print(preview.value, !!values.json, true);
-      return 0;
-    }
-    const applied = await service.apply(actor, previewId);
-    if (!applied.ok) {
-      if (values.json) console.log(JSON.stringify({ ok: false, error: applied.error }));
-      else console.error(`Refused: ${applied.error.message}`);
-      return 1;
-    }
-    print(applied.value, !!values.json, false);
-    return 0;
-  } finally {
-    await core.close();
+    divisionId = d.id;
   }
-};
+  let q = core.db.selectFrom('users').select(['id', 'role', 'username']).where('active', '=', 1).where('role', '=', 'admin');
+  if (user) q = q.where('username', '=', user.toLowerCase());
+  const admin = await q.orderBy('created_at').limit(1).executeTakeFirst();
+  if (!admin) {
+    console.error(user ? `No active administrator named "${user}".` : 'This ledger has no active administrator.');
+    return 2;
+  }
+  return { divisionId, actor: { userId: admin.id, role: admin.role } };
+}
+
+/** A refused file: printed as the JSON answer or as one line; exit status 1. */
+function refused(error: { code: string; message: string }, json: boolean): number {
+  if (json) console.log(JSON.stringify({ ok: false, error }));
+  else console.error(`Refused: ${error.message}`);
+  return 1;
+}
 
 function print(r: ImportPreviewDTO | UploadResultDTO, json: boolean, dryRun: boolean) {
   if (json) {

@@ -14,6 +14,7 @@ const ACTION_LABEL: Record<ImportChangeDTO['action'], string> = {
 };
 
 /** The balance change of each account (old → new), sortable and filterable, and every problem by row. */
+// long: two tables and their filters; the filter state belongs to this one preview
 export function ChangesAndIssues({ changes, issues }: { changes: ImportChangeDTO[]; issues: ImportIssueDTO[] }) {
   const [action, setAction] = useState('all');
   const [text, setText] = useState('');
