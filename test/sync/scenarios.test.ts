@@ -287,13 +287,18 @@ describe.each(backends)('sync scenarios on %s', (backend) => {
     // Kill the server once a push is on its way to it (not after a guessed number of milliseconds).
     const pushArrived = proxy.nextRequest('/v1/sync/push');
     const pushing = b.sync.syncNow();
-    await pushArrived;
+    // Or once the cycle has ended without a push reaching the proxy (a retry scheduled during the
+    // drops may have carried the batch already): waiting for a push that never comes hung this test.
+    // Each step bounded, so a hang names the step and the desk's state instead of the test's timeout.
+    const within = <T,>(what: string, p: Promise<T>, ms = 45_000) =>
+      Promise.race([p, new Promise<never>((_, no) => setTimeout(() => no(new Error(`${what} did not finish in ${ms} ms; desk b: ${JSON.stringify(b.sync.status())}`)), ms).unref())]);
+    await within('waiting for the push', Promise.race([pushArrived, pushing]));
     await server.kill('SIGKILL');
-    await pushing;
+    await within('the push cycle after the kill', pushing);
     // Whether the kill landed before, during or after the batch's commit, nothing is lost or doubled.
-    await server.restart();
+    await within('the restart', server.restart(), 70_000);
     proxy.upstream = server.url;
-    await check();
+    await within('draining both desks', check(), 60_000);
     expect(await serverCount(`SELECT COUNT(*) AS n FROM payments`)).toBe(before + 600);
   }, 180_000);
 });
