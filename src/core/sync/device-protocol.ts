@@ -16,7 +16,7 @@ export const registerClientRequest = z
   .object({
     /** A name for the Admin's list of desks (the computer's name). */
     label: z.string().trim().max(200).optional(),
-    /** The office it works in, chosen by the Admin (editable on the Desks page). */
+    /** The office it works in, chosen on the join form (an Admin may change it on the Desks page). */
     office: z.string().trim().max(200).optional(),
     /** Other users' server tokens signed in on this computer before it registered: bound to it too. */
     tokens: z.array(z.string().max(200)).max(100).optional(),
