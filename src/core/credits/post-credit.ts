@@ -9,6 +9,7 @@ import type { CreditsTable } from '../db/schema-credits';
 import { assertPeriodOpen, getActiveAccount, postEntry } from '../ledger/journal';
 import { createInvoice, insertInvoice } from '../invoices/create-invoice';
 import { applyAccountCredits, applyCredit, unapplyCreditFully } from './apply-credits';
+import { newCreditRow } from './credit-row';
 import { listAccountCredits, loadCredit } from './credit-views';
 
 export interface NewCredit {
@@ -52,29 +53,21 @@ export async function insertCredit(ctx: CommandCtx, c: NewCredit): Promise<Credi
     if (!inv || inv.account_id !== acct.id) fail('VALIDATION', `That invoice is not on account ${acct.account_number}.`, { field: 'invoiceId' });
     if (inv.status !== 'open') fail('CONFLICT', `Invoice ${inv.invoice_number} was replaced by a newer version; post against the new one.`, { field: 'invoiceId' });
   }
-  const row: CreditsTable = {
+  const row: CreditsTable = newCreditRow(ctx, {
     id: c.creditId,
-    account_id: acct.id,
-    division_id: acct.division_id,
+    accountId: acct.id,
+    divisionId: acct.division_id,
     kind: c.kind,
-    credit_item_id: c.creditItemId ?? null,
-    amount_cents: c.amountCents,
-    open_cents: c.amountCents,
-    credit_date: c.creditDate,
-    classification: c.classification ?? '',
-    public_comment: c.publicComment ?? '',
-    private_comment: c.privateComment ?? '',
-    invoice_id: c.invoiceId ?? null,
-    batch_id: c.batchId ?? null,
-    status: 'active',
-    replaces_id: c.replacesId ?? null,
-    replaced_by: null,
-    reversal_reason: null,
-    reversed_by: null,
-    reversed_at: null,
-    created_by: ctx.actor.userId,
-    created_at: ctx.now,
-  };
+    amountCents: c.amountCents,
+    date: c.creditDate,
+    classification: c.classification,
+    publicComment: c.publicComment,
+    privateComment: c.privateComment,
+    creditItemId: c.creditItemId,
+    invoiceId: c.invoiceId,
+    batchId: c.batchId,
+    replacesId: c.replacesId,
+  });
   await ctx.db.insertInto('credits').values(row).execute();
   const label = itemName ?? CreditKindLabels[c.kind];
   await postEntry(ctx, {

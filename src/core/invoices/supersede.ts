@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type { CommandCtx } from '../commands/types';
 import { applyCredit } from '../credits/apply-credits';
+import { newCreditRow } from '../credits/credit-row';
 import { postEntry } from '../ledger/journal';
 
 export interface FreedPayment {
@@ -120,29 +121,20 @@ export async function creditClosedPayments(ctx: CommandCtx, acct: { id: string; 
   const refs = locked.map((l) => `${l.reference} (${l.why})`).join(', ');
   await ctx.db
     .insertInto('credits')
-    .values({
-      id,
-      account_id: acct.id,
-      division_id: acct.division_id,
-      kind: 'credit',
-      credit_item_id: null,
-      amount_cents: amount,
-      open_cents: amount,
-      credit_date: ctx.today,
-      classification: 'Supersede correction',
-      public_comment: `Invoice ${oldInvoice.number} was replaced; what was paid on it is credited`,
-      private_comment: `Superseded invoice ${oldInvoice.id}; payments left as recorded: ${refs}`.slice(0, 500),
-      invoice_id: newInvoiceId,
-      batch_id: null,
-      status: 'active',
-      replaces_id: null,
-      replaced_by: null,
-      reversal_reason: null,
-      reversed_by: null,
-      reversed_at: null,
-      created_by: ctx.actor.userId,
-      created_at: ctx.now,
-    })
+    .values(
+      newCreditRow(ctx, {
+        id,
+        accountId: acct.id,
+        divisionId: acct.division_id,
+        kind: 'credit',
+        amountCents: amount,
+        date: ctx.today,
+        classification: 'Supersede correction',
+        publicComment: `Invoice ${oldInvoice.number} was replaced; what was paid on it is credited`,
+        privateComment: `Superseded invoice ${oldInvoice.id}; payments left as recorded: ${refs}`.slice(0, 500),
+        invoiceId: newInvoiceId,
+      }),
+    )
     .execute();
   await postEntry(ctx, {
     accountId: acct.id,

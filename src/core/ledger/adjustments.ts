@@ -5,6 +5,7 @@ import { insertMany, type CommandCtx } from '../commands/types';
 import type { Database } from '../db/schema';
 import { sequentialId } from '../util/canonical-json';
 import { applyCredit } from '../credits/apply-credits';
+import { newCreditRow } from '../credits/credit-row';
 import { postCorrectionCharge } from './correction-charge';
 import { postEntry } from './journal';
 
@@ -26,29 +27,7 @@ const adjustmentDescription = (newBalanceCents: number, reason: string) => `Bala
 
 /** The credit a balance cut posts (left open: applying it is the caller's step). */
 function adjustmentCredit(ctx: CommandCtx, c: { id: string; accountId: string; divisionId: string; amountCents: number; date: string; reason: string }): Database['credits'] {
-  return {
-    id: c.id,
-    account_id: c.accountId,
-    division_id: c.divisionId,
-    kind: 'credit',
-    credit_item_id: null,
-    amount_cents: c.amountCents,
-    open_cents: c.amountCents,
-    credit_date: c.date,
-    classification: 'Balance adjustment',
-    public_comment: '',
-    private_comment: `${c.reason}: ${formatMoney(c.amountCents)} off`,
-    invoice_id: null,
-    batch_id: null,
-    status: 'active',
-    replaces_id: null,
-    replaced_by: null,
-    reversal_reason: null,
-    reversed_by: null,
-    reversed_at: null,
-    created_by: ctx.actor.userId,
-    created_at: ctx.now,
-  };
+  return newCreditRow(ctx, { ...c, kind: 'credit', classification: 'Balance adjustment', privateComment: `${c.reason}: ${formatMoney(c.amountCents)} off` });
 }
 
 /**
