@@ -134,8 +134,7 @@ async function postSetWise(ctx: CommandCtx, bulk: AdjustmentToPost[], o: { reaso
   // one ascending range of this command).
   const first = entries[0]!.id;
   const last = entries.at(-1)!.id;
-  await sql`UPDATE accounts SET
-      balance_cents = balance_cents + (SELECT e.amount_cents FROM account_entries e WHERE e.account_id = accounts.id AND e.id BETWEEN ${first} AND ${last}),
-      updated_at = ${ctx.now}
-    WHERE id IN (SELECT account_id FROM account_entries WHERE id BETWEEN ${first} AND ${last})`.execute(ctx.db);
+  // A join, not a subquery per account (SQLite ≥ 3.33 and PostgreSQL both take UPDATE … FROM).
+  await sql`UPDATE accounts SET balance_cents = accounts.balance_cents + e.amount_cents, updated_at = ${ctx.now}
+    FROM account_entries e WHERE e.account_id = accounts.id AND e.id BETWEEN ${first} AND ${last}`.execute(ctx.db);
 }
