@@ -112,6 +112,8 @@ describe('a file larger than the accounts table', () => {
     expect(schema()).toEqual(before);
     expect(t.core.ledger.raw.prepare('EXPLAIN QUERY PLAN SELECT id FROM accounts WHERE name = ?').all('Payer 5').map((x) => (x as { detail: string }).detail).join()).toContain('accounts_name');
     expect(t.core.ledger.raw.prepare('PRAGMA integrity_check').pluck().all()).toEqual(['ok']);
+    // Written per changed line, read by no query: only its primary key is indexed (migration 0034).
+    expect(t.core.ledger.raw.prepare("SELECT name FROM sqlite_schema WHERE type = 'index' AND tbl_name = 'balance_adjustments'").pluck().all()).toEqual(['sqlite_autoindex_balance_adjustments_1']);
     const search = await t.run(t.csr, 'payers.search', { query: 'N7' });
     expect(search.accounts.map((a) => a.accountNumber)).toContain('N7');
     expect(await verifyLedger(t.core.db)).toEqual([]);

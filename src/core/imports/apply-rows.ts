@@ -150,22 +150,25 @@ async function createAccounts(ctx: CommandCtx, plan: ImportPlan): Promise<Map<st
  * (ledger/adjustments.ts).
  */
 async function applyBalances(ctx: CommandCtx, uploadId: string, plan: ImportPlan, created: Map<string, string>) {
-  const moves = [
-    ...plan.accountsToCreate.filter((a) => a.balanceCents !== 0).map((a) => ({ accountId: created.get(a.key)!, divisionId: a.divisionId, oldCents: 0, newCents: a.balanceCents, details: {}, isNew: true })),
-    ...plan.balanceUpdates.map((u) => ({ ...u, divisionId: null, isNew: false })),
-  ];
   const adjBase = ctx.id('adjustments');
+  let adjustmentsWritten = 0;
   const adjustments: Database['balance_adjustments'][] = [];
   const posts: AdjustmentToPost[] = [];
-  for (const m of moves) {
-    if (Object.keys(m.details).length > 0) {
-      await ctx.db.updateTable('accounts').set({ ...m.details, updated_at: ctx.now }).where('id', '=', m.accountId).execute();
+  // Rows go in 512 at a time (they die young: less garbage promoted, a lower peak): a 100,000-row file's adjustments never sit in memory at once.
+  const move = async (accountId: string, divisionId: string | null, oldCents: number, newCents: number, isNew: boolean) => {
+    const delta = newCents - oldCents;
+    if (delta === 0) return;
+    const adjId = sequentialId(adjBase, adjustmentsWritten++);
+    adjustments.push({ id: adjId, account_id: accountId, upload_id: uploadId, amount_cents: delta, old_balance_cents: oldCents, new_balance_cents: newCents, reason: 'Universal balance file', adjustment_date: ctx.today, created_by: ctx.actor.userId, created_at: ctx.now });
+    posts.push({ id: adjId, accountId, divisionId, amountCents: delta, newBalanceCents: newCents, isNew });
+    if (adjustments.length === 512) await insertMany(ctx, 'balance_adjustments', adjustments.splice(0));
+  };
+  for (const a of plan.accountsToCreate) await move(created.get(a.key)!, a.divisionId, 0, a.balanceCents, true);
+  for (const u of plan.balanceUpdates) {
+    if (Object.keys(u.details).length > 0) {
+      await ctx.db.updateTable('accounts').set({ ...u.details, updated_at: ctx.now }).where('id', '=', u.accountId).execute();
     }
-    const delta = m.newCents - m.oldCents;
-    if (delta === 0) continue;
-    const adjId = sequentialId(adjBase, adjustments.length);
-    adjustments.push({ id: adjId, account_id: m.accountId, upload_id: uploadId, amount_cents: delta, old_balance_cents: m.oldCents, new_balance_cents: m.newCents, reason: 'Universal balance file', adjustment_date: ctx.today, created_by: ctx.actor.userId, created_at: ctx.now });
-    posts.push({ id: adjId, accountId: m.accountId, divisionId: m.divisionId, amountCents: delta, newBalanceCents: m.newCents, isNew: m.isNew });
+    await move(u.accountId, null, u.oldCents, u.newCents, false);
   }
   await insertMany(ctx, 'balance_adjustments', adjustments);
   await postBalanceAdjustments(ctx, posts, { reason: 'file upload', date: ctx.today });

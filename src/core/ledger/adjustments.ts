@@ -104,37 +104,47 @@ export async function postBalanceAdjustments(ctx: CommandCtx, list: AdjustmentTo
   }
 }
 
+/** Rows built and inserted this many postings at a time: 100,000 postings' rows never sit in memory together. */
+const CHUNK = 512;
+
 async function postSetWise(ctx: CommandCtx, bulk: AdjustmentToPost[], o: { reason: string; date: string }): Promise<void> {
   const invoices: Database['invoices'][] = [];
   const lines: Database['charge_lines'][] = [];
   const credits: Database['credits'][] = [];
   const entries: Database['account_entries'][] = [];
   const [invBase, lineBase, creditBase, entryBase] = ['invoices', 'lines', 'credits', 'entries'].map((k) => ctx.id(`bulk-adjustment/${k}`)) as [string, string, string, string];
+  const n = { invoices: 0, credits: 0, entries: 0 };
+  // Parents before children (lines name their invoice), chunk by chunk.
+  const flush = async () => {
+    await insertMany(ctx, 'invoices', invoices);
+    await insertMany(ctx, 'charge_lines', lines);
+    await insertMany(ctx, 'credits', credits);
+    await insertMany(ctx, 'account_entries', entries);
+    invoices.length = lines.length = credits.length = entries.length = 0;
+  };
   for (const a of bulk) {
     const description = adjustmentDescription(a.newBalanceCents, o.reason);
-    const entry = { id: sequentialId(entryBase, entries.length), account_id: a.accountId, entry_date: o.date, kind: 'adjustment', amount_cents: a.amountCents, description, created_at: ctx.now };
+    const entry = { id: sequentialId(entryBase, n.entries++), account_id: a.accountId, entry_date: o.date, kind: 'adjustment', amount_cents: a.amountCents, description, created_at: ctx.now };
     if (a.amountCents > 0) {
-      const invoiceId = sequentialId(invBase, invoices.length);
-      const lineId = sequentialId(lineBase, lines.length);
+      const invoiceId = sequentialId(invBase, n.invoices);
+      const lineId = sequentialId(lineBase, n.invoices++);
       invoices.push({ id: invoiceId, account_id: a.accountId, invoice_number: adjustmentInvoiceNumber(a.id), invoice_date: o.date, due_date: o.date, status: 'open', superseded_by: null, created_at: ctx.now });
       lines.push({ id: lineId, invoice_id: invoiceId, account_id: a.accountId, line_no: 1, category: 'Adjustment', description, amount_cents: a.amountCents, open_cents: a.amountCents, due_date: o.date, created_at: ctx.now });
       entries.push({ ...entry, source_type: 'charge_line', source_id: lineId });
     } else {
-      const creditId = sequentialId(creditBase, credits.length);
+      const creditId = sequentialId(creditBase, n.credits++);
       credits.push(adjustmentCredit(ctx, { id: creditId, accountId: a.accountId, divisionId: a.divisionId!, amountCents: -a.amountCents, date: o.date, reason: o.reason }));
       entries.push({ ...entry, source_type: 'credit', source_id: creditId });
     }
+    if (entries.length === CHUNK) await flush();
   }
-  await insertMany(ctx, 'invoices', invoices);
-  await insertMany(ctx, 'charge_lines', lines);
-  await insertMany(ctx, 'credits', credits);
-  await insertMany(ctx, 'account_entries', entries);
-  if (entries.length === 0) return;
+  await flush();
+  if (n.entries === 0) return;
   // One statement moves every bulk-posted account's cached balance by its entry (the entry ids are
-  // one ascending range of this command).
-  const first = entries[0]!.id;
-  const last = entries.at(-1)!.id;
-  // A join, not a subquery per account (SQLite ≥ 3.33 and PostgreSQL both take UPDATE … FROM).
+  // one ascending range of this command). A join, not a subquery per account (SQLite ≥ 3.33 and
+  // PostgreSQL both take UPDATE … FROM).
+  const first = sequentialId(entryBase, 0);
+  const last = sequentialId(entryBase, n.entries - 1);
   await sql`UPDATE accounts SET balance_cents = accounts.balance_cents + e.amount_cents, updated_at = ${ctx.now}
     FROM account_entries e WHERE e.account_id = accounts.id AND e.id BETWEEN ${first} AND ${last}`.execute(ctx.db);
 }
