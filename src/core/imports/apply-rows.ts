@@ -168,7 +168,7 @@ async function applyBalances(ctx: CommandCtx, uploadId: string, plan: ImportPlan
     if (Object.keys(u.details).length > 0) {
       await ctx.db.updateTable('accounts').set({ ...u.details, updated_at: ctx.now }).where('id', '=', u.accountId).execute();
     }
-    await move(u.accountId, null, u.oldCents, u.newCents, false);
+    await move(u.accountId, u.divisionId, u.oldCents, u.newCents, false);
   }
   await insertMany(ctx, 'balance_adjustments', adjustments);
   await postBalanceAdjustments(ctx, posts, { reason: 'file upload', date: ctx.today });

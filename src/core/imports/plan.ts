@@ -13,7 +13,7 @@ export interface ImportPlan {
   /** Accounts of the file's division(s) the file does not mention (balance files). */
   notInFile: number;
   accountsToCreate: NewAccountPlan[];
-  balanceUpdates: { accountId: string; oldCents: number; newCents: number; row: number; details: Partial<Pick<AccountRow, 'name' | 'email' | 'portal_user_id'>> }[];
+  balanceUpdates: { accountId: string; divisionId: string; oldCents: number; newCents: number; row: number; details: Partial<Pick<AccountRow, 'name' | 'email' | 'portal_user_id'>> }[];
   invoices: InvoicePlan[];
   /** Names, emails and user IDs the file would change on existing accounts (applied only if decided so). */
   identityChanges: IdentityChangeDTO[];
@@ -183,7 +183,7 @@ export async function planBalanceImport(db: Kysely<Database>, rows: BalanceRowIn
     const details = identityDetails(plan, decisions, r, existing, d.name);
     const same = existing.balance_cents === r.balanceCents;
     if (!same || Object.keys(details).length > 0) {
-      plan.balanceUpdates.push({ accountId: existing.id, oldCents: existing.balance_cents, newCents: r.balanceCents, row: r.row, details });
+      plan.balanceUpdates.push({ accountId: existing.id, divisionId: existing.division_id, oldCents: existing.balance_cents, newCents: r.balanceCents, row: r.row, details });
     }
     plan.changes.push({
       row: r.row,
