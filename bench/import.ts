@@ -31,10 +31,17 @@ interface CliBuild {
   ensureCliBuilt(): Promise<void>;
 }
 
-/** `shift` changes every balance: the nightly file of an office whose payers all moved. */
-function makeRows(n: number, shift = 0): string[][] {
+/**
+ * `shift` changes every balance: the nightly file of an office whose payers all moved. `cutEvery`
+ * then lowers every so-many payers' balance by $0.50 below that: cuts on existing accounts, each a
+ * credit applied to that account's open charges oldest due first.
+ */
+function makeRows(n: number, shift = 0, cutEvery = 0): string[][] {
   const rows: string[][] = [['Account Number', 'Name', 'Email', 'Balance']];
-  for (let i = 0; i < n; i++) rows.push([String(500000 + i), `Payer ${i}`, `p${i}@example.com`, (((i * 37) % 100000) / 100 + shift).toFixed(2)]);
+  for (let i = 0; i < n; i++) {
+    const cut = cutEvery > 0 && i % cutEvery === 0 ? 0.5 : 0;
+    rows.push([String(500000 + i), `Payer ${i}`, `p${i}@example.com`, (((i * 37) % 100000) / 100 + shift - cut).toFixed(2)]);
+  }
   return rows;
 }
 const toCsv = (rows: string[][]) => Buffer.from(rows.map((r) => r.join(',')).join('\r\n'));
@@ -83,7 +90,7 @@ async function newLedger(dir: string) {
   return { core, actor, divisionId: div.value.id };
 }
 
-async function endToEnd(first: Uint8Array, nightly: Uint8Array, fileName: string): Promise<{ firstLoad: Run; nightlyUpdate: Run }> {
+async function endToEnd(first: Uint8Array, nightly: Uint8Array, cuts: Uint8Array, fileName: string): Promise<{ firstLoad: Run; nightlyUpdate: Run; nightlyCuts: Run }> {
   const dir = mkdtempSync(join(tmpdir(), 'ld-bench-imp-'));
   const { core, actor, divisionId } = await newLedger(dir);
   const div = { value: { id: divisionId } };
@@ -103,11 +110,12 @@ async function endToEnd(first: Uint8Array, nightly: Uint8Array, fileName: string
   };
   const firstLoad = await once(first);
   const nightlyUpdate = await once(nightly);
+  const nightlyCuts = await once(cuts);
   const problems = await verifyLedger(core.db);
   if (problems.length) throw new Error('ledger check failed after import');
   await core.close();
   rmSync(dir, { recursive: true, force: true });
-  return { firstLoad, nightlyUpdate };
+  return { firstLoad, nightlyUpdate, nightlyCuts };
 }
 
 interface ProcessRun {
@@ -229,28 +237,30 @@ export async function main(args: string[]) {
   for (const n of sizes) {
     const rows = makeRows(n);
     const nightly = makeRows(n, 1.25);
+    // One payer in ten owes less the next night (cuts posted one by one: see the printed figure).
+    const cuts = makeRows(n, 1.25, 10);
     const csv = toCsv(rows);
     const xlsx = xlsxOf(rows);
     const b = await baseline(csv.toString('utf8'));
     const base = b.ms;
     const fig = (r: { ms: number; cpuMs: number }) => ({ ...r, rowsPerSec: Math.round(n / (r.ms / 1000)), ratioVsBaseline: round(r.ms / base, 2), cpuRatioVsBaseline: round(r.cpuMs / b.cpuMs, 2) });
     const figures: Record<string, unknown> = { baselineMs: base, baselineCpuMs: b.cpuMs };
-    for (const [format, first, second] of [
-      ['csv', csv, toCsv(nightly)],
-      ['xlsx', xlsx, xlsxOf(nightly)],
+    for (const [format, first, second, third] of [
+      ['csv', csv, toCsv(nightly), toCsv(cuts)],
+      ['xlsx', xlsx, xlsxOf(nightly), xlsxOf(cuts)],
     ] as const) {
       const name = `b${n}.${format}`;
       const parse = await parseOnly(first, name);
-      const inProc = await endToEnd(first, second, name);
+      const inProc = await endToEnd(first, second, third, name);
       const whole = values['no-cli'] ? null : await wholeProcess(cli, first, second, name, runsFor(n));
       figures[format] = {
         ...parse,
-        inProcess: { firstLoad: fig(inProc.firstLoad), nightlyUpdate: fig(inProc.nightlyUpdate) },
+        inProcess: { firstLoad: fig(inProc.firstLoad), nightlyUpdate: fig(inProc.nightlyUpdate), nightlyCuts: fig(inProc.nightlyCuts) },
         ...(whole ? { wholeProcess: { firstLoad: fig(whole.firstLoad), nightlyUpdate: fig(whole.nightlyUpdate) } } : {}),
       };
       const w = whole ? ` · whole process first (median of ${runsFor(n)}) ${whole.firstLoad.ms} ms (${round(whole.firstLoad.ms / base, 2)}×; CPU ${whole.firstLoad.cpuMs} ms, ${round(whole.firstLoad.cpuMs / b.cpuMs, 2)}×; peak RSS ${whole.firstLoad.peakRssMb} MB), nightly ${whole.nightlyUpdate.ms} ms (peak RSS ${whole.nightlyUpdate.peakRssMb} MB)` : '';
       console.log(
-        `${n.toLocaleString()} rows ${format.toUpperCase()}: baseline ${base} ms (CPU ${b.cpuMs} ms) · read ${parse.parseInProcessMs} ms (worker ${parse.parseInWorkerMs} ms) · in process first load ${inProc.firstLoad.ms} ms (${round(inProc.firstLoad.ms / base, 2)}×; CPU ${inProc.firstLoad.cpuMs} ms, ${round(inProc.firstLoad.cpuMs / b.cpuMs, 2)}×; preview ${inProc.firstLoad.previewMs}, apply ${inProc.firstLoad.applyMs}), nightly ${inProc.nightlyUpdate.ms} ms (${round(inProc.nightlyUpdate.ms / base, 2)}×)${w}`,
+        `${n.toLocaleString()} rows ${format.toUpperCase()}: baseline ${base} ms (CPU ${b.cpuMs} ms) · read ${parse.parseInProcessMs} ms (worker ${parse.parseInWorkerMs} ms) · in process first load ${inProc.firstLoad.ms} ms (${round(inProc.firstLoad.ms / base, 2)}×; CPU ${inProc.firstLoad.cpuMs} ms, ${round(inProc.firstLoad.cpuMs / b.cpuMs, 2)}×; preview ${inProc.firstLoad.previewMs}, apply ${inProc.firstLoad.applyMs}), nightly ${inProc.nightlyUpdate.ms} ms (${round(inProc.nightlyUpdate.ms / base, 2)}×), nightly with ${Math.ceil(n / 10).toLocaleString()} cuts ${inProc.nightlyCuts.ms} ms (CPU ${inProc.nightlyCuts.cpuMs} ms)${w}`,
       );
     }
     out[`rows${n}`] = figures;

@@ -178,7 +178,12 @@ export class Executor {
         st = raw.prepare(`INSERT INTO ${table} (${cols.join(', ')}) VALUES (${cols.map(() => '?').join(', ')})`);
         this.insertStatements.set(key, st);
       }
-      for (const r of rows) st.run(...cols.map((c) => (r as Record<string, unknown>)[c] ?? null));
+      // One parameter array, refilled per row: no spread or per-row array for 100,000 rows.
+      const values: unknown[] = new Array(cols.length);
+      for (const r of rows as Record<string, unknown>[]) {
+        for (let c = 0; c < cols.length; c++) values[c] = r[cols[c]!] ?? null;
+        st.run(values);
+      }
       return;
     }
     await insertMany({ db: trx }, table as keyof Database & string, rows as never);

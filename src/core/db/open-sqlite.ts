@@ -34,8 +34,9 @@ export async function openSqliteLedger(path: string, opts: { readonly?: boolean 
   raw.pragma('synchronous = FULL');
   raw.pragma('foreign_keys = ON');
   raw.pragma('busy_timeout = 5000');
-  // 64 MB of page cache: large imports touch several indexes per row and otherwise spill to disk.
-  raw.pragma('cache_size = -65536');
+  // 16 MB of page cache (8× SQLite's default). A 100,000-row import dirties ~200 MB, so it spills to
+  // the WAL whatever the cache; measured against 64 MB: the same CPU, 50–60 MB less peak memory.
+  raw.pragma('cache_size = -16384');
   raw.pragma('temp_store = MEMORY');
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: raw }) });
   if (!opts.readonly) {

@@ -102,6 +102,27 @@ describe('universal balance file', () => {
   });
 });
 
+describe('a file larger than the accounts table', () => {
+  it('builds the name, number and portal-user indexes after its rows: the same indexes, used the same way, the same answers', async () => {
+    const schema = () => t.core.ledger.raw.prepare("SELECT name, sql FROM sqlite_schema WHERE tbl_name = 'accounts' AND type = 'index' ORDER BY name").all() as { name: string; sql: string | null }[];
+    const before = schema();
+    const rows = Array.from({ length: 1200 }, (_, n) => ({ row: n + 2, accountNumber: `N${1200 - n}`, balanceCents: n, name: `Payer ${(n * 7919) % 1200}` }));
+    const r = await applyFile(balanceFile(rows));
+    expect(r).toMatchObject({ accountsCreated: 1200, errors: 0 });
+    expect(schema()).toEqual(before);
+    const plan = (q: string) => t.core.ledger.raw.prepare(`EXPLAIN QUERY PLAN ${q}`).all('x').map((x) => (x as { detail: string }).detail).join();
+    expect(plan('SELECT id FROM accounts WHERE name = ?')).toContain('accounts_name');
+    expect(plan('SELECT id FROM accounts WHERE account_number = ?')).toContain('accounts_number');
+    expect(plan('SELECT id FROM accounts WHERE portal_user_id = ?')).toContain('accounts_portal_user');
+    expect(t.core.ledger.raw.prepare('PRAGMA integrity_check').pluck().all()).toEqual(['ok']);
+    // Written per changed line, read by no query: only its primary key is indexed (migration 0034).
+    expect(t.core.ledger.raw.prepare("SELECT name FROM sqlite_schema WHERE type = 'index' AND tbl_name = 'balance_adjustments'").pluck().all()).toEqual(['sqlite_autoindex_balance_adjustments_1']);
+    const search = await t.run(t.csr, 'payers.search', { query: 'N7' });
+    expect(search.accounts.map((a) => a.accountNumber)).toContain('N7');
+    expect(await verifyLedger(t.core.db)).toEqual([]);
+  });
+});
+
 describe('bill file', () => {
   const billFile = (rows: unknown[], sha: string) => ({ ...balanceFile(rows, sha), kind: 'bill' as const, fileName: 'bills.csv' });
   it('creates invoices; a re-sent invoice number supersedes the earlier version and re-applies its payments', async () => {

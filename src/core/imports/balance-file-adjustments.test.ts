@@ -67,6 +67,30 @@ describe('a balance file posted set-wise', () => {
     expect(await verifyLedger(t.core.db)).toEqual([]);
   });
 
+  it('cuts on existing accounts: each credit meets the open charges of its own account oldest due first, the rest stays on the account', async () => {
+    const a = await seedAccount(t, 'C1', [
+      { number: 'LATE', due: '2026-02-01', lines: ['30.00'] },
+      { number: 'EARLY', due: '2026-01-01', lines: ['20.00', '5.00'] },
+    ]);
+    const b = await seedAccount(t, 'C2', [{ number: 'ONE', due: '2026-01-15', lines: ['10.00'] }]);
+    const c = await seedAccount(t, 'C3');
+    // C1 55.00 -> 25.00 (30.00 off: EARLY's two lines 25.00, then 5.00 of LATE); C2 10.00 -> -4.00
+    // (10.00 meets ONE, 4.00 left as credit); C3 0 -> -1.00 (nothing open: all credit).
+    await apply([
+      { accountNumber: 'C1', balanceCents: 2_500 },
+      { accountNumber: 'C2', balanceCents: -400 },
+      { accountNumber: 'C3', balanceCents: -100 },
+    ]);
+    const open = async (accountId: string) =>
+      (await t.core.db.selectFrom('charge_lines').innerJoin('invoices', 'invoices.id', 'charge_lines.invoice_id').select(['invoices.invoice_number', 'charge_lines.line_no', 'charge_lines.open_cents']).where('charge_lines.account_id', '=', accountId).orderBy('invoices.invoice_number').orderBy('charge_lines.line_no').execute()).map((r) => [r.invoice_number, r.line_no, Number(r.open_cents)]);
+    expect(await open(a.id)).toEqual([['EARLY', 1, 0], ['EARLY', 2, 0], ['LATE', 1, 2_500]]);
+    expect([Number((await account('C1')).balance_cents), await openCredits(a.id)]).toEqual([2_500, 0]);
+    expect(await open(b.id)).toEqual([['ONE', 1, 0]]);
+    expect([Number((await account('C2')).balance_cents), await openCredits(b.id)]).toEqual([-400, 400]);
+    expect([Number((await account('C3')).balance_cents), await openCredits(c.id), await openCharges(c.id)]).toEqual([-100, 100, 0]);
+    expect(await verifyLedger(t.core.db)).toEqual([]);
+  });
+
   it('new names are found by search at once, and accounts created later are indexed by the trigger again', async () => {
     await apply([
       { accountNumber: 'S1', balanceCents: 100, name: 'Zanzibar Holloway' },

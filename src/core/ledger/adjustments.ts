@@ -62,7 +62,7 @@ export async function postBalanceAdjustment(ctx: CommandCtx, a: BalanceAdjustmen
 export interface AdjustmentToPost {
   id: string;
   accountId: string;
-  /** Set for new accounts (their credit names the division); null otherwise. */
+  /** The account's division (a cut's credit names it); null when not known: the cut then goes one by one. */
   divisionId: string | null;
   /** + raises the balance, − lowers it. */
   amountCents: number;
@@ -83,11 +83,13 @@ async function accountsWithCredits(ctx: CommandCtx, ids: string[]): Promise<Set<
 
 /**
  * The same rule for a batch (a balance file: 100,000 accounts would be half a million statements one
- * by one). Set-wise, with a few bulk inserts and one balance update, only where the outcome needs no
- * per-account reading: a raise on an account without credits (a charge no credit can meet) and a
- * cut on a new account (a credit with nothing open to apply to). The rest go through
- * postBalanceAdjustment. Rows are exactly what the one-by-one path writes; ids ascend (deterministic
- * like ctx.id) so 100k inserts go in primary-key order.
+ * by one). Set-wise, with a few bulk inserts and one balance update: a raise on an account without
+ * credits (a charge no credit can meet) and every cut whose division is known (its credit and
+ * entry). A cut on an existing account then has its credit applied by the one rule (applyCredit:
+ * its own account's open charges, oldest due first), account by account: no account's outcome
+ * depends on another's. Raises on accounts with credits go through postBalanceAdjustment. Rows are
+ * exactly what the one-by-one path writes; ids ascend (deterministic like ctx.id) so 100k inserts
+ * go in primary-key order.
  */
 export async function postBalanceAdjustments(ctx: CommandCtx, list: AdjustmentToPost[], o: { reason: string; date: string }): Promise<void> {
   const credited = await accountsWithCredits(ctx, list.filter((a) => a.amountCents > 0 && !a.isNew).map((a) => a.accountId));
@@ -95,47 +97,61 @@ export async function postBalanceAdjustments(ctx: CommandCtx, list: AdjustmentTo
   const oneByOne: AdjustmentToPost[] = [];
   for (const a of list) {
     if (a.amountCents === 0) continue;
-    if (a.amountCents > 0 ? !credited.has(a.accountId) : a.isNew && a.divisionId !== null) bulk.push(a);
+    if (a.amountCents > 0 ? !credited.has(a.accountId) : a.divisionId !== null) bulk.push(a);
     else oneByOne.push(a);
   }
-  await postSetWise(ctx, bulk, o);
+  const cutsToApply = await postSetWise(ctx, bulk, o);
+  for (const c of cutsToApply) await applyCredit(ctx, c.creditId, `adjustment/${c.adjustmentId}`);
   for (const a of oneByOne) {
     await postBalanceAdjustment(ctx, { adjustmentId: a.id, accountId: a.accountId, amountCents: a.amountCents, newBalanceCents: a.newBalanceCents, date: o.date, reason: o.reason });
   }
 }
 
-async function postSetWise(ctx: CommandCtx, bulk: AdjustmentToPost[], o: { reason: string; date: string }): Promise<void> {
+/** Rows built and inserted this many postings at a time: 100,000 postings' rows never sit in memory together. */
+const CHUNK = 512;
+
+/** Posts `bulk` set-wise; answers the cuts on existing accounts, whose credits are still to apply. */
+async function postSetWise(ctx: CommandCtx, bulk: AdjustmentToPost[], o: { reason: string; date: string }): Promise<{ creditId: string; adjustmentId: string }[]> {
+  const cutsToApply: { creditId: string; adjustmentId: string }[] = [];
   const invoices: Database['invoices'][] = [];
   const lines: Database['charge_lines'][] = [];
   const credits: Database['credits'][] = [];
   const entries: Database['account_entries'][] = [];
   const [invBase, lineBase, creditBase, entryBase] = ['invoices', 'lines', 'credits', 'entries'].map((k) => ctx.id(`bulk-adjustment/${k}`)) as [string, string, string, string];
+  const n = { invoices: 0, credits: 0, entries: 0 };
+  // Parents before children (lines name their invoice), chunk by chunk.
+  const flush = async () => {
+    await insertMany(ctx, 'invoices', invoices);
+    await insertMany(ctx, 'charge_lines', lines);
+    await insertMany(ctx, 'credits', credits);
+    await insertMany(ctx, 'account_entries', entries);
+    invoices.length = lines.length = credits.length = entries.length = 0;
+  };
   for (const a of bulk) {
     const description = adjustmentDescription(a.newBalanceCents, o.reason);
-    const entry = { id: sequentialId(entryBase, entries.length), account_id: a.accountId, entry_date: o.date, kind: 'adjustment', amount_cents: a.amountCents, description, created_at: ctx.now };
+    const entry = { id: sequentialId(entryBase, n.entries++), account_id: a.accountId, entry_date: o.date, kind: 'adjustment', amount_cents: a.amountCents, description, created_at: ctx.now };
     if (a.amountCents > 0) {
-      const invoiceId = sequentialId(invBase, invoices.length);
-      const lineId = sequentialId(lineBase, lines.length);
+      const invoiceId = sequentialId(invBase, n.invoices);
+      const lineId = sequentialId(lineBase, n.invoices++);
       invoices.push({ id: invoiceId, account_id: a.accountId, invoice_number: adjustmentInvoiceNumber(a.id), invoice_date: o.date, due_date: o.date, status: 'open', superseded_by: null, created_at: ctx.now });
       lines.push({ id: lineId, invoice_id: invoiceId, account_id: a.accountId, line_no: 1, category: 'Adjustment', description, amount_cents: a.amountCents, open_cents: a.amountCents, due_date: o.date, created_at: ctx.now });
       entries.push({ ...entry, source_type: 'charge_line', source_id: lineId });
     } else {
-      const creditId = sequentialId(creditBase, credits.length);
+      const creditId = sequentialId(creditBase, n.credits++);
       credits.push(adjustmentCredit(ctx, { id: creditId, accountId: a.accountId, divisionId: a.divisionId!, amountCents: -a.amountCents, date: o.date, reason: o.reason }));
       entries.push({ ...entry, source_type: 'credit', source_id: creditId });
+      if (!a.isNew) cutsToApply.push({ creditId, adjustmentId: a.id });
     }
+    if (entries.length === CHUNK) await flush();
   }
-  await insertMany(ctx, 'invoices', invoices);
-  await insertMany(ctx, 'charge_lines', lines);
-  await insertMany(ctx, 'credits', credits);
-  await insertMany(ctx, 'account_entries', entries);
-  if (entries.length === 0) return;
+  await flush();
+  if (n.entries === 0) return cutsToApply;
   // One statement moves every bulk-posted account's cached balance by its entry (the entry ids are
-  // one ascending range of this command).
-  const first = entries[0]!.id;
-  const last = entries.at(-1)!.id;
-  await sql`UPDATE accounts SET
-      balance_cents = balance_cents + (SELECT e.amount_cents FROM account_entries e WHERE e.account_id = accounts.id AND e.id BETWEEN ${first} AND ${last}),
-      updated_at = ${ctx.now}
-    WHERE id IN (SELECT account_id FROM account_entries WHERE id BETWEEN ${first} AND ${last})`.execute(ctx.db);
+  // one ascending range of this command). A join, not a subquery per account (SQLite ≥ 3.33 and
+  // PostgreSQL both take UPDATE … FROM).
+  const first = sequentialId(entryBase, 0);
+  const last = sequentialId(entryBase, n.entries - 1);
+  await sql`UPDATE accounts SET balance_cents = accounts.balance_cents + e.amount_cents, updated_at = ${ctx.now}
+    FROM account_entries e WHERE e.account_id = accounts.id AND e.id BETWEEN ${first} AND ${last}`.execute(ctx.db);
+  return cutsToApply;
 }

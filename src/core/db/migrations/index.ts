@@ -13,6 +13,7 @@ import * as m0013 from './0013_refund_charged_again';
 import * as m0017 from './0017_payment_links';
 import * as m0018 from './0018_payer_contacts';
 import * as m0019 from './0019_bulk_search_index';
+import * as m0034 from './0034_adjustment_indexes';
 import type { LedgerMigration } from './types';
 
 /**
@@ -36,4 +37,5 @@ export const migrations: ReadonlyArray<readonly [name: string, migration: Ledger
   ['0017_payment_links', m0017],
   ['0018_payer_contacts', m0018],
   ['0019_bulk_search_index', m0019],
+  ['0034_adjustment_indexes', m0034],
 ];
