@@ -2,6 +2,7 @@ import { sql, type Kysely } from 'kysely';
 import type { Database } from '../db/schema';
 import { canonicalJson, deriveId, sha256 } from '../util/canonical-json';
 import { auditKeyOf, auditMac, sameMac } from './audit-key';
+import { insertRow } from '../db/prepared';
 
 export const GENESIS_HASH = '0'.repeat(64);
 
@@ -101,7 +102,7 @@ export async function appendAudit(db: Kysely<Database>, rec: AuditRecord, at: st
   };
   const hash = entryHash(row);
   const key = auditKeyOf(db);
-  await db.insertInto('audit_log').values({ ...row, hash, mac: key ? entryMac(key, seq, hash) : null }).execute();
+  await insertRow(db, 'audit_log', { ...row, hash, mac: key ? entryMac(key, seq, hash) : null });
   chain?.set(seq, hash);
   if (key) await advanceHead(db, key, { seq: last?.seq ?? 0, hash: last?.hash ?? GENESIS_HASH }, { seq, hash }, chain);
 }
