@@ -58,7 +58,11 @@ function templateOf(q: CompiledQuery, marks: string[]): Template {
 }
 
 function compiled<R>(t: NonNullable<Template>, args: readonly unknown[]): CompiledQuery<R> {
-  const parameters = t.slots.map((s) => ('arg' in s ? args[s.arg] : s.value));
+  const parameters: unknown[] = new Array(t.slots.length);
+  for (let i = 0; i < t.slots.length; i++) {
+    const s = t.slots[i]!;
+    parameters[i] = 'arg' in s ? args[s.arg] : s.value;
+  }
   // No plugin reads the query id (checked above), so no new one is made per run.
   return { sql: t.sql, query: t.query, parameters, queryId: NO_ID } as CompiledQuery<R>;
 }
@@ -93,10 +97,18 @@ const inserts = new Map<string, ReturnType<typeof templateCache>>();
  */
 export async function insertRow<T extends keyof Database & string>(db: Kysely<Database>, table: T, given: Insertable<Database[T]>): Promise<void> {
   const row = given as Row;
-  const cols = Object.keys(row).filter((k) => row[k] !== undefined);
-  const values = cols.map((k) => row[k]);
+  const cols: string[] = [];
+  const values: unknown[] = [];
+  let plainValues = true;
+  for (const k in row) {
+    const v = row[k];
+    if (v === undefined) continue;
+    cols.push(k);
+    values.push(v);
+    plainValues &&= bindable(v);
+  }
   const plain = () => db.insertInto(table).values(row as never);
-  if (!values.every(bindable)) {
+  if (!plainValues) {
     await plain().execute();
     return;
   }

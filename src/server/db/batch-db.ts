@@ -151,13 +151,14 @@ export class BatchDb {
   }
 
   private async select(conn: DatabaseConnection, q: CompiledQuery): Promise<QueryResult<unknown>> {
-    const { tables, rowRead } = shapeOf(q);
+    const shape = shapeOf(q);
+    const { tables, rowRead } = shape;
     const row = rowRead ? { table: rowRead.table, id: String(q.parameters[rowRead.idParam]) } : undefined;
     // A table whose held rows a read needed is written straight through from then on.
     for (const t of tables) if (this.heldTables.has(t)) this.readBack.add(t);
     // A read of one row by its id sees that row's held patch; any other read of a patched table needs it written.
     await this.flushIfNamed(tables, row?.table);
-    const key = tables.length > 0 && !tables.some((t) => this.derived(t)) ? cacheKey(q) : null;
+    const key = tables.length > 0 && !tables.some((t) => this.derived(t)) ? cacheKey(shape, q.parameters) : null;
     const hit = key !== null ? this.cache.get(key) : undefined;
     let result: QueryResult<unknown>;
     if (hit) {
@@ -279,6 +280,8 @@ type UpdateShape = { set: { column: string; param: number }[]; add: { column: st
 
 /** What the batch needs to know of a statement text, worked out once per text. */
 type Shape = {
+  /** A short stand-in for the text in cache keys (hashing a long text per read cost more than the read). */
+  id: number;
   tables: string[];
   /** A plain one-row INSERT: the part before the values and the row width. */
   held: { head: string; width: number } | null;
@@ -291,6 +294,7 @@ type Shape = {
 };
 
 const shapes = new Map<string, Shape>();
+let shapeIds = 0;
 
 function shapeOf(q: CompiledQuery): Shape {
   let s = shapes.get(q.sql);
@@ -299,6 +303,7 @@ function shapeOf(q: CompiledQuery): Shape {
   const kind = q.query.kind;
   const held = kind === 'InsertQueryNode' ? heldShape(q.sql) : null;
   s = {
+    id: ++shapeIds,
     tables,
     held,
     insertId: held ? insertIdParam(q.sql) : null,
@@ -383,10 +388,10 @@ function valuesList(dialect: Dialect, width: number, rows: number): string {
   return out.join(', ');
 }
 
-/** Statement text and parameters; null (not cached) for parameters JSON cannot spell (bigint, bytes). */
-function cacheKey(q: CompiledQuery): string | null {
-  if (!q.parameters.every((p) => p === null || typeof p === 'string' || typeof p === 'number' || typeof p === 'boolean')) return null;
-  return `${q.sql}\u0000${JSON.stringify(q.parameters)}`;
+/** Statement (its text's id) and parameters; null (not cached) for parameters JSON cannot spell (bigint, bytes). */
+function cacheKey(shape: Shape, parameters: readonly unknown[]): string | null {
+  if (!parameters.every((p) => p === null || typeof p === 'string' || typeof p === 'number' || typeof p === 'boolean')) return null;
+  return `${shape.id}:${JSON.stringify(parameters)}`;
 }
 
 /** Every table a statement names (joins, subqueries, the target of a write first). */
