@@ -114,6 +114,49 @@ describe('BatchDb', () => {
     });
   });
 
+  describe('held rows sent early (PostgreSQL: the database writes them while the batch goes on)', () => {
+    const early = (trx: Kysely<T>) => new BatchDb(trx as never, { dialect: 'sqlite', derived: (t) => t.startsWith('srv_'), sendEarly: true });
+
+    it('sends every held row once a table fills a statement, in the order held; a later read sees them', async () => {
+      await db.transaction().execute(async (trx) => {
+        const b = early(trx);
+        const h = b.db as unknown as Kysely<T>;
+        await h.insertInto('parent').values({ id: 'p0', name: 'zero' }).execute();
+        await h.insertInto('child').values({ id: 'c0', parent_id: 'p0' }).execute();
+        for (let i = 1; i < 250; i++) await h.insertInto('parent').values({ id: `p${i}`, name: 'n' }).execute();
+        // 250 parents fill one statement: parents and the child go now, parents first.
+        expect(statements.filter((s) => s.startsWith('insert')).map((s) => /^insert into "(\w+)"/.exec(s)?.[1])).toEqual(['parent', 'child']);
+        expect(raw.prepare('SELECT COUNT(*) AS n FROM parent').get()).toEqual({ n: 250 });
+        await h.insertInto('parent').values({ id: 'p250', name: 'n' }).execute();
+        expect(raw.prepare('SELECT COUNT(*) AS n FROM parent').get()).toEqual({ n: 250 });
+        await b.flush();
+        expect(raw.prepare('SELECT COUNT(*) AS n FROM parent').get()).toEqual({ n: 251 });
+      });
+    });
+
+    it('a sent row that fails is reported by the next statement the batch awaits, naming the first command whose rows were sent', async () => {
+      raw.exec(`INSERT INTO parent VALUES ('p1', 'one')`);
+      const err = await db
+        .transaction()
+        .execute(async (trx) => {
+          const b = early(trx);
+          const h = b.db as unknown as Kysely<T>;
+          b.current = 2;
+          await h.insertInto('child').values({ id: 'c1', parent_id: 'p1' }).execute();
+          b.current = 3;
+          await h.insertInto('child').values({ id: 'c2', parent_id: 'nobody' }).execute();
+          b.current = 4;
+          for (let i = 0; i < 249; i++) await h.insertInto('child').values({ id: `d${i}`, parent_id: 'p1' }).execute();
+          b.current = 9;
+          // Another table's read: it succeeds on SQLite, yet the sent failure is what the batch hears.
+          await h.selectFrom('acct').selectAll().execute();
+        })
+        .catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(FlushFailed);
+      expect((err as FlushFailed).first).toBe(2);
+    });
+  });
+
   describe('held row updates', () => {
     beforeEach(() => {
       raw.exec(`INSERT INTO acct VALUES ('a1', 'one', 100), ('a2', 'two', 100)`);

@@ -24,6 +24,13 @@ import type { Database, Dialect } from '../../core/db/schema';
  *   other statement naming its table). A desk pushing many payments to one account moves that
  *   account's balance once per batch instead of once per payment.
  *
+ * - Held rows sent early (PostgreSQL). When a table's held rows fill one multi-row statement, every
+ *   held row is sent at once, in the order held, without waiting for the answer: the database
+ *   writes them while the next commands run (the server and PostgreSQL each use a core). The
+ *   connection runs statements in the order sent, so whatever the batch sends next sees them. A
+ *   sent statement that fails is reported (`FlushFailed`) by the next statement the batch awaits,
+ *   whatever that statement is, and by `flush`.
+ *
  * Nothing here decides a rule: the commands still run in the one runner and read what they read.
  * What changes is when a held row reaches the database, so an error it raises comes at the flush:
  * `FlushFailed` names the first command whose rows were in it, and the push runs the batch again
@@ -44,6 +51,9 @@ export class BatchDb {
   private readonly heldTables = new Set<string>();
   private readonly readBack = new Set<string>();
   private firstHeld: number | null = null;
+  /** Held rows sent early and not yet answered; the first of them that failed. */
+  private sent: Promise<unknown>[] = [];
+  private sentFailure: FlushFailed | null = null;
   private readonly cache = new Map<string, Cached>();
   /** Cache keys by the tables their statement names: a write drops only its tables' entries. */
   private readonly cacheByTable = new Map<string, Set<string>>();
@@ -58,6 +68,8 @@ export class BatchDb {
       dialect: Dialect;
       /** Tables written by triggers (the change stream, search indexes): never cached; naming one flushes every held row. */
       derived: (table: string) => boolean;
+      /** Send held rows as soon as a table's fill a statement (default: on PostgreSQL, whose connection runs them while the batch goes on). */
+      sendEarly?: boolean;
     },
   ) {
     const inner = trx.getExecutor();
@@ -70,12 +82,29 @@ export class BatchDb {
           return consumer(this.wrapped);
         }),
     });
+    // Once the batch holds its transaction's connection, a statement goes straight to it: most are
+    // answered from the cache or held, and the connection provider's queue cost more than they did.
+    // (The connection runs what it is sent in order; nothing here transforms results: no plugins.)
+    const direct = inner.plugins.length === 0;
+    const executeQuery = (q: CompiledQuery) => (direct && this.conn ? this.execute(this.conn, q) : executor.executeQuery(q));
+    const bound = new Map<PropertyKey, unknown>();
+    const fast = new Proxy(executor, {
+      get(target, p) {
+        if (p === 'executeQuery') return executeQuery;
+        const v = Reflect.get(target, p, target) as unknown;
+        if (typeof v !== 'function') return v;
+        let f = bound.get(p);
+        if (!f) bound.set(p, (f = (v as (...a: unknown[]) => unknown).bind(target)));
+        return f;
+      },
+    });
     // Only the executor is used: the batch never opens a transaction of its own through this handle.
-    this.db = new Transaction<Database>({ config: {} as never, driver: {} as never, dialect: {} as never, executor });
+    this.db = new Transaction<Database>({ config: {} as never, driver: {} as never, dialect: {} as never, executor: fast });
   }
 
   /** Writes every held row (multi-row), in the order held. */
   async flush(): Promise<void> {
+    await this.sentAnswered();
     if (this.held.size === 0 && this.patches.size === 0) return;
     const conn = this.conn;
     if (!conn) throw new Error('batch-db: rows held without a connection');
@@ -90,7 +119,7 @@ export class BatchDb {
     for (const [table] of patches) this.invalidate([table]);
     try {
       for (const g of groups) {
-        const per = Math.max(1, Math.min(MAX_ROWS, Math.floor(MAX_PARAMS / g.width)));
+        const per = rowsPerStatement(g.width);
         for (let i = 0; i < g.rows.length; i += per) {
           const part = g.rows.slice(i, i + per);
           this.stats.flushStatements++;
@@ -138,16 +167,62 @@ export class BatchDb {
         this.hold(table, shape.held, q.parameters);
         return { rows: [], numAffectedRows: 1n };
       }
-      await this.flushIfNamed(tables);
+      if (this.namesHeld(tables)) await this.flush();
       this.stats.statements++;
-      return conn.executeQuery(q);
+      return this.send(conn, q);
     }
     // Raw SQL (savepoints, locks, anything unparsed): every held row first, and no cached answer (nor known row: a rollback) survives it.
     await this.flush();
     this.clearCache();
     this.known.clear();
     this.stats.statements++;
-    return conn.executeQuery(q);
+    return this.send(conn, q);
+  }
+
+  /** One statement, awaited; an earlier early-sent statement's failure is the one reported (it came first). */
+  private async send(conn: DatabaseConnection, q: CompiledQuery): Promise<QueryResult<unknown>> {
+    if (this.sentFailure) throw this.sentFailure;
+    try {
+      return await conn.executeQuery(q);
+    } catch (e) {
+      await this.sentAnswered();
+      throw e;
+    }
+  }
+
+  /** Waits for the rows sent early; throws the first failure among them. */
+  private async sentAnswered(): Promise<void> {
+    if (this.sent.length > 0) {
+      const sent = this.sent;
+      this.sent = [];
+      await Promise.all(sent);
+    }
+    if (this.sentFailure) throw this.sentFailure;
+  }
+
+  /** Every held INSERT sent now, in the order held, not awaited (held row updates stay held for the end). */
+  private sendHeld(): void {
+    const conn = this.conn;
+    if (!conn) return;
+    const first = this.firstHeld ?? 0;
+    const groups = [...this.held.values()];
+    this.held.clear();
+    this.heldTables.clear();
+    // Patches still held keep their first command for the flush that writes them.
+    if (this.patches.size === 0) this.firstHeld = null;
+    for (const g of groups) {
+      const per = rowsPerStatement(g.width);
+      for (let i = 0; i < g.rows.length; i += per) {
+        const part = g.rows.slice(i, i + per);
+        this.stats.flushStatements++;
+        // Called now, in order: the connection queues each before anything the batch sends later.
+        this.sent.push(
+          conn.executeQuery(CompiledQuery.raw(g.head + valuesList(this.opts.dialect, g.width, part.length), part.flat())).catch((e: unknown) => {
+            this.sentFailure ??= new FlushFailed(first, e);
+          }),
+        );
+      }
+    }
   }
 
   private async select(conn: DatabaseConnection, q: CompiledQuery): Promise<QueryResult<unknown>> {
@@ -157,7 +232,7 @@ export class BatchDb {
     // A table whose held rows a read needed is written straight through from then on.
     for (const t of tables) if (this.heldTables.has(t)) this.readBack.add(t);
     // A read of one row by its id sees that row's held patch; any other read of a patched table needs it written.
-    await this.flushIfNamed(tables, row?.table);
+    if (this.namesHeld(tables, row?.table)) await this.flush();
     const key = tables.length > 0 && !tables.some((t) => this.derived(t)) ? cacheKey(shape, q.parameters) : null;
     const hit = key !== null ? this.cache.get(key) : undefined;
     let result: QueryResult<unknown>;
@@ -166,7 +241,7 @@ export class BatchDb {
       result = hit.result;
     } else {
       this.stats.statements++;
-      result = await conn.executeQuery(q);
+      result = await this.send(conn, q);
       if (key !== null) this.remember(key, tables, row, result);
       if (row && result.rows.length === 1) this.knownSet(row.table).add(row.id);
     }
@@ -222,10 +297,11 @@ export class BatchDb {
     return this.opts.derived(table);
   }
 
-  /** Writes the held rows first when the statement names a held or patched table (`rowOf`: a read by id, which sees its patch) or a derived one. */
-  private async flushIfNamed(tables: string[], rowOf?: string): Promise<void> {
-    if (this.heldTables.size === 0 && this.patches.size === 0) return;
-    if (tables.some((t) => this.heldTables.has(t) || this.derived(t) || (this.patches.has(t) && t !== rowOf))) await this.flush();
+  /** True when the statement names a held or patched table (`rowOf`: a read by id, which sees its patch) or a derived one: the held rows go first. */
+  private namesHeld(tables: string[], rowOf?: string): boolean {
+    if (this.heldTables.size === 0 && this.patches.size === 0) return false;
+    for (const t of tables) if (this.heldTables.has(t) || this.derived(t) || (this.patches.has(t) && t !== rowOf)) return true;
+    return false;
   }
 
   /** Drops the cached reads of the written tables; a write of one row (`row`) keeps the other rows' reads by id. */
@@ -258,6 +334,7 @@ export class BatchDb {
     this.heldTables.add(table);
     this.firstHeld ??= this.current;
     this.stats.deferredRows++;
+    if ((this.opts.sendEarly ?? this.opts.dialect === 'postgres') && g.rows.length >= rowsPerStatement(g.width)) this.sendHeld();
   }
 }
 
@@ -367,6 +444,7 @@ function patchStatement(dialect: Dialect, table: string, id: string, p: Patch): 
 // SQLite allows 32,766 parameters a statement and PostgreSQL 65,535; fewer rows keep statement texts few.
 const MAX_PARAMS = 30_000;
 const MAX_ROWS = 250;
+const rowsPerStatement = (width: number) => Math.max(1, Math.min(MAX_ROWS, Math.floor(MAX_PARAMS / width)));
 
 /** `insert into "t" ("a", "b") values (?, ?)` (or `$1, $2`): the part before the values and the row width; null for any other shape. */
 function heldShape(text: string): { head: string; width: number } | null {
