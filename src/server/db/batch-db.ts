@@ -54,6 +54,8 @@ export class BatchDb {
   /** Held rows sent early and not yet answered; the first of them that failed. */
   private sent: Promise<unknown>[] = [];
   private sentFailure: FlushFailed | null = null;
+  /** The last statement given to the connection: each waits for the one before (a driver runs one at a time). */
+  private queue: Promise<unknown> = Promise.resolve();
   private readonly cache = new Map<string, Cached>();
   /** Cache keys by the tables their statement names: a write drops only its tables' entries. */
   private readonly cacheByTable = new Map<string, Set<string>>();
@@ -123,18 +125,53 @@ export class BatchDb {
         for (let i = 0; i < g.rows.length; i += per) {
           const part = g.rows.slice(i, i + per);
           this.stats.flushStatements++;
-          await conn.executeQuery(CompiledQuery.raw(g.head + valuesList(this.opts.dialect, g.width, part.length), part.flat()));
+          await this.enqueue(conn, CompiledQuery.raw(g.head + valuesList(this.opts.dialect, g.width, part.length), part.flat()));
         }
       }
       for (const [table, rows] of patches) {
         for (const [id, patch] of rows) {
           this.stats.flushStatements++;
-          await conn.executeQuery(patchStatement(this.opts.dialect, table, id, patch));
+          await this.enqueue(conn, patchStatement(this.opts.dialect, table, id, patch));
         }
       }
     } catch (e) {
       throw new FlushFailed(first, e);
     }
+  }
+
+  /**
+   * Rows of one table written now, multi-row, all statements sent before the first answer is
+   * awaited (the batch's own bookkeeping at its end: command log, answers). Every row has the first
+   * row's columns. Built here rather than by Kysely: parsing thousands of row objects cost more
+   * than writing them.
+   */
+  async insertRows(table: string, rows: readonly object[]): Promise<void> {
+    if (rows.length === 0) return;
+    const cols = Object.keys(rows[0]!);
+    if (![table, ...cols].every((n) => /^[a-z_][a-z0-9_]*$/.test(n))) throw new Error(`batch-db: not a plain name in ${table} (${cols.join(', ')})`);
+    // Every held row first: the rows written here may name them.
+    await this.flush();
+    const conn = this.conn;
+    if (!conn) {
+      await this.db.insertInto(table as never).values(rows as never).execute();
+      return;
+    }
+    this.invalidate([table]);
+    this.known.delete(table);
+    const head = `insert into "${table}" (${cols.map((c) => `"${c}"`).join(', ')}) values `;
+    const per = rowsPerStatement(cols.length);
+    const sent: Promise<QueryResult<unknown>>[] = [];
+    for (let i = 0; i < rows.length; i += per) {
+      const part = rows.slice(i, i + per);
+      const params: unknown[] = [];
+      for (const r of part) for (const c of cols) params.push((r as Record<string, unknown>)[c]);
+      this.stats.statements++;
+      sent.push(this.send(conn, CompiledQuery.raw(head + valuesList(this.opts.dialect, cols.length, part.length), params)));
+    }
+    // All sent in order; the first failure (in the order sent) is the one reported.
+    const done = await Promise.allSettled(sent);
+    const failed = done.find((d) => d.status === 'rejected');
+    if (failed) throw failed.reason;
   }
 
   private connection(conn: DatabaseConnection): DatabaseConnection {
@@ -183,11 +220,24 @@ export class BatchDb {
   private async send(conn: DatabaseConnection, q: CompiledQuery): Promise<QueryResult<unknown>> {
     if (this.sentFailure) throw this.sentFailure;
     try {
-      return await conn.executeQuery(q);
+      const result = await this.enqueue(conn, q);
+      // Everything sent before it has been answered by now.
+      if (this.sentFailure) throw this.sentFailure;
+      return result;
     } catch (e) {
       await this.sentAnswered();
       throw e;
     }
+  }
+
+  /**
+   * Gives the connection a statement once the one before it is answered: statements sent early (or
+   * several at once) run in the order sent, and the driver is never asked to run two at a time.
+   */
+  private enqueue(conn: DatabaseConnection, q: CompiledQuery): Promise<QueryResult<unknown>> {
+    const run = this.queue.then(() => conn.executeQuery(q));
+    this.queue = run.catch(() => undefined);
+    return run;
   }
 
   /** Waits for the rows sent early; throws the first failure among them. */
@@ -217,7 +267,7 @@ export class BatchDb {
         this.stats.flushStatements++;
         // Called now, in order: the connection queues each before anything the batch sends later.
         this.sent.push(
-          conn.executeQuery(CompiledQuery.raw(g.head + valuesList(this.opts.dialect, g.width, part.length), part.flat())).catch((e: unknown) => {
+          this.enqueue(conn, CompiledQuery.raw(g.head + valuesList(this.opts.dialect, g.width, part.length), part.flat())).catch((e: unknown) => {
             this.sentFailure ??= new FlushFailed(first, e);
           }),
         );
