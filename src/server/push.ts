@@ -181,15 +181,13 @@ async function runBatch(store: ServerStore, outer: Trx, actor: Actor, clientId: 
   bdb.defer = false;
   await b.chain.save(trx as unknown as Kysely<Database>);
   await bdb.flush();
-  for (let i = 0; i < b.logged.length; i += 200) await trx.insertInto('command_log').values(b.logged.slice(i, i + 200)).execute();
+  await bdb.insertRows('command_log', b.logged);
   const serverSeq = Number((await trx.selectFrom('srv_changes').select((eb) => eb.fn.max('seq').as('m')).executeTakeFirst())?.m ?? 0);
   for (const f of fresh) f.outcome.serverSeq = serverSeq;
-  for (let i = 0; i < fresh.length; i += 200) {
-    await trx
-      .insertInto('srv_commands')
-      .values(fresh.slice(i, i + 200).map((f) => ({ ...f.row, server_seq: serverSeq })))
-      .execute();
-  }
+  await bdb.insertRows(
+    'srv_commands',
+    fresh.map((f) => ({ ...f.row, server_seq: serverSeq })),
+  );
   if (lastSeq !== client.last_seq) await trx.updateTable('srv_clients').set({ last_seq: lastSeq, updated_at: now }).where('client_id', '=', clientId).execute();
   const stats = { clientId, userId: actor.userId, commands: commands.length, fresh: fresh.length, rejected: fresh.filter((f) => f.row.status === 'rejected').length, savepointFrom, ...bdb.stats };
   if (process.env.LEDGERDESK_PUSH_STATS === '1') log.warn(stats, 'push batch');

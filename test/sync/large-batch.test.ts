@@ -104,4 +104,62 @@ describe.each(['sqlite', 'postgres'] as const)('a refused command in a large pus
       await s.close();
     }
   }, 300_000);
+
+  it('a payment id already recorded, found only when the held rows are written (on PostgreSQL: sent while the batch goes on): that command alone is refused', async () => {
+    if (skip) return;
+    const admin = await a.signIn(ADMIN.username, ADMIN.password);
+    const div = await a.run(admin, 'divisions.create', { name: 'Clash batch' });
+    const accounts: string[] = [];
+    for (let i = 0; i < 5; i++) accounts.push((await a.run(admin, 'accounts.create', { divisionId: div.id, accountNumber: `LC-${i}`, name: `Clash ${i}` })).id);
+    const first = await a.run(admin, 'payments.record', { accountId: accounts[0]!, amount: '1.00', method: 'cash' });
+    await drain(a);
+
+    // 600 payments (several statements' worth of held rows); number 401 reuses the recorded payment's id under a new command.
+    const n = 600;
+    const clash = 400;
+    const raw = a.core.ledger.raw;
+    const ins = raw.prepare(
+      `INSERT INTO sync_outbox (command_id, name, version, input_json, actor_id, subject_id, created_at, business_date, state) VALUES (?, 'payments.record', 1, ?, ?, ?, ?, ?, 'pending')`,
+    );
+    const now = new Date().toISOString();
+    const payments: { id: string; accountId: string; cents: number }[] = [];
+    raw.transaction(() => {
+      for (let i = 0; i < n; i++) {
+        const p = { id: i === clash ? first.id : newId(), accountId: accounts[i % accounts.length]!, cents: ((i % 40) + 1) * 100 };
+        payments.push(p);
+        ins.run(newId(), JSON.stringify({ accountId: p.accountId, amount: `${p.cents / 100}.00`, method: 'cash', paymentId: p.id }), admin.userId, p.id, now, now.slice(0, 10));
+      }
+    })();
+    const link = a.sync['link'];
+    await link.ensureDevice((await link.anyToken())!);
+    await pushPending(link, undefined);
+
+    const states = raw.prepare(`SELECT state, COUNT(*) AS n FROM sync_outbox WHERE name = 'payments.record' AND created_at = ? GROUP BY state ORDER BY state`).all(now);
+    expect(states).toEqual([
+      { state: 'accepted', n: n - 1 },
+      { state: 'rejected', n: 1 },
+    ]);
+    const refused = raw.prepare(`SELECT error_json FROM sync_outbox WHERE state = 'rejected' AND created_at = ?`).get(now) as { error_json: string };
+    expect(JSON.parse(refused.error_json)).toMatchObject({ code: 'CONFLICT', message: 'This payment was already recorded.' });
+
+    const s = serverDb(server, databaseUrl);
+    try {
+      const others = payments.filter((_, i) => i !== clash);
+      const rows = await s.db.selectFrom('payments').select(['id', 'amount_cents']).where('id', 'in', [first.id, ...others.map((p) => p.id)]).execute();
+      expect(rows).toHaveLength(n);
+      // The recorded payment is untouched: still $1.00, one journal entry.
+      expect(rows.find((r) => r.id === first.id)).toMatchObject({ amount_cents: 100 });
+      const entries = await s.db.selectFrom('account_entries').select('source_id').where('source_type', '=', 'payment').where('account_id', 'in', accounts).execute();
+      expect(entries).toHaveLength(n);
+      const expected = new Map<string, number>([[accounts[0]!, -100]]);
+      for (const p of others) expected.set(p.accountId, (expected.get(p.accountId) ?? 0) - p.cents);
+      const balances = await s.db.selectFrom('accounts').select(['id', 'balance_cents']).where('id', 'in', accounts).execute();
+      for (const b of balances) expect(Number(b.balance_cents), `balance of ${b.id}`).toBe(expected.get(b.id));
+      expect(await ledgerProblems(s.db)).toEqual([]);
+      bindAuditKey(s.db, await fileAuditKey(join(server.dataDir, 'audit.key')).load());
+      expect(await verifyAuditChain(s.db)).toMatchObject({ ok: true, keyed: true, reason: null });
+    } finally {
+      await s.close();
+    }
+  }, 300_000);
 });

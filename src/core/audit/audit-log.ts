@@ -2,6 +2,7 @@ import { sql, type Kysely } from 'kysely';
 import type { Database } from '../db/schema';
 import { canonicalJson, deriveId, sha256 } from '../util/canonical-json';
 import { auditKeyOf, auditMac, sameMac } from './audit-key';
+import { insertRow } from '../db/prepared';
 
 export const GENESIS_HASH = '0'.repeat(64);
 
@@ -18,9 +19,8 @@ type Row = Database['audit_log'];
 
 /** What each entry's hash covers: everything but the hash and seal, chained to the previous hash. */
 function entryHash(r: Omit<Row, 'hash' | 'mac'>): string {
-  return sha256(
-    canonicalJson([r.seq, r.id, r.at, r.user_id, r.action, r.entity, r.entity_id, r.before_json, r.after_json, r.prev_hash]),
-  );
+  // Canonical JSON of an array of plain values is its JSON (no keys to sort): the same text, one pass.
+  return sha256(JSON.stringify([r.seq, r.id, r.at, r.user_id, r.action, r.entity, r.entity_id, r.before_json, r.after_json, r.prev_hash]));
 }
 
 /**
@@ -31,8 +31,8 @@ function entryHash(r: Omit<Row, 'hash' | 'mac'>): string {
  */
 export class AuditChainHead {
   private head: { seq: number; hash: string } | null | undefined = undefined;
-  /** The sealed head (audit_head) as this transaction moved it; written once by `save`. */
-  private sealed: { row: Head | null; moved: boolean } | undefined = undefined;
+  /** The sealed head (audit_head) as this transaction moved it; written (and MACed) once by `save`. */
+  private sealed: { row: Head | null; moved: boolean; key?: Buffer } | undefined = undefined;
 
   async read(db: Kysely<Database>): Promise<{ seq: number; hash: string } | null> {
     if (this.head === undefined) this.head = (await readLast(db)) ?? null;
@@ -49,8 +49,9 @@ export class AuditChainHead {
     return this.sealed.row;
   }
 
-  moveSealed(row: Head): void {
-    this.sealed = { row, moved: true };
+  /** The head moved to `row`; its MAC under `key` is computed once, when it is saved. */
+  moveSealed(row: Head, key: Buffer): void {
+    this.sealed = { row, moved: true, key };
   }
 
   /** True when this chain itself moved the sealed head (so it is genuine without checking its MAC again). */
@@ -62,8 +63,9 @@ export class AuditChainHead {
   async save(db: Kysely<Database>): Promise<void> {
     const s = this.sealed;
     if (!s?.moved || !s.row) return;
-    await db.updateTable('audit_head').set({ seq: s.row.seq, hash: s.row.hash, mac: s.row.mac }).where('id', '=', 1).execute();
-    this.sealed = { row: s.row, moved: false };
+    const row = s.key ? { ...s.row, mac: headMac(s.key, s.row) } : s.row;
+    await db.updateTable('audit_head').set({ seq: row.seq, hash: row.hash, mac: row.mac }).where('id', '=', 1).execute();
+    this.sealed = { row, moved: false };
   }
 
   copy(): ChainState {
@@ -76,7 +78,7 @@ export class AuditChainHead {
   }
 }
 
-type ChainState = { head: { seq: number; hash: string } | null | undefined; sealed: { row: Head | null; moved: boolean } | undefined };
+type ChainState = { head: { seq: number; hash: string } | null | undefined; sealed: { row: Head | null; moved: boolean; key?: Buffer } | undefined };
 
 const readLast = (db: Kysely<Database>) => db.selectFrom('audit_log').select(['seq', 'hash']).orderBy('seq', 'desc').limit(1).executeTakeFirst();
 
@@ -101,7 +103,7 @@ export async function appendAudit(db: Kysely<Database>, rec: AuditRecord, at: st
   };
   const hash = entryHash(row);
   const key = auditKeyOf(db);
-  await db.insertInto('audit_log').values({ ...row, hash, mac: key ? entryMac(key, seq, hash) : null }).execute();
+  await insertRow(db, 'audit_log', { ...row, hash, mac: key ? entryMac(key, seq, hash) : null });
   chain?.set(seq, hash);
   if (key) await advanceHead(db, key, { seq: last?.seq ?? 0, hash: last?.hash ?? GENESIS_HASH }, { seq, hash }, chain);
 }
@@ -127,8 +129,8 @@ async function advanceHead(db: Kysely<Database>, key: Buffer, prev: { seq: numbe
   const h = chain ? await chain.readSealed(db) : await readHead(db);
   if (!h || h.seq !== prev.seq || h.hash !== prev.hash || !(chain?.movedHere() || headIsGenuine(key, h))) return;
   const moved = { mac_from: h.mac_from, seq: next.seq, hash: next.hash };
-  // A batch's chain (server push) moves the head in memory and writes it once (`save`).
-  if (chain) return chain.moveSealed({ ...h, seq: next.seq, hash: next.hash, mac: headMac(key, moved) });
+  // A batch's chain (server push) moves the head in memory and seals and writes it once (`save`).
+  if (chain) return chain.moveSealed({ ...h, seq: next.seq, hash: next.hash }, key);
   await db.updateTable('audit_head').set({ seq: next.seq, hash: next.hash, mac: headMac(key, moved) }).where('id', '=', 1).execute();
 }
 

@@ -43,10 +43,21 @@ export function implausibleTime(t: BusinessTime, serverNow: Date): string | null
   if (at > serverNow.getTime() + CLOCK_TOLERANCE_MINUTES * 60_000)
     return `This was entered at ${t.occurredAt}, later than the server's clock (${serverNow.toISOString()}) allows: the computer's clock is probably wrong. Set it right and enter the item again.`;
   if (at < serverNow.getTime() - MAX_OFFLINE_DAYS * 86_400_000) return `This was entered more than ${MAX_OFFLINE_DAYS} days ago (${t.occurredAt}); the server does not accept work that old.`;
-  const utcDay = t.occurredAt.slice(0, 10);
-  if (t.businessDate < addDays(utcDay, -1) || t.businessDate > addDays(utcDay, 1))
+  const [lo, hi] = neighbourDays(t.occurredAt.slice(0, 10));
+  if (t.businessDate < lo || t.businessDate > hi)
     return `The business date ${t.businessDate} does not match the time it was entered (${t.occurredAt}).`;
   return null;
+}
+
+/** The day before and after a UTC day; a pushed batch asks for the same few days thousands of times. */
+const neighbours = new Map<string, readonly [string, string]>();
+function neighbourDays(utcDay: string): readonly [string, string] {
+  let n = neighbours.get(utcDay);
+  if (!n) {
+    if (neighbours.size > 1000) neighbours.clear();
+    neighbours.set(utcDay, (n = [addDays(utcDay, -1), addDays(utcDay, 1)]));
+  }
+  return n;
 }
 
 const TZ_KEY = 'officeTimeZone';

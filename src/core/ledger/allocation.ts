@@ -2,6 +2,7 @@ import { sql, type Kysely } from 'kysely';
 import { fail } from '../../shared/result';
 import type { CommandCtx } from '../commands/types';
 import type { Database } from '../db/schema';
+import { insertRow, prepared } from '../db/prepared';
 
 /**
  * The one allocation engine. Payments, credits and deposit corrections order an account's charge
@@ -28,8 +29,16 @@ export interface AllocLine {
  * `withPaid` keeps fully paid lines (a correction may move money already on them); `category` keeps
  * the lines of one payment category (case-insensitive).
  */
-export async function openLinesByDue(db: Kysely<Database>, accountId: string, opts: { due?: 'asc' | 'desc'; withPaid?: boolean; category?: string } = {}): Promise<AllocLine[]> {
-  const rows = await db
+export async function openLinesByDue(db: Kysely<Database>, accountId: string, opts: LineChoice = {}): Promise<AllocLine[]> {
+  // Every payment reads the default lines (compiled once, prepared.ts); the other choices are rarer.
+  const rows = opts.due === undefined && !opts.withPaid && opts.category === undefined ? await defaultLines.rows(db, accountId) : await linesQuery(db, accountId, opts).execute();
+  return rows.map((r) => ({ id: r.id, invoiceId: r.invoice_id, openCents: Number(r.open_cents), amountCents: Number(r.amount_cents) }));
+}
+
+type LineChoice = { due?: 'asc' | 'desc'; withPaid?: boolean; category?: string };
+
+function linesQuery(db: Kysely<Database>, accountId: string, opts: LineChoice) {
+  return db
     .selectFrom('charge_lines')
     .innerJoin('invoices', 'invoices.id', 'charge_lines.invoice_id')
     .select(['charge_lines.id', 'charge_lines.invoice_id', 'charge_lines.open_cents', 'charge_lines.amount_cents'])
@@ -40,10 +49,10 @@ export async function openLinesByDue(db: Kysely<Database>, accountId: string, op
     .orderBy('charge_lines.due_date', opts.due ?? 'asc')
     .orderBy('invoices.invoice_number')
     .orderBy('charge_lines.line_no')
-    .orderBy('charge_lines.id')
-    .execute();
-  return rows.map((r) => ({ id: r.id, invoiceId: r.invoice_id, openCents: Number(r.open_cents), amountCents: Number(r.amount_cents) }));
+    .orderBy('charge_lines.id');
 }
+
+const defaultLines = prepared((db, accountId: string) => linesQuery(db, accountId, {}));
 
 /** The lines of one invoice first (a credit posted against it), the others after, each group in its order. */
 export function invoiceFirst(lines: AllocLine[], invoiceId: string | null): AllocLine[] {
@@ -77,25 +86,26 @@ export function spreadInOrder(lines: readonly AllocLine[], amountCents: number, 
  */
 export async function applyToLine(ctx: CommandCtx, paymentId: string, chargeLineId: string, amountCents: number, label: string): Promise<void> {
   if (amountCents <= 0) fail('VALIDATION', 'Applied amounts must be more than $0.00.', { field: 'amount' });
-  const line = await ctx.db.selectFrom('charge_lines').select(['open_cents', 'account_id']).where('id', '=', chargeLineId).executeTakeFirst();
+  const line = await lineOpen.first(ctx.db, chargeLineId);
   if (!line) fail('NOT_FOUND', 'That charge line does not exist.', { field: 'chargeLineId' });
   if (amountCents > line.open_cents) {
     fail('CONFLICT', 'The amount is more than the charge line still has open.', { field: 'amount', openCents: line.open_cents });
   }
-  await ctx.db
-    .insertInto('applications')
-    .values({
-      id: ctx.id(`application/${label}`),
-      payment_id: paymentId,
-      charge_line_id: chargeLineId,
-      amount_cents: amountCents,
-      reverses_id: null,
-      created_by: ctx.actor.userId,
-      created_at: ctx.now,
-    })
-    .execute();
-  await ctx.db.updateTable('charge_lines').set({ open_cents: sql<number>`open_cents - ${amountCents}` }).where('id', '=', chargeLineId).execute();
+  await insertRow(ctx.db, 'applications', {
+    id: ctx.id(`application/${label}`),
+    payment_id: paymentId,
+    charge_line_id: chargeLineId,
+    amount_cents: amountCents,
+    reverses_id: null,
+    created_by: ctx.actor.userId,
+    created_at: ctx.now,
+  });
+  await lowerOpen.run(ctx.db, amountCents, chargeLineId);
 }
+
+// Run for every line a payment pays: compiled once (prepared.ts).
+const lineOpen = prepared((db, id: string) => db.selectFrom('charge_lines').select(['open_cents', 'account_id']).where('id', '=', id));
+const lowerOpen = prepared((db, by: number, id: string) => db.updateTable('charge_lines').set({ open_cents: sql<number>`open_cents - ${by}` }).where('id', '=', id));
 
 /**
  * Spreads an amount of a payment over the account's open charge lines, oldest due first. Returns

@@ -5,6 +5,7 @@ import { formatMoney } from '../../shared/money';
 import { newId } from '../../shared/ids';
 import type { CommandCtx } from '../commands/types';
 import type { Database } from '../db/schema';
+import { prepared } from '../db/prepared';
 import { readSettings } from '../settings/settings';
 import { readOfficeTimeZone } from '../commands/business-time';
 import { instantInZone } from '../../shared/dates';
@@ -291,9 +292,9 @@ export async function addHistory(db: Kysely<Database>, h: Omit<HistoryRow, 'id' 
  * sender claims a notification. Returns how many were cancelled.
  */
 export async function cancelPendingIfPaidDb(db: Kysely<Database>, accountId: string, now: string, actor: string, why: string): Promise<number> {
-  const acct = await db.selectFrom('accounts').select('balance_cents').where('id', '=', accountId).executeTakeFirst();
+  const acct = await accountBalance.first(db, accountId);
   if (!acct || Number(acct.balance_cents) > 0) return 0;
-  const pending = await db.selectFrom('notifications').select(['id', 'template']).where('account_id', '=', accountId).where('status', 'in', PENDING).execute();
+  const pending = await pendingOf.rows(db, accountId);
   if (pending.length === 0) return 0;
   await db
     .updateTable('notifications')
@@ -312,6 +313,10 @@ export async function cancelPendingIfPaidDb(db: Kysely<Database>, accountId: str
   }
   return pending.length;
 }
+
+// Every payment runs these two reads: compiled once (prepared.ts).
+const accountBalance = prepared((db, accountId: string) => db.selectFrom('accounts').select('balance_cents').where('id', '=', accountId));
+const pendingOf = prepared((db, accountId: string) => db.selectFrom('notifications').select(['id', 'template']).where('account_id', '=', accountId).where('status', 'in', PENDING));
 
 /** The hook for money commands: call after a posting that may have cleared the balance. */
 export async function cancelPendingNotificationsIfPaid(ctx: CommandCtx, accountId: string, why: string): Promise<void> {

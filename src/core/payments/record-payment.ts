@@ -8,6 +8,7 @@ import { defineCommand, type CommandCtx } from '../commands/types';
 import { applyOldestDueFirst } from '../ledger/allocation';
 import type { Database } from '../db/schema';
 import { isUniqueClash } from '../db/unique-clash';
+import { insertRow } from '../db/prepared';
 import { assertEntryDate } from '../periods/business-date';
 import { assertPeriodOpen, getActiveAccount, postEntry } from '../ledger/journal';
 import { keepRefusedPayment } from './keep-payment';
@@ -71,7 +72,7 @@ export async function insertPayment(ctx: CommandCtx, p: NewPayment): Promise<voi
   };
   // The keys answer "already recorded" (no read first: see unique-clash.ts); the reference derives from the id.
   try {
-    await ctx.db.insertInto('payments').values(row).execute();
+    await insertRow(ctx.db, 'payments', row);
   } catch (e) {
     if (isUniqueClash(e, 'payments', ['id', 'reference'])) fail('CONFLICT', 'This payment was already recorded.', { field: 'paymentId', paymentId: p.paymentId });
     throw e;

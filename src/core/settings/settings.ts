@@ -4,6 +4,7 @@ import type { SettingsDTO } from '../../shared/contract/dto';
 import { ADMINS, ANY_ROLE } from '../../shared/roles';
 import { defineCommand, defineQuery } from '../commands/types';
 import type { Database } from '../db/schema';
+import { prepared } from '../db/prepared';
 
 export const DEFAULT_SETTINGS: SettingsDTO = {
   idleMinutes: 15,
@@ -22,11 +23,14 @@ export const DEFAULT_SETTINGS: SettingsDTO = {
 };
 
 export async function readSettings(db: Kysely<Database>): Promise<SettingsDTO> {
-  const rows = await db.selectFrom('settings').select(['key', 'value']).execute();
+  const rows = await settingRows.rows(db);
   const out: Record<string, unknown> = { ...DEFAULT_SETTINGS };
   for (const r of rows) if (r.key in DEFAULT_SETTINGS) out[r.key] = JSON.parse(r.value);
   return out as unknown as SettingsDTO;
 }
+
+// Read by most commands (a pushed batch runs thousands): compiled once (prepared.ts).
+const settingRows = prepared((db) => db.selectFrom('settings').select(['key', 'value']));
 
 export const getSettings = defineQuery({
   name: 'settings.get',

@@ -7,7 +7,12 @@ import type { KeptMoney } from '../commands/types';
  * (/v1/...). Both sides parse with these schemas.
  */
 
-export const MAX_PUSH_COMMANDS = 1000;
+/**
+ * Commands per push request. A batch is one server transaction: each one costs a commit and the
+ * first read of every account it touches, so 5,000 pushed 100,000 payments in about half the
+ * server CPU that 1,000 did (issue 13), in requests of about 1.5 MB.
+ */
+export const MAX_PUSH_COMMANDS = 5000;
 export const MAX_PULL_LIMIT = 10_000;
 export const CHUNK_BYTES = 1024 * 1024;
 

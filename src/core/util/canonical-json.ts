@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import * as crypto from 'node:crypto';
 
 /** JSON with object keys sorted, so equal values always hash equally. */
 export function canonicalJson(value: unknown): string {
@@ -18,7 +18,9 @@ function sortKeys(v: unknown): unknown {
   return v;
 }
 
-export const sha256 = (s: string | Uint8Array): string => createHash('sha256').update(s).digest('hex');
+// The one-shot digest (Node 20.12+) makes no hash object: a third of the cost on short texts (ids, audit entries).
+const oneShot = (crypto as { hash?: (algorithm: string, data: string | Uint8Array, encoding: 'hex') => string }).hash;
+export const sha256 = (s: string | Uint8Array): string => (oneShot ? oneShot('sha256', s, 'hex') : crypto.createHash('sha256').update(s).digest('hex'));
 
 /**
  * A stable UUID-shaped id derived from a parent id and a label, so a command re-run on the server

@@ -114,6 +114,69 @@ describe('BatchDb', () => {
     });
   });
 
+  it('insertRows writes held rows first, then the rows multi-row with every statement sent before the first answer, and drops cached reads of the table', async () => {
+    await db.transaction().execute(async (trx) => {
+      const b = batch(trx);
+      const h = b.db as unknown as Kysely<T>;
+      await h.insertInto('parent').values({ id: 'p0', name: 'zero' }).execute();
+      expect(await h.selectFrom('child').select('id').execute()).toEqual([]);
+      await b.insertRows(
+        'child',
+        Array.from({ length: 300 }, (_, i) => ({ id: `c${i}`, parent_id: 'p0' })),
+      );
+      const inserts = statements.filter((s) => s.startsWith('insert'));
+      // The held parent first (the children need it), then 250 + 50 children.
+      expect(inserts.map((s) => (s.match(/\(\?, \?\)/g) ?? []).length)).toEqual([1, 250, 50]);
+      expect(inserts[1]).toMatch(/^insert into "child" \("id", "parent_id"\) values/);
+      expect((await h.selectFrom('child').select('id').execute()).length).toBe(300);
+    });
+    expect(raw.prepare('SELECT COUNT(*) AS n FROM child').get()).toEqual({ n: 300 });
+  });
+
+  describe('held rows sent early (PostgreSQL: the database writes them while the batch goes on)', () => {
+    const early = (trx: Kysely<T>) => new BatchDb(trx as never, { dialect: 'sqlite', derived: (t) => t.startsWith('srv_'), sendEarly: true });
+
+    it('sends every held row once a table fills a statement, in the order held; a later read sees them', async () => {
+      await db.transaction().execute(async (trx) => {
+        const b = early(trx);
+        const h = b.db as unknown as Kysely<T>;
+        await h.insertInto('parent').values({ id: 'p0', name: 'zero' }).execute();
+        await h.insertInto('child').values({ id: 'c0', parent_id: 'p0' }).execute();
+        for (let i = 1; i < 250; i++) await h.insertInto('parent').values({ id: `p${i}`, name: 'n' }).execute();
+        // 250 parents fill one statement: parents and the child are sent, parents first; the next statement runs after them.
+        await h.selectFrom('acct').selectAll().execute();
+        expect(statements.filter((s) => s.startsWith('insert')).map((s) => /^insert into "(\w+)"/.exec(s)?.[1])).toEqual(['parent', 'child']);
+        expect(raw.prepare('SELECT COUNT(*) AS n FROM parent').get()).toEqual({ n: 250 });
+        await h.insertInto('parent').values({ id: 'p250', name: 'n' }).execute();
+        expect(raw.prepare('SELECT COUNT(*) AS n FROM parent').get()).toEqual({ n: 250 });
+        await b.flush();
+        expect(raw.prepare('SELECT COUNT(*) AS n FROM parent').get()).toEqual({ n: 251 });
+      });
+    });
+
+    it('a sent row that fails is reported by the next statement the batch awaits, naming the first command whose rows were sent', async () => {
+      raw.exec(`INSERT INTO parent VALUES ('p1', 'one')`);
+      const err = await db
+        .transaction()
+        .execute(async (trx) => {
+          const b = early(trx);
+          const h = b.db as unknown as Kysely<T>;
+          b.current = 2;
+          await h.insertInto('child').values({ id: 'c1', parent_id: 'p1' }).execute();
+          b.current = 3;
+          await h.insertInto('child').values({ id: 'c2', parent_id: 'nobody' }).execute();
+          b.current = 4;
+          for (let i = 0; i < 249; i++) await h.insertInto('child').values({ id: `d${i}`, parent_id: 'p1' }).execute();
+          b.current = 9;
+          // Another table's read: it succeeds on SQLite, yet the sent failure is what the batch hears.
+          await h.selectFrom('acct').selectAll().execute();
+        })
+        .catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(FlushFailed);
+      expect((err as FlushFailed).first).toBe(2);
+    });
+  });
+
   describe('held row updates', () => {
     beforeEach(() => {
       raw.exec(`INSERT INTO acct VALUES ('a1', 'one', 100), ('a2', 'two', 100)`);

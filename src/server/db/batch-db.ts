@@ -1,5 +1,6 @@
 import { CompiledQuery, Transaction, type DatabaseConnection, type Kysely, type QueryResult } from 'kysely';
 import type { Database, Dialect } from '../../core/db/schema';
+import { applyPatch, cacheKey, patchStatement, rowsPerStatement, shapeOf, valuesList, type Patch, type UpdateShape } from './statement-shape';
 
 /**
  * The database a pushed batch's commands see: the batch's transaction, with two things a long
@@ -24,6 +25,13 @@ import type { Database, Dialect } from '../../core/db/schema';
  *   other statement naming its table). A desk pushing many payments to one account moves that
  *   account's balance once per batch instead of once per payment.
  *
+ * - Held rows sent early (PostgreSQL). When a table's held rows fill one multi-row statement, every
+ *   held row is sent at once, in the order held, without waiting for the answer: the database
+ *   writes them while the next commands run (the server and PostgreSQL each use a core). The
+ *   connection runs statements in the order sent, so whatever the batch sends next sees them. A
+ *   sent statement that fails is reported (`FlushFailed`) by the next statement the batch awaits,
+ *   whatever that statement is, and by `flush`.
+ *
  * Nothing here decides a rule: the commands still run in the one runner and read what they read.
  * What changes is when a held row reaches the database, so an error it raises comes at the flush:
  * `FlushFailed` names the first command whose rows were in it, and the push runs the batch again
@@ -44,6 +52,11 @@ export class BatchDb {
   private readonly heldTables = new Set<string>();
   private readonly readBack = new Set<string>();
   private firstHeld: number | null = null;
+  /** Held rows sent early and not yet answered; the first of them that failed. */
+  private sent: Promise<unknown>[] = [];
+  private sentFailure: FlushFailed | null = null;
+  /** The last statement given to the connection: each waits for the one before (a driver runs one at a time). */
+  private queue: Promise<unknown> = Promise.resolve();
   private readonly cache = new Map<string, Cached>();
   /** Cache keys by the tables their statement names: a write drops only its tables' entries. */
   private readonly cacheByTable = new Map<string, Set<string>>();
@@ -58,6 +71,8 @@ export class BatchDb {
       dialect: Dialect;
       /** Tables written by triggers (the change stream, search indexes): never cached; naming one flushes every held row. */
       derived: (table: string) => boolean;
+      /** Send held rows as soon as a table's fill a statement (default: on PostgreSQL, whose connection runs them while the batch goes on). */
+      sendEarly?: boolean;
     },
   ) {
     const inner = trx.getExecutor();
@@ -70,12 +85,29 @@ export class BatchDb {
           return consumer(this.wrapped);
         }),
     });
+    // Once the batch holds its transaction's connection, a statement goes straight to it: most are
+    // answered from the cache or held, and the connection provider's queue cost more than they did.
+    // (The connection runs what it is sent in order; nothing here transforms results: no plugins.)
+    const direct = inner.plugins.length === 0;
+    const executeQuery = (q: CompiledQuery) => (direct && this.conn ? this.execute(this.conn, q) : executor.executeQuery(q));
+    const bound = new Map<PropertyKey, unknown>();
+    const fast = new Proxy(executor, {
+      get(target, p) {
+        if (p === 'executeQuery') return executeQuery;
+        const v = Reflect.get(target, p, target) as unknown;
+        if (typeof v !== 'function') return v;
+        let f = bound.get(p);
+        if (!f) bound.set(p, (f = (v as (...a: unknown[]) => unknown).bind(target)));
+        return f;
+      },
+    });
     // Only the executor is used: the batch never opens a transaction of its own through this handle.
-    this.db = new Transaction<Database>({ config: {} as never, driver: {} as never, dialect: {} as never, executor });
+    this.db = new Transaction<Database>({ config: {} as never, driver: {} as never, dialect: {} as never, executor: fast });
   }
 
   /** Writes every held row (multi-row), in the order held. */
   async flush(): Promise<void> {
+    await this.sentAnswered();
     if (this.held.size === 0 && this.patches.size === 0) return;
     const conn = this.conn;
     if (!conn) throw new Error('batch-db: rows held without a connection');
@@ -90,22 +122,57 @@ export class BatchDb {
     for (const [table] of patches) this.invalidate([table]);
     try {
       for (const g of groups) {
-        const per = Math.max(1, Math.min(MAX_ROWS, Math.floor(MAX_PARAMS / g.width)));
+        const per = rowsPerStatement(g.width);
         for (let i = 0; i < g.rows.length; i += per) {
           const part = g.rows.slice(i, i + per);
           this.stats.flushStatements++;
-          await conn.executeQuery(CompiledQuery.raw(g.head + valuesList(this.opts.dialect, g.width, part.length), part.flat()));
+          await this.enqueue(conn, CompiledQuery.raw(g.head + valuesList(this.opts.dialect, g.width, part.length), part.flat()));
         }
       }
       for (const [table, rows] of patches) {
         for (const [id, patch] of rows) {
           this.stats.flushStatements++;
-          await conn.executeQuery(patchStatement(this.opts.dialect, table, id, patch));
+          await this.enqueue(conn, patchStatement(this.opts.dialect, table, id, patch));
         }
       }
     } catch (e) {
       throw new FlushFailed(first, e);
     }
+  }
+
+  /**
+   * Rows of one table written now, multi-row, all statements sent before the first answer is
+   * awaited (the batch's own bookkeeping at its end: command log, answers). Every row has the first
+   * row's columns. Built here rather than by Kysely: parsing thousands of row objects cost more
+   * than writing them.
+   */
+  async insertRows(table: string, rows: readonly object[]): Promise<void> {
+    if (rows.length === 0) return;
+    const cols = Object.keys(rows[0]!);
+    if (![table, ...cols].every((n) => /^[a-z_][a-z0-9_]*$/.test(n))) throw new Error(`batch-db: not a plain name in ${table} (${cols.join(', ')})`);
+    // Every held row first: the rows written here may name them.
+    await this.flush();
+    const conn = this.conn;
+    if (!conn) {
+      await this.db.insertInto(table as never).values(rows as never).execute();
+      return;
+    }
+    this.invalidate([table]);
+    this.known.delete(table);
+    const head = `insert into "${table}" (${cols.map((c) => `"${c}"`).join(', ')}) values `;
+    const per = rowsPerStatement(cols.length);
+    const sent: Promise<QueryResult<unknown>>[] = [];
+    for (let i = 0; i < rows.length; i += per) {
+      const part = rows.slice(i, i + per);
+      const params: unknown[] = [];
+      for (const r of part) for (const c of cols) params.push((r as Record<string, unknown>)[c]);
+      this.stats.statements++;
+      sent.push(this.send(conn, CompiledQuery.raw(head + valuesList(this.opts.dialect, cols.length, part.length), params)));
+    }
+    // All sent in order; the first failure (in the order sent) is the one reported.
+    const done = await Promise.allSettled(sent);
+    const failed = done.find((d) => d.status === 'rejected');
+    if (failed) throw failed.reason;
   }
 
   private connection(conn: DatabaseConnection): DatabaseConnection {
@@ -138,26 +205,86 @@ export class BatchDb {
         this.hold(table, shape.held, q.parameters);
         return { rows: [], numAffectedRows: 1n };
       }
-      await this.flushIfNamed(tables);
+      if (this.namesHeld(tables)) await this.flush();
       this.stats.statements++;
-      return conn.executeQuery(q);
+      return this.send(conn, q);
     }
     // Raw SQL (savepoints, locks, anything unparsed): every held row first, and no cached answer (nor known row: a rollback) survives it.
     await this.flush();
     this.clearCache();
     this.known.clear();
     this.stats.statements++;
-    return conn.executeQuery(q);
+    return this.send(conn, q);
+  }
+
+  /** One statement, awaited; an earlier early-sent statement's failure is the one reported (it came first). */
+  private async send(conn: DatabaseConnection, q: CompiledQuery): Promise<QueryResult<unknown>> {
+    if (this.sentFailure) throw this.sentFailure;
+    try {
+      const result = await this.enqueue(conn, q);
+      // Everything sent before it has been answered by now.
+      if (this.sentFailure) throw this.sentFailure;
+      return result;
+    } catch (e) {
+      await this.sentAnswered();
+      throw e;
+    }
+  }
+
+  /**
+   * Gives the connection a statement once the one before it is answered: statements sent early (or
+   * several at once) run in the order sent, and the driver is never asked to run two at a time.
+   */
+  private enqueue(conn: DatabaseConnection, q: CompiledQuery): Promise<QueryResult<unknown>> {
+    const run = this.queue.then(() => conn.executeQuery(q));
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  /** Waits for the rows sent early; throws the first failure among them. */
+  private async sentAnswered(): Promise<void> {
+    if (this.sent.length > 0) {
+      const sent = this.sent;
+      this.sent = [];
+      await Promise.all(sent);
+    }
+    if (this.sentFailure) throw this.sentFailure;
+  }
+
+  /** Every held INSERT sent now, in the order held, not awaited (held row updates stay held for the end). */
+  private sendHeld(): void {
+    const conn = this.conn;
+    if (!conn) return;
+    const first = this.firstHeld ?? 0;
+    const groups = [...this.held.values()];
+    this.held.clear();
+    this.heldTables.clear();
+    // Patches still held keep their first command for the flush that writes them.
+    if (this.patches.size === 0) this.firstHeld = null;
+    for (const g of groups) {
+      const per = rowsPerStatement(g.width);
+      for (let i = 0; i < g.rows.length; i += per) {
+        const part = g.rows.slice(i, i + per);
+        this.stats.flushStatements++;
+        // Called now, in order: the connection queues each before anything the batch sends later.
+        this.sent.push(
+          this.enqueue(conn, CompiledQuery.raw(g.head + valuesList(this.opts.dialect, g.width, part.length), part.flat())).catch((e: unknown) => {
+            this.sentFailure ??= new FlushFailed(first, e);
+          }),
+        );
+      }
+    }
   }
 
   private async select(conn: DatabaseConnection, q: CompiledQuery): Promise<QueryResult<unknown>> {
-    const { tables, rowRead } = shapeOf(q);
+    const shape = shapeOf(q);
+    const { tables, rowRead } = shape;
     const row = rowRead ? { table: rowRead.table, id: String(q.parameters[rowRead.idParam]) } : undefined;
     // A table whose held rows a read needed is written straight through from then on.
     for (const t of tables) if (this.heldTables.has(t)) this.readBack.add(t);
     // A read of one row by its id sees that row's held patch; any other read of a patched table needs it written.
-    await this.flushIfNamed(tables, row?.table);
-    const key = tables.length > 0 && !tables.some((t) => this.derived(t)) ? cacheKey(q) : null;
+    if (this.namesHeld(tables, row?.table)) await this.flush();
+    const key = tables.length > 0 && !tables.some((t) => this.derived(t)) ? cacheKey(shape, q.parameters) : null;
     const hit = key !== null ? this.cache.get(key) : undefined;
     let result: QueryResult<unknown>;
     if (hit) {
@@ -165,7 +292,7 @@ export class BatchDb {
       result = hit.result;
     } else {
       this.stats.statements++;
-      result = await conn.executeQuery(q);
+      result = await this.send(conn, q);
       if (key !== null) this.remember(key, tables, row, result);
       if (row && result.rows.length === 1) this.knownSet(row.table).add(row.id);
     }
@@ -221,10 +348,11 @@ export class BatchDb {
     return this.opts.derived(table);
   }
 
-  /** Writes the held rows first when the statement names a held or patched table (`rowOf`: a read by id, which sees its patch) or a derived one. */
-  private async flushIfNamed(tables: string[], rowOf?: string): Promise<void> {
-    if (this.heldTables.size === 0 && this.patches.size === 0) return;
-    if (tables.some((t) => this.heldTables.has(t) || this.derived(t) || (this.patches.has(t) && t !== rowOf))) await this.flush();
+  /** True when the statement names a held or patched table (`rowOf`: a read by id, which sees its patch) or a derived one: the held rows go first. */
+  private namesHeld(tables: string[], rowOf?: string): boolean {
+    if (this.heldTables.size === 0 && this.patches.size === 0) return false;
+    for (const t of tables) if (this.heldTables.has(t) || this.derived(t) || (this.patches.has(t) && t !== rowOf)) return true;
+    return false;
   }
 
   /** Drops the cached reads of the written tables; a write of one row (`row`) keeps the other rows' reads by id. */
@@ -257,6 +385,7 @@ export class BatchDb {
     this.heldTables.add(table);
     this.firstHeld ??= this.current;
     this.stats.deferredRows++;
+    if ((this.opts.sendEarly ?? this.opts.dialect === 'postgres') && g.rows.length >= rowsPerStatement(g.width)) this.sendHeld();
   }
 }
 
@@ -273,143 +402,3 @@ export class FlushFailed extends Error {
 type Held = { head: string; width: number; rows: (readonly unknown[])[] };
 type RowRef = { table: string; id: string };
 type Cached = { tables: string[]; row: RowRef | undefined; result: QueryResult<unknown> };
-/** A held row update: columns set to a value (the last wins) and columns moved by an amount (they add up). */
-type Patch = { set: Map<string, unknown>; add: Map<string, number> };
-type UpdateShape = { set: { column: string; param: number }[]; add: { column: string; param: number }[]; idParam: number };
-
-/** What the batch needs to know of a statement text, worked out once per text. */
-type Shape = {
-  tables: string[];
-  /** A plain one-row INSERT: the part before the values and the row width. */
-  held: { head: string; width: number } | null;
-  /** The parameter giving an INSERT's "id" column. */
-  insertId: number | null;
-  /** `select <columns> from "t" where "id" = ?`. */
-  rowRead: { table: string; idParam: number } | null;
-  /** `update "t" set "a" = ?, "b" = b + ? where "id" = ?`. */
-  update: UpdateShape | null;
-};
-
-const shapes = new Map<string, Shape>();
-
-function shapeOf(q: CompiledQuery): Shape {
-  let s = shapes.get(q.sql);
-  if (s) return s;
-  const tables = tablesOf(q.query);
-  const kind = q.query.kind;
-  const held = kind === 'InsertQueryNode' ? heldShape(q.sql) : null;
-  s = {
-    tables,
-    held,
-    insertId: held ? insertIdParam(q.sql) : null,
-    rowRead: kind === 'SelectQueryNode' ? rowReadShape(q.sql) : null,
-    update: kind === 'UpdateQueryNode' ? updateShape(q.sql) : null,
-  };
-  // Texts repeat (a statement per shape, not per row); a bound keeps a stream of odd texts from growing it.
-  if (shapes.size > 5000) shapes.clear();
-  shapes.set(q.sql, s);
-  return s;
-}
-
-const PARAM = String.raw`(?:\?|\$\d+)`;
-const IDENT = String.raw`"([a-z_][a-z0-9_]*)"`;
-
-function rowReadShape(text: string): Shape['rowRead'] {
-  const m = new RegExp(String.raw`^select (?:\*|${IDENT}(?:, ${IDENT})*) from ${IDENT} where "id" = ${PARAM}$`).exec(text);
-  if (!m) return null;
-  return { table: m.at(-1)!, idParam: countParams(text) - 1 };
-}
-
-function updateShape(text: string): UpdateShape | null {
-  const m = new RegExp(String.raw`^update ${IDENT} set (.+) where "id" = ${PARAM}$`).exec(text);
-  if (!m) return null;
-  const out: UpdateShape = { set: [], add: [], idParam: 0 };
-  let n = 0;
-  for (const item of m[2]!.split(', ')) {
-    const set = new RegExp(String.raw`^${IDENT} = ${PARAM}$`).exec(item);
-    const add = new RegExp(String.raw`^${IDENT} = "?([a-z_][a-z0-9_]*)"? \+ ${PARAM}$`).exec(item);
-    if (set) out.set.push({ column: set[1]!, param: n++ });
-    else if (add && add[1] === add[2]) out.add.push({ column: add[1]!, param: n++ });
-    else return null;
-  }
-  out.idParam = n;
-  return countParams(text) === n + 1 ? out : null;
-}
-
-function insertIdParam(text: string): number | null {
-  const m = /^insert into "[^"]+" \(([^()]*)\) values/i.exec(text);
-  const at = m ? m[1]!.split(', ').indexOf('"id"') : -1;
-  return at >= 0 ? at : null;
-}
-
-const countParams = (text: string) => (text.match(/\?|\$\d+/g) ?? []).length;
-
-function applyPatch(row: Record<string, unknown>, p: Patch): Record<string, unknown> {
-  const out = { ...row };
-  for (const [c, v] of p.set) if (c in out) out[c] = v;
-  for (const [c, by] of p.add) if (c in out && out[c] !== null) out[c] = Number(out[c]) + by;
-  return out;
-}
-
-/** One UPDATE carrying a row's whole held patch. */
-function patchStatement(dialect: Dialect, table: string, id: string, p: Patch): CompiledQuery {
-  const params: unknown[] = [];
-  const slot = (v: unknown) => (params.push(v), dialect === 'postgres' ? `$${params.length}` : '?');
-  const sets = [...[...p.set].map(([c, v]) => `"${c}" = ${slot(v)}`), ...[...p.add].map(([c, by]) => `"${c}" = "${c}" + ${slot(by)}`)];
-  return CompiledQuery.raw(`update "${table}" set ${sets.join(', ')} where "id" = ${slot(id)}`, params);
-}
-
-// SQLite allows 32,766 parameters a statement and PostgreSQL 65,535; fewer rows keep statement texts few.
-const MAX_PARAMS = 30_000;
-const MAX_ROWS = 250;
-
-/** `insert into "t" ("a", "b") values (?, ?)` (or `$1, $2`): the part before the values and the row width; null for any other shape. */
-function heldShape(text: string): { head: string; width: number } | null {
-  const m = /^(insert into "[^"]+" \([^()]*\) values )\(([^()]*)\)$/i.exec(text);
-  if (!m) return null;
-  const slots = m[2]!.split(',').map((s) => s.trim());
-  if (!slots.every((s) => s === '?' || /^\$\d+$/.test(s))) return null;
-  return { head: m[1]!, width: slots.length };
-}
-
-function valuesList(dialect: Dialect, width: number, rows: number): string {
-  const out: string[] = [];
-  let n = 0;
-  for (let r = 0; r < rows; r++) {
-    const slots: string[] = [];
-    for (let c = 0; c < width; c++) slots.push(dialect === 'postgres' ? `$${++n}` : '?');
-    out.push(`(${slots.join(', ')})`);
-  }
-  return out.join(', ');
-}
-
-/** Statement text and parameters; null (not cached) for parameters JSON cannot spell (bigint, bytes). */
-function cacheKey(q: CompiledQuery): string | null {
-  if (!q.parameters.every((p) => p === null || typeof p === 'string' || typeof p === 'number' || typeof p === 'boolean')) return null;
-  return `${q.sql}\u0000${JSON.stringify(q.parameters)}`;
-}
-
-/** Every table a statement names (joins, subqueries, the target of a write first). */
-function tablesOf(node: unknown): string[] {
-  const out: string[] = [];
-  const walk = (n: unknown): void => {
-    if (!n || typeof n !== 'object') return;
-    if (Array.isArray(n)) {
-      for (const x of n) walk(x);
-      return;
-    }
-    const o = n as { kind?: string; table?: { identifier?: { name?: string } } };
-    if (o.kind === 'TableNode') {
-      const name = o.table?.identifier?.name;
-      if (name && !out.includes(name)) out.push(name);
-      return;
-    }
-    for (const v of Object.values(o)) if (v && typeof v === 'object') walk(v);
-  };
-  const root = node as { kind: string; into?: unknown; table?: unknown };
-  // The written table first: `hold` keys on it.
-  if (root.kind === 'InsertQueryNode') walk(root.into);
-  else if (root.kind === 'UpdateQueryNode') walk(root.table);
-  walk(node);
-  return out;
-}
