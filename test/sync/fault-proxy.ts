@@ -17,13 +17,15 @@ export interface FaultRates {
   delay?: number;
   cut?: number;
   maxDelayMs?: number;
+  /** Answer 413 to a larger request body without forwarding it, as a reverse proxy's body limit does. */
+  maxBodyBytes?: number;
 }
 
 export class FaultProxy {
   private server: http.Server | null = null;
   rates: FaultRates;
   upstream: string;
-  readonly counts = { requests: 0, dropped: 0, duplicated: 0, delayed: 0, cut: 0 };
+  readonly counts = { requests: 0, dropped: 0, duplicated: 0, delayed: 0, cut: 0, tooLarge: 0 };
   private seed: number;
   /** Forces the next N requests to this path prefix to be cut after the server answered. */
   private forced: { path: string; fault: 'cut' | 'drop'; n: number }[] = [];
@@ -72,6 +74,12 @@ export class FaultProxy {
     this.counts.requests++;
     for (const w of this.waiting.filter((x) => url.startsWith(x.path))) w.arrived();
     this.waiting = this.waiting.filter((x) => !url.startsWith(x.path));
+    if (this.rates.maxBodyBytes !== undefined && body.length > this.rates.maxBodyBytes) {
+      this.counts.tooLarge++;
+      res.writeHead(413, { 'content-type': 'text/html' });
+      res.end('<html><body><h1>413 Request Entity Too Large</h1></body></html>');
+      return;
+    }
     const forced = this.forced.find((f) => url.startsWith(f.path) && f.n > 0);
     if (forced) forced.n--;
     const r = this.rates;

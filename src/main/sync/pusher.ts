@@ -17,7 +17,7 @@ type Outcome = PushResponse['outcomes'][number];
  */
 export async function pushPending(link: ServerLink, files: LocalFiles | undefined, pushBatch?: number): Promise<string[]> {
   const { core } = link;
-  const batch = pushBatch ?? MAX_PUSH_COMMANDS;
+  let batch = pushBatch ?? MAX_PUSH_COMMANDS;
   const waiting = new Set<string>();
   const blocked = new Set<string>();
   const tokens = new Map<string, { token: string; username: string } | null>();
@@ -57,6 +57,12 @@ export async function pushPending(link: ServerLink, files: LocalFiles | undefine
       res = await link.call<PushResponse>(tok.token, 'POST', '/v1/sync/push', { json: { clientId: link.clientId, commands }, headers: link.device });
     } catch (e) {
       if (isDeviceRefusal(e)) await link.identity.forget();
+      if (tooLarge(e) && group.length > 1) {
+        // A proxy's body limit, or an older server allowing fewer commands per push: the same
+        // commands again, in order, in pushes half the size, until they fit.
+        batch = Math.ceil(group.length / 2);
+        continue;
+      }
       if (e instanceof ServerError && (e.status === 401 || e.code === 'SESSION_EXPIRED')) {
         await link.tokens.delete(actorId);
         tokens.set(actorId, null);
@@ -68,6 +74,15 @@ export async function pushPending(link: ServerLink, files: LocalFiles | undefine
     if (!(await recordAnswers(link, res.outcomes, missingHere))) break;
   }
   return [...waiting];
+}
+
+/** 413 from the server or a proxy, or an older server's refusal of more commands than it allows per push. */
+function tooLarge(e: unknown): boolean {
+  if (!(e instanceof ServerError)) return false;
+  if (e.status === 413) return true;
+  // The server names each refused field: an over-long `commands` list is "Too big: … <=1000 items".
+  const issues = (e.details?.issues ?? []) as { field?: unknown; message?: unknown }[];
+  return e.code === 'VALIDATION' && Array.isArray(issues) && issues.some((i) => i.field === 'commands' && /too big/i.test(String(i.message)));
 }
 
 /** Stores the server's answers; false when none made progress (only retries). */

@@ -55,6 +55,8 @@ export class ServerApi {
     if (res.status >= 500 || res.status === 408 || res.status === 429 && path.includes('/sync/')) {
       throw new TransportError(`The server is unavailable (HTTP ${res.status}).`);
     }
+    // A body limit in front of the server (a reverse proxy) answers 413 in its own words, not ours.
+    if (res.status === 413) throw new ServerError(413, 'LIMIT', 'The request is too large for the server or a proxy in front of it.');
     if (opts.raw && res.ok) return bytes as T;
     let parsed: unknown;
     try {
