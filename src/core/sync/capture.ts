@@ -83,43 +83,51 @@ export async function installChangeCapture(db: Kysely<Database>, dialect: Dialec
     await sql`SELECT pg_advisory_xact_lock(${PG_COMMIT_LOCK})`.execute(trx);
     await sql.raw(`CREATE OR REPLACE FUNCTION srv_lock() RETURNS trigger LANGUAGE plpgsql AS $$
       BEGIN PERFORM pg_advisory_xact_lock(${PG_COMMIT_LOCK}); RETURN NULL; END $$`).execute(trx);
-    // Arguments: the number of primary-key columns, the key columns, then the local columns to drop
-    // and, prefixed with '=', the secret columns to send blank (tables.ts SECRET_COLUMNS; blank '').
-    await sql.raw(`CREATE OR REPLACE FUNCTION srv_capture() RETURNS trigger LANGUAGE plpgsql AS $$
-      DECLARE r jsonb; o jsonb; k jsonb := '[]'::jsonb; n int := TG_ARGV[0]::int; i int;
-      BEGIN
-        IF TG_OP = 'DELETE' THEN o := to_jsonb(OLD); r := NULL; ELSE r := to_jsonb(NEW); END IF;
-        FOR i IN (n + 1)..(TG_NARGS - 1) LOOP
-          IF left(TG_ARGV[i], 1) = '=' THEN
-            IF r IS NOT NULL THEN r := jsonb_set(r, ARRAY[substr(TG_ARGV[i], 2)], '""'::jsonb); END IF;
-          ELSE r := r - TG_ARGV[i]; END IF;
-        END LOOP;
-        IF TG_OP = 'UPDATE' THEN
-          o := to_jsonb(OLD);
-          FOR i IN (n + 1)..(TG_NARGS - 1) LOOP
-            IF left(TG_ARGV[i], 1) = '=' THEN o := jsonb_set(o, ARRAY[substr(TG_ARGV[i], 2)], '""'::jsonb); ELSE o := o - TG_ARGV[i]; END IF;
-          END LOOP;
-          IF o = r THEN RETURN NULL; END IF;
-        END IF;
-        FOR i IN 1..n LOOP
-          k := k || jsonb_build_array(COALESCE(r, o) -> TG_ARGV[i]);
-        END LOOP;
-        INSERT INTO srv_changes (tbl, pk_json, row_json) VALUES (TG_TABLE_NAME, k::text, r::text);
-        RETURN NULL;
-      END $$`).execute(trx);
+    // One statement-level trigger per table and operation, reading the statement's transition
+    // tables: a multi-row INSERT from the push's held rows is captured by one INSERT … SELECT, not
+    // one PL/pgSQL call per row (issue 13, fast push). Local columns are dropped and secret columns
+    // sent blank (tables.ts), as on SQLite; an UPDATE that changes no synced column is not a change.
+    await sql.raw(`DROP FUNCTION IF EXISTS srv_capture() CASCADE`).execute(trx);
     const existing = (
       await sql<{ tgname: string; relname: string }>`SELECT t.tgname, c.relname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid
         WHERE NOT t.tgisinternal AND (t.tgname LIKE 'srv_c_%' OR t.tgname LIKE 'srv_l_%')`.execute(trx)
     ).rows;
     for (const e of existing) await sql.raw(`DROP TRIGGER IF EXISTS ${ident(e.tgname)} ON ${ident(e.relname)}`).execute(trx);
     for (const t of tables) {
-      const local = t.columns.filter((c) => !t.synced.includes(c));
-      const args = [String(t.pk.length), ...t.pk, ...local, ...Object.keys(t.secret).map((c) => `=${c}`)].map(lit).join(', ');
-      await sql.raw(`CREATE TRIGGER ${ident(`srv_l_${t.name}`)} BEFORE INSERT OR UPDATE OR DELETE ON ${ident(t.name)} FOR EACH STATEMENT EXECUTE FUNCTION srv_lock()`).execute(trx);
-      await sql.raw(`CREATE TRIGGER ${ident(`srv_c_${t.name}`)} AFTER INSERT OR UPDATE OR DELETE ON ${ident(t.name)} FOR EACH ROW EXECUTE FUNCTION srv_capture(${args})`).execute(trx);
+      const tbl = ident(t.name);
+      await sql.raw(`CREATE TRIGGER ${ident(`srv_l_${t.name}`)} BEFORE INSERT OR UPDATE OR DELETE ON ${tbl} FOR EACH STATEMENT EXECUTE FUNCTION srv_lock()`).execute(trx);
+      for (const [op, body] of Object.entries(pgCaptureSql(t))) {
+        const fn = ident(`srv_cap_${op}_${t.name}`);
+        const refs = op === 'i' ? 'NEW TABLE AS srv_new' : op === 'u' ? 'OLD TABLE AS srv_old NEW TABLE AS srv_new' : 'OLD TABLE AS srv_old';
+        const event = op === 'i' ? 'INSERT' : op === 'u' ? 'UPDATE' : 'DELETE';
+        await sql.raw(`CREATE OR REPLACE FUNCTION ${fn}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN ${body}; RETURN NULL; END $$`).execute(trx);
+        await sql.raw(`CREATE TRIGGER ${ident(`srv_c_${op}_${t.name}`)} AFTER ${event} ON ${tbl} REFERENCING ${refs} FOR EACH STATEMENT EXECUTE FUNCTION ${fn}()`).execute(trx);
+      }
     }
     // The audit chain reads its last entry then appends: serialised with every other writer.
     await sql.raw(`CREATE TRIGGER srv_l_audit_log BEFORE INSERT ON audit_log FOR EACH STATEMENT EXECUTE FUNCTION srv_lock()`).execute(trx);
   });
   return tables;
+}
+
+/** The change-stream INSERT … SELECT for each operation, over the statement's transition tables. */
+function pgCaptureSql(t: SyncTable): Record<'i' | 'u' | 'd', string> {
+  const local = t.columns.filter((c) => !t.synced.includes(c));
+  // A row as the stream carries it: synced columns only, secrets blank.
+  const row = (alias: string) => {
+    let r = `to_jsonb(${alias})`;
+    if (local.length > 0) r = `(${r} - ARRAY[${local.map(lit).join(', ')}]::text[])`;
+    const secret = Object.entries(t.secret);
+    if (secret.length > 0) r = `(${r} || jsonb_build_object(${secret.map(([c, blank]) => `${lit(c)}, ${lit(blank)}::text`).join(', ')}))`;
+    return r;
+  };
+  const key = (alias: string) => `jsonb_build_array(${t.pk.map((c) => `to_jsonb(${alias}.${ident(c)})`).join(', ')})::text`;
+  const into = `INSERT INTO srv_changes (tbl, pk_json, row_json) SELECT ${lit(t.name)}`;
+  const samePk = t.pk.map((c) => `o.${ident(c)} = n.${ident(c)}`).join(' AND ');
+  return {
+    i: `${into}, ${key('n')}, ${row('n')}::text FROM srv_new n`,
+    // Paired by primary key; a row whose key changed has no pair and is sent as it now is.
+    u: `${into}, ${key('n')}, ${row('n')}::text FROM srv_new n LEFT JOIN srv_old o ON ${samePk} WHERE o.${ident(t.pk[0]!)} IS NULL OR ${row('o')} IS DISTINCT FROM ${row('n')}`,
+    d: `${into}, ${key('o')}, NULL FROM srv_old o`,
+  };
 }
