@@ -12,6 +12,7 @@ import { openDesktopCore } from '../../src/core/ledger-core';
 import { verifyLedger } from '../../src/core/ledger/checks';
 import { discoverSyncTables, ROLE_SCOPES, scopeRow } from '../../src/core/sync/tables';
 import type { Role } from '../../src/shared/roles';
+import { newId } from '../../src/shared/ids';
 import { FileStore } from '../../src/main/imports/file-store';
 import { SyncClient, type SyncClientOptions } from '../../src/main/sync/sync-client';
 import { FileTokenStore } from '../../src/main/sync/token-store';
@@ -273,3 +274,22 @@ export async function compareWithServer(desk: Pick<Desk, 'core'>, server: { db: 
 export async function ledgerProblems(db: Kysely<Database>) {
   return verifyLedger(db);
 }
+
+export type QueuedPayment = { id: string; accountId: string; cents: number };
+
+/**
+ * Payments left in a desk's outbox, not run on the desk, as a desk that worked offline leaves them
+ * for one large push (the push tests' input). Returns the rows' created_at.
+ */
+export function queuePayments(desk: Desk, actorId: string, payments: readonly QueuedPayment[]): string {
+  const raw = desk.core.ledger.raw;
+  const ins = raw.prepare(
+    `INSERT INTO sync_outbox (command_id, name, version, input_json, actor_id, subject_id, created_at, business_date, state) VALUES (?, 'payments.record', 1, ?, ?, ?, ?, ?, 'pending')`,
+  );
+  const now = new Date().toISOString();
+  raw.transaction(() => {
+    for (const p of payments) ins.run(newId(), JSON.stringify({ accountId: p.accountId, amount: (p.cents / 100).toFixed(2), method: 'cash', paymentId: p.id }), actorId, p.id, now, now.slice(0, 10));
+  })();
+  return now;
+}
+

@@ -4,7 +4,7 @@ import { bindAuditKey, fileAuditKey } from '../../src/core/audit/audit-key';
 import { verifyAuditChain } from '../../src/core/audit/audit-log';
 import { pushPending } from '../../src/main/sync/pusher';
 import { newId } from '../../src/shared/ids';
-import { ADMIN, drain, ledgerProblems, makeDesk, serverDb, type Desk, type RunningServer } from './helpers';
+import { ADMIN, drain, ledgerProblems, makeDesk, queuePayments, serverDb, type Desk, type RunningServer } from './helpers';
 import { startServerOn, usePgCluster } from './office';
 
 /**
@@ -50,19 +50,9 @@ describe.each(['sqlite', 'postgres'] as const)('a refused command in a large pus
 
     // N commands in the outbox in one push (as a desk that worked offline leaves them); the refused
     // one names an account made inactive before it reached the server.
+    const payments = Array.from({ length: N }, (_, i) => ({ id: newId(), accountId: i === REFUSED ? closed : accounts[i % accounts.length]!, cents: ((i % 50) + 1) * 100 }));
+    queuePayments(a, admin.userId, payments);
     const raw = a.core.ledger.raw;
-    const ins = raw.prepare(
-      `INSERT INTO sync_outbox (command_id, name, version, input_json, actor_id, subject_id, created_at, business_date, state) VALUES (?, 'payments.record', 1, ?, ?, ?, ?, ?, 'pending')`,
-    );
-    const now = new Date().toISOString();
-    const payments: { id: string; accountId: string; cents: number }[] = [];
-    raw.transaction(() => {
-      for (let i = 0; i < N; i++) {
-        const p = { id: newId(), accountId: i === REFUSED ? closed : accounts[i % accounts.length]!, cents: ((i % 50) + 1) * 100 };
-        payments.push(p);
-        ins.run(newId(), JSON.stringify({ accountId: p.accountId, amount: `${p.cents / 100}.00`, method: 'cash', paymentId: p.id }), admin.userId, p.id, now, now.slice(0, 10));
-      }
-    })();
     // Only the push (the desk's cycle would pull too): the pusher, after the desk has proved itself.
     const link = a.sync['link'];
     await link.ensureDevice((await link.anyToken())!);
@@ -117,19 +107,9 @@ describe.each(['sqlite', 'postgres'] as const)('a refused command in a large pus
     // 600 payments (several statements' worth of held rows); number 401 reuses the recorded payment's id under a new command.
     const n = 600;
     const clash = 400;
+    const payments = Array.from({ length: n }, (_, i) => ({ id: i === clash ? first.id : newId(), accountId: accounts[i % accounts.length]!, cents: ((i % 40) + 1) * 100 }));
+    const now = queuePayments(a, admin.userId, payments);
     const raw = a.core.ledger.raw;
-    const ins = raw.prepare(
-      `INSERT INTO sync_outbox (command_id, name, version, input_json, actor_id, subject_id, created_at, business_date, state) VALUES (?, 'payments.record', 1, ?, ?, ?, ?, ?, 'pending')`,
-    );
-    const now = new Date().toISOString();
-    const payments: { id: string; accountId: string; cents: number }[] = [];
-    raw.transaction(() => {
-      for (let i = 0; i < n; i++) {
-        const p = { id: i === clash ? first.id : newId(), accountId: accounts[i % accounts.length]!, cents: ((i % 40) + 1) * 100 };
-        payments.push(p);
-        ins.run(newId(), JSON.stringify({ accountId: p.accountId, amount: `${p.cents / 100}.00`, method: 'cash', paymentId: p.id }), admin.userId, p.id, now, now.slice(0, 10));
-      }
-    })();
     const link = a.sync['link'];
     await link.ensureDevice((await link.anyToken())!);
     await pushPending(link, undefined);

@@ -3,7 +3,7 @@ import { MAX_PUSH_COMMANDS } from '../../src/core/sync/protocol';
 import { pushPending } from '../../src/main/sync/pusher';
 import { newId } from '../../src/shared/ids';
 import { FaultProxy } from './fault-proxy';
-import { ADMIN, drain, makeDesk, serverDb, startServer, type Desk, type RunningServer } from './helpers';
+import { ADMIN, drain, makeDesk, queuePayments, serverDb, startServer, type Desk, type RunningServer } from './helpers';
 
 /**
  * A push larger than the path to the server accepts (a reverse proxy's body limit answering 413, or
@@ -62,19 +62,9 @@ describe('a push refused as too large', () => {
     await drain(desk);
     // One more than the server takes, left in the outbox as a desk that worked offline leaves them.
     const n = MAX_PUSH_COMMANDS + 1;
+    const payments = Array.from({ length: n }, () => ({ id: newId(), accountId: account, cents: 100 }));
+    queuePayments(desk, admin.userId, payments);
     const raw = desk.core.ledger.raw;
-    const ins = raw.prepare(
-      `INSERT INTO sync_outbox (command_id, name, version, input_json, actor_id, subject_id, created_at, business_date, state) VALUES (?, 'payments.record', 1, ?, ?, ?, ?, ?, 'pending')`,
-    );
-    const now = new Date().toISOString();
-    const ids: string[] = [];
-    raw.transaction(() => {
-      for (let i = 0; i < n; i++) {
-        const id = newId();
-        ids.push(id);
-        ins.run(newId(), JSON.stringify({ accountId: account, amount: '1.00', method: 'cash', paymentId: id }), admin.userId, id, now, now.slice(0, 10));
-      }
-    })();
     const link = desk.sync['link'];
     await link.ensureDevice((await link.anyToken())!);
     // The desk tries to send all of them at once, as a desk built with a larger limit would.
