@@ -67,7 +67,10 @@ export interface AdjustmentToPost {
   /** + raises the balance, − lowers it. */
   amountCents: number;
   newBalanceCents: number;
-  /** Created by this batch: it has no charges and no credits yet. */
+  /**
+   * Created by this batch with `newBalanceCents` already cached (apply-rows.ts createAccounts): it
+   * has no charges and no credits yet, and its cached balance is not moved again.
+   */
   isNew: boolean;
 }
 
@@ -97,7 +100,9 @@ export async function postBalanceAdjustments(ctx: CommandCtx, list: AdjustmentTo
   const oneByOne: AdjustmentToPost[] = [];
   for (const a of list) {
     if (a.amountCents === 0) continue;
-    if (a.amountCents > 0 ? !credited.has(a.accountId) : a.divisionId !== null) bulk.push(a);
+    // A new account is always posted set-wise: its balance is cached already, and the one-by-one path would move it again.
+    if (a.isNew && a.divisionId === null) throw new Error('A new account\'s adjustment needs its division');
+    if (a.isNew || (a.amountCents > 0 ? !credited.has(a.accountId) : a.divisionId !== null)) bulk.push(a);
     else oneByOne.push(a);
   }
   const cutsToApply = await postSetWise(ctx, bulk, o);
@@ -127,7 +132,10 @@ async function postSetWise(ctx: CommandCtx, bulk: AdjustmentToPost[], o: { reaso
     await insertMany(ctx, 'account_entries', entries);
     invoices.length = lines.length = credits.length = entries.length = 0;
   };
-  for (const a of bulk) {
+  // New accounts first: their entries are one range, the existing accounts' the next (only those move a cached balance).
+  const fresh = bulk.filter((a) => a.isNew);
+  const firstExisting = fresh.length;
+  for (const a of [...fresh, ...bulk.filter((a) => !a.isNew)]) {
     const description = adjustmentDescription(a.newBalanceCents, o.reason);
     const entry = { id: sequentialId(entryBase, n.entries++), account_id: a.accountId, entry_date: o.date, kind: 'adjustment', amount_cents: a.amountCents, description, created_at: ctx.now };
     if (a.amountCents > 0) {
@@ -145,11 +153,12 @@ async function postSetWise(ctx: CommandCtx, bulk: AdjustmentToPost[], o: { reaso
     if (entries.length === CHUNK) await flush();
   }
   await flush();
-  if (n.entries === 0) return cutsToApply;
-  // One statement moves every bulk-posted account's cached balance by its entry (the entry ids are
-  // one ascending range of this command). A join, not a subquery per account (SQLite ≥ 3.33 and
-  // PostgreSQL both take UPDATE … FROM).
-  const first = sequentialId(entryBase, 0);
+  if (n.entries === firstExisting) return cutsToApply;
+  // One statement moves every existing bulk-posted account's cached balance by its entry (their
+  // entry ids are one ascending range of this command). A join, not a subquery per account (SQLite
+  // ≥ 3.33 and PostgreSQL both take UPDATE … FROM). New accounts were created with it: updating
+  // 100,000 rows just written would write every accounts page again.
+  const first = sequentialId(entryBase, firstExisting);
   const last = sequentialId(entryBase, n.entries - 1);
   await sql`UPDATE accounts SET balance_cents = accounts.balance_cents + e.amount_cents, updated_at = ${ctx.now}
     FROM account_entries e WHERE e.account_id = accounts.id AND e.id BETWEEN ${first} AND ${last}`.execute(ctx.db);
