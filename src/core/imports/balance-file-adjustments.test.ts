@@ -106,3 +106,16 @@ describe('a balance file posted set-wise', () => {
     await sql`INSERT INTO accounts_fts(accounts_fts, rank) VALUES ('integrity-check', 1)`.execute(t.core.db);
   });
 });
+
+describe('adjustment charge numbers', () => {
+  it('each night that raises the same account (same row of the file) gives its charge a new number', async () => {
+    // The numbers once came from an id whose low bits are the row's position: the first row of
+    // every file could take only four numbers, so a fifth raise repeated one on the same account.
+    for (let night = 1; night <= 6; night++) await apply([{ accountNumber: 'R1', balanceCents: night * 1_000, name: 'Nightly Raised' }]);
+    const r1 = await account('R1');
+    const numbers = (await t.core.db.selectFrom('invoices').select('invoice_number').where('account_id', '=', r1.id).execute()).map((i) => i.invoice_number);
+    expect(numbers).toHaveLength(6);
+    expect(numbers.every((n) => /^ADJ-[0-9A-HJKMNP-TV-Z]{5}-[0-9A-HJKMNP-TV-Z]{5}$/.test(n))).toBe(true);
+    expect(new Set(numbers).size).toBe(6);
+  });
+});

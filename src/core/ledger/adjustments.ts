@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import { referenceFromId } from '../../shared/ids';
+import { referenceFromSequentialId } from '../../shared/ids';
 import { formatMoney } from '../../shared/money';
 import { insertMany, type CommandCtx } from '../commands/types';
 import type { Database } from '../db/schema';
@@ -20,8 +20,8 @@ export interface BalanceAdjustment {
   reason: string;
 }
 
-/** The invoice number an adjustment charge is shown with (stable: derived from the adjustment). */
-export const adjustmentInvoiceNumber = (adjustmentId: string) => referenceFromId(adjustmentId, 'ADJ');
+/** The invoice number an adjustment charge is shown with (stable: derived from the adjustment's id, one of its file's sequential ids). */
+export const adjustmentInvoiceNumber = (adjustmentId: string) => referenceFromSequentialId(adjustmentId, 'ADJ');
 
 const adjustmentDescription = (newBalanceCents: number, reason: string) => `Balance set to ${(newBalanceCents / 100).toFixed(2)} by ${reason}`;
 
