@@ -28,7 +28,12 @@ export interface UploadsTable {
   read_as: string | null;
 }
 
-/** The file's balance becomes the account's balance through one of these: history is kept. */
+/**
+ * Written by balance files up to this version, one row per changed account, and never read. Since,
+ * a change's record is its journal entry (account_entries, kind 'adjustment') and the upload's
+ * result (each row's old and new balance), which the upload's audit entry hashes. The table keeps
+ * earlier rows: ledger history is never deleted.
+ */
 export interface BalanceAdjustmentsTable {
   id: string;
   account_id: string;
