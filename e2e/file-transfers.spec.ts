@@ -78,6 +78,13 @@ test('an admin drops a balance file, previews it, applies it and finds the new b
   await expect(page.getByTestId('accounts-found').getByRole('row', { name: /^100000 / })).toContainText('$1,234.56');
   await page.getByTestId('payer-search').fill('N-777');
   await expect(page.getByTestId('accounts-found').getByRole('row', { name: /N-777/ })).toContainText('Nora New');
+  // The new account's opening balance is an adjustment charge with a number of its own, open for the amount.
+  await page.getByTestId('accounts-found').getByRole('button', { name: 'N-777', exact: true }).click();
+  await expect(page.getByTestId('account-balance')).toHaveText('$80.00');
+  await page.getByRole('tab', { name: /Invoices/ }).click();
+  await expect(page.getByRole('tabpanel')).toContainText(/Invoice ADJ-[0-9A-Z]{5}-[0-9A-Z]{5}/);
+  await expect(page.getByRole('tabpanel')).toContainText('Balance set to 80.00 by file upload');
+  await shot(page, 'new-account-opening-charge');
 
   // The same file again is recognised and changes nothing.
   await page.getByRole('button', { name: 'File Transfers' }).click();
