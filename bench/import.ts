@@ -2,7 +2,8 @@
  * Universal balance file import, end to end (parse in the worker, validate, preview, apply, search
  * index), for CSV and XLSX at 10k and 100k rows, against a baseline measured in the same run: the
  * same rows parsed with Papa Parse and inserted with raw better-sqlite3 prepared statements in one
- * transaction. Two ways:
+ * transaction; and against the floor of this ledger's data model (ledger-floor.ts: the rows an import
+ * writes, raw, with nothing else). Two ways:
  * - in process: ImportService in this process, the worker as the app ships it (the built one);
  * - whole process: `npm run cli -- import FILE` as a nightly job runs it (built JavaScript, a fresh
  *   node each time, start-up and ledger opening included), with that process's peak RSS.
@@ -23,6 +24,7 @@ import { newId } from '../src/shared/ids';
 import { parseMoney } from '../src/shared/money';
 import { ImportService } from '../src/main/imports/import-service';
 import { parseImportFile, parseImportFileIsolated, setParseWorkerEntry } from '../src/core/imports/parse';
+import { ledgerRowsFloor } from './ledger-floor';
 import { mb, round, timeOnce } from './stats';
 
 interface CliBuild {
@@ -243,8 +245,10 @@ export async function main(args: string[]) {
     const xlsx = xlsxOf(rows);
     const b = await baseline(csv.toString('utf8'));
     const base = b.ms;
+    const floor = await ledgerRowsFloor(n);
     const fig = (r: { ms: number; cpuMs: number }) => ({ ...r, rowsPerSec: Math.round(n / (r.ms / 1000)), ratioVsBaseline: round(r.ms / base, 2), cpuRatioVsBaseline: round(r.cpuMs / b.cpuMs, 2) });
-    const figures: Record<string, unknown> = { baselineMs: base, baselineCpuMs: b.cpuMs };
+    const figures: Record<string, unknown> = { baselineMs: base, baselineCpuMs: b.cpuMs, ledgerRowsFloor: { ...floor, ratioVsBaseline: round(floor.ms / base, 2) } };
+    console.log(`${n.toLocaleString()} rows: the ledger's own rows written raw (bench/ledger-floor.ts) ${floor.ms} ms (CPU ${floor.cpuMs} ms, ${round(floor.ms / base, 2)}× the baseline; ledger ${floor.ledgerMb} MB): no import of this data model goes under it`);
     for (const [format, first, second, third] of [
       ['csv', csv, toCsv(nightly), toCsv(cuts)],
       ['xlsx', xlsx, xlsxOf(nightly), xlsxOf(cuts)],
