@@ -11,7 +11,7 @@ import type { ApplyRowsResult } from '../../core/imports/apply-rows';
 import type { ApplyRowsInput, BalanceRowInput, BillRowInput } from '../../core/imports/command-input';
 import { planBalanceImport, planBillImport } from '../../core/imports/plan';
 import { findUploadBySha, loadUpload, readKey } from '../../core/imports/uploads';
-import { DEFAULT_LIMITS, parseImportFileIsolated, type ParseLimits } from '../../core/imports/parse';
+import { DEFAULT_LIMITS, parseImportFileIsolated, type ParseLimits, type ParseOutcome } from '../../core/imports/parse';
 import { escapeCsvCell } from '../../core/imports/parse/csv-escape';
 import { FileStore } from './file-store';
 
@@ -46,7 +46,21 @@ export class ImportService {
 
   async preview(
     actor: Actor | null,
-    i: { previewId: string; fileName: string; kind: ImportKind; divisionId: string | null; bytes: Uint8Array; decisions?: ImportDecisions; readAs?: Partial<ReadAsDTO> },
+    i: {
+      previewId: string;
+      fileName: string;
+      kind: ImportKind;
+      divisionId: string | null;
+      bytes: Uint8Array;
+      decisions?: ImportDecisions;
+      readAs?: Partial<ReadAsDTO>;
+      /**
+       * These bytes already being read by parseImportFileIsolated with this name, kind, readAs and
+       * this service's limits (the command line starts it before the ledger is open). Its outcome is
+       * used exactly as the service's own reading would be, at the same step.
+       */
+      reading?: Promise<ParseOutcome>;
+    },
     onProgress?: (rows: number) => void,
   ): Promise<Result<ImportPreviewDTO>> {
     try {
@@ -62,7 +76,7 @@ export class ImportService {
       const controller = new AbortController();
       this.previews.set(i.previewId, { userId: who.userId, controller });
       const sha256 = this.files.put(i.bytes);
-      const parsed = await parseImportFileIsolated(i.bytes, i.fileName, i.kind, { limits, onProgress, signal: controller.signal, ...(i.readAs ? { readAs: i.readAs } : {}) });
+      const parsed = await (i.reading ?? parseImportFileIsolated(i.bytes, i.fileName, i.kind, { limits, onProgress, signal: controller.signal, ...(i.readAs ? { readAs: i.readAs } : {}) }));
       if (controller.signal.aborted) return err('CONFLICT', 'The upload was cancelled.');
       if (!parsed.ok) {
         this.previews.delete(i.previewId);
