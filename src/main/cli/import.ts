@@ -8,7 +8,7 @@ import type { LedgerCore } from '../../core/ledger-core';
 import type { Actor } from '../../core/commands/types';
 import { parseImportFileIsolated } from '../../core/imports/parse/isolated';
 import { DEFAULT_LIMITS, fileTooBigMessage } from '../../core/imports/parse/types';
-import type { ImportService } from '../imports/import-service';
+import type { ImportService, PreviewInput } from '../imports/import-service';
 import type { CliCommand } from './index';
 
 const USAGE =
@@ -157,13 +157,18 @@ async function divisionAndAdmin(core: LedgerCore, division: string | undefined, 
 
 /**
  * Previews the file; answers an exit status when that is the end (refused, or a dry run printed),
- * null to go on and apply. Its own function so the preview (every row's change) is garbage before
- * the apply plans the file again: at 100,000 rows it is tens of megabytes of peak memory.
+ * null to go on and apply. Without --dry-run the preview is never shown, so the file is only read
+ * and checked (service.read), not planned: the command plans it inside its transaction, and a second
+ * plan of every row would be thrown away. Its own function so what the preview holds is garbage
+ * before the apply: at 100,000 rows that is tens of megabytes of peak memory.
  */
-async function previewStep(service: ImportService, actor: Actor, i: Parameters<ImportService['preview']>[1], json: boolean, dryRun: boolean): Promise<number | null> {
+async function previewStep(service: ImportService, actor: Actor, i: PreviewInput, json: boolean, dryRun: boolean): Promise<number | null> {
+  if (!dryRun) {
+    const read = await service.read(actor, i);
+    return read.ok ? null : refused(read.error, json);
+  }
   const preview = await service.preview(actor, i);
   if (!preview.ok) return refused(preview.error, json);
-  if (!dryRun) return null;
   service.cancel(actor, i.previewId);
   print(preview.value, json, true);
   return 0;

@@ -22,6 +22,22 @@ interface PendingPreview {
   reading?: { readAs: ReadAsDTO; suggested: ReadAsDTO; sample: ImportPreviewDTO['sample'] };
 }
 
+export interface PreviewInput {
+  previewId: string;
+  fileName: string;
+  kind: ImportKind;
+  divisionId: string | null;
+  bytes: Uint8Array;
+  decisions?: ImportDecisions;
+  readAs?: Partial<ReadAsDTO>;
+  /**
+   * These bytes already being read by parseImportFileIsolated with this name, kind, readAs and this
+   * service's limits (the command line starts it before the ledger is open). Its outcome is used
+   * exactly as the service's own reading would be, at the same step.
+   */
+  reading?: Promise<ParseOutcome>;
+}
+
 export interface ImportServiceOptions {
   dataDir: string;
   templatesDir: string;
@@ -44,25 +60,23 @@ export class ImportService {
     this.files = new FileStore(join(opts.dataDir, 'files'), Math.max(64 * 1024 * 1024, opts.limits?.maxFileBytes ?? 0));
   }
 
-  async preview(
-    actor: Actor | null,
-    i: {
-      previewId: string;
-      fileName: string;
-      kind: ImportKind;
-      divisionId: string | null;
-      bytes: Uint8Array;
-      decisions?: ImportDecisions;
-      readAs?: Partial<ReadAsDTO>;
-      /**
-       * These bytes already being read by parseImportFileIsolated with this name, kind, readAs and
-       * this service's limits (the command line starts it before the ledger is open). Its outcome is
-       * used exactly as the service's own reading would be, at the same step.
-       */
-      reading?: Promise<ParseOutcome>;
-    },
-    onProgress?: (rows: number) => void,
-  ): Promise<Result<ImportPreviewDTO>> {
+  async preview(actor: Actor | null, i: PreviewInput, onProgress?: (rows: number) => void): Promise<Result<ImportPreviewDTO>> {
+    const read = await this.read(actor, i, onProgress);
+    if (!read.ok) return read;
+    try {
+      return ok(await this.describe(i.previewId, read.value));
+    } catch (e) {
+      this.previews.delete(i.previewId);
+      return toResult(e);
+    }
+  }
+
+  /**
+   * The preview's checks and reading of the file, kept ready to apply under i.previewId, without
+   * planning it against the ledger. For a caller that applies at once and shows no preview (the
+   * command line without --dry-run): the command plans the file inside its transaction anyway.
+   */
+  async read(actor: Actor | null, i: PreviewInput, onProgress?: (rows: number) => void): Promise<Result<Omit<ApplyRowsInput, 'uploadId'>>> {
     try {
       const who = await requireRoleRule(this.core.db, this.core.clock, actor, fileRule(i.kind), `imports.preview (${i.kind} file)`);
       if (i.divisionId) {
@@ -87,7 +101,7 @@ export class ImportService {
       const pending = this.previews.get(i.previewId)!;
       pending.ready = { sha256, fileName: i.fileName, kind: i.kind, divisionId: i.divisionId, format: parsed.format, rowsRead: parsed.rowsRead, rows, parseIssues, notes: parsed.notes, decisions: i.decisions ?? {}, readAs: parsed.readAs };
       pending.reading = { readAs: parsed.readAs, suggested: parsed.suggested, sample: parsed.sample };
-      return ok(await this.describe(i.previewId, pending.ready));
+      return ok(pending.ready);
     } catch (e) {
       this.previews.delete(i.previewId);
       return toResult(e);
