@@ -127,9 +127,8 @@ export function buildRows(
         }
         continue;
       }
-      const showing = sample.length < SAMPLE_CELLS;
-      const { value, problem, shown } = readCell(f, cell, text, readAs, source.date1904, showing);
-      if (shown !== undefined && showing) sample.push({ row: r.row, column: headerText(f), written: writtenText(cell), read: shown });
+      const { value, problem, shown } = readCell(f, cell, text, readAs, source.date1904, sample.length < SAMPLE_CELLS);
+      if (shown !== undefined) sample.push({ row: r.row, column: headerText(f), written: writtenText(cell), read: shown });
       if (problem) {
         bad = true;
         addIssue({ row: r.row, column: headerText(f), severity: 'error', message: problem });
@@ -181,8 +180,8 @@ export function buildRows(
 
 /**
  * One non-empty cell read as its field's type: the value, or the problem naming why not; `shown` is
- * how a money or date cell was read, for the preview's sample (formatted only while `showing`: the
- * sample holds a dozen cells, a file has up to a million).
+ * how a money or date cell was read, for the preview's sample, given only while `showing` (the
+ * sample holds a dozen cells, a file up to a million: amounts are formatted for those alone).
  */
 function readCell(f: FieldSpec, cell: Cell, text: string | null, readAs: ReadAs, date1904: boolean, showing: boolean): { value?: unknown; problem: string | null; shown?: string } {
   switch (f.type) {
@@ -199,6 +198,7 @@ function readCell(f: FieldSpec, cell: Cell, text: string | null, readAs: ReadAs,
     }
     case 'date': {
       const d = cellDate(cell, date1904, readAs.dayFirst);
+      if (!showing) return d.ok ? { value: d.value, problem: null } : { problem: d.message };
       return d.ok ? { value: d.value, problem: null, shown: d.value } : { problem: d.message, shown: 'not read' };
     }
   }
