@@ -16,10 +16,46 @@ export const CLI_OUT = join(root, 'out', 'cli');
 export const CLI_ENTRY = join(CLI_OUT, 'index.mjs');
 const INPUTS = join(CLI_OUT, 'inputs.json');
 
+// SheetJS (xlsx) is 640 KB of the bundle and a CSV import never calls it, yet `import * as XLSX` runs it
+// as soon as any module that names it loads (the worker's parser, the ledger's report exports). It is
+// built on its own into xlsx.cjs, and every `import 'xlsx'` gets this stand-in: one getter per export
+// that loads xlsx.cjs the first time any of them is read. Same SheetJS (its ES module build), later.
+const XLSX_FILE = 'xlsx.cjs';
+const lazyXlsx = (names) => ({
+  name: 'lazy-xlsx',
+  setup(b) {
+    b.onResolve({ filter: /^xlsx$/ }, () => ({ path: 'xlsx', namespace: 'lazy-xlsx' }));
+    b.onResolve({ filter: new RegExp(`^\\./${XLSX_FILE.replace('.', '\\.')}$`) }, (a) => ({ path: a.path, external: true }));
+    b.onLoad({ filter: /.*/, namespace: 'lazy-xlsx' }, () => ({
+      loader: 'js',
+      contents:
+        `let lib; const load = () => (lib ??= require('./${XLSX_FILE}'));\n` +
+        `Object.defineProperty(exports, '__esModule', { value: true });\n` +
+        `for (const k of ${JSON.stringify(names)}) Object.defineProperty(exports, k, { enumerable: true, get: () => load()[k] });\n`,
+    }));
+  },
+});
+
 export async function buildCli() {
   const { build } = await import('esbuild');
   // Chunk names carry content hashes: clear the folder so no stale chunk lingers.
   rmSync(CLI_OUT, { recursive: true, force: true });
+  // The build esbuild picks for an ES module import (the "import" condition: xlsx.mjs).
+  const xlsxEntry = fileURLToPath(import.meta.resolve('xlsx'));
+  const xlsxNames = Object.keys(await import(pathToFileURL(xlsxEntry).href));
+  await build({
+    absWorkingDir: root,
+    entryPoints: [xlsxEntry],
+    outfile: join(CLI_OUT, XLSX_FILE),
+    bundle: true,
+    format: 'cjs',
+    platform: 'node',
+    target: 'node20',
+    sourcemap: 'linked',
+    minifyWhitespace: true,
+    minifySyntax: true,
+    logLevel: 'warning',
+  });
   const result = await build({
     absWorkingDir: root,
     entryPoints: { index: 'src/main/cli/index.ts', 'parse-worker': 'src/core/imports/parse/worker.ts' },
@@ -31,6 +67,7 @@ export async function buildCli() {
     platform: 'node',
     target: 'node20',
     external: ['better-sqlite3', 'pdfkit', 'electron'],
+    plugins: [lazyXlsx(xlsxNames)],
     // Bundled CommonJS packages call require() for Node built-ins: give ES modules one.
     banner: { js: "import { createRequire as __cliRequire } from 'node:module'; const require = __cliRequire(import.meta.url);" },
     sourcemap: 'linked',
@@ -40,7 +77,8 @@ export async function buildCli() {
     logLevel: 'warning',
   });
   // The list of sources this build read, for the staleness check (written last: a half-done build is stale).
-  writeFileSync(INPUTS, JSON.stringify(Object.keys(result.metafile.inputs)));
+  // The xlsx stand-in is made here, not read from a file: not a source to check.
+  writeFileSync(INPUTS, JSON.stringify(Object.keys(result.metafile.inputs).filter((f) => !f.startsWith('lazy-xlsx:'))));
 }
 
 /** True when out/cli is missing or any source file the last build read changed since. */

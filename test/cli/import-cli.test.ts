@@ -7,7 +7,7 @@ import { setupFirstAdmin } from '../../src/core/auth/sign-in';
 import { openDesktopCore, systemClock } from '../../src/core/ledger-core';
 
 // The command line as `npm run cli` runs it: built JavaScript (scripts/build-cli.mjs), no TypeScript loader.
-const { CLI_ENTRY, ensureCliBuilt } = (await import(join(process.cwd(), 'scripts', 'build-cli.mjs'))) as { CLI_ENTRY: string; ensureCliBuilt(): Promise<void> };
+const { CLI_ENTRY, cliIsStale, ensureCliBuilt } = (await import(join(process.cwd(), 'scripts', 'build-cli.mjs'))) as { CLI_ENTRY: string; cliIsStale(): boolean; ensureCliBuilt(): Promise<void> };
 let dir: string;
 let db: string;
 
@@ -28,6 +28,10 @@ const cli = (...args: string[]) => spawnSync(process.execPath, [CLI_ENTRY, 'impo
 
 // Each case starts several node processes; on a busy machine that takes longer than the default.
 describe('npm run cli -- import', { timeout: 240_000 }, () => {
+  it('is up to date right after a build (else every `npm run cli` would build again)', () => {
+    expect(cliIsStale()).toBe(false);
+  });
+
   it('answers --help without opening a ledger', () => {
     const r = spawnSync(process.execPath, [CLI_ENTRY, '--help'], { encoding: 'utf8' });
     expect(r.status).toBe(0);

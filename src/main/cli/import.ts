@@ -4,10 +4,11 @@ import { parseArgs } from 'node:util';
 import { newId } from '../../shared/ids';
 import { formatMoney } from '../../shared/money';
 import type { ImportDecisions, ImportPreviewDTO, UploadResultDTO } from '../../shared/contract/imports';
-import { openDesktopCore, type LedgerCore } from '../../core/ledger-core';
+import type { LedgerCore } from '../../core/ledger-core';
 import type { Actor } from '../../core/commands/types';
+import { parseImportFileIsolated } from '../../core/imports/parse/isolated';
 import { DEFAULT_LIMITS, fileTooBigMessage } from '../../core/imports/parse/types';
-import { ImportService } from '../imports/import-service';
+import type { ImportService, PreviewInput } from '../imports/import-service';
 import type { CliCommand } from './index';
 
 const USAGE =
@@ -36,27 +37,46 @@ export const importCommand: CliCommand = async (argv, defaults) => {
   }
   // Refused by its size before a byte is read (a 1 GB file is never loaded whole).
   if (size > DEFAULT_LIMITS.maxFileBytes) return refused({ code: 'LIMIT', message: fileTooBigMessage(size, DEFAULT_LIMITS.maxFileBytes) }, !!values.json);
-  const dbPath = (values.db as string | undefined) ?? defaults.db;
-  const core = await openDesktopCore(dbPath);
+  // The file is read now and parsed in its worker while this thread loads the ledger's code and opens
+  // the ledger (about 0.2 s each at 10,000 rows, side by side instead of one after the other). The
+  // preview uses the outcome at the step where it would have started the worker itself, so refusals
+  // come in the same order; a file that cannot be read is reported there too, as before.
+  let bytes: Buffer | Error;
   try {
-    const who = await divisionAndAdmin(core, values.division as string | undefined, values.user as string | undefined);
-    if (typeof who === 'number') return who;
-    const { divisionId, actor } = who;
-    const service = new ImportService(core, { dataDir: join(dbPath, '..'), templatesDir: join(process.cwd(), 'resources', 'templates') });
-    const previewId = newId();
-    const decisions: ImportDecisions = {
-      ...(identity ? { identity } : {}),
-      ...(otherDivision ? { otherDivision } : {}),
-      ...(values['use-file-division'] ? { divisionColumn: 'file' as const } : {}),
-    };
-    const refusedOrDry = await previewStep(service, actor, { previewId, fileName: basename(file), kind, divisionId, bytes: readFileSync(file), decisions }, !!values.json, !!values['dry-run']);
-    if (refusedOrDry !== null) return refusedOrDry;
-    const applied = await service.apply(actor, previewId);
-    if (!applied.ok) return refused(applied.error, !!values.json);
-    print(applied.value, !!values.json, false);
-    return 0;
+    bytes = readFileSync(file);
+  } catch (e) {
+    bytes = e instanceof Error ? e : new Error(String(e));
+  }
+  const early = new AbortController();
+  const reading = bytes instanceof Error ? undefined : parseImportFileIsolated(bytes, basename(file), kind, { limits: DEFAULT_LIMITS, signal: early.signal });
+  try {
+    const [{ openDesktopCore }, { ImportService }] = await Promise.all([import('../../core/ledger-core'), import('../imports/import-service')]);
+    const dbPath = (values.db as string | undefined) ?? defaults.db;
+    const core = await openDesktopCore(dbPath);
+    try {
+      const who = await divisionAndAdmin(core, values.division as string | undefined, values.user as string | undefined);
+      if (typeof who === 'number') return who;
+      const { divisionId, actor } = who;
+      if (bytes instanceof Error) throw bytes;
+      const service = new ImportService(core, { dataDir: join(dbPath, '..'), templatesDir: join(process.cwd(), 'resources', 'templates') });
+      const previewId = newId();
+      const decisions: ImportDecisions = {
+        ...(identity ? { identity } : {}),
+        ...(otherDivision ? { otherDivision } : {}),
+        ...(values['use-file-division'] ? { divisionColumn: 'file' as const } : {}),
+      };
+      const refusedOrDry = await previewStep(service, actor, { previewId, fileName: basename(file), kind, divisionId, bytes, decisions, ...(reading ? { reading } : {}) }, !!values.json, !!values['dry-run']);
+      if (refusedOrDry !== null) return refusedOrDry;
+      const applied = await service.apply(actor, previewId);
+      if (!applied.ok) return refused(applied.error, !!values.json);
+      print(applied.value, !!values.json, false);
+      return 0;
+    } finally {
+      await core.close();
+    }
   } finally {
-    await core.close();
+    // Ended on every way out (a usage error, a refusal before the preview): a live worker keeps the process up.
+    early.abort();
   }
 };
 
@@ -137,13 +157,18 @@ async function divisionAndAdmin(core: LedgerCore, division: string | undefined, 
 
 /**
  * Previews the file; answers an exit status when that is the end (refused, or a dry run printed),
- * null to go on and apply. Its own function so the preview (every row's change) is garbage before
- * the apply plans the file again: at 100,000 rows it is tens of megabytes of peak memory.
+ * null to go on and apply. Without --dry-run the preview is never shown, so the file is only read
+ * and checked (service.read), not planned: the command plans it inside its transaction, and a second
+ * plan of every row would be thrown away. Its own function so what the preview holds is garbage
+ * before the apply: at 100,000 rows that is tens of megabytes of peak memory.
  */
-async function previewStep(service: ImportService, actor: Actor, i: Parameters<ImportService['preview']>[1], json: boolean, dryRun: boolean): Promise<number | null> {
+async function previewStep(service: ImportService, actor: Actor, i: PreviewInput, json: boolean, dryRun: boolean): Promise<number | null> {
+  if (!dryRun) {
+    const read = await service.read(actor, i);
+    return read.ok ? null : refused(read.error, json);
+  }
   const preview = await service.preview(actor, i);
   if (!preview.ok) return refused(preview.error, json);
-  if (!dryRun) return null;
   service.cancel(actor, i.previewId);
   print(preview.value, json, true);
   return 0;

@@ -11,7 +11,7 @@ import type { ApplyRowsResult } from '../../core/imports/apply-rows';
 import type { ApplyRowsInput, BalanceRowInput, BillRowInput } from '../../core/imports/command-input';
 import { planBalanceImport, planBillImport } from '../../core/imports/plan';
 import { findUploadBySha, loadUpload, readKey } from '../../core/imports/uploads';
-import { DEFAULT_LIMITS, parseImportFileIsolated, type ParseLimits } from '../../core/imports/parse';
+import { DEFAULT_LIMITS, parseImportFileIsolated, type ParseLimits, type ParseOutcome } from '../../core/imports/parse';
 import { escapeCsvCell } from '../../core/imports/parse/csv-escape';
 import { FileStore } from './file-store';
 
@@ -20,6 +20,22 @@ interface PendingPreview {
   controller: AbortController;
   ready?: Omit<ApplyRowsInput, 'uploadId'>;
   reading?: { readAs: ReadAsDTO; suggested: ReadAsDTO; sample: ImportPreviewDTO['sample'] };
+}
+
+export interface PreviewInput {
+  previewId: string;
+  fileName: string;
+  kind: ImportKind;
+  divisionId: string | null;
+  bytes: Uint8Array;
+  decisions?: ImportDecisions;
+  readAs?: Partial<ReadAsDTO>;
+  /**
+   * These bytes already being read by parseImportFileIsolated with this name, kind, readAs and this
+   * service's limits (the command line starts it before the ledger is open). Its outcome is used
+   * exactly as the service's own reading would be, at the same step.
+   */
+  reading?: Promise<ParseOutcome>;
 }
 
 export interface ImportServiceOptions {
@@ -44,11 +60,23 @@ export class ImportService {
     this.files = new FileStore(join(opts.dataDir, 'files'), Math.max(64 * 1024 * 1024, opts.limits?.maxFileBytes ?? 0));
   }
 
-  async preview(
-    actor: Actor | null,
-    i: { previewId: string; fileName: string; kind: ImportKind; divisionId: string | null; bytes: Uint8Array; decisions?: ImportDecisions; readAs?: Partial<ReadAsDTO> },
-    onProgress?: (rows: number) => void,
-  ): Promise<Result<ImportPreviewDTO>> {
+  async preview(actor: Actor | null, i: PreviewInput, onProgress?: (rows: number) => void): Promise<Result<ImportPreviewDTO>> {
+    const read = await this.read(actor, i, onProgress);
+    if (!read.ok) return read;
+    try {
+      return ok(await this.describe(i.previewId, read.value));
+    } catch (e) {
+      this.previews.delete(i.previewId);
+      return toResult(e);
+    }
+  }
+
+  /**
+   * The preview's checks and reading of the file, kept ready to apply under i.previewId, without
+   * planning it against the ledger. For a caller that applies at once and shows no preview (the
+   * command line without --dry-run): the command plans the file inside its transaction anyway.
+   */
+  async read(actor: Actor | null, i: PreviewInput, onProgress?: (rows: number) => void): Promise<Result<Omit<ApplyRowsInput, 'uploadId'>>> {
     try {
       const who = await requireRoleRule(this.core.db, this.core.clock, actor, fileRule(i.kind), `imports.preview (${i.kind} file)`);
       if (i.divisionId) {
@@ -62,7 +90,7 @@ export class ImportService {
       const controller = new AbortController();
       this.previews.set(i.previewId, { userId: who.userId, controller });
       const sha256 = this.files.put(i.bytes);
-      const parsed = await parseImportFileIsolated(i.bytes, i.fileName, i.kind, { limits, onProgress, signal: controller.signal, ...(i.readAs ? { readAs: i.readAs } : {}) });
+      const parsed = await (i.reading ?? parseImportFileIsolated(i.bytes, i.fileName, i.kind, { limits, onProgress, signal: controller.signal, ...(i.readAs ? { readAs: i.readAs } : {}) }));
       if (controller.signal.aborted) return err('CONFLICT', 'The upload was cancelled.');
       if (!parsed.ok) {
         this.previews.delete(i.previewId);
@@ -73,7 +101,7 @@ export class ImportService {
       const pending = this.previews.get(i.previewId)!;
       pending.ready = { sha256, fileName: i.fileName, kind: i.kind, divisionId: i.divisionId, format: parsed.format, rowsRead: parsed.rowsRead, rows, parseIssues, notes: parsed.notes, decisions: i.decisions ?? {}, readAs: parsed.readAs };
       pending.reading = { readAs: parsed.readAs, suggested: parsed.suggested, sample: parsed.sample };
-      return ok(await this.describe(i.previewId, pending.ready));
+      return ok(pending.ready);
     } catch (e) {
       this.previews.delete(i.previewId);
       return toResult(e);

@@ -127,8 +127,8 @@ export function buildRows(
         }
         continue;
       }
-      const { value, problem, shown } = readCell(f, cell, text, readAs, source.date1904);
-      if (shown !== undefined && sample.length < SAMPLE_CELLS) sample.push({ row: r.row, column: headerText(f), written: writtenText(cell), read: shown });
+      const { value, problem, shown } = readCell(f, cell, text, readAs, source.date1904, sample.length < SAMPLE_CELLS);
+      if (shown !== undefined) sample.push({ row: r.row, column: headerText(f), written: writtenText(cell), read: shown });
       if (problem) {
         bad = true;
         addIssue({ row: r.row, column: headerText(f), severity: 'error', message: problem });
@@ -180,9 +180,10 @@ export function buildRows(
 
 /**
  * One non-empty cell read as its field's type: the value, or the problem naming why not; `shown` is
- * how a money or date cell was read, for the preview's sample.
+ * how a money or date cell was read, for the preview's sample, given only while `showing` (the
+ * sample holds a dozen cells, a file up to a million: amounts are formatted for those alone).
  */
-function readCell(f: FieldSpec, cell: Cell, text: string | null, readAs: ReadAs, date1904: boolean): { value?: unknown; problem: string | null; shown?: string } {
+function readCell(f: FieldSpec, cell: Cell, text: string | null, readAs: ReadAs, date1904: boolean, showing: boolean): { value?: unknown; problem: string | null; shown?: string } {
   switch (f.type) {
     case 'text':
       return text!.length > f.maxLength! ? { problem: `${f.label} is ${text!.length} characters long; at most ${f.maxLength} are allowed.` } : { value: text, problem: null };
@@ -192,10 +193,12 @@ function readCell(f: FieldSpec, cell: Cell, text: string | null, readAs: ReadAs,
     }
     case 'money': {
       const m = cellMoney(cell, readAs.decimalComma);
+      if (!showing) return m.ok ? { value: m.value, problem: null } : { problem: m.message };
       return m.ok ? { value: m.value, problem: null, shown: formatMoney(m.value) } : { problem: m.message, shown: 'not read' };
     }
     case 'date': {
       const d = cellDate(cell, date1904, readAs.dayFirst);
+      if (!showing) return d.ok ? { value: d.value, problem: null } : { problem: d.message };
       return d.ok ? { value: d.value, problem: null, shown: d.value } : { problem: d.message, shown: 'not read' };
     }
   }
@@ -245,11 +248,14 @@ function totalsLine(cells: Cell[], accountCol: number, moneyCol: number, require
   const account = cellText(cells[accountCol]);
   let label = '';
   for (let i = 0; i < cells.length && !label; i++) label = cellText(cells[i]);
+  const labelled = TOTAL_LABEL.test(label) && (account === '' || account === label);
+  // Only a line that may be a totals line has its amount read here (an ordinary row's is read once, by readCell).
+  if (!labelled && (account !== '' || rowsAbove === 0)) return null;
   const money = cellMoney(cells[moneyCol], decimalComma);
   const cents = money.ok ? money.value : null;
-  if (TOTAL_LABEL.test(label) && (account === '' || account === label)) return { cents };
+  if (labelled) return { cents };
   // No label: an amount with every other required cell empty, equal to the sum of the rows above.
-  if (account === '' && rowsAbove > 0 && cents !== null && cents === sumCents) {
+  if (cents !== null && cents === sumCents) {
     if (requiredCols.every((c) => c === moneyCol || cellText(cells[c]) === '')) return { cents };
   }
   return null;

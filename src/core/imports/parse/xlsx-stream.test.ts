@@ -3,6 +3,7 @@
  * by the test (SheetJS writes them; a few parts are then rewritten by hand the way other exporters
  * write them), and both readers must hand the row builder the same rows, cells and notes.
  */
+import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import * as XLSX from 'xlsx';
 import { describe, expect, it } from 'vitest';
@@ -12,7 +13,7 @@ import { detectFormat } from './detect-format';
 import { parseImportFile, parseImportFileIsolated } from './index';
 import { resolveLimits, type ParseLimits } from './types';
 import { openWorkbook } from './workbook-reader';
-import { openXlsxStreamed } from './xlsx-stream';
+import { BUILTIN_FORMATS, openXlsxStreamed } from './xlsx-stream';
 
 type Sheet = { name: string; aoa: unknown[][]; hidden?: boolean; formats?: Record<string, string> };
 
@@ -138,6 +139,14 @@ describe('the streaming reader reads cells as the SheetJS reader does', () => {
       const { sheetjs, streamed } = bothReaders(fixture(name));
       expect(streamed, name).toEqual(sheetjs);
     }
+  });
+});
+
+describe('built-in number formats', () => {
+  it("are SheetJS's own table as it stands before any file is read (asked of a fresh node)", () => {
+    const r = spawnSync(process.execPath, ['--input-type=module', '-e', "const X = await import('xlsx'); console.log(JSON.stringify(X.SSF.get_table()))"], { encoding: 'utf8' });
+    expect(r.status).toBe(0);
+    expect(BUILTIN_FORMATS).toEqual(JSON.parse(r.stdout) as Record<string, string>);
   });
 });
 

@@ -16,8 +16,18 @@ import { checkPartSize, checkZipLimits, type ZipEntry } from './zip-guard';
 import { PartText, partText } from './zip-part-stream';
 import { overLimit, refuse, type ParseLimits } from './types';
 
-/** Built-in number formats as SheetJS knows them before it reads any file (ids below 164). */
-const BUILTIN_FORMATS: Record<number, string> = { ...(XLSX.SSF.get_table() as Record<number, string>) };
+/**
+ * Built-in number formats as SheetJS knows them before it reads any file (ids below 164). Written out
+ * rather than read from SheetJS's table at load: that table is global and grows with every file read
+ * or written in the process, and reading it here would load SheetJS for every CSV too.
+ * xlsx-stream.test.ts pins it against a freshly loaded SheetJS.
+ */
+export const BUILTIN_FORMATS: Readonly<Record<number, string>> = {
+  0: 'General', 1: '0', 2: '0.00', 3: '#,##0', 4: '#,##0.00', 9: '0%', 10: '0.00%', 11: '0.00E+00', 12: '# ?/?', 13: '# ??/??',
+  14: 'm/d/yy', 15: 'd-mmm-yy', 16: 'd-mmm', 17: 'mmm-yy', 18: 'h:mm AM/PM', 19: 'h:mm:ss AM/PM', 20: 'h:mm', 21: 'h:mm:ss', 22: 'm/d/yy h:mm',
+  37: '#,##0 ;(#,##0)', 38: '#,##0 ;[Red](#,##0)', 39: '#,##0.00;(#,##0.00)', 40: '#,##0.00;[Red](#,##0.00)',
+  45: 'mm:ss', 46: '[h]:mm:ss', 47: 'mmss.0', 48: '##0.0E+0', 49: '@', 56: '"上午/下午 "hh"時"mm"分"ss"秒 "',
+};
 
 const damaged = (): never => refuse('This Excel workbook could not be read; it may be damaged. Open it in your spreadsheet program and save it again.');
 
