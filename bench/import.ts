@@ -246,9 +246,10 @@ export async function main(args: string[]) {
     const b = await baseline(csv.toString('utf8'));
     const base = b.ms;
     const floor = await ledgerRowsFloor(n);
+    const oneRowFloor = await ledgerRowsFloor(n, { oneRow: true });
     const fig = (r: { ms: number; cpuMs: number }) => ({ ...r, rowsPerSec: Math.round(n / (r.ms / 1000)), ratioVsBaseline: round(r.ms / base, 2), cpuRatioVsBaseline: round(r.cpuMs / b.cpuMs, 2) });
-    const figures: Record<string, unknown> = { baselineMs: base, baselineCpuMs: b.cpuMs, ledgerRowsFloor: { ...floor, ratioVsBaseline: round(floor.ms / base, 2) } };
-    console.log(`${n.toLocaleString()} rows: the ledger's own rows written raw (bench/ledger-floor.ts) ${floor.ms} ms (CPU ${floor.cpuMs} ms, ${round(floor.ms / base, 2)}× the baseline; ledger ${floor.ledgerMb} MB): no import of this data model goes under it`);
+    const figures: Record<string, unknown> = { baselineMs: base, baselineCpuMs: b.cpuMs, ledgerRowsFloor: { ...floor, ratioVsBaseline: round(floor.ms / base, 2) }, oneRowModelFloor: { ...oneRowFloor, ratioVsBaseline: round(oneRowFloor.ms / base, 2) } };
+    console.log(`${n.toLocaleString()} rows: the ledger's own rows written raw (bench/ledger-floor.ts) ${floor.ms} ms (CPU ${floor.cpuMs} ms, ${round(floor.ms / base, 2)}× the baseline; ledger ${floor.ledgerMb} MB): no import of this data model goes under it · a one-row-per-adjustment model's (sketch) ${oneRowFloor.ms} ms (${round(oneRowFloor.ms / base, 2)}×; ${oneRowFloor.ledgerMb} MB)`);
     for (const [format, first, second, third] of [
       ['csv', csv, toCsv(nightly), toCsv(cuts)],
       ['xlsx', xlsx, xlsxOf(nightly), xlsxOf(cuts)],
