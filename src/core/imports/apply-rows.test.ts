@@ -210,6 +210,17 @@ describe('imports never change who a payer is silently', () => {
     expect(await verifyLedger(t.core.db)).toEqual([]);
   });
 
+  it('other divisions are searched the same whether they hold fewer accounts than the file has new numbers (read whole) or more (looked up)', async () => {
+    const southId = await south();
+    for (const n of ['S7', 'S8', 'S9']) await t.run(t.admin, 'accounts.create', { divisionId: southId, accountNumber: n, name: `South ${n}`, email: `${n.toLowerCase()}@example.com` });
+    const flagged = async (numbers: string[], sha: string) =>
+      (await applyFile(balanceFile(numbers.map((accountNumber, i) => ({ row: i + 2, accountNumber, balanceCents: 100, name: `North ${accountNumber}` })), sha, { decisions: { otherDivision: 'skip' } }))).otherDivision.map((o) => o.accountNumber);
+    // Two new numbers, three accounts elsewhere: looked up.
+    expect(await flagged(['S8', 'N1'], SHA(40))).toEqual(['S8']);
+    // Four new numbers, three accounts elsewhere: read whole.
+    expect(await flagged(['S9', 'N2', 'N3', 'S7'], SHA(41))).toEqual(['S9', 'S7']);
+  });
+
   it('bill files ask too before creating a same-numbered account in this division', async () => {
     const southId = await south();
     await t.run(t.admin, 'accounts.create', { divisionId: southId, accountNumber: 'S7', name: 'Sam South', email: 's7@example.com' });
