@@ -13,6 +13,7 @@
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { valuesList } from '../src/core/db/values-list';
 import { openDesktopCore } from '../src/core/ledger-core';
 import { round } from './stats';
 
@@ -28,9 +29,9 @@ export async function ledgerRowsFloor(n: number, o: { oneRow?: boolean } = {}): 
   const divisionId = '00000000-0000-7000-8000-00000000d1v0';
   raw.prepare("INSERT INTO divisions (id, name, created_at) VALUES (?, ?, '2026-11-30T00:00:00.000Z')").run(divisionId, 'Floor');
   const insert = ([table, cols, rows]: Batch) => {
-    const one = `(${cols.map(() => '?').join(', ')})`;
-    const many = raw.prepare(`INSERT INTO ${table} (${cols.join(', ')}) VALUES ${Array.from({ length: PER_STATEMENT }, () => one).join(', ')}`);
-    const single = raw.prepare(`INSERT INTO ${table} (${cols.join(', ')}) VALUES ${one}`);
+    const head = `INSERT INTO ${table} (${cols.join(', ')}) VALUES `;
+    const many = raw.prepare(head + valuesList('sqlite', cols.length, PER_STATEMENT));
+    const single = raw.prepare(head + valuesList('sqlite', cols.length, 1));
     let i = 0;
     for (; i + PER_STATEMENT <= rows.length; i += PER_STATEMENT) many.run(rows.slice(i, i + PER_STATEMENT).flat());
     for (; i < rows.length; i++) single.run(rows[i]!);

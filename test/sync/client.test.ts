@@ -1,13 +1,12 @@
 import { mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { signIn as localSignIn } from '../../src/core/auth/sign-in';
 import { Router } from '../../src/main/router/router';
 import { registerSyncChannels } from '../../src/main/sync/channels';
 import { FileTokenStore, SafeStorageTokenStore } from '../../src/main/sync/token-store';
-import { FaultProxy } from './fault-proxy';
-import { ADMIN, drain, makeDesk, startServer, type Desk, type RunningServer } from './helpers';
+import { ADMIN, drain, makeDesk, proxiedDesk } from './helpers';
 
 describe('token stores', () => {
   it('the browser host keeps tokens in a file only the user can read', async () => {
@@ -36,21 +35,10 @@ describe('token stores', () => {
 });
 
 describe('desktop sign-in and the router channels', () => {
-  let server: RunningServer;
-  let proxy: FaultProxy;
-  let desk: Desk;
-  beforeAll(async () => {
-    server = await startServer();
-    proxy = new FaultProxy(server.url);
-    desk = await makeDesk('signin', await proxy.start());
-  }, 90_000);
-  afterAll(async () => {
-    await desk?.close();
-    await proxy?.stop();
-    await server?.kill();
-  });
+  const env = proxiedDesk('signin', 90_000);
 
   it('signs in against the server, then offline against the stored verifier', async () => {
+    const { proxy, desk } = env;
     await expect(desk.sync.signIn(ADMIN.username, 'wrong-password')).rejects.toThrow(/incorrect/);
     const admin = await desk.signIn(ADMIN.username, ADMIN.password);
     expect(admin.role).toBe('admin');
@@ -64,6 +52,7 @@ describe('desktop sign-in and the router channels', () => {
   });
 
   it('serves the sync channels through the router, with status events', async () => {
+    const { desk } = env;
     const router = new Router(desk.core);
     registerSyncChannels(router, desk.sync);
     const events: string[] = [];
@@ -81,6 +70,7 @@ describe('desktop sign-in and the router channels', () => {
   });
 
   it('a push notice makes another desk pull at once (no polling)', async () => {
+    const { server, desk } = env;
     const other = await makeDesk('live', server.url, { live: true, pollMs: 3_600_000, localCheckMs: 3_600_000 });
     try {
       const admin = await other.signIn(ADMIN.username, ADMIN.password);

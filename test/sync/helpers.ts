@@ -1,4 +1,5 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { afterAll, beforeAll } from 'vitest';
 import { chmodSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -14,6 +15,7 @@ import { discoverSyncTables, ROLE_SCOPES, scopeRow } from '../../src/core/sync/t
 import type { Role } from '../../src/shared/roles';
 import { newId } from '../../src/shared/ids';
 import { FileStore } from '../../src/main/imports/file-store';
+import { FaultProxy } from './fault-proxy';
 import { SyncClient, type SyncClientOptions } from '../../src/main/sync/sync-client';
 import { FileTokenStore } from '../../src/main/sync/token-store';
 import type { AttemptChannel, RunChannel, RunName, RunOutput } from '../helpers/channels';
@@ -228,6 +230,25 @@ export async function makeDesk(name: string, serverUrl: string, opts: Partial<Sy
  * An administrator signs in on a new desk once, which registers it with the server, and signs out
  * again (issue 13: a CSR alone cannot bring a new computer into the office). Nothing is pulled.
  */
+/**
+ * For one describe block: a server on SQLite, a fault proxy in front of it and one desk `name`
+ * behind the proxy, started before its tests and stopped after them. Read the fields inside tests.
+ */
+export function proxiedDesk(name: string, startTimeoutMs = 120_000): { readonly server: RunningServer; readonly proxy: FaultProxy; readonly desk: Desk } {
+  const env = {} as { server: RunningServer; proxy: FaultProxy; desk: Desk };
+  beforeAll(async () => {
+    env.server = await startServer();
+    env.proxy = new FaultProxy(env.server.url);
+    env.desk = await makeDesk(name, await env.proxy.start());
+  }, startTimeoutMs);
+  afterAll(async () => {
+    await env.desk?.close();
+    await env.proxy?.stop();
+    await env.server?.kill();
+  });
+  return env;
+}
+
 export async function registerDesk(desk: Desk): Promise<void> {
   const url = desk.sync.status().serverUrl!;
   const signIn = await fetch(`${url}/v1/auth/sign-in`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(ADMIN) });

@@ -1,9 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { MAX_PUSH_COMMANDS } from '../../src/core/sync/protocol';
 import { pushPending } from '../../src/main/sync/pusher';
 import { newId } from '../../src/shared/ids';
-import { FaultProxy } from './fault-proxy';
-import { ADMIN, drain, makeDesk, queuePayments, serverDb, startServer, type Desk, type RunningServer } from './helpers';
+import { ADMIN, drain, proxiedDesk, queuePayments, serverDb } from './helpers';
 
 /**
  * A push larger than the path to the server accepts (a reverse proxy's body limit answering 413, or
@@ -11,22 +10,10 @@ import { ADMIN, drain, makeDesk, queuePayments, serverDb, startServer, type Desk
  * forever: it sends the same commands in smaller pushes until they fit, in order, each once.
  */
 describe('a push refused as too large', () => {
-  let server: RunningServer;
-  let proxy: FaultProxy;
-  let desk: Desk;
-
-  beforeAll(async () => {
-    server = await startServer();
-    proxy = new FaultProxy(server.url);
-    desk = await makeDesk('push-size', await proxy.start());
-  }, 120_000);
-  afterAll(async () => {
-    await desk?.close();
-    await proxy?.stop();
-    await server?.kill();
-  });
+  const env = proxiedDesk('push-size');
 
   it('is sent again in smaller pushes until they fit; every payment arrives once', async () => {
+    const { server, proxy, desk } = env;
     const admin = await desk.signIn(ADMIN.username, ADMIN.password);
     const div = await desk.run(admin, 'divisions.create', { name: 'Push size' });
     const accounts: string[] = [];
@@ -55,6 +42,7 @@ describe('a push refused as too large', () => {
   }, 180_000);
 
   it('more commands than the server allows per push (a newer desk, an older server): sent in halves, each once', async () => {
+    const { server, proxy, desk } = env;
     proxy.rates = {};
     const admin = await desk.signIn(ADMIN.username, ADMIN.password);
     const div = await desk.run(admin, 'divisions.create', { name: 'Push count' });

@@ -3,6 +3,7 @@ import type { Kysely } from 'kysely';
 import { newId } from '../../shared/ids';
 import { AppFailure, err, ok, type Result } from '../../shared/result';
 import type { Database, Dialect } from '../db/schema';
+import { valuesList } from '../db/values-list';
 import { canonicalJson, sha256 } from '../util/canonical-json';
 import { businessTimeAt, readOfficeTimeZone, type BusinessTime } from './business-time';
 import { auditDenied, recordCommand, runCommand } from './runner';
@@ -169,8 +170,7 @@ export class Executor {
     const key = `${table}(${cols.join(',')})x${rowsPer}`;
     let st = this.insertStatements.get(key);
     if (!st) {
-      const row = `(${cols.map(() => '?').join(', ')})`;
-      st = raw.prepare(`INSERT INTO ${table} (${cols.join(', ')}) VALUES ${Array.from({ length: rowsPer }, () => row).join(', ')}`);
+      st = raw.prepare(`INSERT INTO ${table} (${cols.join(', ')}) VALUES ${valuesList('sqlite', cols.length, rowsPer)}`);
       this.insertStatements.set(key, st);
     }
     return st;

@@ -1,6 +1,7 @@
 import { CompiledQuery, Transaction, type DatabaseConnection, type Kysely, type QueryResult } from 'kysely';
 import type { Database, Dialect } from '../../core/db/schema';
-import { applyPatch, cacheKey, patchStatement, rowsPerStatement, shapeOf, valuesList, type Patch, type UpdateShape } from './statement-shape';
+import { valuesList } from '../../core/db/values-list';
+import { applyPatch, cacheKey, patchStatement, rowsPerStatement, shapeOf, type Patch, type UpdateShape } from './statement-shape';
 
 /**
  * The database a pushed batch's commands see: the batch's transaction, with two things a long

@@ -113,17 +113,6 @@ function heldShape(text: string): { head: string; width: number } | null {
   return { head: m[1]!, width: slots.length };
 }
 
-export function valuesList(dialect: Dialect, width: number, rows: number): string {
-  const out: string[] = [];
-  let n = 0;
-  for (let r = 0; r < rows; r++) {
-    const slots: string[] = [];
-    for (let c = 0; c < width; c++) slots.push(dialect === 'postgres' ? `$${++n}` : '?');
-    out.push(`(${slots.join(', ')})`);
-  }
-  return out.join(', ');
-}
-
 /** Statement (its text's id) and parameters; null (not cached) for parameters JSON cannot spell (bigint, bytes). */
 export function cacheKey(shape: Shape, parameters: readonly unknown[]): string | null {
   if (!parameters.every((p) => p === null || typeof p === 'string' || typeof p === 'number' || typeof p === 'boolean')) return null;
